@@ -53,3 +53,62 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+/**
+ * Least squares: argmin_x ‖A x − b‖² for A (m×n, row-major), by the normal equations (AᵀA + λI) x = Aᵀb
+ * solved with Cholesky. A tiny ridge λ = `ridge`·max diag(AᵀA) (default 1e-12) picks, among the minimisers of
+ * a rank-deficient problem (e.g. reward + shaping, whose constant is unidentifiable), the one of near-minimal norm.
+ */
+export function leastSquares(A: Float64Array, b: Float64Array, m: number, n: number, ridge = 1e-12): Float64Array {
+  if (A.length !== m * n || b.length !== m) throw new RangeError(`leastSquares: expected A ${m}×${n} and b ${m}, got ${A.length} and ${b.length}`);
+  const G = new Float64Array(n * n);
+  const g = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    const bi = b[i]!;
+    for (let j = 0; j < n; j++) {
+      const aij = A[row + j]!;
+      if (aij === 0) continue;
+      g[j] = g[j]! + aij * bi;
+      for (let k = j; k < n; k++) G[j * n + k] = G[j * n + k]! + aij * A[row + k]!;
+    }
+  }
+  let maxDiag = 0;
+  for (let j = 0; j < n; j++) maxDiag = Math.max(maxDiag, G[j * n + j]!);
+  const lambda = ridge * (maxDiag || 1);
+  for (let j = 0; j < n; j++) {
+    G[j * n + j] = G[j * n + j]! + lambda;
+    for (let k = 0; k < j; k++) G[j * n + k] = G[k * n + j]!;
+  }
+  return choleskySolve(G, g, n);
+}
+
+/** Solves G x = g for symmetric positive definite G (n×n) by Cholesky factorisation. */
+export function choleskySolve(G: Float64Array, g: Float64Array, n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = G[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= L[j * n + k]! ** 2;
+    if (!(d > 0)) throw new RangeError(`choleskySolve: matrix is not positive definite (pivot ${j} = ${d})`);
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = G[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
+      L[i * n + j] = s / ljj;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = g[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * n + k]! * y[k]!;
+    y[i] = s / L[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;
+    x[i] = s / L[i * n + i]!;
+  }
+  return x;
+}
