@@ -33,7 +33,10 @@ test("leastSquares on a rank-deficient system returns a minimiser (residual of a
     const r = A[3 * i]! * x[0]! + A[3 * i + 1]! * x[1]! + A[3 * i + 2]! * x[2]! - b[i]!;
     assert.ok(Math.abs(r) < 1e-6, `residual ${r}`);
   }
-  assert.ok(Math.abs(x[0]! - x[1]!) < 1e-6, "the minimum-norm solution splits the unidentified direction evenly");
+  // Along the unidentified direction the ridge picks the minimum-norm split (x0 = x1 = 1) up to rounding of
+  // order ε/ridge ≈ 1e-4: the gauge is pinned loosely, the identified combination exactly.
+  assert.ok(Math.abs(x[0]! - x[1]!) < 1e-3, `unidentified split ${x[0]} vs ${x[1]}`);
+  assert.ok(Math.abs(x[0]! + x[1]! - 2) < 1e-9);
 });
 
 test("logSumExp is stable for large inputs", () => {

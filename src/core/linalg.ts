@@ -57,7 +57,8 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * Least squares: argmin_x ‖A x − b‖² for A (m×n, row-major), by the normal equations (AᵀA + λI) x = Aᵀb
  * solved with Cholesky. A tiny ridge λ = `ridge`·max diag(AᵀA) (default 1e-12) picks, among the minimisers of
- * a rank-deficient problem (e.g. reward + shaping, whose constant is unidentifiable), the one of near-minimal norm.
+ * a rank-deficient problem (e.g. reward + shaping, whose constant is unidentifiable), one of near-minimal norm
+ * (identified combinations are exact; the unidentified directions are pinned only to ≈ ε/ridge).
  */
 export function leastSquares(A: Float64Array, b: Float64Array, m: number, n: number, ridge = 1e-12): Float64Array {
   if (A.length !== m * n || b.length !== m) throw new RangeError(`leastSquares: expected A ${m}×${n} and b ${m}, got ${A.length} and ${b.length}`);
@@ -80,11 +81,30 @@ export function leastSquares(A: Float64Array, b: Float64Array, m: number, n: num
     G[j * n + j] = G[j * n + j]! + lambda;
     for (let k = 0; k < j; k++) G[j * n + k] = G[k * n + j]!;
   }
-  return choleskySolve(G, g, n);
+  // Cholesky plus two steps of iterative refinement: the ridge makes G ill-conditioned along the unidentified
+  // directions, and refinement removes the rounding error that would otherwise leak into them.
+  const L = cholesky(G, n);
+  const x = choleskyBackSolve(L, g, n);
+  for (let step = 0; step < 2; step++) {
+    const r = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = g[i]!;
+      for (let k = 0; k < n; k++) s -= G[i * n + k]! * x[k]!;
+      r[i] = s;
+    }
+    const dx = choleskyBackSolve(L, r, n);
+    for (let i = 0; i < n; i++) x[i] = x[i]! + dx[i]!;
+  }
+  return x;
 }
 
 /** Solves G x = g for symmetric positive definite G (n×n) by Cholesky factorisation. */
 export function choleskySolve(G: Float64Array, g: Float64Array, n: number): Float64Array {
+  return choleskyBackSolve(cholesky(G, n), g, n);
+}
+
+/** Lower-triangular L with G = L Lᵀ. */
+function cholesky(G: Float64Array, n: number): Float64Array {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = G[j * n + j]!;
@@ -98,6 +118,11 @@ export function choleskySolve(G: Float64Array, g: Float64Array, n: number): Floa
       L[i * n + j] = s / ljj;
     }
   }
+  return L;
+}
+
+/** Solves L Lᵀ x = g. */
+function choleskyBackSolve(L: Float64Array, g: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = g[i]!;
