@@ -1,0 +1,66 @@
+/**
+ * A fully connected layer y = x·Wᵀ + b on batch-major Float64Arrays, forward and backward side by side.
+ * W is [outDim, inDim] row-major (PyTorch's layout), b is [outDim]; both are views into a caller-owned flat
+ * parameter vector, and their gradients are views into the matching flat gradient vector, so optimisers,
+ * clipping, cloning and serialisation work on one array.
+ */
+import { gemmABt, sumRows, transpose } from "./kernels.ts";
+
+export class Linear {
+  readonly inDim: number;
+  readonly outDim: number;
+  readonly weight: Float64Array;
+  readonly bias: Float64Array;
+  readonly weightGrad: Float64Array;
+  readonly biasGrad: Float64Array;
+  /** Number of parameters: outDim·inDim + outDim. */
+  readonly size: number;
+  // Scratch for the transposes of the backward pass (grown on demand).
+  private wT: Float64Array;
+  private dyT = new Float64Array(0);
+  private xT = new Float64Array(0);
+
+  /** Views parameters and gradients at `offset` of the flat vectors `params` and `grads`. */
+  constructor(inDim: number, outDim: number, params: Float64Array, grads: Float64Array, offset = 0) {
+    this.inDim = inDim;
+    this.outDim = outDim;
+    this.size = outDim * inDim + outDim;
+    if (offset + this.size > params.length || params.length !== grads.length) {
+      throw new RangeError(`Linear(${inDim}→${outDim}): parameter vector too short or grads length differs`);
+    }
+    this.weight = params.subarray(offset, offset + outDim * inDim);
+    this.bias = params.subarray(offset + outDim * inDim, offset + this.size);
+    this.weightGrad = grads.subarray(offset, offset + outDim * inDim);
+    this.biasGrad = grads.subarray(offset + outDim * inDim, offset + this.size);
+    this.wT = new Float64Array(outDim * inDim);
+  }
+
+  static parameterCount(inDim: number, outDim: number): number {
+    return outDim * inDim + outDim;
+  }
+
+  /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b. */
+  forward(x: Float64Array, y: Float64Array, batch: number): void {
+    gemmABt(x, this.weight, y, batch, this.outDim, this.inDim, this.bias);
+  }
+
+  /**
+   * Given x (the forward input) and dy = dL/dy [batch, outDim]: accumulates dL/dW += dyᵀ·x and dL/db += Σ dy
+   * into the gradient views, and writes dL/dx = dy·W into `dx` [batch, inDim] if given.
+   */
+  backward(x: Float64Array, dy: Float64Array, batch: number, dx?: Float64Array): void {
+    const { inDim, outDim } = this;
+    if (this.dyT.length < outDim * batch) {
+      this.dyT = new Float64Array(outDim * batch);
+      this.xT = new Float64Array(inDim * batch);
+    }
+    transpose(dy, this.dyT, batch, outDim);
+    transpose(x, this.xT, batch, inDim);
+    gemmABt(this.dyT, this.xT, this.weightGrad, outDim, inDim, batch, undefined, true);
+    sumRows(dy, this.biasGrad, batch, outDim, true);
+    if (dx) {
+      transpose(this.weight, this.wT, outDim, inDim);
+      gemmABt(dy, this.wT, dx, batch, inDim, outDim);
+    }
+  }
+}
