@@ -6,8 +6,10 @@
  * `MujocoSim` is one compiled model with its data (MjModel + MjData). It owns both WASM objects: call
  * `dispose()` (or declare it with `using`) exactly once; further use throws. Array views into WASM memory
  * (`qpos`, `qvel`, `ctrl`, `xpos`, ...) are cached and re-fetched when WASM memory growth has detached them
- * (a detached view has byteLength 0), so callers must re-read `sim.view(...)` after anything that allocates
- * (creating another sim, loading a model) instead of holding views across such calls.
+ * (a detached view has byteLength 0). Measured: mujoco 3.1.16 runs on a shared WASM memory
+ * (SharedArrayBuffer), whose growth leaves old views attached and valid; a non-shared build (mujoco-js 0.0.7)
+ * detaches them. Callers should still re-read `sim.view(...)` after anything that allocates (creating another
+ * sim, loading a model) rather than hold views across such calls.
  *
  * MJCF errors become `InputError("E_ENV")` carrying MuJoCo's own message (element and line).
  */
