@@ -1,0 +1,456 @@
+/**
+ * PPO (Schulman et al., 2017) for Box actions, with Stable-Baselines3's defaults, and its learning history
+ * recorded update by update — the learner whose learning the LfL observer watches (paper §6.2).
+ *
+ * `numEnvs` envs are stepped in lockstep and ONE batched forward pass of each network acts for all of them.
+ * Truncation (time limits) bootstraps from the value of the final observation; termination does not.
+ * Optional observation normalisation uses running statistics FROZEN for the whole of each update (rollout and
+ * optimisation), so policy π_k is exactly (parameters_k, statistics_k); the statistics of every update are
+ * stored in the history (`meta.extra.obsNorm`). Training is a pure function of (config, seed, env factory).
+ * docs/ppo.md lists the defaults and every deviation from SB3.
+ */
+import { InputError, NumericalError } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import type { BoxEnv } from "../envs/env.ts";
+import { Trajectory } from "../data/trajectory.ts";
+import { LearningHistory, type PolicyUpdate } from "../data/learning-history.ts";
+import { MLP, type MlpJson } from "../nn/mlp.ts";
+import { DiagGaussian } from "../nn/gaussian.ts";
+import { Adam } from "../nn/adam.ts";
+import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
+import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
+import { computeGae } from "./gae.ts";
+
+// ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
+export interface PpoConfig {
+  /** Total env steps (over all envs); training runs whole rollouts until at least this many (SB3). */
+  totalSteps: number;
+  seed: number;
+  /** Envs stepped in lockstep (the paper's learner used 32). */
+  numEnvs: number;
+  /** Rollout length per env per update (SB3 n_steps). */
+  nSteps: number;
+  /** Minibatch size (SB3 batch_size). */
+  batchSize: number;
+  /** Passes over each rollout (SB3 n_epochs). */
+  nEpochs: number;
+  gamma: number;
+  gaeLambda: number;
+  clipRange: number;
+  learningRate: number;
+  /** Adam ε (SB3 sets 1e-5 for its policies). */
+  adamEps: number;
+  entCoef: number;
+  vfCoef: number;
+  /** Clip of the global gradient norm over policy, log-std and value parameters together (as SB3). */
+  maxGradNorm: number;
+  /** Normalise advantages within each minibatch (SB3). */
+  normalizeAdvantage: boolean;
+  /** Hidden widths of the policy and of the value network (separate nets, tanh). */
+  hidden: number[];
+  logStdInit: number;
+  /** Normalise observations with running statistics frozen per update. */
+  normalizeObservations: boolean;
+  /** Observation clip after normalisation. */
+  clipObs: number;
+  /** Record the learning history at all. */
+  recordHistory: boolean;
+  /** Record envs 0 .. recordEnvs−1 only (1 = the paper's observer, who sees one env of many); default all. */
+  recordEnvs?: number;
+}
+
+export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
+  numEnvs: 1,
+  nSteps: 2048,
+  batchSize: 64,
+  nEpochs: 10,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  clipRange: 0.2,
+  learningRate: 3e-4,
+  adamEps: 1e-5,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  normalizeAdvantage: true,
+  hidden: [64, 64],
+  logStdInit: 0,
+  normalizeObservations: false,
+  clipObs: 10,
+  recordHistory: true,
+};
+
+/** Statistics of one update, passed to `onUpdate` and returned. */
+export interface PpoUpdateStats {
+  update: number;
+  /** Env steps so far (all envs). */
+  steps: number;
+  episodes: number;
+  /** Mean undiscounted return of the last ≤ 100 finished episodes (NaN before the first). */
+  meanReturn: number;
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  approxKl: number;
+  clipFraction: number;
+  /** Explained variance of the value predictions on the rollout. */
+  explainedVariance: number;
+  stepsPerSecond: number;
+}
+
+export interface PpoCallbacks {
+  /** After every env step of the lockstep batch (`steps` counts all envs); return false to stop training. */
+  onStep?: (info: { update: number; steps: number; episodes: number; meanReturn: number }) => boolean | void;
+  onUpdate?: (stats: PpoUpdateStats) => void;
+}
+
+/** A trained PPO agent: everything needed to act as π_final (JSON-serialisable). */
+export interface PpoModelJson {
+  kind: "ppo";
+  policy: MlpJson;
+  logStd: number[];
+  value: MlpJson;
+  obsNorm: RunningMeanStdJson | null;
+  clipObs: number;
+  actionLow: number[];
+  actionHigh: number[];
+}
+
+export interface PpoResult {
+  config: PpoConfig;
+  policy: MLP;
+  gaussian: DiagGaussian;
+  value: MLP;
+  /** Statistics the final policy acts with (null without observation normalisation). */
+  obsNorm: RunningMeanStd | null;
+  history: LearningHistory | null;
+  updates: PpoUpdateStats[];
+  steps: number;
+  /** True if `onStep` stopped training. */
+  stopped: boolean;
+  model: () => PpoModelJson;
+}
+
+export function resolvePpoConfig(partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">): PpoConfig {
+  const c: PpoConfig = { ...PPO_DEFAULTS, ...partial };
+  const pos = (name: keyof PpoConfig, v: number, int = true): void => {
+    if (!(v > 0) || (int && !Number.isInteger(v))) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be a positive ${int ? "integer" : "number"}, got ${v}`);
+  };
+  pos("totalSteps", c.totalSteps);
+  pos("numEnvs", c.numEnvs);
+  pos("nSteps", c.nSteps);
+  pos("batchSize", c.batchSize);
+  pos("nEpochs", c.nEpochs);
+  pos("learningRate", c.learningRate, false);
+  pos("clipRange", c.clipRange, false);
+  pos("maxGradNorm", c.maxGradNorm, false);
+  for (const [name, v] of [["gamma", c.gamma], ["gaeLambda", c.gaeLambda]] as const) {
+    if (!(v >= 0 && v <= 1)) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be in [0, 1], got ${v}`);
+  }
+  if (c.recordEnvs !== undefined && !(Number.isInteger(c.recordEnvs) && c.recordEnvs >= 1 && c.recordEnvs <= c.numEnvs)) {
+    throw new InputError("E_INVALID_CONFIG", `ppo: recordEnvs must be an integer in [1, numEnvs = ${c.numEnvs}], got ${c.recordEnvs}`);
+  }
+  if (c.batchSize > c.nSteps * c.numEnvs) throw new InputError("E_INVALID_CONFIG", `ppo: batchSize ${c.batchSize} exceeds the rollout size ${c.nSteps * c.numEnvs}`);
+  return c;
+}
+
+/** Growable record of one env's current trajectory segment (raw observations). */
+interface Segment {
+  obs: number[];
+  actions: number[];
+  rewards: number[];
+  episode: number;
+}
+
+// ── Train ────────────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Trains PPO on `numEnvs` envs made by `makeEnv(rank)` (each is closed at the end). Env `rank` is first reset
+ * with seed `seed + rank` (as SB3). Throws NumericalError at the first NaN/Inf in observations, rewards,
+ * losses, gradients or parameters, naming the update and stage.
+ */
+export function trainPpo(
+  partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">,
+  makeEnv: (rank: number) => BoxEnv,
+  callbacks: PpoCallbacks = {},
+  envKwargs: Record<string, unknown> = {},
+): PpoResult {
+  const cfg = resolvePpoConfig(partial);
+  const { numEnvs: E, nSteps: T, batchSize: B } = cfg;
+  const N = T * E;
+  const rng = new Rng(cfg.seed);
+  const initRng = rng.split();
+  const actRng = rng.split();
+  const shuffleRng = rng.split();
+
+  // ── Envs ──
+  const envs = Array.from({ length: E }, (_, e) => makeEnv(e));
+  const obsSpace = envs[0]!.observationSpace, actSpace = envs[0]!.actionSpace;
+  const D = obsSpace.shape, A = actSpace.shape;
+  for (const env of envs) {
+    if (env.observationSpace.shape !== D || env.actionSpace.shape !== A) throw new InputError("E_ENV", "ppo: all envs must have the same spaces");
+  }
+  const low = actSpace.low, high = actSpace.high;
+
+  try {
+    // ── Networks and optimiser ──
+    const policy = new MLP([D, ...cfg.hidden, A], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 0.01 });
+    const value = new MLP([D, ...cfg.hidden, 1], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 1 });
+    const gaussian = new DiagGaussian(A, cfg.logStdInit);
+    const adam = new Adam(
+      [policy, { params: gaussian.logStd, grads: gaussian.logStdGrad }, value],
+      { lr: cfg.learningRate, eps: cfg.adamEps, maxGradNorm: cfg.maxGradNorm },
+    );
+    const running = cfg.normalizeObservations ? new RunningMeanStd(D) : null;
+
+    // ── Buffers: rollout [T, E] and minibatch [B] ──
+    const obsBuf = new Float64Array(N * D), actBuf = new Float64Array(N * A);
+    const logpBuf = new Float64Array(N), valBuf = new Float64Array(N), rewBuf = new Float64Array(N);
+    const termBuf = new Uint8Array(N), truncBuf = new Uint8Array(N), truncValBuf = new Float64Array(N);
+    const advBuf = new Float64Array(N), retBuf = new Float64Array(N), lastValues = new Float64Array(E);
+    const rawObs = new Float64Array(E * D), normObs = new Float64Array(E * D), envAction = new Float64Array(A);
+    const mbObs = new Float64Array(B * D), mbAct = new Float64Array(B * A), mbOldLogp = new Float64Array(B);
+    const mbAdv = new Float64Array(B), mbRet = new Float64Array(B), mbLogp = new Float64Array(B), dMean = new Float64Array(B * A);
+
+    // ── History recording ──
+    const recordEnvs = cfg.recordHistory ? (cfg.recordEnvs ?? E) : 0;
+    const updates: PolicyUpdate[] = [];
+    const obsNormLog: Array<{ update: number } & RunningMeanStdJson> = [];
+    let nextEpisode = 0;
+    const segments: Segment[] = [];
+    const episodeReturn = new Float64Array(E);
+    const recentReturns: number[] = [];
+    let episodes = 0;
+    const meanRecent = (): number => (recentReturns.length ? recentReturns.reduce((s, r) => s + r, 0) / recentReturns.length : NaN);
+    const pushRow = (xs: number[], row: ArrayLike<number>): void => {
+      for (let i = 0; i < row.length; i++) xs.push(row[i]!);
+    };
+
+    for (let e = 0; e < E; e++) {
+      const { observation } = envs[e]!.reset({ seed: cfg.seed + e });
+      assertFiniteAt(observation, `update 0, stage reset: env ${e} observation`);
+      rawObs.set(observation, e * D);
+      segments.push({ obs: Array.from(observation), actions: [], rewards: [], episode: nextEpisode++ });
+    }
+
+    const nUpdates = Math.ceil(cfg.totalSteps / N);
+    const stats: PpoUpdateStats[] = [];
+    let steps = 0;
+    let stopped = false;
+    const t0 = performance.now();
+
+    for (let k = 0; k < nUpdates && !stopped; k++) {
+      // ── Stage 1: freeze the normalisation statistics of π_k ──
+      const frozen = running ? running.clone() : null;
+      if (frozen) obsNormLog.push({ update: k, ...frozen.toJSON() });
+      const normalize = (src: Float64Array, dst: Float64Array, n: number): void => {
+        if (frozen) frozen.normalize(src, dst, n, cfg.clipObs);
+        else dst.set(src.subarray(0, n * D));
+      };
+      const trajectories: Trajectory[] = [];
+      const flush = (e: number, terminated: boolean, truncated: boolean): void => {
+        const s = segments[e]!;
+        if (e < recordEnvs && s.rewards.length > 0) {
+          trajectories.push(new Trajectory({
+            observations: Float64Array.from(s.obs), actions: Float64Array.from(s.actions), rewards: Float64Array.from(s.rewards),
+            obsDim: D, actDim: A, terminated, truncated, episode: s.episode,
+          }));
+        }
+      };
+
+      // ── Stage 2: collect the rollout with one batched forward pass per lockstep step ──
+      let t = 0;
+      for (; t < T; t++) {
+        const row = t * E;
+        if (running) running.update(rawObs, E);
+        const obsT = obsBuf.subarray(row * D, (row + E) * D);
+        normalize(rawObs, obsT, E);
+        const mean = policy.forward(obsT, E);
+        const actT = actBuf.subarray(row * A, (row + E) * A);
+        gaussian.sample(mean, E, actRng, actT);
+        gaussian.logProb(mean, actT, E, logpBuf.subarray(row, row + E));
+        valBuf.set(value.forward(obsT, E), row);
+        let anyTruncated = false;
+        for (let e = 0; e < E; e++) {
+          const i = row + e;
+          for (let j = 0; j < A; j++) {
+            const a = actT[e * A + j]!;
+            envAction[j] = a < low[j]! ? low[j]! : a > high[j]! ? high[j]! : a;
+          }
+          const res = envs[e]!.step(envAction);
+          const where = `update ${k}, stage rollout: env ${e} step ${t}`;
+          assertFiniteAt(res.observation, `${where} observation`);
+          if (!Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where}`);
+          const terminated = res.terminated;
+          const truncated = res.truncated && !terminated;
+          rewBuf[i] = res.reward;
+          termBuf[i] = terminated ? 1 : 0;
+          truncBuf[i] = truncated ? 1 : 0;
+          episodeReturn[e] += res.reward;
+          const seg = segments[e]!;
+          if (e < recordEnvs) {
+            pushRow(seg.actions, actT.subarray(e * A, (e + 1) * A));
+            seg.rewards.push(res.reward);
+            pushRow(seg.obs, res.observation);
+          }
+          if (terminated || truncated) {
+            if (truncated) {
+              // V(final observation) is evaluated below in one batch; park the raw observation in normObs.
+              normObs.set(res.observation, e * D);
+              anyTruncated = true;
+            }
+            flush(e, terminated, truncated);
+            episodes++;
+            recentReturns.push(episodeReturn[e]!);
+            if (recentReturns.length > 100) recentReturns.shift();
+            episodeReturn[e] = 0;
+            const { observation } = envs[e]!.reset();
+            assertFiniteAt(observation, `update ${k}, stage reset: env ${e} observation`);
+            rawObs.set(observation, e * D);
+            segments[e] = { obs: e < recordEnvs ? Array.from(observation) : [], actions: [], rewards: [], episode: nextEpisode++ };
+          } else {
+            rawObs.set(res.observation, e * D);
+          }
+        }
+        if (anyTruncated) {
+          normalize(normObs, normObs, E);
+          const v = value.forward(normObs, E);
+          for (let e = 0; e < E; e++) if (truncBuf[row + e]) truncValBuf[row + e] = v[e]!;
+        }
+        steps += E;
+        if (callbacks.onStep?.({ update: k, steps, episodes, meanReturn: meanRecent() }) === false) {
+          stopped = true;
+          t++;
+          break;
+        }
+      }
+
+      // ── Stage 3: close the update's record (episodes in progress are cut, both flags false) ──
+      for (let e = 0; e < recordEnvs; e++) {
+        flush(e, false, false);
+        const s = segments[e]!;
+        segments[e] = { obs: s.obs.slice(s.obs.length - D), actions: [], rewards: [], episode: s.episode };
+      }
+      if (cfg.recordHistory) updates.push({ index: k, trajectories });
+      if (stopped) break;
+
+      // ── Stage 4: bootstrap and GAE ──
+      normalize(rawObs, normObs, E);
+      lastValues.set(value.forward(normObs, E));
+      computeGae({ rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf, truncationValues: truncValBuf, lastValues, T, E, gamma: cfg.gamma, lambda: cfg.gaeLambda }, advBuf, retBuf);
+      assertFiniteAt(advBuf, `update ${k}, stage gae: advantages`);
+
+      // ── Stage 5: minibatch epochs of the clipped surrogate + value loss ──
+      let pgSum = 0, vSum = 0, kl = 0, clipSum = 0, nMb = 0;
+      for (let epoch = 0; epoch < cfg.nEpochs; epoch++) {
+        const perm = shuffleRng.permutation(N);
+        for (let start = 0; start < N; start += B) {
+          const b = Math.min(B, N - start);
+          for (let r = 0; r < b; r++) {
+            const i = perm[start + r]!;
+            mbObs.set(obsBuf.subarray(i * D, (i + 1) * D), r * D);
+            mbAct.set(actBuf.subarray(i * A, (i + 1) * A), r * A);
+            mbOldLogp[r] = logpBuf[i]!;
+            mbAdv[r] = advBuf[i]!;
+            mbRet[r] = retBuf[i]!;
+          }
+          if (cfg.normalizeAdvantage && b > 1) normalizeInPlace(mbAdv, b);
+          adam.zeroGrad();
+          const mean = policy.forward(mbObs, b);
+          gaussian.logProb(mean, mbAct, b, mbLogp);
+          const pg = ppoClipLoss(mbLogp, mbOldLogp, mbAdv, b, cfg.clipRange);
+          gaussian.backward(mean, mbAct, pg.grad, b, dMean, -cfg.entCoef);
+          policy.backward(dMean);
+          const vl = mseLoss(value.forward(mbObs, b), mbRet, b, cfg.vfCoef);
+          value.backward(vl.grad);
+          const where = `update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`;
+          if (!Number.isFinite(pg.loss) || !Number.isFinite(vl.loss)) {
+            throw new NumericalError(`non-finite loss (policy ${pg.loss}, value ${vl.loss}) at ${where}`);
+          }
+          adam.step(where);
+          pgSum += pg.loss;
+          vSum += vl.loss / cfg.vfCoef;
+          kl += pg.approxKl;
+          clipSum += pg.clipFraction;
+          nMb++;
+        }
+      }
+      for (const [name, p] of [["policy", policy.params], ["log-std", gaussian.logStd], ["value", value.params]] as const) {
+        assertFiniteAt(p, `update ${k}, stage optimise: ${name} parameters`);
+      }
+
+      // ── Stage 6: log ──
+      const s: PpoUpdateStats = {
+        update: k, steps, episodes, meanReturn: meanRecent(),
+        policyLoss: pgSum / nMb, valueLoss: vSum / nMb, entropy: gaussian.entropy(), approxKl: kl / nMb, clipFraction: clipSum / nMb,
+        explainedVariance: explainedVariance(valBuf, retBuf, N),
+        stepsPerSecond: steps / ((performance.now() - t0) / 1000),
+      };
+      stats.push(s);
+      callbacks.onUpdate?.(s);
+    }
+
+    const history = cfg.recordHistory
+      ? new LearningHistory({
+          envId: envs[0]!.id,
+          envKwargs,
+          learner: "ppo",
+          learnerConfig: { ...cfg },
+          seed: cfg.seed,
+          observationSpace: { kind: "box", dim: D },
+          actionSpace: { kind: "box", dim: A },
+          extra: {
+            actions: "unclipped Gaussian samples a ~ π_k (the env receives clip(a, low, high))",
+            observations: "raw (unnormalised)",
+            recordedEnvs: recordEnvs,
+            numEnvs: E,
+            ...(running ? { obsNorm: obsNormLog, obsNormClip: cfg.clipObs, obsNormEps: 1e-8 } : {}),
+          },
+        }, updates)
+      : null;
+    const finalNorm = running ? running.clone() : null;
+    return {
+      config: cfg, policy, gaussian, value, obsNorm: finalNorm, history, updates: stats, steps, stopped,
+      model: () => ({
+        kind: "ppo", policy: policy.toJSON(), logStd: Array.from(gaussian.logStd), value: value.toJSON(),
+        obsNorm: finalNorm ? finalNorm.toJSON() : null, clipObs: cfg.clipObs, actionLow: Array.from(low), actionHigh: Array.from(high),
+      }),
+    };
+  } finally {
+    for (const env of envs) env.close();
+  }
+}
+
+// ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+function assertFiniteAt(xs: ArrayLike<number>, where: string): void {
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(xs[i]!)) throw new NumericalError(`non-finite value ${xs[i]} at ${where}[${i}]`);
+  }
+}
+
+/** (x − mean)/(std + 1e-8) over x[0..n), std unbiased (torch's default, as SB3). */
+function normalizeInPlace(x: Float64Array, n: number): void {
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i]!;
+  m /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i]! - m) ** 2;
+  const sd = Math.sqrt(v / (n - 1));
+  for (let i = 0; i < n; i++) x[i] = (x[i]! - m) / (sd + 1e-8);
+}
+
+/** 1 − Var(y − ŷ)/Var(y) (NaN if Var(y) = 0). */
+function explainedVariance(pred: Float64Array, y: Float64Array, n: number): number {
+  let my = 0, md = 0;
+  for (let i = 0; i < n; i++) {
+    my += y[i]!;
+    md += y[i]! - pred[i]!;
+  }
+  my /= n;
+  md /= n;
+  let vy = 0, vd = 0;
+  for (let i = 0; i < n; i++) {
+    vy += (y[i]! - my) ** 2;
+    vd += (y[i]! - pred[i]! - md) ** 2;
+  }
+  return vy === 0 ? NaN : 1 - vd / vy;
+}
