@@ -3,17 +3,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeEnv, registeredEnvIds, envSpec, type EnvDeps } from "../src/envs/registry.ts";
 import { checkEnv } from "../src/envs/env-checker.ts";
-import { InputError } from "../src/core/errors.ts";
+import { InputError, LflError } from "../src/core/errors.ts";
 import { Rng } from "../src/core/rng.ts";
+import { loadMujoco } from "../src/envs/mujoco/mujoco-runtime.ts";
 
+/** One MuJoCo runtime for every MuJoCo env of this test file. */
 async function deps(): Promise<EnvDeps> {
-  return {};
+  return { mujoco: await loadMujoco() };
 }
 
 test("every registered env resets, steps to its time limit and passes the checker", async () => {
   const d = await deps();
   const ids = registeredEnvIds();
-  assert.ok(ids.includes("Pendulum-v1"));
+  for (const id of ["Pendulum-v1", "Reacher-v5", "HalfCheetah-v5"]) assert.ok(ids.includes(id), id);
   for (const id of ids) {
     const env = makeEnv(id, {}, d);
     try {
@@ -36,6 +38,17 @@ test("every registered env resets, steps to its time limit and passes the checke
     }
     assert.deepEqual(checkEnv(() => makeEnv(id, {}, d), { seed: 7, steps: 60 }), [], id);
   }
+});
+
+test("MuJoCo envs without a runtime fail with a clear error", () => {
+  assert.throws(() => makeEnv("HalfCheetah-v5"), (e: unknown) => e instanceof LflError && e.code === "E_ENV" && /loadMujoco/.test(e.message));
+});
+
+test("kwargs reach the env", async () => {
+  const d = await deps();
+  using env = makeEnv("HalfCheetah-v5", { exclude_current_positions_from_observation: false, frame_skip: 2 }, d);
+  assert.equal(env.observationSpace.shape, 18);
+  assert.equal(env.reset({ seed: 0 }).observation.length, 18);
 });
 
 test("unknown ids and kwargs are input errors", () => {

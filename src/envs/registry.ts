@@ -4,17 +4,20 @@
  * as Gymnasium's `gym.make`. MuJoCo envs need a MuJoCo runtime (`await loadMujoco()`), passed in `deps`: the
  * registry never loads WASM itself, so importing it is cheap and holds no state.
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, LflError } from "../core/errors.ts";
 import type { BoxEnv } from "./env.ts";
 import { TimeLimit } from "./wrappers/time-limit.ts";
 import { Pendulum, PENDULUM_DEFAULTS } from "./classic/pendulum.ts";
+import type { MujocoRuntime } from "./mujoco/mujoco-runtime.ts";
+import { Reacher, REACHER_DEFAULTS } from "./mujoco/reacher.ts";
+import { HalfCheetah, HALF_CHEETAH_DEFAULTS } from "./mujoco/half-cheetah.ts";
 
 /** Keyword arguments of an env: numbers or booleans by name (as Gymnasium's `gym.make(id, **kwargs)`). */
 export type EnvKwargs = Readonly<Record<string, number | boolean>>;
 
 /** What an env may need from its caller: a MuJoCo runtime for the MuJoCo envs. */
 export interface EnvDeps {
-  mujoco?: unknown;
+  mujoco?: MujocoRuntime;
 }
 
 export interface EnvSpec {
@@ -28,6 +31,13 @@ export interface EnvSpec {
   readonly make: (kwargs: EnvKwargs, deps: EnvDeps) => BoxEnv;
 }
 
+function mujocoOf(id: string, deps: EnvDeps): MujocoRuntime {
+  if (deps.mujoco === undefined) {
+    throw new LflError("E_ENV", `${id} needs a MuJoCo runtime: pass { mujoco: await loadMujoco() } as makeEnv's deps`);
+  }
+  return deps.mujoco;
+}
+
 const SPECS: readonly EnvSpec[] = [
   {
     id: "Pendulum-v1",
@@ -35,6 +45,22 @@ const SPECS: readonly EnvSpec[] = [
     needsMujoco: false,
     defaults: PENDULUM_DEFAULTS,
     make: (kw) => new Pendulum(kw as typeof PENDULUM_DEFAULTS),
+  },
+  {
+    id: "Reacher-v5",
+    maxEpisodeSteps: 50,
+    rewardThreshold: -3.75,
+    needsMujoco: true,
+    defaults: REACHER_DEFAULTS,
+    make: (kw, deps) => new Reacher(mujocoOf("Reacher-v5", deps), kw as typeof REACHER_DEFAULTS),
+  },
+  {
+    id: "HalfCheetah-v5",
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 4800,
+    needsMujoco: true,
+    defaults: HALF_CHEETAH_DEFAULTS,
+    make: (kw, deps) => new HalfCheetah(mujocoOf("HalfCheetah-v5", deps), kw as typeof HALF_CHEETAH_DEFAULTS),
   },
 ];
 

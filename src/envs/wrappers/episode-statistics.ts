@@ -6,7 +6,7 @@
 import type { Box } from "../spaces.ts";
 import type { BoxEnv, ResetResult, StepResult } from "../env.ts";
 
-export class EpisodeStatistics implements BoxEnv {
+export class EpisodeStatistics implements BoxEnv, Disposable {
   readonly id: string;
   readonly observationSpace: Box;
   readonly actionSpace: Box;
@@ -36,5 +36,9 @@ export class EpisodeStatistics implements BoxEnv {
 
   close(): void {
     this.inner.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 }

@@ -7,7 +7,7 @@ import { LflError } from "../../core/errors.ts";
 import type { Box } from "../spaces.ts";
 import type { BoxEnv, ResetResult, StepResult } from "../env.ts";
 
-export class TimeLimit implements BoxEnv {
+export class TimeLimit implements BoxEnv, Disposable {
   readonly id: string;
   readonly observationSpace: Box;
   readonly actionSpace: Box;
@@ -48,5 +48,9 @@ export class TimeLimit implements BoxEnv {
 
   close(): void {
     this.inner.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 }
