@@ -18,7 +18,7 @@
 import { InputError, NumericalError } from "../core/errors.ts";
 import { columnsToHistory, historyToColumns, validateColumns, type HistoryColumns } from "./history-columns.ts";
 import type { HistoryMeta, LearningHistory, SpaceInfo } from "./learning-history.ts";
-import type { NpyArray } from "./npy.ts";
+import { formatShape, type NpyArray } from "./npy.ts";
 import { readNpz, writeNpz, type NpzWriteOptions } from "./npz.ts";
 
 export type { HistoryColumns } from "./history-columns.ts";
@@ -84,7 +84,7 @@ export function readHistoryColumns(path: string): HistoryColumns {
       if (a.shape.length === shape.length && a.shape[0] !== n && shape.slice(1).every((d, k) => d === a.shape[k + 1])) {
         bad(`array '${name}' has ${a.shape[0]} rows but 'obs' has ${n}: N must agree across arrays`);
       }
-      bad(`array '${name}' has shape (${a.shape.join(", ")}), expected (${shape.join(", ")})${why}`);
+      bad(`array '${name}' has shape ${formatShape(a.shape)}, expected ${formatShape(shape)}${why}`);
     }
     return a;
   };

@@ -64,14 +64,18 @@ function fail(name: string, msg: string): never {
   throw new InputError("E_INVALID_HISTORY", `array '${name}': ${msg}`);
 }
 
+/** A shape as Python prints it: (), (3,), (3, 2). */
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+}
+
 export function itemSize(dtype: NpyDtype): number {
   return ITEMSIZE[dtype];
 }
 
 /** The header bytes (magic through the '\n') of a version 1.0 file, as `numpy.save` writes them. */
 export function npyHeaderBytes(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-  let dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${formatShape(shape)}, }`;
   if (shape.length > 0) dict += " ".repeat(Math.max(0, GROWTH_DIGITS - String(shape[0]).length));
   const unpadded = NPY_MAGIC.length + 2 + 2 + dict.length + 1;
   const pad = NPY_ALIGN - (unpadded % NPY_ALIGN); // as numpy: a full 64 spaces when already aligned
@@ -92,7 +96,7 @@ export function npyHeaderBytes(dtype: NpyDtype, shape: readonly number[]): Uint8
 export function encodeNpy(array: NpyArray): Uint8Array {
   const count = array.shape.reduce((a, b) => a * b, 1);
   if (array.data.length !== count) {
-    throw new InputError("E_INVALID_ARGUMENT", `npy: data has ${array.data.length} elements, shape (${array.shape.join(", ")}) needs ${count}`);
+    throw new InputError("E_INVALID_ARGUMENT", `npy: data has ${array.data.length} elements, shape ${formatShape(array.shape)} needs ${count}`);
   }
   const header = npyHeaderBytes(array.dtype, array.shape);
   const bytes = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
@@ -133,7 +137,7 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
   if (dict.fortranOrder) fail(name, "Fortran-ordered arrays are not supported (save a C-contiguous array)");
   let count = 1;
   for (const d of dict.shape) count *= d;
-  if (count > NPY_MAX_ELEMENTS) fail(name, `shape (${dict.shape.join(", ")}) has ${count} elements, more than the limit of ${NPY_MAX_ELEMENTS}`);
+  if (count > NPY_MAX_ELEMENTS) fail(name, `shape ${formatShape(dict.shape)} has ${count} elements, more than the limit of ${NPY_MAX_ELEMENTS}`);
   return { version: major as 1 | 2 | 3, dtype, shape: dict.shape, count, dataOffset, byteLength: dataOffset + count * ITEMSIZE[dtype] };
 }
 
@@ -141,7 +145,7 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
 export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   const h = parseNpyHeader(bytes, name);
   if (bytes.length !== h.byteLength) {
-    fail(name, `shape (${h.shape.join(", ")}) needs ${h.byteLength - h.dataOffset} data bytes but the file holds ${bytes.length - h.dataOffset}`);
+    fail(name, `shape ${formatShape(h.shape)} needs ${h.byteLength - h.dataOffset} data bytes but the file holds ${bytes.length - h.dataOffset}`);
   }
   const raw = new Uint8Array(h.byteLength - h.dataOffset); // a fresh, aligned copy (Buffer#slice would be a view)
   raw.set(bytes.subarray(h.dataOffset, h.byteLength));

@@ -10,7 +10,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { encodeNpy, NPY_MAX_PREAMBLE, parseNpyHeader, decodeNpy, type NpyArray } from "./npy.ts";
+import { decodeNpy, encodeNpy, formatShape, NPY_MAX_PREAMBLE, parseNpyHeader, type NpyArray } from "./npy.ts";
 import { writeZip, ZipReader, type ZipMemberInput } from "./zip.ts";
 
 /** JSON members larger than this are refused. */
@@ -86,7 +86,7 @@ export function readNpz(path: string, options: { only?: readonly string[] } = {}
       const pre = Buffer.from(zip.readPrefix(entry, 12));
       const headerEnd = pre.length < 12 ? pre.length : pre[6] === 1 ? 10 + (pre[8]! | (pre[9]! << 8)) : 12 + pre.readUInt32LE(8);
       const header = parseNpyHeader(zip.readPrefix(entry, Math.min(headerEnd, NPY_MAX_PREAMBLE)), name);
-      const why = `the .npy header of '${name}' (shape (${header.shape.join(", ")}), dtype ${header.dtype})`;
+      const why = `the .npy header of '${name}' (shape ${formatShape(header.shape)}, dtype ${header.dtype})`;
       arrays.set(name, decodeNpy(zip.read(entry, header.byteLength, why), name));
     } else if (entry.name.endsWith(".json")) {
       if (entry.size > NPZ_MAX_JSON_BYTES) throw new InputError("E_INVALID_HISTORY", `member '${entry.name}' declares ${entry.size} bytes, more than the ${NPZ_MAX_JSON_BYTES}-byte limit for JSON`);

@@ -197,7 +197,8 @@ export class ZipReader {
 
   private inflate(entry: ZipEntry, raw: Uint8Array, bound: number, partial: boolean, why = "its header"): Uint8Array {
     try {
-      return partial ? inflateRawSync(raw, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: bound }) : inflateRawSync(raw, { maxOutputLength: bound });
+      const maxOutputLength = Math.max(1, bound); // zlib refuses 0; a 1-byte overrun is caught by the caller's length check
+      return partial ? inflateRawSync(raw, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength }) : inflateRawSync(raw, { maxOutputLength });
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "ERR_BUFFER_TOO_LARGE") {
