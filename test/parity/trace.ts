@@ -221,3 +221,27 @@ export function multiStepErrors(env: MujocoEnv, trace: GymTrace, tol: number): {
   }
   return { table, closeSteps };
 }
+
+/**
+ * Flag parity through the registry's wrappers: for each rollout, reset `make()`'s env, then feed the recorded
+ * actions and compare `truncated` (and `terminated` while the state has not diverged is covered by
+ * `singleStepErrors`). Returns one line per mismatching step.
+ */
+export function truncationMismatches(make: () => { reset(o: { seed: number }): unknown; step(a: Float64Array): { truncated: boolean; terminated: boolean }; close(): void }, trace: GymTrace): string[] {
+  const out: string[] = [];
+  for (const r of trace.rollouts) {
+    const env = make();
+    try {
+      env.reset({ seed: r.seed });
+      for (let t = 0; t < r.steps.length; t++) {
+        const s = r.steps[t]!;
+        const res = env.step(Float64Array.from(s.action));
+        if (res.truncated !== s.truncated) out.push(`seed ${r.seed} step ${t}: truncated ours ${res.truncated}, gym ${s.truncated}`);
+        if (res.terminated || res.truncated || s.terminated) break;
+      }
+    } finally {
+      env.close();
+    }
+  }
+  return out;
+}

@@ -83,6 +83,11 @@ export abstract class MujocoEnv implements BoxEnv, Disposable {
     return { observation: this.observe(), info: this.resetInfo() };
   }
 
+  /** The observation of the current state (Gymnasium's `_get_obs()`), e.g. after `setState`. */
+  currentObservation(): Float64Array {
+    return this.observe();
+  }
+
   /** Copies of the current qpos and qvel. */
   getState(): MujocoState {
     return { qpos: Float64Array.from(this.sim.view("qpos")), qvel: Float64Array.from(this.sim.view("qvel")) };
