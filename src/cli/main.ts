@@ -7,6 +7,10 @@ import type { Command } from "./command.ts";
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // Add one line per subcommand, in pipeline order.
+  demo: () => import("./demo.ts"),
+  learn: () => import("./learn.ts"),
+  reproduce: () => import("./reproduce.ts"),
+  bench: () => import("./bench.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,27 @@
+/** `lfl bench <target>`: throughput benchmarks. One line per target, loaded lazily. */
+import { InputError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
+
+interface BenchTarget {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[]) => Promise<number>; usage: string }>;
+}
+
+const TARGETS: Record<string, BenchTarget> = {
+  ppo: { summary: "PPO env-steps/s vs physics-only env-steps/s", load: async () => { const m = await import("./bench-ppo.ts"); return { run: m.runBenchPpo, usage: m.BENCH_PPO_USAGE }; } },
+  env: { summary: "physics-only env-steps/s of registered envs", load: async () => { const m = await import("./bench-env.ts"); return { run: m.runBenchEnv, usage: m.BENCH_ENV_USAGE }; } },
+};
+
+export const command: Command = {
+  name: "bench",
+  summary: "throughput benchmarks (" + Object.keys(TARGETS).join(", ") + ")",
+  usage: ["usage: lfl bench <target> [options]   (lfl bench <target> --help)", "", "targets:",
+    ...Object.entries(TARGETS).map(([n, t]) => `  ${n.padEnd(12)} ${t.summary}`)].join("\n"),
+  async run(argv: string[]): Promise<number> {
+    const [name, ...rest] = argv;
+    const target = name === undefined ? undefined : TARGETS[name];
+    if (target === undefined) throw new InputError("E_USAGE", `bench: unknown target '${name ?? ""}' (targets: ${Object.keys(TARGETS).join(", ")})`);
+    const t = await target.load();
+    return t.run(rest);
+  },
+};
