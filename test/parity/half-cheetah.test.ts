@@ -32,18 +32,20 @@ test(`${ID}: spaces, limits and the compiled model match Gymnasium's facts, arra
   }
 });
 
-test(`${ID}: single steps from recorded states match qpos, qvel, observation, reward, info and flags`, () => {
+test(`${ID}: single steps from recorded states match qpos, qvel, observation, reward, info and flags`, (t) => {
   using env = new HalfCheetah(mujoco);
   const table = singleStepErrors(env, trace);
+  t.diagnostic(`largest relative errors: ${table.toString()}`);
   assert.deepEqual(table.failures(() => SINGLE_STEP_TOL), [], table.toString());
   for (const f of ["qpos", "qvel", "obs", "reward", "info.x_position", "info.x_velocity", "info.reward_forward", "info.reward_ctrl", "terminated"]) {
     assert.ok(table.worst.has(f), f);
   }
 });
 
-test(`${ID}: recorded episodes replayed open-loop stay close until contacts amplify round-off`, () => {
+test(`${ID}: recorded episodes replayed open-loop stay close until contacts amplify round-off`, (t) => {
   using env = new HalfCheetah(mujoco);
   const { table, closeSteps } = multiStepErrors(env, trace, MULTI_STEP_TOL);
+  t.diagnostic(`steps within ${MULTI_STEP_TOL} per rollout: ${closeSteps.join(", ")}; largest errors up to the first diverging step: ${table.toString()}`);
   // Small actions (seeds 3, 4: scale 0.1) stay within 1e-6 for all 200 recorded steps; random actions
   // (seeds 0-2) for 57-66 steps (measured), asserted ≥ 40.
   trace.rollouts.forEach((r, i) => {

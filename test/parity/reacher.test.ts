@@ -31,16 +31,18 @@ test(`${ID}: spaces, limits and the compiled model match Gymnasium's facts, arra
   }
 });
 
-test(`${ID}: single steps from recorded states match qpos, qvel, observation, reward, info and flags`, () => {
+test(`${ID}: single steps from recorded states match qpos, qvel, observation, reward, info and flags`, (t) => {
   using env = new Reacher(mujoco);
   const table = singleStepErrors(env, trace);
+  t.diagnostic(`largest relative errors: ${table.toString()}`);
   assert.deepEqual(table.failures(() => SINGLE_STEP_TOL), [], table.toString());
   for (const f of ["qpos", "qvel", "obs", "reward", "info.reward_dist", "info.reward_ctrl", "terminated"]) assert.ok(table.worst.has(f), f);
 });
 
-test(`${ID}: recorded episodes replayed open-loop stay on the recorded trajectory; truncation at 50`, () => {
+test(`${ID}: recorded episodes replayed open-loop stay on the recorded trajectory; truncation at 50`, (t) => {
   using env = new Reacher(mujoco);
   const { table, closeSteps } = multiStepErrors(env, trace, MULTI_STEP_TOL);
+  t.diagnostic(`steps within ${MULTI_STEP_TOL} per rollout: ${closeSteps.join(", ")}; largest errors up to the first diverging step: ${table.toString()}`);
   assert.deepEqual(closeSteps, trace.rollouts.map((r) => r.steps.length), table.toString());
   assert.deepEqual(truncationMismatches(() => makeEnv(ID, {}, { mujoco }), trace), []);
 });
