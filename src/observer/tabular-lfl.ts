@@ -32,7 +32,7 @@ export interface TabularLflConfig {
   nonImprovingTolerance: number;
 }
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.1, nonImprovingTolerance: 1e-9 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 1e-9 };
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
 export interface TabularSpec {

@@ -102,7 +102,7 @@ export function estimatePolicy(counts: Float64Array, nS: number, nA: number, lam
     if (N === 0) { pi.fill(1 / nA, o, o + nA); continue; }
     const w = lambda * N;
     // At the optimum μ = N + λN(H − 1) with 0 ≤ H ≤ ln nA; Σ_a π_a(μ) decreases in μ.
-    let lo = N * (1 - lambda) - 1, hi = N * (1 + lambda * Math.log(nA)) + 1;
+    let lo = N - w - 1, hi = N + w * Math.log(nA) + 1;
     for (let it = 0; it < 100 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); it++) {
       const mu = 0.5 * (lo + hi);
       if (solveLogPi(counts, o, nA, w, mu, logPi) > 1) lo = mu; else hi = mu;

@@ -1,0 +1,161 @@
+/**
+ * Table 2 of the paper (§6.1): learning from SAMPLED trajectories of four kinds of learner on the 5×5 grid.
+ * Each policy update of the learner gives the observer one stream of 1000 state–action pairs; the observer
+ * (observer/tabular-lfl.ts: P̂ and π̂_k from the data, Theorem-2 targets with α_model = 0.7, one consistent
+ * reward by least squares) plays the optimal soft policy of the recovered reward (true dynamics, α = 0.3).
+ *
+ * Scores are J(π) (Eq. 2: soft return under the true reward from the start state). The learner's score is that
+ * of its LAST observed policy (what the observer has to beat; the best observed one is recorded too). Ten runs,
+ * seeds 0–9; the paper's ± is the population std. Also the noise-free ceiling: the same fit from the learner's
+ * EXACT policies and the true model, with α_model = 0.7 (≈ 4.917 for SPI) and with α_model = α.
+ *
+ * Usage: `const result = runTable2({ quick: true });`
+ */
+import { Rng } from "../core/rng.ts";
+import { GRID_ALPHA, gridWorld } from "../envs/tabular/grid-world.ts";
+import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
+import { inferTabularReward, observerPolicy, recoverFromPolicies, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
+import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
+import { softReturn } from "../solvers/soft-policy.ts";
+
+export type Table2RowId = "spi" | "svi" | "q-learning" | "random";
+
+/** A paper number: mean and the ± (null where the paper prints none). */
+export interface PaperStat {
+  mean: number;
+  std: number | null;
+}
+
+export interface Table2RowSpec {
+  id: Table2RowId;
+  label: string;
+  learner: TabularLearnerId;
+  /** The paper's K: observed improvements (policies observed for the random learner). */
+  K: number;
+  paper: { learner: PaperStat; observer: PaperStat };
+}
+
+export const TABLE2 = {
+  name: "table2",
+  title: "Table 2: learning from 1000 sampled state–action pairs per policy update (5×5 grid, α = 0.3, α_model = 0.7)",
+  alpha: GRID_ALPHA,
+  alphaModel: 0.7,
+  seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  quickSeeds: [0, 1, 2],
+  rows: [
+    { id: "spi", label: "SPI", learner: "soft-policy-iteration", K: 3, paper: { learner: { mean: 4.18, std: null }, observer: { mean: 4.68, std: 0.24 } } },
+    { id: "svi", label: "SVI", learner: "soft-value-iteration", K: 20, paper: { learner: { mean: 3.59, std: null }, observer: { mean: 4.73, std: 0.61 } } },
+    { id: "q-learning", label: "Q-learning", learner: "q-learning", K: 50, paper: { learner: { mean: 3.99, std: 0.88 }, observer: { mean: 3.65, std: 0.78 } } },
+    { id: "random", label: "rand. impro.", learner: "random-improvement", K: 10, paper: { learner: { mean: 1.76, std: 2.64 }, observer: { mean: 3.95, std: 0.49 } } },
+  ],
+} as const satisfies { name: string; title: string; alpha: number; alphaModel: number; seeds: readonly number[]; quickSeeds: readonly number[]; rows: readonly Table2RowSpec[] };
+
+export interface Table2Config {
+  /** CI scale: seeds 0–2 instead of 0–9 (same pipeline). */
+  quick?: boolean;
+  /** Override the seeds. */
+  seeds?: readonly number[];
+  /** Only these rows (default all four). */
+  rows?: readonly Table2RowId[];
+  /** Observer settings (default TABULAR_LFL_DEFAULTS: α_model 0.7, λ 0.3). */
+  observer?: Partial<TabularLflConfig>;
+  /** The MDP (default the paper's grid). */
+  mdp?: TabularMdp;
+  /** Called after each run (for progress bars). */
+  onRun?: (row: Table2RowId, seed: number) => void;
+}
+
+/** One learner run and what the observer made of it. */
+export interface Table2Run {
+  seed: number;
+  /** J of the learner's last observed policy. */
+  learner: number;
+  /** J of the learner's best observed policy. */
+  learnerBest: number;
+  /** J of the observer's policy (recovered reward, true dynamics, α). */
+  observer: number;
+  /** Observer from the EXACT policies and true model, α_model = 0.7 and α_model = α. */
+  ceiling: number;
+  ceilingAlphaTrue: number;
+  /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
+  nonImproving: number;
+  improvements: number;
+  /** Largest per-improvement residual RMS of the fit. */
+  maxResidualRms: number;
+}
+
+export interface Table2RowResult {
+  id: Table2RowId;
+  label: string;
+  learner: TabularLearnerId;
+  K: number;
+  paper: { learner: PaperStat; observer: PaperStat };
+  runs: Table2Run[];
+  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats };
+  /** Observer − learner over seeds: mean, 95% bootstrap CI, one-sided sign-flip p-value. */
+  observerMinusLearner: { meanDiff: number; ci95: [number, number]; pValue: number };
+  /** Observer wins on the seed mean (the done-when test) and significantly (p < 0.05). */
+  observerBeatsLearner: boolean;
+  observerBeatsLearnerSignificant: boolean;
+}
+
+export interface Table2Result {
+  name: "table2";
+  scale: "full" | "quick";
+  mdp: { name: string; nS: number; nA: number; gamma: number };
+  alpha: number;
+  observer: TabularLflConfig;
+  seeds: number[];
+  rows: Table2RowResult[];
+}
+
+/** One run of one row: learner (seeded), observer, ceilings. */
+export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number, observer: TabularLflConfig, alpha: number = TABLE2.alpha): Table2Run {
+  const run = TABULAR_LEARNERS[spec.learner].train(mdp, {}, new Rng(seed));
+  const J = run.policies.map((pi) => softReturn(mdp, pi, alpha));
+  const res = inferTabularReward(run.history, mdp, observer);
+  const play = (reward: Float64Array): number => softReturn(mdp, observerPolicy(mdp, reward, alpha), alpha);
+  return {
+    seed,
+    learner: J[J.length - 1]!,
+    learnerBest: Math.max(...J),
+    observer: play(res.reward),
+    ceiling: play(recoverFromPolicies(mdp, run.policies, observer.alphaModel).reward),
+    ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
+    nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
+    improvements: res.diagnostics.length,
+    maxResidualRms: Math.max(...res.diagnostics.map((d) => d.residualRms)),
+  };
+}
+
+export function runTable2(config: Table2Config = {}): Table2Result {
+  const mdp = config.mdp ?? gridWorld();
+  const observer: TabularLflConfig = { ...TABULAR_LFL_DEFAULTS, alphaModel: TABLE2.alphaModel, ...config.observer };
+  const seeds = [...(config.seeds ?? (config.quick ? TABLE2.quickSeeds : TABLE2.seeds))];
+  const specs = TABLE2.rows.filter((r) => config.rows === undefined || config.rows.includes(r.id));
+  const rows = specs.map((spec): Table2RowResult => {
+    const runs = seeds.map((seed) => {
+      const r = runTable2Case(mdp, spec, seed, observer);
+      config.onRun?.(spec.id, seed);
+      return r;
+    });
+    const statsRng = new Rng(20190610); // bootstrap stream, fixed so reports are reproducible
+    const col = (f: (r: Table2Run) => number): number[] => runs.map(f);
+    const cmp = pairedComparison(col((r) => r.observer), col((r) => r.learner), statsRng);
+    return {
+      id: spec.id, label: spec.label, learner: spec.learner, K: spec.K, paper: spec.paper, runs,
+      stats: {
+        learner: seedStats(col((r) => r.learner), statsRng),
+        learnerBest: seedStats(col((r) => r.learnerBest), statsRng),
+        observer: seedStats(col((r) => r.observer), statsRng),
+        ceiling: seedStats(col((r) => r.ceiling), statsRng),
+        ceilingAlphaTrue: seedStats(col((r) => r.ceilingAlphaTrue), statsRng),
+      },
+      observerMinusLearner: cmp,
+      observerBeatsLearner: cmp.meanDiff > 0,
+      observerBeatsLearnerSignificant: cmp.meanDiff > 0 && cmp.pValue < 0.05,
+    };
+  });
+  return { name: "table2", scale: config.quick ? "quick" : "full", mdp: { name: mdp.name, nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma }, alpha: TABLE2.alpha, observer, seeds, rows };
+}
