@@ -1,0 +1,73 @@
+/**
+ * `lfl reproduce <target>`: run one of the paper's tables and print our numbers beside the paper's. Each target
+ * lives in its own file (loaded lazily) exporting `target: ReproduceTarget`; to add one, add an entry to TARGETS.
+ */
+import { InputError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
+
+/** One reproducible table or figure. `run` receives the arguments after the target name. */
+export interface ReproduceTarget {
+  name: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Options every target accepts besides --help/--seed/--json (spread into parseCommandArgs' options). */
+export const REPRODUCE_OPTIONS = {
+  "out-dir": { type: "string" },
+  quick: { type: "boolean" },
+} as const;
+
+export const DEFAULT_OUT_DIR = "results";
+
+interface TargetEntry {
+  summary: string;
+  /** The target's own options, one "--flag <v>  meaning" per line (shown by `lfl reproduce --help`). */
+  options: readonly string[];
+  load: () => Promise<{ target: ReproduceTarget }>;
+}
+
+const TARGETS: Record<string, TargetEntry> = {
+  table1: {
+    summary: "Table 1 + Fig. 3: exact soft policy inversion on the 5×5 grid (instant)",
+    options: ["--mdp <file.json>  run on your own MDP (docs/mdp-json.md) instead of the grid", "--alpha <a>        entropy weight (default 0.3)"],
+    load: () => import("./reproduce-table1.ts"),
+  },
+};
+
+function usage(): string {
+  const lines = [
+    "usage: lfl reproduce <target> [options]",
+    "",
+    "Runs a table of the paper and prints our numbers beside the paper's; writes <out-dir>/<target>.json, a",
+    "markdown table and plots.",
+    "",
+    "options of every target:",
+    "  --out-dir <dir>    where results go (default results/)",
+    "  --json <file>      also write the results JSON there",
+    "  --seed <n>         random seed (recorded in the results)",
+    "  --quick            the CI scale, where a target has one",
+    "",
+    "targets:",
+  ];
+  for (const [name, t] of Object.entries(TARGETS)) {
+    lines.push(`  ${name.padEnd(10)} ${t.summary}`);
+    for (const o of t.options) lines.push(`    ${o}`);
+  }
+  return lines.join("\n");
+}
+
+export const command: Command = {
+  name: "reproduce",
+  summary: "reproduce a paper table (table1, ...) with the paper's numbers beside ours",
+  usage: usage(),
+  async run(argv: string[]): Promise<number> {
+    const [name, ...rest] = argv;
+    if (name === undefined || name.startsWith("-")) {
+      console.log(usage());
+      return 2;
+    }
+    const entry = TARGETS[name];
+    if (!entry) throw new InputError("E_UNKNOWN_ID", `reproduce: unknown target '${name}' (targets: ${Object.keys(TARGETS).join(", ")})`);
+    return (await entry.load()).target.run(rest);
+  },
+};
