@@ -80,3 +80,11 @@ test("lfl reproduce table1 --mdp runs Table 1 on a user MDP", async () => {
   assert.ok(Math.abs(result.rows[0]!.score - Math.log(1 + Math.E)) < 1e-12); // J* of the hand-computed MDP
   assert.match(stdout, /not drawn/);
 });
+
+test("lfl demo (npm start) prints Table 1", async () => {
+  const { code, stdout, stderr } = await lfl("demo");
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /Table 1/);
+  assert.match(stdout, /\| observer \| r̄φ \(state-only\)/);
+  assert.match(stdout, /5\.6838/);
+});
