@@ -134,7 +134,7 @@ export function modelFactMismatches(env: MujocoEnv, facts: ModelFacts, tol = 1e-
   const kinds = { body: facts.nbody, joint: facts.njnt, geom: facts.ngeom, actuator: facts.nu } as const;
   for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) {
     const theirs = facts.names[kind].map((n) => n ?? "");
-    const ours = theirs.map((_, i) => sim.name2(kind, i));
+    const ours = theirs.map((_, i) => sim.nameOf(kind, i));
     if (JSON.stringify(ours) !== JSON.stringify(theirs)) out.push(`names.${kind}: ours ${JSON.stringify(ours)}, gym ${JSON.stringify(theirs)}`);
   }
   for (const [field, value] of Object.entries(facts)) {

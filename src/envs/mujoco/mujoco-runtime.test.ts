@@ -14,7 +14,7 @@ test("runtime: version, compile, views, steps, names, disposal", async () => {
   assert.deepEqual(sim.sizes, { nq: 1, nv: 1, nu: 1, na: 0, nbody: 2, njnt: 1, ngeom: 1 });
   assert.equal(sim.options.timestep, 0.01);
   assert.equal(sim.id("body", "arm"), 1);
-  assert.equal(sim.name2("joint", 0), "hinge");
+  assert.equal(sim.nameOf("joint", 0), "hinge");
   assert.throws(() => sim.id("body", "nope"), (e: unknown) => e instanceof LflError && e.code === "E_ENV" && /nope/.test(e.message));
   sim.view("qpos")[0] = 0.5;
   sim.step(10);

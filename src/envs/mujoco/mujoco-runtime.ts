@@ -195,7 +195,7 @@ export class MujocoSim {
   }
 
   /** Name of element `i` of `kind` ("" if unnamed). */
-  name2(kind: ObjKind, i: number): string {
+  nameOf(kind: ObjKind, i: number): string {
     this.live();
     const obj = this.mj.mjtObj;
     const code = { body: obj.mjOBJ_BODY, joint: obj.mjOBJ_JOINT, geom: obj.mjOBJ_GEOM, site: obj.mjOBJ_SITE, actuator: obj.mjOBJ_ACTUATOR }[kind].value;
