@@ -9,6 +9,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // Add one line per subcommand, in pipeline order.
   demo: () => import("./demo.ts"),
   learn: () => import("./learn.ts"),
+  infer: () => import("./infer.ts"),
+  observe: () => import("./observe.ts"),
   reproduce: () => import("./reproduce.ts"),
   bench: () => import("./bench.ts"),
 };

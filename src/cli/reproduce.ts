@@ -32,6 +32,7 @@ const TARGETS: Record<string, TargetEntry> = {
     options: ["--mdp <file.json>  run on your own MDP (docs/mdp-json.md) instead of the grid", "--alpha <a>        entropy weight (default 0.3)"],
     load: () => import("./reproduce-table1.ts"),
   },
+  table2: { summary: "Table 2: LfL from 1000 sampled pairs per update, 4 learners × 10 seeds (~2 s)", options: [], load: () => import("./reproduce-table2.ts") },
 };
 
 function usage(): string {

@@ -15,7 +15,8 @@ export type ErrorCode =
   | "E_FILE" // a file cannot be read or written
   | "E_NUMERICAL" // NaN/Inf appeared in training
   | "E_ENV" // an environment failed (MuJoCo, bad action, ...)
-  | "E_UNKNOWN_ID"; // an unregistered env / learner / experiment id
+  | "E_UNKNOWN_ID" // an unregistered env / learner / experiment id
+  | "E_INVALID_REWARD"; // a reward file fails validation
 
 export class LflError extends Error {
   readonly code: ErrorCode;

@@ -8,7 +8,8 @@
  *   3. One reward r̄φ(s,a) + one shaping f_k per improvement, exact least squares over all improvements
  *      (tabular-consistent-reward.ts).
  *   4. Diagnostics: per-improvement residual RMS (over all pairs and over the pairs the learner visited in D_k),
- *      and a flag on updates that look non-improving under r̄φ: J_{r̄φ,P̂}(π̂_{k+1}) < J_{r̄φ,P̂}(π̂_k).
+ *      and a flag on updates that look non-improving under r̄φ: J_{r̄φ,P̂}(π̂_{k+1}) clearly below J_{r̄φ,P̂}(π̂_k)
+ *      (soft returns with α_model from the empirical start distribution).
  * The observer then plays the optimal soft policy of r̄φ under the true dynamics with α = 0.3 (`observerPolicy`).
  * Nothing here reads the trajectories' rewards.
  *
@@ -28,11 +29,14 @@ export interface TabularLflConfig {
   alphaModel: number;
   /** λ: entropy bonus of the per-update policy maximum likelihood (docs/learners-tabular.md for the measured choice). */
   lambda: number;
-  /** A non-improving flag needs J(π̂_{k+1}) < J(π̂_k) − tolerance under the recovered reward. */
+  /**
+   * A non-improving flag needs J(π̂_{k+1}) < J(π̂_k) − tolerance·(max_j J(π̂_j) − min_j J(π̂_j)) under the recovered
+   * reward: a drop larger than this fraction of the spread over the whole history (smaller drops are sampling noise).
+   */
   nonImprovingTolerance: number;
 }
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 1e-9 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05 };
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
 export interface TabularSpec {
@@ -96,6 +100,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const model = model0.withReward(reward);
   // 4. Diagnostics.
   const J = policies.map((pi) => softReturn(model, pi, c.alphaModel));
+  const drop = c.nonImprovingTolerance * (Math.max(...J) - Math.min(...J));
   const diagnostics = residuals.map((res, k): ImprovementDiagnostic => {
     let all = 0, vis = 0, nVis = 0;
     for (let i = 0; i < res.length; i++) {
@@ -109,7 +114,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
       residualRmsVisited: nVis > 0 ? Math.sqrt(vis / nVis) : Number.NaN,
       returnFrom: J[k]!,
       returnTo: J[k + 1]!,
-      nonImproving: J[k + 1]! < J[k]! - c.nonImprovingTolerance,
+      nonImproving: J[k + 1]! < J[k]! - drop,
     };
   });
   return { reward, shapings, targets, policies, model, visits, diagnostics };

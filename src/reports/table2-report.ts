@@ -1,0 +1,62 @@
+/**
+ * Table 2 results → the printed/markdown table, our numbers beside the paper's. Used by `lfl reproduce table2`,
+ * `lfl bench table2` and `lfl demo`.
+ *
+ * Usage: `console.log(table2Table(runTable2()));`
+ */
+import type { Provenance } from "../experiments/provenance.ts";
+import type { PaperStat, Table2Result, Table2RowResult } from "../experiments/table2.ts";
+import type { SeedStats } from "../evaluation/seed-stats.ts";
+import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
+
+const pm = (s: SeedStats): string => `${formatNumber(s.mean, 2)} ± ${formatNumber(s.std, 2)}`;
+const paper = (p: PaperStat): string => (p.std === null ? formatNumber(p.mean, 2) : `${formatNumber(p.mean, 2)} ± ${formatNumber(p.std, 2)}`);
+
+const COLUMNS: readonly Column<Table2RowResult>[] = [
+  { header: "learner", value: (r) => r.label },
+  { header: "K", value: (r) => r.K, digits: 0 },
+  { header: "learner score", value: (r) => pm(r.stats.learner), align: "right" },
+  { header: "paper", value: (r) => paper(r.paper.learner), align: "right" },
+  { header: "observer score", value: (r) => pm(r.stats.observer), align: "right" },
+  { header: "paper", value: (r) => paper(r.paper.observer), align: "right" },
+  { header: "obs − learner [95% CI]", value: (r) => `${formatNumber(r.observerMinusLearner.meanDiff, 2)} [${formatNumber(r.observerMinusLearner.ci95[0], 2)}, ${formatNumber(r.observerMinusLearner.ci95[1], 2)}]`, align: "right" },
+  { header: "p (obs > learner)", value: (r) => r.observerMinusLearner.pValue, digits: 3 },
+  { header: "ceiling α_m=0.7", value: (r) => r.stats.ceiling.mean, digits: 3 },
+  { header: "ceiling α_m=α", value: (r) => r.stats.ceilingAlphaTrue.mean, digits: 3 },
+];
+
+export function table2Title(result: Table2Result): string {
+  return `Table 2 — LfL from sampled trajectories (${result.mdp.name}, α = ${result.alpha}, α_model = ${result.observer.alphaModel}, λ = ${result.observer.lambda}; ${result.seeds.length} runs, seeds ${result.seeds[0]}–${result.seeds[result.seeds.length - 1]}${result.scale === "quick" ? ", QUICK scale" : ""})`;
+}
+
+export function table2Table(result: Table2Result): string {
+  return markdownTable(COLUMNS, result.rows);
+}
+
+/** How to read the columns, and which done-when checks hold. */
+export function table2Notes(result: Table2Result): string[] {
+  const spi = result.rows.find((r) => r.id === "spi");
+  return [
+    "Scores: J(π), the soft return (Eq. 2, α = 0.3) under the true reward from the start state; mean ± population std over seeds (the paper's ±).",
+    "Learner score: J of the learner's last observed policy (best observed: " + result.rows.map((r) => `${r.label} ${formatNumber(r.stats.learnerBest.mean, 2)}`).join(", ") + ").",
+    "obs − learner: paired over seeds, 95% percentile-bootstrap CI; p: one-sided exact sign-flip test of \"observer > learner\".",
+    "Ceilings: the same reward fit from the learner's EXACT policies and the true model (no sampling noise), with α_model = 0.7 and with α_model = α.",
+    `Observer beats learner (seed mean): ${result.rows.map((r) => `${r.label} ${r.observerBeatsLearner ? "yes" : "NO"}`).join(", ")}.`,
+    ...(spi ? [`SPI observer mean ${formatNumber(spi.stats.observer.mean, 3)} (paper 4.68; target ≥ 4.68: ${spi.stats.observer.mean >= 4.68 ? "met" : "NOT met"}).`] : []),
+  ];
+}
+
+export function table2Markdown(result: Table2Result, meta: Provenance): string {
+  return [
+    `# ${table2Title(result)}`,
+    "",
+    `Command: \`${meta.command}\` · git ${meta.gitRevision ?? "unknown"} · ${meta.startedAt} · ${meta.wallTimeSeconds.toFixed(2)} s`,
+    "",
+    table2Table(result),
+    "",
+    ...table2Notes(result).map((n) => `- ${n}`),
+    "",
+    "Learner designs (the paper leaves them open) and what we measured: docs/learners-tabular.md.",
+    "",
+  ].join("\n");
+}

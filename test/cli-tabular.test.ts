@@ -1,0 +1,86 @@
+// `lfl learn --mdp / infer / observe` on a user MDP JSON, end to end through the real CLI, and bad histories:
+// every one must exit 2 with a message naming the array and the row.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { readNpz, writeNpz } from "../src/data/npz.ts";
+import type { NpyArray } from "../src/data/npy.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const MDP = join(ROOT, "examples/two-state.json");
+const dir = mkdtempSync(join(tmpdir(), "lfl-cli-tabular-"));
+
+function lfl(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const history = join(dir, "h.npz");
+
+test("learn → infer → observe on a user MDP JSON (two-state example)", () => {
+  const learn = lfl("learn", "--mdp", MDP, "--learner", "q-learning", "--improvements", "4", "--pairs", "300", "--out", history, "--seed", "3");
+  assert.equal(learn.code, 0, learn.stderr);
+  assert.match(learn.stdout, /5 policy updates × 300 pairs/);
+  const reward = join(dir, "reward.json");
+  const infer = lfl("infer", "--history", history, "--mdp", MDP, "--out", reward);
+  assert.equal(infer.code, 0, infer.stderr);
+  assert.match(infer.stdout, /residual RMS/);
+  assert.match(infer.stdout, /4 improvements/);
+  const file = JSON.parse(readFileSync(reward, "utf8")) as { nS: number; nA: number; reward: number[][] };
+  assert.equal(file.nS, 2);
+  assert.equal(file.reward.length, 2);
+  assert.equal(file.reward[0]!.length, 2);
+  const json = join(dir, "observe.json");
+  const observe = lfl("observe", "--mdp", MDP, "--reward", reward, "--json", json);
+  assert.equal(observe.code, 0, observe.stderr);
+  const o = JSON.parse(readFileSync(json, "utf8")) as { observer: number; optimal: number; uniform: number };
+  // On the two-state MDP "stay in B" is obviously best: the observer must be far better than uniform, near optimal.
+  assert.ok(o.observer > o.uniform + 0.5 * (o.optimal - o.uniform), `observer ${o.observer}, uniform ${o.uniform}, optimal ${o.optimal}`);
+  // Without --mdp, γ comes from the history's meta.
+  const infer2 = lfl("infer", "--history", history, "--out", join(dir, "reward2.json"));
+  assert.equal(infer2.code, 0, infer2.stderr);
+});
+
+/** Rewrites the history with `edit` applied to its arrays, then runs infer on it. */
+function inferEdited(name: string, edit: (arrays: Record<string, NpyArray>) => void): { code: number; stderr: string } {
+  const npz = readNpz(history);
+  const arrays = Object.fromEntries(npz.arrays) as Record<string, NpyArray>;
+  edit(arrays);
+  const path = join(dir, `${name}.npz`);
+  writeNpz(path, arrays, { "meta.json": npz.json.get("meta.json") });
+  const r = lfl("infer", "--history", path, "--mdp", MDP, "--out", join(dir, `${name}.json`));
+  return { code: r.code, stderr: r.stderr };
+}
+
+test("bad histories exit 2 naming the array and row", () => {
+  const cases: [string, (a: Record<string, NpyArray>) => void, RegExp][] = [
+    ["wrong-dtype", (a) => { const x = a.actions!; a.actions = { dtype: "f8", shape: [x.shape[0]!, 1], data: Float64Array.from(x.data as BigInt64Array, Number) }; }, /'actions'.*dtype float64, expected int64/],
+    ["sizes-disagree", (a) => { const r = a.rewards!; a.rewards = { dtype: "f8", shape: [r.shape[0]! - 1], data: (r.data as Float64Array).slice(1) }; }, /'rewards' has \d+ rows but 'obs' has \d+/],
+    ["nan", (a) => { const r = (a.rewards!.data as Float64Array).slice(); r[7] = Number.NaN; a.rewards = { dtype: "f8", shape: [r.length], data: r }; }, /'rewards' row 7/],
+    ["action-outside", (a) => { const x = (a.actions!.data as BigInt64Array).slice(); x[11] = 5n; a.actions = { dtype: "i8", shape: [x.length], data: x }; }, /'actions' row 11/],
+  ];
+  for (const [name, edit, message] of cases) {
+    const r = inferEdited(name, edit);
+    assert.equal(r.code, 2, `${name}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message, name);
+  }
+});
+
+test("an action valid for the file's space but outside the MDP is rejected with its row", () => {
+  // Declare 3 actions in meta.json and use action 2, which the two-state MDP (2 actions) does not have.
+  const npz = readNpz(history);
+  const meta = structuredClone(npz.json.get("meta.json")) as { actionSpace: { n: number } };
+  meta.actionSpace.n = 3;
+  const arrays = Object.fromEntries(npz.arrays) as Record<string, NpyArray>;
+  const x = (arrays.actions!.data as BigInt64Array).slice();
+  x[4] = 2n;
+  arrays.actions = { dtype: "i8", shape: [x.length], data: x };
+  const path = join(dir, "outside-mdp.npz");
+  writeNpz(path, arrays, { "meta.json": meta });
+  const r = lfl("infer", "--history", path, "--mdp", MDP, "--out", join(dir, "o.json"));
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /'actions' row 4 is 2, not an action/);
+});
