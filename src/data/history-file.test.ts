@@ -175,7 +175,7 @@ test("bad files are rejected with InputError naming the array (and row)", () => 
   rejects(() => readHistoryFile(fileWith((a) => (a.episode = i8([0, 0, 1, 0, 0])))), /array 'episode' decreases within update 0 at row 3/);
   rejects(() => readHistoryFile(fileWith((a) => (a.terminated = b1([0, 1, 0, 0, 1])))), /array 'episode' row 2: episode 0 continues after it ended .* at row 1/);
   rejects(() => readHistoryFile(fileWith((a) => (a.terminated = { dtype: "b1", shape: [5], data: Uint8Array.of(0, 0, 2, 0, 1) }))), /array 'terminated': element 2 is byte 2/);
-  rejects(() => readHistoryFile(fileWith((a) => (a.update = i8([0, 0, 0, 0, 2 ** 53 + 2])))), /array 'update' row 4 is 9007199254740994/);
+  rejects(() => readHistoryFile(fileWith((a) => (a.update = i8([0, 0, 0, 0, 2 ** 53 + 2])))), /array 'update': row 4 is 9007199254740994, beyond/);
   rejects(() => readHistoryFile(fileWith((_a, m) => (m.formatVersion = 2))), /formatVersion 2 is newer/);
   rejects(() => readHistoryFile(fileWith((_a, m) => (m.format = "other"))), /'format' must be "lfl-learning-history"/);
   rejects(() => readHistoryFile(fileWith((_a, m) => delete m.envId)), /'envId' must be a non-empty string/);

@@ -18,7 +18,7 @@
 import { InputError, NumericalError } from "../core/errors.ts";
 import { columnsToHistory, historyToColumns, validateColumns, type HistoryColumns } from "./history-columns.ts";
 import type { HistoryMeta, LearningHistory, SpaceInfo } from "./learning-history.ts";
-import { formatShape, type NpyArray } from "./npy.ts";
+import { formatShape, int64FromNumbers, numbersFromInt64, type NpyArray } from "./npy.ts";
 import { readNpz, writeNpz, type NpzWriteOptions } from "./npz.ts";
 
 export type { HistoryColumns } from "./history-columns.ts";
@@ -45,7 +45,7 @@ export function writeHistoryColumns(path: string, c: HistoryColumns, options: Np
   const metaJson = { format: HISTORY_FORMAT, formatVersion: HISTORY_FORMAT_VERSION, ...c.meta, updates: c.updates };
   assertFiniteJson(metaJson, "meta");
   const n = c.n;
-  const ints = (xs: Float64Array): BigInt64Array => BigInt64Array.from(xs, (x) => BigInt(x));
+  const ints = int64FromNumbers;
   const column = (xs: Float64Array, space: SpaceInfo): NpyArray =>
     space.kind === "discrete" ? { dtype: "i8", shape: [n], data: ints(xs) } : { dtype: "f8", shape: [n, space.dim], data: xs };
   const arrays: Record<(typeof HISTORY_ARRAYS)[number], NpyArray> = {
@@ -111,18 +111,11 @@ export function readHistoryColumns(path: string): HistoryColumns {
   return cols;
 }
 
-/** float64 data as is; int64 data converted to numbers (rejecting values beyond ±2^53). */
+/** float64 data as is; int64 data converted to numbers (rejecting values beyond ±2^53); bool as 0/1. */
 function toFloat(a: NpyArray, name: string): Float64Array {
   if (a.dtype === "f8") return a.data;
   if (a.dtype === "b1") return Float64Array.from(a.data);
-  const out = new Float64Array(a.data.length);
-  const limit = BigInt(Number.MAX_SAFE_INTEGER);
-  for (let i = 0; i < out.length; i++) {
-    const v = a.data[i]!;
-    if (v > limit || v < -limit) bad(`array '${name}' row ${i} is ${v}, beyond the exactly representable integers`);
-    out[i] = Number(v);
-  }
-  return out;
+  return numbersFromInt64(a.data, name);
 }
 
 /** Validates meta.json and returns the HistoryMeta it describes (and its update list, if present). */

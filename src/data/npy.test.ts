@@ -9,7 +9,7 @@ import { Rng } from "../core/rng.ts";
 import { historyToColumns } from "./history-columns.ts";
 import { readHistoryFile, writeHistoryFile } from "./history-file.ts";
 import { LearningHistory, type HistoryMeta } from "./learning-history.ts";
-import { decodeNpy, encodeNpy, npyHeaderBytes, parseNpyHeader, type NpyArray } from "./npy.ts";
+import { decodeNpy, encodeNpy, int64FromNumbers, npyHeaderBytes, numbersFromInt64, parseNpyHeader, type NpyArray } from "./npy.ts";
 import { Trajectory } from "./trajectory.ts";
 import { ZipReader } from "./zip.ts";
 
@@ -290,4 +290,14 @@ test(`Python interop (${hasNumpy ? "numpy.load and the documented SB3 writer" : 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("int64 conversions are exact up to ±(2^53 − 1) and refuse beyond", () => {
+  const xs = [0, 1, -1, 2 ** 32, -(2 ** 32), 2 ** 32 - 1, -(2 ** 31), Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 123456789012];
+  const big = int64FromNumbers(xs);
+  assert.deepEqual([...big], xs.map(BigInt));
+  assert.deepEqual([...numbersFromInt64(big, "episode")], xs);
+  rejects(() => numbersFromInt64(BigInt64Array.of(0n, 2n ** 53n), "episode"), /'episode': row 1 is 9007199254740992/);
+  rejects(() => numbersFromInt64(BigInt64Array.of(-(2n ** 63n)), "episode"), /row 0/);
+  assert.throws(() => int64FromNumbers([0.5]), /not an integer/);
 });

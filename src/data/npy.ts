@@ -92,6 +92,33 @@ export function npyHeaderBytes(dtype: NpyDtype, shape: readonly number[]): Uint8
   return out;
 }
 
+/** int64 data from integer-valued numbers (|x| ≤ 2^53), without a BigInt per element. */
+export function int64FromNumbers(xs: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(xs.length);
+  const words = new Uint32Array(out.buffer); // little-endian: [low, high] per element
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!Number.isSafeInteger(x)) throw new InputError("E_INVALID_ARGUMENT", `int64 element ${i} is ${x}, not an integer within ±2^53`);
+    const high = Math.floor(x / 2 ** 32);
+    words[2 * i] = x - high * 2 ** 32;
+    words[2 * i + 1] = high; // stored modulo 2^32: two's complement for negative values
+  }
+  return out;
+}
+
+/** int64 data as numbers; values beyond ±(2^53 − 1) are rejected naming the array and element. */
+export function numbersFromInt64(data: BigInt64Array, name: string): Float64Array {
+  const out = new Float64Array(data.length);
+  const words = new Uint32Array(data.buffer, data.byteOffset, 2 * data.length);
+  const signed = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+  for (let i = 0; i < out.length; i++) {
+    const x = signed[2 * i + 1]! * 2 ** 32 + words[2 * i]!;
+    if (!Number.isSafeInteger(x)) fail(name, `row ${i} is ${data[i]}, beyond the exactly representable integers (±2^53)`);
+    out[i] = x;
+  }
+  return out;
+}
+
 /** Encodes an array as a complete version 1.0 `.npy` file. */
 export function encodeNpy(array: NpyArray): Uint8Array {
   const count = array.shape.reduce((a, b) => a * b, 1);
