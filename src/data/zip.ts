@@ -94,7 +94,7 @@ export function writeZip(fd: number, members: readonly ZipMemberInput[], options
     seen.add(m.name);
     const name = Buffer.from(m.name, "utf8");
     const method = options.deflate ? 8 : 0;
-    const body = method === 8 ? deflateRawSync(m.data, { level: 6 }) : m.data;
+    const body = method === 8 ? deflateRawSync(m.data, { level: 1 }) : m.data; // level 1: ~4x faster than 6, ~5% larger on float data
     const crc = crc32(m.data);
     if (m.data.length > 0xfffffffe || offset + 30 + name.length + body.length > 0xfffffffe || members.length > 0xfffe) {
       throw new InputError("E_FILE", "zip: archives of 4 GiB or more (zip64) are not supported");
