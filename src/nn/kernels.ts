@@ -5,7 +5,53 @@
  * Products are all arranged as C = A·Bᵀ so that the inner loop is a contiguous dot product of a row of A with a
  * row of B; the kernel is blocked 2 rows × 4 columns (8 independent accumulators), which measured 2–3× faster
  * than naive loops on this machine (research/stack-probe.md §1).
+ *
+ * Backends: the TypeScript loops below, or the optional native addon (native/lfl_kernels.c, see
+ * native-kernels.ts) which performs the same floating-point operations in the same order, so results are
+ * bit-identical whichever backend runs (tested in kernels.test.ts when the addon is built).
  */
+import { loadNativeKernels } from "./native-kernels.ts";
+
+const native = loadNativeKernels();
+
+/** Which backend the layer and Adam kernels use. */
+export const KERNEL_BACKEND: "native" | "ts" = native ? "native" : "ts";
+
+/** Scratch size (Float64 entries) that `linearForward`/`linearBackward` need for these sizes. */
+export function linearScratchSize(batch: number, inDim: number, outDim: number): number {
+  return (inDim + outDim) * batch + inDim * outDim;
+}
+
+/** y[batch, outDim] = x[batch, inDim]·Wᵀ + b with W [outDim, inDim]. */
+export function linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void {
+  if (native) native.linearForward(x, w, bias, y, scratch, batch, inDim, outDim);
+  else gemmABt(x, w, y, batch, outDim, inDim, bias);
+}
+
+/**
+ * Backward of `linearForward` given x and dy = dL/dy: dW += dyᵀ·x (the sum over the batch, then added),
+ * dB += dy row by row, and dx = dy·W if `dx` is not null. `scratch` has ≥ linearScratchSize entries.
+ */
+export function linearBackward(
+  x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null,
+  scratch: Float64Array, batch: number, inDim: number, outDim: number,
+): void {
+  if (native) {
+    native.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
+    return;
+  }
+  const dyT = scratch.subarray(0, outDim * batch);
+  const xT = scratch.subarray(outDim * batch, (outDim + inDim) * batch);
+  transpose(dy, dyT, batch, outDim);
+  transpose(x, xT, batch, inDim);
+  gemmABt(dyT, xT, dw, outDim, inDim, batch, undefined, true);
+  sumRows(dy, db, batch, outDim, true);
+  if (dx) {
+    const wT = scratch.subarray((outDim + inDim) * batch, (outDim + inDim) * batch + inDim * outDim);
+    transpose(w, wT, outDim, inDim);
+    gemmABt(dy, wT, dx, batch, inDim, outDim);
+  }
+}
 
 /**
  * C[m, n] = A[m, k] · B[n, k]ᵀ (+ bias[n] on every row if given, or += into C if `accumulate`).
@@ -160,6 +206,10 @@ export function adamStep(
   const bc2 = 1 - Math.pow(beta2, t);
   const stepSize = lr / bc1;
   const sqrtBc2 = Math.sqrt(bc2);
+  if (native) {
+    native.adamStep(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2);
+    return;
+  }
   for (let i = 0; i < theta.length; i++) {
     const gi = g[i]!;
     const mi = beta1 * m[i]! + (1 - beta1) * gi;

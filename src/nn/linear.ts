@@ -4,7 +4,7 @@
  * parameter vector, and their gradients are views into the matching flat gradient vector, so optimisers,
  * clipping, cloning and serialisation work on one array.
  */
-import { gemmABt, sumRows, transpose } from "./kernels.ts";
+import { linearBackward, linearForward, linearScratchSize } from "./kernels.ts";
 
 export class Linear {
   readonly inDim: number;
@@ -15,10 +15,9 @@ export class Linear {
   readonly biasGrad: Float64Array;
   /** Number of parameters: outDim·inDim + outDim. */
   readonly size: number;
-  // Scratch for the transposes of the backward pass (grown on demand).
-  private wT: Float64Array;
-  private dyT = new Float64Array(0);
-  private xT = new Float64Array(0);
+  // Scratch of the kernels (transposes), grown with the batch size.
+  private scratch: Float64Array;
+  private scratchBatch = 0;
 
   /** Views parameters and gradients at `offset` of the flat vectors `params` and `grads`. */
   constructor(inDim: number, outDim: number, params: Float64Array, grads: Float64Array, offset = 0) {
@@ -32,7 +31,7 @@ export class Linear {
     this.bias = params.subarray(offset + outDim * inDim, offset + this.size);
     this.weightGrad = grads.subarray(offset, offset + outDim * inDim);
     this.biasGrad = grads.subarray(offset + outDim * inDim, offset + this.size);
-    this.wT = new Float64Array(outDim * inDim);
+    this.scratch = new Float64Array(linearScratchSize(0, inDim, outDim));
   }
 
   static parameterCount(inDim: number, outDim: number): number {
@@ -41,7 +40,7 @@ export class Linear {
 
   /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b. */
   forward(x: Float64Array, y: Float64Array, batch: number): void {
-    gemmABt(x, this.weight, y, batch, this.outDim, this.inDim, this.bias);
+    linearForward(x, this.weight, this.bias, y, this.scratch, batch, this.inDim, this.outDim);
   }
 
   /**
@@ -49,18 +48,10 @@ export class Linear {
    * into the gradient views, and writes dL/dx = dy·W into `dx` [batch, inDim] if given.
    */
   backward(x: Float64Array, dy: Float64Array, batch: number, dx?: Float64Array): void {
-    const { inDim, outDim } = this;
-    if (this.dyT.length < outDim * batch) {
-      this.dyT = new Float64Array(outDim * batch);
-      this.xT = new Float64Array(inDim * batch);
+    if (batch > this.scratchBatch) {
+      this.scratchBatch = batch;
+      this.scratch = new Float64Array(linearScratchSize(batch, this.inDim, this.outDim));
     }
-    transpose(dy, this.dyT, batch, outDim);
-    transpose(x, this.xT, batch, inDim);
-    gemmABt(this.dyT, this.xT, this.weightGrad, outDim, inDim, batch, undefined, true);
-    sumRows(dy, this.biasGrad, batch, outDim, true);
-    if (dx) {
-      transpose(this.weight, this.wT, outDim, inDim);
-      gemmABt(dy, this.wT, dx, batch, inDim, outDim);
-    }
+    linearBackward(x, this.weight, dy, this.weightGrad, this.biasGrad, dx ?? null, this.scratch, batch, this.inDim, this.outDim);
   }
 }
