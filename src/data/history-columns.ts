@@ -76,6 +76,10 @@ export function validateColumns(c: HistoryColumns, numeric: "input" | "numerical
   };
   const { n, meta } = c;
   const spaces = [["obs", meta.observationSpace], ["actions", meta.actionSpace]] as const;
+  for (const [name, s] of spaces) {
+    const ok = s.kind === "discrete" ? s.dim === 1 && Number.isSafeInteger(s.n) && s.n! > 0 : Number.isSafeInteger(s.dim) && s.dim > 0;
+    if (!ok) bad(`the ${name === "obs" ? "observation" : "action"} space ${JSON.stringify(s)} is invalid (box: positive dim; discrete: dim 1 and positive n)`);
+  }
   const widths = { obs: meta.observationSpace.dim, next_obs: meta.observationSpace.dim, actions: meta.actionSpace.dim };
   const lengths: Array<[string, number, number]> = [
     ["obs", c.obs.length, n * widths.obs], ["next_obs", c.nextObs.length, n * widths.next_obs],

@@ -194,3 +194,9 @@ test("bad files are rejected with InputError naming the array (and row)", () => 
   rejects(() => readHistoryFile(notZip), /not a zip archive/);
   assert.throws(() => readHistoryFile(join(dir, "missing.npz")), (e: unknown) => e instanceof InputError && e.code === "E_FILE");
 });
+
+test("a discrete space without n is refused when writing; a directory is not a history file", () => {
+  const meta: HistoryMeta = { envId: "X", learner: "y", observationSpace: { kind: "discrete", dim: 1 }, actionSpace: { kind: "discrete", dim: 1, n: 2 } };
+  rejects(() => writeHistoryFile(tmp(), new LearningHistory(meta, [])), /observation space .* is invalid/);
+  assert.throws(() => readHistoryFile(dir), (e: unknown) => e instanceof InputError && e.code === "E_FILE");
+});

@@ -158,7 +158,8 @@ export class ZipReader {
       this.entries = this.readDirectory();
     } catch (e) {
       this.close();
-      throw e;
+      if (e instanceof InputError) throw e;
+      throw new InputError("E_FILE", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
     }
   }
 
@@ -177,7 +178,8 @@ export class ZipReader {
     // 2n + 1024 compressed bytes hold at least n output bytes in any sane DEFLATE stream (stored: n + 5 per
     // 64 KiB, fixed Huffman ≤ 9 bits per literal, dynamic ≤ 15 bits per literal + a table of < 300 bytes).
     const k = Math.min(entry.compressedSize, 2 * want + 1024);
-    const out = this.inflate(entry, this.readAt(entry.dataOffset, k), DEFLATE_MAX_RATIO * k + 1024, true);
+    const bound = DEFLATE_MAX_RATIO * k + 1024;
+    const out = this.inflate(entry, this.readAt(entry.dataOffset, k), bound, true, `DEFLATE can produce from its first ${k} compressed bytes`);
     return out.subarray(0, Math.min(want, out.length));
   }
 
@@ -188,21 +190,22 @@ export class ZipReader {
   read(entry: ZipEntry, expected: number, why: string): Uint8Array {
     if (entry.size !== expected) invalid(`zip member '${entry.name}' declares ${entry.size} bytes but ${why} implies ${expected}`);
     const raw = this.readAt(entry.dataOffset, entry.compressedSize);
-    const out = entry.method === 0 ? raw : this.inflate(entry, raw, expected, false, why);
+    const out = entry.method === 0 ? raw : this.inflate(entry, raw, expected, false, `${why} implies`);
     if (out.length !== expected) invalid(`zip member '${entry.name}' inflates to ${out.length} bytes but ${why} implies ${expected}`);
     const crc = crc32(out);
     if (crc !== entry.crc32) invalid(`zip member '${entry.name}' fails its CRC-32 check (stored ${hex(entry.crc32)}, computed ${hex(crc)}): the file is corrupt`);
     return out;
   }
 
-  private inflate(entry: ZipEntry, raw: Uint8Array, bound: number, partial: boolean, why = "its header"): Uint8Array {
+  /** Inflates with a hard output bound; `limit` completes "inflates beyond the N bytes …". */
+  private inflate(entry: ZipEntry, raw: Uint8Array, bound: number, partial: boolean, limit: string): Uint8Array {
     try {
       const maxOutputLength = Math.max(1, bound); // zlib refuses 0; a 1-byte overrun is caught by the caller's length check
       return partial ? inflateRawSync(raw, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength }) : inflateRawSync(raw, { maxOutputLength });
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "ERR_BUFFER_TOO_LARGE") {
-        invalid(`zip member '${entry.name}' inflates beyond the ${bound} bytes ${why} implies (a zip bomb?); rejected without inflating the rest`);
+        invalid(`zip member '${entry.name}' inflates beyond the ${bound} bytes ${limit} (a zip bomb?); rejected without inflating the rest`);
       }
       invalid(`zip member '${entry.name}' is not valid DEFLATE data (${(e as Error).message})`);
     }
