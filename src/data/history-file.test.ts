@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import { historyToColumns } from "./history-columns.ts";
@@ -199,4 +200,53 @@ test("a discrete space without n is refused when writing; a directory is not a h
   const meta: HistoryMeta = { envId: "X", learner: "y", observationSpace: { kind: "discrete", dim: 1 }, actionSpace: { kind: "discrete", dim: 1, n: 2 } };
   rejects(() => writeHistoryFile(tmp(), new LearningHistory(meta, [])), /observation space .* is invalid/);
   assert.throws(() => readHistoryFile(dir), (e: unknown) => e instanceof InputError && e.code === "E_FILE");
+});
+
+test("property: random valid histories round-trip exactly", () => {
+  const arbHistory = fc.record({
+    discrete: fc.boolean(), dObs: fc.integer({ min: 1, max: 4 }), dAct: fc.integer({ min: 1, max: 3 }), deflate: fc.boolean(),
+    updates: fc.array(fc.record({
+      gap: fc.integer({ min: 1, max: 3 }),
+      trajectories: fc.array(fc.record({ T: fc.integer({ min: 1, max: 5 }), end: fc.constantFrom("terminated", "truncated", "cut"), seed: fc.nat() }), { maxLength: 3 }),
+    }), { maxLength: 4 }),
+  });
+  fc.assert(fc.property(arbHistory, (a) => {
+    const meta: HistoryMeta = a.discrete
+      ? { envId: "D", learner: "l", observationSpace: { kind: "discrete", dim: 1, n: 3 }, actionSpace: { kind: "discrete", dim: 1, n: 2 } }
+      : { envId: "B", learner: "l", observationSpace: { kind: "box", dim: a.dObs }, actionSpace: { kind: "box", dim: a.dAct } };
+    let index = -1, episode = 0;
+    const updates = a.updates.map((u) => ({
+      index: (index += u.gap),
+      trajectories: u.trajectories.map((t) => randomTrajectory(new Rng(t.seed), t.T, meta, episode++, t.end)),
+    }));
+    const h = new LearningHistory(meta, updates);
+    const p = tmp();
+    writeHistoryFile(p, h, { deflate: a.deflate });
+    assertSameHistory(h, readHistoryFile(p));
+    rmSync(p);
+  }), { numRuns: 60 });
+});
+
+test("property: corrupted or truncated files raise InputError or read as valid histories, never anything else", () => {
+  const sources = [false, true].map((deflate) => {
+    const p = tmp();
+    writeHistoryFile(p, sampleHistory(gridMeta, 4), { deflate });
+    return readFileSync(p);
+  });
+  const arbDamage = fc.record({
+    source: fc.integer({ min: 0, max: 1 }),
+    cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    flips: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+  });
+  const p = tmp();
+  fc.assert(fc.property(arbDamage, (d) => {
+    const bytes = Buffer.from(sources[d.source]!);
+    for (const f of d.flips) bytes[Math.min(bytes.length - 1, Math.floor(f.at * bytes.length))] = f.byte;
+    writeFileSync(p, d.cut === null ? bytes : bytes.subarray(0, Math.floor(d.cut * bytes.length)));
+    try {
+      assert.ok(readHistoryFile(p) instanceof LearningHistory);
+    } catch (e) {
+      assert.ok(e instanceof InputError, `unexpected ${(e as Error).name}: ${(e as Error).message}`);
+    }
+  }), { numRuns: 300 });
 });
