@@ -5,6 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { runTable1, TABLE1 } from "../experiments/table1.ts";
 import { table1StateOnlyNote, table1Table } from "../reports/table1-report.ts";
+import { runTable2 } from "../experiments/table2.ts";
+import { table2Table } from "../reports/table2-report.ts";
 import { parseCommandArgs } from "./command.ts";
 import type { Command } from "./command.ts";
 
@@ -20,6 +22,14 @@ export const SECTIONS: readonly DemoSection[] = [
     async run() {
       const result = runTable1();
       return { text: `${table1Table(result)}\n\n${table1StateOnlyNote(result)}`, result };
+    },
+  },
+  {
+    title: "Table 2 case — an SPI learner seen only through 1000 sampled pairs per update (3 seeds); the observer plays the recovered reward",
+    async run() {
+      const result = runTable2({ rows: ["spi"], seeds: [0, 1, 2] });
+      const runs = result.rows[0]!.runs.map((r) => `seed ${r.seed}: learner ${r.learner.toFixed(3)} → observer ${r.observer.toFixed(3)}`).join("\n");
+      return { text: `${table2Table(result)}\n\n${runs}\n(full table: lfl reproduce table2)`, result };
     },
   },
 ];
