@@ -95,16 +95,16 @@ export function readHistoryColumns(path: string): HistoryColumns {
       : expect(name, "f8", [n, space.dim], ` for a box ${label} space of dimension ${space.dim}`);
     return toFloat(a, name);
   };
+  const update = toFloat(expect("update", "i8", [n], ""), "update");
   const cols: HistoryColumns = {
-    meta, n,
-    updates: updates ?? [...new Set(Array.from(toFloat(expect("update", "i8", [n], ""), "update")))].sort((a, b) => a - b),
+    meta, n, update,
+    updates: updates ?? [...new Set(update)].sort((a, b) => a - b),
     obs: spaceColumn("obs", meta.observationSpace),
     nextObs: spaceColumn("next_obs", meta.observationSpace),
     actions: spaceColumn("actions", meta.actionSpace),
     rewards: toFloat(expect("rewards", "f8", [n], ""), "rewards"),
     terminated: expect("terminated", "b1", [n], "").data as Uint8Array,
     truncated: expect("truncated", "b1", [n], "").data as Uint8Array,
-    update: toFloat(expect("update", "i8", [n], ""), "update"),
     episode: toFloat(expect("episode", "i8", [n], ""), "episode"),
   };
   validateColumns(cols, "input");
