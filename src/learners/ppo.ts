@@ -7,6 +7,10 @@
  * Optional observation normalisation uses running statistics FROZEN for the whole of each update (rollout and
  * optimisation), so policy π_k is exactly (parameters_k, statistics_k); the statistics of every update are
  * stored in the history (`meta.extra.obsNorm`). Training is a pure function of (config, seed, env factory).
+ *
+ * The LfL observer trains with the same code: `initialActor` starts from a given actor (its behavioural clone)
+ * and `rewardFn` REPLACES the env reward in the rollouts (returns, GAE); the env reward is then only summed into
+ * the episode statistics (`meanReturn`, scoring) and is never checked or learned from.
  * docs/ppo.md lists the defaults and every deviation from SB3.
  */
 import { InputError, NumericalError } from "../core/errors.ts";
@@ -19,6 +23,7 @@ import { DiagGaussian } from "../nn/gaussian.ts";
 import { Adam } from "../nn/adam.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
+import type { RewardFn } from "../rewards/reward-fn.ts";
 import { computeGae } from "./gae.ts";
 
 // ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -57,6 +62,21 @@ export interface PpoConfig {
   recordHistory: boolean;
   /** Record envs 0 .. recordEnvs−1 only (1 = the paper's observer, who sees one env of many); default all. */
   recordEnvs?: number;
+  /**
+   * Learn from this reward instead of the env's: r(s, a, s′, terminated) on RAW observations (s′ is the final
+   * observation of an episode, before the reset) and the unclipped sampled action, as the history records them.
+   */
+  rewardFn?: RewardFn;
+  /** Start from this actor (policy weights, log-std, observation statistics) instead of a random init. */
+  initialActor?: PpoActorJson;
+}
+
+/** What acts: the policy network, its log-std and the observation statistics it expects (null: raw obs). */
+export interface PpoActorJson {
+  policy: MlpJson;
+  logStd: number[];
+  obsNorm: RunningMeanStdJson | null;
+  clipObs: number;
 }
 
 export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
@@ -102,6 +122,8 @@ export interface PpoCallbacks {
   /** After every env step of the lockstep batch (`steps` counts all envs); return false to stop training. */
   onStep?: (info: { update: number; steps: number; episodes: number; meanReturn: number }) => boolean | void;
   onUpdate?: (stats: PpoUpdateStats) => void;
+  /** When π_k is about to collect update k's rollout (its statistics frozen): `actor()` copies it. */
+  onPolicy?: (update: number, actor: () => PpoActorJson) => void;
 }
 
 /** A trained PPO agent: everything needed to act as π_final (JSON-serialisable). */
@@ -196,11 +218,27 @@ export function trainPpo(
     const policy = new MLP([D, ...cfg.hidden, A], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 0.01 });
     const value = new MLP([D, ...cfg.hidden, 1], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 1 });
     const gaussian = new DiagGaussian(A, cfg.logStdInit);
+    const init = cfg.initialActor;
+    if (init) {
+      if (init.policy.sizes.join() !== policy.sizes.join() || init.logStd.length !== A) {
+        throw new InputError("E_INVALID_CONFIG", `ppo: initialActor has sizes [${init.policy.sizes.join(", ")}], expected [${policy.sizes.join(", ")}]`);
+      }
+      if ((init.obsNorm !== null) !== cfg.normalizeObservations || (init.obsNorm !== null && init.clipObs !== cfg.clipObs)) {
+        throw new InputError("E_INVALID_CONFIG", `ppo: initialActor ${init.obsNorm ? `normalises observations (clip ${init.clipObs})` : "acts on raw observations"}, but normalizeObservations is ${cfg.normalizeObservations} (clip ${cfg.clipObs})`);
+      }
+      policy.params.set(init.policy.params);
+      gaussian.logStd.set(init.logStd);
+    }
     const adam = new Adam(
       [policy, { params: gaussian.logStd, grads: gaussian.logStdGrad }, value],
       { lr: cfg.learningRate, eps: cfg.adamEps, maxGradNorm: cfg.maxGradNorm },
     );
-    const running = cfg.normalizeObservations ? new RunningMeanStd(D) : null;
+    const running = cfg.normalizeObservations ? (init?.obsNorm ? RunningMeanStd.fromJSON(init.obsNorm) : new RunningMeanStd(D)) : null;
+    const rewardFn = cfg.rewardFn;
+    if (rewardFn && (rewardFn.obsDim !== D || rewardFn.actDim !== A)) {
+      throw new InputError("E_INVALID_CONFIG", `ppo: rewardFn '${rewardFn.name}' is for obsDim ${rewardFn.obsDim}, actDim ${rewardFn.actDim}; the env has ${D}, ${A}`);
+    }
+    const prevObs = new Float64Array(E * D), nextObs = new Float64Array(E * D), stepTerm = new Uint8Array(E);
 
     // ── Buffers: rollout [T, E] and minibatch [B] ──
     const obsBuf = new Float64Array(N * D), actBuf = new Float64Array(N * A);
@@ -242,6 +280,9 @@ export function trainPpo(
       // ── Stage 1: freeze the normalisation statistics of π_k ──
       const frozen = running ? running.clone() : null;
       if (frozen) obsNormLog.push({ update: k, ...frozen.toJSON() });
+      callbacks.onPolicy?.(k, () => ({
+        policy: policy.toJSON(), logStd: Array.from(gaussian.logStd), obsNorm: frozen ? frozen.toJSON() : null, clipObs: cfg.clipObs,
+      }));
       const normalize = (src: Float64Array, dst: Float64Array, n: number): void => {
         if (frozen) frozen.normalize(src, dst, n, cfg.clipObs);
         else dst.set(src.subarray(0, n * D));
@@ -270,6 +311,7 @@ export function trainPpo(
         gaussian.logProb(mean, actT, E, logpBuf.subarray(row, row + E));
         valBuf.set(value.forward(obsT, E), row);
         let anyTruncated = false;
+        if (rewardFn) prevObs.set(rawObs);
         for (let e = 0; e < E; e++) {
           const i = row + e;
           for (let j = 0; j < A; j++) {
@@ -279,10 +321,14 @@ export function trainPpo(
           const res = envs[e]!.step(envAction);
           const where = `update ${k}, stage rollout: env ${e} step ${t}`;
           assertFiniteAt(res.observation, `${where} observation`);
-          if (!Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where}`);
+          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where}`);
           const terminated = res.terminated;
           const truncated = res.truncated && !terminated;
           rewBuf[i] = res.reward;
+          if (rewardFn) {
+            nextObs.set(res.observation, e * D);
+            stepTerm[e] = terminated ? 1 : 0;
+          }
           termBuf[i] = terminated ? 1 : 0;
           truncBuf[i] = truncated ? 1 : 0;
           episodeReturn[e] += res.reward;
@@ -310,6 +356,11 @@ export function trainPpo(
           } else {
             rawObs.set(res.observation, e * D);
           }
+        }
+        if (rewardFn) {
+          const r = rewardFn.evaluate({ n: E, obs: prevObs, actions: actT, nextObs, terminated: stepTerm });
+          assertFiniteAt(r, `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
+          rewBuf.set(r, row);
         }
         if (anyTruncated) {
           normalize(normObs, normObs, E);
@@ -394,7 +445,7 @@ export function trainPpo(
           envId: envs[0]!.id,
           envKwargs,
           learner: "ppo",
-          learnerConfig: { ...cfg },
+          learnerConfig: { ...cfg, rewardFn: cfg.rewardFn?.name, initialActor: cfg.initialActor ? "given" : undefined },
           seed: cfg.seed,
           observationSpace: { kind: "box", dim: D },
           actionSpace: { kind: "box", dim: A },

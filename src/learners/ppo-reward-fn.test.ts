@@ -1,0 +1,97 @@
+/**
+ * PPO's observer options: `rewardFn` replaces the env reward in learning (the env reward is never read for
+ * learning, proven by poisoning it), `initialActor` starts from a given actor, `onPolicy` snapshots π_k.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { InputError, NumericalError } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import { Box } from "../envs/spaces.ts";
+import type { BoxEnv, StepResult } from "../envs/env.ts";
+import { TimeLimit } from "../envs/wrappers/time-limit.ts";
+import type { RewardFn, TransitionBatch } from "../rewards/reward-fn.ts";
+import { trainPpo, type PpoActorJson } from "./ppo.ts";
+
+/** x ∈ R², x′ = x + 0.3·a, reward −|x′|² (or NaN when poisoned), terminated when |x′|∞ > 2. */
+class Walk implements BoxEnv {
+  readonly id = "Walk-test";
+  readonly observationSpace = Box.uniform(2, -Infinity, Infinity);
+  readonly actionSpace = Box.uniform(2, -1, 1);
+  private x = new Float64Array(2);
+  private rng = new Rng(0);
+  constructor(private readonly poisoned: boolean) {}
+  reset(options?: { seed?: number }) {
+    if (options?.seed !== undefined) this.rng = new Rng(options.seed);
+    this.x = Float64Array.of(this.rng.uniformIn(-1, 1), this.rng.uniformIn(-1, 1));
+    return { observation: this.x.slice(), info: {} };
+  }
+  step(a: Float64Array): StepResult<Float64Array> {
+    this.x[0] += 0.3 * a[0]!;
+    this.x[1] += 0.3 * a[1]!;
+    const obs = this.x.slice();
+    const trueReward = -(obs[0]! ** 2 + obs[1]! ** 2);
+    const terminated = Math.max(Math.abs(obs[0]!), Math.abs(obs[1]!)) > 2;
+    return { observation: obs, reward: this.poisoned ? NaN : trueReward, terminated, truncated: false, info: { trueReward } };
+  }
+  close(): void {}
+}
+const walk = (poisoned = false) => () => new TimeLimit(new Walk(poisoned), 25);
+const SMALL = { totalSteps: 3 * 64, seed: 3, numEnvs: 2, nSteps: 32, batchSize: 16, nEpochs: 2, recordHistory: false };
+
+/** The env's own reward, computed from s′ — learning from it must equal learning from the env. */
+const envReward: RewardFn = {
+  name: "−|s′|²", obsDim: 2, actDim: 2,
+  evaluate: (b: TransitionBatch) => Float64Array.from({ length: b.n }, (_, i) => -(b.nextObs[2 * i]! ** 2 + b.nextObs[2 * i + 1]! ** 2)),
+};
+
+test("rewardFn equal to the env reward trains bit-identically to the env reward", () => {
+  const a = trainPpo({ ...SMALL, normalizeObservations: true }, walk());
+  const b = trainPpo({ ...SMALL, normalizeObservations: true, rewardFn: envReward }, walk());
+  assert.deepEqual(b.policy.params, a.policy.params);
+  assert.deepEqual(b.value.params, a.value.params);
+  assert.deepEqual(b.updates.map((u) => u.meanReturn), a.updates.map((u) => u.meanReturn));
+});
+
+test("with a rewardFn the env reward is never learned from: a NaN-poisoned env trains identically", () => {
+  const seen: number[] = []; // batch sizes
+  let terminals = 0;
+  const recovered: RewardFn = {
+    name: "stand-in", obsDim: 2, actDim: 2,
+    evaluate: (b) => {
+      seen.push(b.n);
+      for (const t of b.terminated) terminals += t;
+      return Float64Array.from({ length: b.n }, (_, i) => Math.tanh(b.obs[2 * i]! - b.actions[2 * i + 1]!) + (b.terminated[i] ? -1 : 0));
+    },
+  };
+  const clean = trainPpo({ ...SMALL, rewardFn: recovered }, walk(false));
+  const poisoned = trainPpo({ ...SMALL, rewardFn: recovered }, walk(true));
+  assert.deepEqual(poisoned.policy.params, clean.policy.params);
+  assert.deepEqual(poisoned.value.params, clean.value.params);
+  assert.deepEqual(poisoned.gaussian.logStd, clean.gaussian.logStd);
+  assert.equal(seen.length, 2 * 3 * 32, "one batch per lockstep step, in both runs");
+  assert.ok(seen.every((n) => n === 2), "a batch holds numEnvs transitions");
+  assert.ok(terminals > 0, "terminal transitions reach the reward");
+  // The env reward still feeds the scoring statistics only: finite for the clean env, NaN for the poisoned one.
+  assert.ok(clean.updates.some((u) => Number.isFinite(u.meanReturn)));
+  assert.ok(poisoned.updates.every((u) => !Number.isFinite(u.meanReturn)));
+  // Without a rewardFn the poisoned reward is learned from, hence refused.
+  assert.throws(() => trainPpo(SMALL, walk(true)), NumericalError);
+});
+
+test("initialActor: π_0 is the given actor (weights, log-std, statistics); mismatches are refused", () => {
+  const first = trainPpo({ ...SMALL, normalizeObservations: true }, walk());
+  const given: PpoActorJson = { ...first.model(), obsNorm: first.obsNorm!.toJSON() };
+  let pi0: PpoActorJson | null = null;
+  trainPpo({ ...SMALL, seed: 9, normalizeObservations: true, initialActor: given }, walk(), {
+    onPolicy: (k, actor) => { if (k === 0) pi0 = actor(); },
+  });
+  assert.ok(pi0 !== null);
+  const got: PpoActorJson = pi0;
+  assert.deepEqual(got.policy.params, given.policy.params);
+  assert.deepEqual(got.logStd, given.logStd);
+  assert.deepEqual(got.obsNorm, given.obsNorm);
+  assert.throws(() => trainPpo({ ...SMALL, normalizeObservations: false, initialActor: given }, walk()), InputError);
+  assert.throws(() => trainPpo({ ...SMALL, hidden: [8], normalizeObservations: true, initialActor: given }, walk()), InputError);
+  const wrongDims: RewardFn = { ...envReward, obsDim: 3 };
+  assert.throws(() => trainPpo({ ...SMALL, rewardFn: wrongDims }, walk()), InputError);
+});
