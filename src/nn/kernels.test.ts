@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../core/rng.ts";
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { adamStep, gemmABt, KERNEL_BACKEND, linearScratchSize, sumRows, tanhBackward, tanhForward, transpose } from "./kernels.ts";
+import { adamStep, expBounded, gemmABt, KERNEL_BACKEND, linearScratchSize, sumRows, tanhBackward, tanhForward, transpose } from "./kernels.ts";
 import { loadNativeKernels, NATIVE_KERNELS_PATH, type NativeKernels } from "./native-kernels.ts";
 
 function rand(n: number, rng: Rng): Float64Array {
@@ -42,6 +42,9 @@ test("transpose and sumRows", () => {
 
 test("tanhForward agrees with Math.tanh, saturates, and tanhBackward is 1 − tanh²", () => {
   const xs = Float64Array.from([-50, -20.5, -3, -1e-9, 0, 0.3, 2, 19.9, 25]);
+  const nan = new Float64Array(1);
+  tanhForward(Float64Array.of(NaN), nan, 1);
+  assert.ok(Number.isNaN(nan[0]), "NaN propagates");
   const y = new Float64Array(xs.length);
   tanhForward(xs, y, xs.length);
   xs.forEach((x, i) => assert.ok(Math.abs(y[i]! - Math.tanh(x)) < 1e-15, `tanh(${x})`));
@@ -49,6 +52,17 @@ test("tanhForward agrees with Math.tanh, saturates, and tanhBackward is 1 − ta
   const dx = new Float64Array(xs.length);
   tanhBackward(y, dy, dx, xs.length);
   xs.forEach((x, i) => assert.ok(Math.abs(dx[i]! - 2 / Math.cosh(x) ** 2) < 1e-14, `tanh'(${x})`));
+});
+
+test("expBounded is within 4 ulp-ish (4e-16 relative) of Math.exp on [−40, 40]", () => {
+  const rng = new Rng(7);
+  let worst = 0;
+  for (let i = 0; i < 20000; i++) {
+    const x = rng.uniformIn(-40, 40);
+    worst = Math.max(worst, Math.abs(expBounded(x) / Math.exp(x) - 1));
+  }
+  for (const x of [0, -0, 1, -1, 40, -40, Math.LN2 / 2, -Math.LN2 / 2]) worst = Math.max(worst, Math.abs(expBounded(x) / Math.exp(x) - 1));
+  assert.ok(worst < 4e-16, `worst relative error ${worst}`);
 });
 
 test("adamStep: first step moves every parameter by lr·sign(g) (bias correction), and matches the formula at t = 2", () => {
@@ -108,6 +122,12 @@ test("native backend (when built) is bit-identical to the TypeScript kernels; ot
       assert.ok(a.every((v, i) => Object.is(v, b[i])), `${name} differs for ${batch}×${inDim}→${outDim}`);
     }
   }
+  const xs = Float64Array.from({ length: 5000 }, () => rng.uniformIn(-25, 25));
+  const tN = new Float64Array(xs.length);
+  nat.tanhForward(xs, tN, xs.length);
+  const tTs = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) tTs[i] = 1 - 2 / (expBounded(2 * Math.max(-20, Math.min(20, xs[i]!))) + 1);
+  assert.ok(xs.every((_, i) => Object.is(tN[i], tTs[i])), "tanh differs");
   const theta = rand(50, rng), g = rand(50, rng), m = rand(50, rng), v = Float64Array.from(rand(50, rng), Math.abs);
   const t2 = theta.slice(), m2 = m.slice(), v2 = v.slice();
   const savedBackend = KERNEL_BACKEND;

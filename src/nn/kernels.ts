@@ -153,16 +153,51 @@ export function sumRows(a: Float64Array, out: Float64Array, rows: number, cols: 
   }
 }
 
+// exp on [−40, 40] by our own range reduction and polynomial, so that the TypeScript and native backends
+// compute tanh with identical operations (Math.exp and the C library's exp may differ in the last bit).
+const LN2_HI = 6.93147180369123816490e-1; // ln 2 rounded to 32 significant bits: k·LN2_HI is exact for |k| < 2^20
+const LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI
+const INV_LN2 = 1.44269504088896338700;
+/** 2^k for k = −64 … 64 (exact). */
+const POW2 = Float64Array.from({ length: 129 }, (_, i) => 2 ** (i - 64));
+
 /**
- * y[i] = tanh(x[i]) for i < n (in place allowed), via 1 − 2/(e^{2x}+1): cheaper than Math.tanh and within
- * 3e-16 of it on [−2, 2]; saturates exactly to ±1 for |x| > 20.
+ * e^x for |x| ≤ 40 with error of a few ulp: x = k ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite reduction), then
+ * e^r by its Taylor polynomial of degree 13 (truncation < 1e-17) in Horner form, scaled by 2^k.
+ */
+export function expBounded(x: number): number {
+  const k = Math.floor(x * INV_LN2 + 0.5);
+  const r = x - k * LN2_HI - k * LN2_LO;
+  let p = 1 / 6227020800; // 1/13!
+  p = p * r + 1 / 479001600;
+  p = p * r + 1 / 39916800;
+  p = p * r + 1 / 3628800;
+  p = p * r + 1 / 362880;
+  p = p * r + 1 / 40320;
+  p = p * r + 1 / 5040;
+  p = p * r + 1 / 720;
+  p = p * r + 1 / 120;
+  p = p * r + 1 / 24;
+  p = p * r + 1 / 6;
+  p = p * r + 0.5;
+  p = p * r + 1;
+  p = p * r + 1;
+  return p * POW2[k + 64]!;
+}
+
+/**
+ * y[i] = tanh(x[i]) for i < n (in place allowed), as 1 − 2/(e^{2v}+1) with `expBounded` and v = x clamped to
+ * [−20, 20], where the formula already rounds to exactly ±1. Within 1e-15 of Math.tanh; NaN stays NaN.
  */
 export function tanhForward(x: Float64Array, y: Float64Array, n: number): void {
+  if (native) {
+    native.tanhForward(x, y, n);
+    return;
+  }
   for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (v > 20) y[i] = 1;
-    else if (v < -20) y[i] = -1;
-    else y[i] = 1 - 2 / (Math.exp(2 * v) + 1);
+    const v0 = x[i]!;
+    const v = v0 > 20 ? 20 : v0 < -20 ? -20 : v0; // NaN passes through
+    y[i] = 1 - 2 / (expBounded(2 * v) + 1);
   }
 }
 

@@ -11,6 +11,7 @@ import { LflError } from "../core/errors.ts";
 export interface NativeKernels {
   linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
+  tanhForward(x: Float64Array, y: Float64Array, n: number): void;
   adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
 
