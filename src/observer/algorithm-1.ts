@@ -1,0 +1,425 @@
+/**
+ * Algorithm 1 of the paper (§5, Eq. 5): recovering a trajectory-consistent reward from the observed
+ * trajectories D_1 … D_K of K successive policies of a learner, on continuous (Box) spaces.
+ *
+ *   (i)   policies  π̂θk         max_θk  Σ_{(s,a)∈Dk} ln π̂θk(a|s) + λ H(π̂θk(·|s))          (§5.2; + λH as the
+ *                                authors' code: the paper's "− λH" contradicts "prevents … too deterministic")
+ *   (ii)  divergences ρωk(s)     min_ωk  Σ_{(s,a)∈Dk} (ρωk(s) − [ln π̂k(a|s) − ln π̂k+1(a|s)])²   (k < K)
+ *   (iii) reward init r_φ = ln π_φ   max_φ  Σ_{(s,a)∈DK} ln π_φ(a|s)                          (§5.4)
+ *   (iv)  consistency   min_{φ,ψ} Σ_k Σ_{(s,a,s′)∈Dk} (r_φ(s,a) + f_ψk(s) − γ f_ψk(s′) − r̄k(s,a,s′))²   (Eq. 5)
+ *         with the targets r̄k = α_model (ln π̂k+1(a|s) + γ ρk(s′))  (Theorem 2 with SPI as the learner model).
+ *
+ * Episode boundaries (the authors' code paired each state with the NEXT SAVED state, across resets — bug 12):
+ * every row uses its OWN `next_obs`; a TERMINAL s′ is absorbing, so both its potential f(s′) and its KL term
+ * ρ(s′) are 0; a TRUNCATED s′ is an ordinary state and keeps f(s′) and ρ(s′).
+ *
+ * Networks (paper §6.3): π̂θk and π_φ are PPO actors (MLP 64-64 tanh mean, state-independent log-std), one
+ * INDEPENDENT parameter vector per k (the authors' code aliased all k to one snapshot — bug 7); ρ and ψ are
+ * each ONE net obs → 128 tanh → (K−1) heads, the hidden layer shared across k (the paper's "sharing across all
+ * k the latent layer"; ρ and ψ are separate nets, as in the authors' code: ρ must stay fixed while ψ trains).
+ * The head of row i is its improvement index, so one forward pass evaluates all K−1 networks of a stage.
+ *
+ * Defaults are the paper's §6.3 (full batches of each Dk, Adam 1e-3, 1000/100/3000/1000 steps, α_model 0.7,
+ * γ 0.99, λ 0.01). The authors' code used 3000 policy steps and random 100-pair minibatches; we keep the
+ * paper's numbers (full-batch steps are deterministic and the paper is the spec) and expose both as options.
+ * Observations are normalised by FIXED statistics of the observed states (all updates), stored in the outputs.
+ * The true rewards of the history are never read. docs/algorithm-1.md has the details.
+ */
+import { InputError, NumericalError } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import type { HistoryColumns } from "../data/history-columns.ts";
+import { Adam } from "../nn/adam.ts";
+import { DiagGaussian } from "../nn/gaussian.ts";
+import { MLP } from "../nn/mlp.ts";
+import type { PpoModelJson } from "../learners/ppo.ts";
+import { applyObsNorm, fixedObsNorm, GaussianLogDensityReward, type FixedObsNorm } from "../rewards/neural-reward.ts";
+
+export { loadRewardModel } from "../rewards/neural-reward.ts";
+
+// ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
+export interface Algorithm1Config {
+  /** Update indices to use (increasing); null = every update of the history that has transitions. */
+  updates: number[] | null;
+  /** Learner model: α of soft policy improvement (α_model). */
+  alphaModel: number;
+  gamma: number;
+  /** Entropy bonus λ of the policy maximum likelihood (stage i). */
+  lambda: number;
+  learningRate: number;
+  policySteps: number;
+  klSteps: number;
+  rewardInitSteps: number;
+  consistencySteps: number;
+  /** Pairs per gradient step and per Dk; null = the whole Dk (paper). The authors' code: 100. */
+  batchSize: number | null;
+  /** Hidden widths of π̂θk and of π_φ (PPO's actor: 64, 64). */
+  policyHidden: number[];
+  /** Hidden width of the shared layer of ρ and of ψ (128). */
+  klHidden: number;
+  shapingHidden: number;
+  /** Observation clip after normalisation (PPO's 10). */
+  clipObs: number;
+}
+
+export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
+  updates: null,
+  alphaModel: 0.7,
+  gamma: 0.99,
+  lambda: 0.01,
+  learningRate: 1e-3,
+  policySteps: 1000,
+  klSteps: 100,
+  rewardInitSteps: 3000,
+  consistencySteps: 1000,
+  batchSize: null,
+  policyHidden: [64, 64],
+  klHidden: 128,
+  shapingHidden: 128,
+  clipObs: 10,
+};
+
+export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
+export const ALGORITHM1_STAGES: readonly Algorithm1Stage[] = ["policies", "kl", "reward-init", "consistency"];
+
+export interface Algorithm1Hooks {
+  /** Called after every gradient step of every stage (`step` 1-based out of `total` for the stage). */
+  onStage?(stage: Algorithm1Stage, step: number, total: number, loss: number): void;
+}
+
+/** The BC policy π̂θK in the PPO actor's format: `{...bcPolicy, value, actionLow, actionHigh}` is a PpoModelJson. */
+export type BcPolicyJson = Pick<PpoModelJson, "policy" | "logStd" | "clipObs"> & { obsNorm: NonNullable<PpoModelJson["obsNorm"]> };
+
+export interface ImprovementDiagnostics {
+  from: number;
+  to: number;
+  pairs: number;
+  /** Mean of ρk over Dk's states: the estimated KL(π̂k‖π̂k+1). */
+  meanKl: number;
+  /** Std of the targets r̄k over Dk. */
+  targetStd: number;
+  /** RMS of the Eq. 5 residual r_φ + f_k(s) − γ f_k(s′) − r̄k over Dk. */
+  residualRms: number;
+}
+
+export interface Algorithm1Diagnostics {
+  updates: number[];
+  /** Final loss of each stage: (i) mean over k of −(mean ln π̂ + λH); (ii) Σk MSE; (iii) −mean ln π_φ; (iv) Σk MSE. */
+  finalLoss: Record<Algorithm1Stage, number>;
+  /** Final policy loss of each update k. */
+  policyLoss: number[];
+  improvements: ImprovementDiagnostics[];
+  /** Wall time of each stage (ms). */
+  timeMs: Record<Algorithm1Stage, number>;
+}
+
+export interface Algorithm1Result {
+  reward: GaussianLogDensityReward;
+  bcPolicy: BcPolicyJson;
+  diagnostics: Algorithm1Diagnostics;
+}
+
+export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Algorithm1Config {
+  const c: Algorithm1Config = { ...ALGORITHM1_DEFAULTS, ...partial };
+  const bad = (msg: string): never => {
+    throw new InputError("E_INVALID_CONFIG", `algorithm 1: ${msg}`);
+  };
+  for (const k of ["policySteps", "klSteps", "rewardInitSteps", "consistencySteps", "klHidden", "shapingHidden"] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0 || (c[k] === 0 && k.endsWith("Hidden"))) bad(`${k} must be a non-negative integer, got ${c[k]}`);
+  }
+  for (const k of ["alphaModel", "learningRate", "clipObs"] as const) if (!(c[k] > 0)) bad(`${k} must be > 0, got ${c[k]}`);
+  if (!(c.gamma >= 0 && c.gamma < 1)) bad(`gamma must be in [0, 1), got ${c.gamma}`);
+  if (!(c.lambda >= 0)) bad(`lambda must be ≥ 0, got ${c.lambda}`);
+  if (c.batchSize !== null && !(Number.isInteger(c.batchSize) && c.batchSize > 0)) bad(`batchSize must be a positive integer or null, got ${c.batchSize}`);
+  if (c.policyHidden.some((h) => !Number.isInteger(h) || h <= 0)) bad(`policyHidden must be positive integers, got [${c.policyHidden.join(", ")}]`);
+  return c;
+}
+
+// ── Data: the rows of each Dk, normalised ───────────────────────────────────────────────────────────────
+interface Dataset {
+  /** Update index of each Dk. */
+  updates: number[];
+  /** Normalised s and s′, actions, and 1 − terminated, per Dk. */
+  obs: Float64Array[];
+  nextObs: Float64Array[];
+  actions: Float64Array[];
+  notTerminal: Float64Array[];
+  sizes: number[];
+}
+
+function splitByUpdate(c: HistoryColumns, cfg: Algorithm1Config): { data: Dataset; norm: FixedObsNorm } {
+  const D = c.meta.observationSpace.dim, A = c.meta.actionSpace.dim;
+  if (c.meta.observationSpace.kind !== "box" || c.meta.actionSpace.kind !== "box") {
+    throw new InputError("E_INVALID_HISTORY", `algorithm 1 needs Box observation and action spaces, got ${c.meta.observationSpace.kind} and ${c.meta.actionSpace.kind}`);
+  }
+  const rowsOf = new Map<number, number[]>();
+  for (let i = 0; i < c.n; i++) {
+    const u = c.update[i]!;
+    let rows = rowsOf.get(u);
+    if (!rows) rowsOf.set(u, (rows = []));
+    rows.push(i);
+  }
+  const updates = cfg.updates ?? [...rowsOf.keys()].sort((a, b) => a - b);
+  updates.forEach((u, i) => {
+    if (!rowsOf.has(u)) throw new InputError("E_INVALID_HISTORY", `algorithm 1: update ${u} has no transitions in the history`);
+    if (i > 0 && !(u > updates[i - 1]!)) throw new InputError("E_INVALID_CONFIG", `algorithm 1: updates must increase, got ${updates[i - 1]} then ${u}`);
+  });
+  if (updates.length < 2) throw new InputError("E_INVALID_HISTORY", `algorithm 1 needs ≥ 2 observed updates, got ${updates.length}`);
+  const gather = (src: Float64Array, rows: number[], w: number): Float64Array => {
+    const out = new Float64Array(rows.length * w);
+    rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
+    return out;
+  };
+  const rawObs = updates.map((u) => gather(c.obs, rowsOf.get(u)!, D));
+  const all = new Float64Array(rawObs.reduce((s, x) => s + x.length, 0));
+  let off = 0;
+  for (const x of rawObs) all.set(x, (off += x.length) - x.length);
+  const norm = fixedObsNorm(all, all.length / D, D, cfg.clipObs);
+  const data: Dataset = {
+    updates,
+    sizes: updates.map((u) => rowsOf.get(u)!.length),
+    obs: rawObs.map((x) => applyObsNorm(norm, x, x.length / D)),
+    nextObs: updates.map((u) => { const x = gather(c.nextObs, rowsOf.get(u)!, D); return applyObsNorm(norm, x, x.length / D); }),
+    actions: updates.map((u) => gather(c.actions, rowsOf.get(u)!, A)),
+    notTerminal: updates.map((u) => Float64Array.from(rowsOf.get(u)!, (r) => (c.terminated[r] ? 0 : 1))),
+  };
+  return { data, norm };
+}
+
+// ── Networks ─────────────────────────────────────────────────────────────────────────────────────────────
+/** A PPO-shaped Gaussian actor: MLP mean + state-independent log-std, with its Adam. */
+interface GaussianNet {
+  net: MLP;
+  dist: DiagGaussian;
+}
+
+function gaussianNet(D: number, A: number, hidden: number[], rng: Rng): GaussianNet {
+  return { net: new MLP([D, ...hidden, A], { rng, hiddenGain: Math.SQRT2, outputGain: 0.01 }), dist: new DiagGaussian(A, 0) };
+}
+
+function logProb(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, out = new Float64Array(n)): Float64Array {
+  g.dist.logProb(g.net.forward(obs, n), actions, n, out);
+  return out;
+}
+
+/** Rows [i0, i0 + b) of a permutation (or all rows when b = n): copies x's rows into dst. */
+function takeRows(x: Float64Array, w: number, idx: Int32Array | null, b: number, dst: Float64Array): Float64Array {
+  if (!idx) return x;
+  for (let r = 0; r < b; r++) dst.set(x.subarray(idx[r]! * w, (idx[r]! + 1) * w), r * w);
+  return dst;
+}
+
+/**
+ * Maximum-likelihood fit of a Gaussian net on (obs, actions) with entropy bonus λ: minimises
+ * −mean ln π(a|s) − λ H. Returns the final loss. Full batch when `batch` is null.
+ */
+function fitGaussian(
+  g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, steps: number, lambda: number, lr: number,
+  batch: number | null, rng: Rng, where: (step: number) => string, onStep: (step: number, loss: number) => void,
+): number {
+  const D = g.net.inDim, A = g.net.outDim;
+  const b = batch === null ? n : Math.min(batch, n);
+  const adam = new Adam([g.net, { params: g.dist.logStd, grads: g.dist.logStdGrad }], { lr });
+  const lp = new Float64Array(b), dLp = new Float64Array(b).fill(-1 / b), dMean = new Float64Array(b * A);
+  const xb = new Float64Array(b * D), ab = new Float64Array(b * A);
+  let loss = NaN;
+  for (let t = 1; t <= steps; t++) {
+    const idx = b < n ? rng.permutation(n) : null;
+    const x = takeRows(obs, D, idx, b, xb), a = takeRows(actions, A, idx, b, ab);
+    adam.zeroGrad();
+    const mean = g.net.forward(x, b);
+    g.dist.logProb(mean, a, b, lp);
+    let s = 0;
+    for (let i = 0; i < b; i++) s += lp[i]!;
+    loss = -s / b - lambda * g.dist.entropy();
+    if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
+    g.dist.backward(mean, a, dLp, b, dMean, -lambda);
+    g.net.backward(dMean);
+    adam.step(where(t));
+    onStep(t, loss);
+  }
+  return loss;
+}
+
+/** Forward of a multi-head net on x[n]; returns out[i] = y[i, head[i]]. */
+function headValues(net: MLP, x: Float64Array, head: Int32Array, n: number, out = new Float64Array(n)): Float64Array {
+  const H = net.outDim;
+  const y = net.forward(x, n);
+  for (let i = 0; i < n; i++) out[i] = y[i * H + head[i]!]!;
+  return out;
+}
+
+// ── Algorithm 1 ──────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Recovers r_φ from the observed transitions (obs, actions, next_obs, terminated; grouped by `update`).
+ * A pure function of (columns minus rewards, config, seed). Throws NumericalError naming stage and step.
+ */
+export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm1Config>, seed: number, hooks: Algorithm1Hooks = {}): Algorithm1Result {
+  const cfg = resolveAlgorithm1Config(config);
+  const { data, norm } = splitByUpdate(columns, cfg);
+  const D = columns.meta.observationSpace.dim, A = columns.meta.actionSpace.dim;
+  const K = data.updates.length;
+  const rng = new Rng(seed);
+  const on = (stage: Algorithm1Stage, total: number) => (step: number, loss: number): void => hooks.onStage?.(stage, step, total, loss);
+  const timeMs = { policies: 0, kl: 0, "reward-init": 0, consistency: 0 };
+  const finalLoss = { policies: NaN, kl: NaN, "reward-init": NaN, consistency: NaN };
+
+  // Rows of D_1 … D_{K−1} stacked (stages ii and iv), with the improvement index k of each row.
+  const M = data.sizes.slice(0, K - 1).reduce((s, n) => s + n, 0);
+  const head = new Int32Array(M);
+  const weight = new Float64Array(M); // 1/|Dk|: each improvement's loss is a mean over its Dk
+  const sS = new Float64Array(M * D), sNext = new Float64Array(M * D), aS = new Float64Array(M * A), notTerm = new Float64Array(M);
+  for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
+    head.fill(k, off, off + data.sizes[k]!);
+    weight.fill(1 / data.sizes[k]!, off, off + data.sizes[k]!);
+    sS.set(data.obs[k]!, off * D);
+    sNext.set(data.nextObs[k]!, off * D);
+    aS.set(data.actions[k]!, off * A);
+    notTerm.set(data.notTerminal[k]!, off);
+  }
+
+  // ── Stage (i): policies π̂θk, one independent network per update (Alg. 1 lines 1–3) ──
+  let t0 = performance.now();
+  const policies: GaussianNet[] = [];
+  const policyLoss: number[] = [];
+  const polTotal = K * cfg.policySteps;
+  for (let k = 0; k < K; k++) {
+    const g = gaussianNet(D, A, cfg.policyHidden, rng.split());
+    const loss = fitGaussian(
+      g, data.obs[k]!, data.actions[k]!, data.sizes[k]!, cfg.policySteps, cfg.lambda, cfg.learningRate, cfg.batchSize, rng.split(),
+      (t) => `algorithm 1 stage (i) policies: update ${data.updates[k]} step ${t}`, (t, l) => on("policies", polTotal)(k * cfg.policySteps + t, l),
+    );
+    policies.push(g);
+    policyLoss.push(loss);
+  }
+  finalLoss.policies = policyLoss.reduce((s, l) => s + l, 0) / K;
+  // ln π̂k(a|s) − ln π̂k+1(a|s) (the KL-net targets) and ln π̂k+1(a|s) (in r̄k), on each row of Dk, k < K.
+  const klTarget = new Float64Array(M), logNext = new Float64Array(M);
+  for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
+    const n = data.sizes[k]!;
+    const lk = logProb(policies[k]!, data.obs[k]!, data.actions[k]!, n);
+    const lk1 = logProb(policies[k + 1]!, data.obs[k]!, data.actions[k]!, n);
+    for (let i = 0; i < n; i++) {
+      klTarget[off + i] = lk[i]! - lk1[i]!;
+      logNext[off + i] = lk1[i]!;
+    }
+  }
+  timeMs.policies = performance.now() - t0;
+
+  // ── Stage (ii): divergences ρωk(s) ≈ KL(π̂k‖π̂k+1)(s), one net with K−1 heads (lines 4–6) ──
+  t0 = performance.now();
+  const rho = new MLP([D, cfg.klHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
+  {
+    const adam = new Adam([rho], { lr: cfg.learningRate });
+    const y = new Float64Array(M), dOut = new Float64Array(M * (K - 1));
+    for (let t = 1; t <= cfg.klSteps; t++) {
+      adam.zeroGrad();
+      headValues(rho, sS, head, M, y);
+      let loss = 0;
+      dOut.fill(0);
+      for (let i = 0; i < M; i++) {
+        const e = y[i]! - klTarget[i]!;
+        loss += weight[i]! * e * e;
+        dOut[i * (K - 1) + head[i]!] = 2 * weight[i]! * e;
+      }
+      const where = `algorithm 1 stage (ii) kl: step ${t}`;
+      if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
+      rho.backward(dOut);
+      adam.step(where);
+      finalLoss.kl = loss;
+      on("kl", cfg.klSteps)(t, loss);
+    }
+  }
+  // Targets r̄k(s,a,s′) = α (ln π̂k+1(a|s) + γ ρk(s′)), with ρ(s′) = 0 at a terminal s′.
+  const rhoNext = headValues(rho, sNext, head, M);
+  const target = new Float64Array(M);
+  for (let i = 0; i < M; i++) target[i] = cfg.alphaModel * (logNext[i]! + cfg.gamma * notTerm[i]! * rhoNext[i]!);
+  const rhoHere = headValues(rho, sS, head, M);
+  timeMs.kl = performance.now() - t0;
+
+  // ── Stage (iii): reward initialisation r_φ = ln π_φ by maximum likelihood on D_K (lines 7–9) ──
+  t0 = performance.now();
+  const r = gaussianNet(D, A, cfg.policyHidden, rng.split());
+  finalLoss["reward-init"] = fitGaussian(
+    r, data.obs[K - 1]!, data.actions[K - 1]!, data.sizes[K - 1]!, cfg.rewardInitSteps, 0, cfg.learningRate, cfg.batchSize, rng.split(),
+    (t) => `algorithm 1 stage (iii) reward-init: step ${t}`, on("reward-init", cfg.rewardInitSteps),
+  );
+  timeMs["reward-init"] = performance.now() - t0;
+
+  // ── Stage (iv): joint fit of r_φ and the shapings f_ψk (Eq. 5, lines 10–13) ──
+  t0 = performance.now();
+  const psi = new MLP([D, cfg.shapingHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
+  const residual = new Float64Array(M);
+  {
+    const adam = new Adam([r.net, { params: r.dist.logStd, grads: r.dist.logStdGrad }, psi], { lr: cfg.learningRate });
+    // One forward pass of ψ over [s; extra s′] gives f_k(s) and f_k(s′): s′ of row i is row i+1's s when that row
+    // continues the trajectory in the same Dk (checked value by value), else an extra row (episode and Dk ends).
+    const nextRow = new Int32Array(M);
+    const extra: number[] = [];
+    for (let i = 0; i < M; i++) {
+      let same = i + 1 < M && head[i + 1] === head[i];
+      for (let j = 0; same && j < D; j++) same = sS[(i + 1) * D + j] === sNext[i * D + j];
+      if (same) nextRow[i] = i + 1;
+      else {
+        nextRow[i] = M + extra.length;
+        extra.push(i);
+      }
+    }
+    const P = M + extra.length;
+    const both = new Float64Array(P * D);
+    both.set(sS, 0);
+    extra.forEach((i, e) => both.set(sNext.subarray(i * D, (i + 1) * D), (M + e) * D));
+    const H = K - 1;
+    const rv = new Float64Array(M), dR = new Float64Array(M), dMean = new Float64Array(M * A), dPsi = new Float64Array(P * H);
+    const step = (t: number, train: boolean): number => {
+      adam.zeroGrad();
+      const mean = r.net.forward(sS, M);
+      r.dist.logProb(mean, aS, M, rv);
+      const f = psi.forward(both, P);
+      let loss = 0;
+      dPsi.fill(0);
+      for (let i = 0; i < M; i++) {
+        const k = head[i]!, j = nextRow[i]!;
+        const g = cfg.gamma * notTerm[i]!; // f(s′) = 0 at a terminal s′
+        const e = rv[i]! + f[i * H + k]! - g * f[j * H + k]! - target[i]!;
+        residual[i] = e;
+        loss += weight[i]! * e * e;
+        dR[i] = 2 * weight[i]! * e;
+        dPsi[i * H + k] += dR[i]!;
+        dPsi[j * H + k] -= g * dR[i]!;
+      }
+      const where = `algorithm 1 stage (iv) consistency: step ${t}`;
+      if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
+      if (train) {
+        r.dist.backward(mean, aS, dR, M, dMean);
+        r.net.backward(dMean);
+        psi.backward(dPsi);
+        adam.step(where);
+      }
+      return loss;
+    };
+    for (let t = 1; t <= cfg.consistencySteps; t++) on("consistency", cfg.consistencySteps)(t, step(t, true));
+    finalLoss.consistency = step(cfg.consistencySteps + 1, false); // loss and residuals at the final parameters
+  }
+  timeMs.consistency = performance.now() - t0;
+
+  // ── Outputs ──
+  const improvements: ImprovementDiagnostics[] = [];
+  for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
+    const n = data.sizes[k]!;
+    let kl = 0, tm = 0, tv = 0, rr = 0;
+    for (let i = off; i < off + n; i++) {
+      kl += rhoHere[i]!;
+      tm += target[i]!;
+      rr += residual[i]! ** 2;
+    }
+    tm /= n;
+    for (let i = off; i < off + n; i++) tv += (target[i]! - tm) ** 2;
+    improvements.push({ from: data.updates[k]!, to: data.updates[k + 1]!, pairs: n, meanKl: kl / n, targetStd: Math.sqrt(tv / n), residualRms: Math.sqrt(rr / n) });
+  }
+  const reward = new GaussianLogDensityReward(r.net, r.dist.logStd, norm);
+  const last = policies[K - 1]!;
+  const bcPolicy: BcPolicyJson = { policy: last.net.toJSON(), logStd: Array.from(last.dist.logStd), obsNorm: norm.stats.toJSON(), clipObs: norm.clip };
+  const diagnostics: Algorithm1Diagnostics = { updates: data.updates, finalLoss, policyLoss, improvements, timeMs };
+  reward.info = { algorithm: "lfl-algorithm-1", config: cfg, seed, diagnostics };
+  return { reward, bcPolicy, diagnostics };
+}
