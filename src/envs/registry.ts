@@ -11,6 +11,8 @@ import { Pendulum, PENDULUM_DEFAULTS } from "./classic/pendulum.ts";
 import type { MujocoRuntime } from "./mujoco/mujoco-runtime.ts";
 import { Reacher, REACHER_DEFAULTS } from "./mujoco/reacher.ts";
 import { HalfCheetah, HALF_CHEETAH_DEFAULTS } from "./mujoco/half-cheetah.ts";
+import { Hopper, HOPPER_DEFAULTS } from "./mujoco/hopper.ts";
+import { Ant, ANT_DEFAULTS } from "./mujoco/ant.ts";
 
 /** Keyword arguments of an env: numbers or booleans by name (as Gymnasium's `gym.make(id, **kwargs)`). */
 export type EnvKwargs = Readonly<Record<string, number | boolean>>;
@@ -61,6 +63,22 @@ const SPECS: readonly EnvSpec[] = [
     needsMujoco: true,
     defaults: HALF_CHEETAH_DEFAULTS,
     make: (kw, deps) => new HalfCheetah(mujocoOf("HalfCheetah-v5", deps), kw as typeof HALF_CHEETAH_DEFAULTS),
+  },
+  {
+    id: "Hopper-v5",
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 3800,
+    needsMujoco: true,
+    defaults: HOPPER_DEFAULTS,
+    make: (kw, deps) => new Hopper(mujocoOf("Hopper-v5", deps), kw as typeof HOPPER_DEFAULTS),
+  },
+  {
+    id: "Ant-v5",
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 6000,
+    needsMujoco: true,
+    defaults: ANT_DEFAULTS,
+    make: (kw, deps) => new Ant(mujocoOf("Ant-v5", deps), kw as typeof ANT_DEFAULTS),
   },
 ];
 
