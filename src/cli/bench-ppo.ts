@@ -7,6 +7,7 @@ import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { trainPpo } from "../learners/ppo.ts";
+import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
 export const BENCH_PPO_USAGE = `lfl bench ppo --env ID [--steps N] [--num-envs N] [--seed N] [--json FILE]
@@ -31,36 +32,48 @@ export async function runBenchPpo(argv: string[]): Promise<number> {
   process.stderr.write(`bench ppo: ${spec.id}, ${steps} steps, ${numEnvs} env(s), load average ${(await loadAvg())}\n`);
   // PPO.
   let t0 = performance.now();
+  let c0 = process.cpuUsage();
   const r = trainPpo({ totalSteps: steps, seed, numEnvs }, make);
   const ppoSeconds = (performance.now() - t0) / 1000;
+  const ppoCpuSeconds = cpuSecondsSince(c0);
   const ppoRate = r.steps / ppoSeconds;
 
   // Physics only: the same number of steps, random actions, resets on episode end.
   const rng = new Rng(seed);
   const env = make();
   let physicsSeconds: number;
+  let physicsCpuSeconds: number;
   try {
     env.reset({ seed });
     t0 = performance.now();
+    c0 = process.cpuUsage();
     for (let i = 0; i < r.steps; i++) {
       const res = env.step(env.actionSpace.sample(rng));
       if (res.terminated || res.truncated) env.reset();
     }
     physicsSeconds = (performance.now() - t0) / 1000;
+    physicsCpuSeconds = cpuSecondsSince(c0);
   } finally {
     env.close();
   }
   const physicsRate = r.steps / physicsSeconds;
   const result = {
     env: spec.id, steps: r.steps, numEnvs, ppoSeconds, ppoStepsPerSecond: ppoRate, physicsSeconds, physicsStepsPerSecond: physicsRate,
-    ratio: ppoRate / physicsRate, node: process.version,
+    ratio: ppoRate / physicsRate, ppoCpuSeconds, physicsCpuSeconds, kernels: KERNEL_BACKEND, loadAverage: await loadAvg(), node: process.version,
   };
   console.log(`env             ${spec.id} (${numEnvs} env${numEnvs > 1 ? "s" : ""}, ${r.steps} steps)`);
   console.log(`PPO             ${ppoRate.toFixed(0)} env-steps/s (${ppoSeconds.toFixed(1)} s)`);
   console.log(`physics only    ${physicsRate.toFixed(0)} env-steps/s (${physicsSeconds.toFixed(2)} s, random actions)`);
   console.log(`PPO ÷ physics   ${(ppoRate / physicsRate).toFixed(3)}`);
+  console.log(`per CPU second  PPO ${(r.steps / ppoCpuSeconds).toFixed(0)}, physics ${(r.steps / physicsCpuSeconds).toFixed(0)} env-steps (less sensitive to other processes)`);
+  console.log(`NN kernels      ${KERNEL_BACKEND} (LFL_KERNELS=ts|native)`);
   if (v.json !== undefined) writeFileSync(v.json, JSON.stringify(result, null, 2));
   return 0;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
 }
 
 async function loadAvg(): Promise<string> {
