@@ -1,0 +1,211 @@
+/**
+ * Runs Table 3 (declared in table3.ts) stage by stage for every (env, seed), RESUMABLY: each stage's result is
+ * written atomically to <runDir>/<scale>/<env>/seed-<s>/<stage>.json together with a key of every setting
+ * that produced it; a re-run loads a stage whose key matches instead of recomputing it (and recomputes every
+ * later stage once one stage had to be recomputed). The learner stage also writes history.npz (the observed
+ * window, one env), the file Algorithm 1 reads.
+ *
+ *   learner      PPO learner for k_last + 1 + U updates; scores π_k of the observed window, then of the
+ *                continued learner (the "continued" control), and records the window's history;
+ *   algorithm-1  reward recovery from history.npz + the clone π̂ of the last observed update (the "bc" control);
+ *   observer     PPO on the recovered reward from the clone, U updates;
+ *   true-reward  PPO on the env reward from the clone, U updates;
+ *   constant     PPO on r ≡ 1 from the clone, U updates.
+ *
+ * Usage: `const result = runTable3({ scale: "quick", runDir: "runs/table3" });`
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Rng } from "../core/rng.ts";
+import { InputError } from "../core/errors.ts";
+import { historyToColumns } from "../data/history-columns.ts";
+import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
+import { envSpec, makeEnv } from "../envs/registry.ts";
+import { trainPpo, type PpoActorJson } from "../learners/ppo.ts";
+import { loadRewardModel, recoverReward } from "../observer/algorithm-1.ts";
+import { constantReward, trainObserver } from "../observer/observer-training.ts";
+import { normalisedScore, pooledNormalisedScore } from "../evaluation/normalised-score.ts";
+import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
+import { pairedComparison, seedStats } from "../evaluation/seed-stats.ts";
+import {
+  TABLE3, TABLE3_PAPER, TABLE3_SCALES, type Algorithm1StageResult, type CloneRun, type CloneStageResult, type CurvePoint,
+  type LearnerStageResult, type Table3EnvResult, type Table3Metric, type Table3NormalisedMetric, type Table3Options,
+  type Table3Result, type Table3Run, type Table3Scale, type Table3Stage,
+} from "./table3.ts";
+
+/** Env-steps-free progress unit: PPO updates of the whole plan (learner k_last + 1 + U, three clone runs of U). */
+export function table3PpoUpdates(scale: Table3Scale, envs?: readonly string[], seeds?: readonly number[]): number {
+  const chosen = selectEnvs(scale, envs);
+  const perSeed = chosen.reduce((s, e) => s + Math.max(...e.window) + 1 + 4 * scale.observerUpdates, 0);
+  return perSeed * (seeds ?? scale.seeds).length;
+}
+
+export function resolveScale(scale: Table3Options["scale"]): Table3Scale {
+  return typeof scale === "string" ? TABLE3_SCALES[scale] : scale;
+}
+
+function selectEnvs(scale: Table3Scale, ids?: readonly string[]): Table3Scale["envs"] {
+  if (!ids) return scale.envs;
+  return ids.map((id) => {
+    const e = scale.envs.find((x) => x.id === id);
+    if (!e) throw new InputError("E_UNKNOWN_ID", `table3: env '${id}' is not in scale '${scale.name}' (${scale.envs.map((x) => x.id).join(", ")})`);
+    return e;
+  });
+}
+
+// ── Checkpoints ──────────────────────────────────────────────────────────────────────────────────────────
+interface Checkpoint<T> {
+  key: string;
+  wallSeconds: number;
+  result: T;
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function readCheckpoint<T>(path: string, key: string): Checkpoint<T> | null {
+  if (!existsSync(path)) return null;
+  try {
+    const c = JSON.parse(readFileSync(path, "utf8")) as Checkpoint<T>;
+    return c.key === key ? c : null;
+  } catch {
+    return null; // a torn or foreign file: recompute
+  }
+}
+
+// ── One (env, seed) ──────────────────────────────────────────────────────────────────────────────────────
+function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: number, opts: Table3Options): Table3Run {
+  const dir = join(opts.runDir, scale.name, env.id, `seed-${seed}`);
+  mkdirSync(dir, { recursive: true });
+  const window = [...env.window].sort((a, b) => a - b);
+  const first = window[0]!, last = window[window.length - 1]!, U = scale.observerUpdates;
+  const key = JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, ppo: scale.ppo, U, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, algorithm1: scale.algorithm1 });
+  const deps = envSpec(env.id).needsMujoco ? { mujoco: opts.mujoco ?? missingMujoco(env.id) } : {};
+  const makeEnvFor = () => makeEnv(env.id, {}, deps);
+  const evalSeed = 10_000 + 1000 * seed;
+  const score = (actor: PpoActorJson, episodes: number): PolicyReturns => policyReturns(actor, makeEnvFor, { episodes, mode: "stochastic", seed: evalSeed });
+  const tick = (stage: Table3Stage, detail: string, ppoUpdate: boolean): void => opts.onProgress?.({ kind: "tick", env: env.id, seed, stage, detail, ppoUpdate });
+  const wallSeconds: Partial<Record<Table3Stage, number>> = {};
+  const resumed: Table3Stage[] = [];
+  let recompute = false;
+  const stage = <T>(name: Table3Stage, compute: () => T): T => {
+    const path = join(dir, `${name}.json`);
+    const saved = recompute ? null : readCheckpoint<T>(path, key);
+    if (saved && (name !== "learner" || existsSync(join(dir, "history.npz")))) {
+      wallSeconds[name] = saved.wallSeconds;
+      resumed.push(name);
+      opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "skipped", seconds: saved.wallSeconds });
+      return saved.result;
+    }
+    recompute = true;
+    opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "start" });
+    const t0 = performance.now();
+    const result = compute();
+    const seconds = (performance.now() - t0) / 1000;
+    writeAtomic(path, `${JSON.stringify({ key, wallSeconds: seconds, result } satisfies Checkpoint<T>)}\n`);
+    wallSeconds[name] = seconds;
+    opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "done", seconds });
+    return result;
+  };
+
+  // ── Stage 1: the learner, recorded over the window, then continued for U updates ──
+  const learner = stage<LearnerStageResult>("learner", () => {
+    const observed: LearnerStageResult["observed"] = [];
+    const continuedCurve: CurvePoint[] = [];
+    const ppo = trainPpo({ ...scale.ppo, totalSteps: (last + 1 + U) * scale.ppo.numEnvs * scale.ppo.nSteps, seed, recordEnvs: 1 }, makeEnvFor, {
+      onPolicy: (k, actor) => {
+        if (window.includes(k)) observed.push({ update: k, ...score(actor(), scale.evalEpisodes) });
+        else if (k > last && (k - last) % scale.curveStride === 0) continuedCurve.push({ update: k, mean: score(actor(), scale.curveEpisodes).mean });
+      },
+      onUpdate: (s) => tick("learner", `update ${s.update}`, true),
+    }, {});
+    const m = ppo.model();
+    const continuedFinal = score({ policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs }, scale.evalEpisodes);
+    continuedCurve.push({ update: last + U + 1, mean: continuedFinal.mean });
+    writeHistoryColumns(join(dir, "history.npz"), historyToColumns(ppo.history!.select(window)));
+    return { observed, continuedCurve, continuedFinal, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps };
+  });
+
+  // ── Stage 2: Algorithm 1 on the recorded window (the file, as `lfl infer` would read it) ──
+  const recover = opts.recover ?? recoverReward;
+  const alg = stage<Algorithm1StageResult>("algorithm-1", () => {
+    const columns = readHistoryColumns(join(dir, "history.npz"));
+    let steps = 0;
+    const res = recover(columns, { ...scale.algorithm1, updates: window }, seed, {
+      onStage: (name, step, total) => { if (++steps % 50 === 0 || step === total) tick("algorithm-1", `${name} ${step}/${total}`, false); },
+    });
+    const bcPolicy: PpoActorJson = { policy: res.bcPolicy.policy, logStd: res.bcPolicy.logStd, obsNorm: res.bcPolicy.obsNorm, clipObs: res.bcPolicy.clipObs };
+    return { reward: res.reward.toJSON(), bcPolicy, diagnostics: res.diagnostics, bc: score(bcPolicy, scale.evalEpisodes) };
+  });
+  // Always rebuilt from its JSON, so a resumed run and a fresh one train on the very same reward.
+  const recovered = (opts.loadReward ?? loadRewardModel)(alg.reward);
+
+  // ── Stages 3–5: PPO from the clone on the recovered / true / constant reward ──
+  const cloneRun = (name: CloneRun): CloneStageResult => stage<CloneStageResult>(name, () => {
+    const curve: CurvePoint[] = [];
+    const dims = [recovered.obsDim, recovered.actDim] as const;
+    const run = trainObserver({
+      makeEnv: makeEnvFor,
+      reward: name === "observer" ? recovered : name === "true-reward" ? "env" : constantReward(...dims),
+      start: alg.bcPolicy, updates: U, seed: seed + 1, ppo: scale.ppo,
+      onPolicy: (j, actor) => { if (j % scale.curveStride === 0) curve.push({ update: last + j, mean: score(actor(), scale.curveEpisodes).mean }); },
+      onUpdate: (s) => tick(name, `update ${s.update}`, true),
+    });
+    const final = score(run.final, scale.evalEpisodes);
+    curve.push({ update: last + U, mean: final.mean });
+    return { curve, final, trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps };
+  });
+  const observer = cloneRun("observer"), trueReward = cloneRun("true-reward"), constant = cloneRun("constant");
+
+  // ── Scores ──
+  const means = learner.observed.map((o) => o.mean);
+  const learnerFirst = learner.observed.find((o) => o.update === first)!.mean;
+  const learnerLast = learner.observed.find((o) => o.update === last)!.mean;
+  const abs = { learnerBest: Math.max(...means), observer: observer.final.mean, bc: alg.bc.mean, continued: learner.continuedFinal.mean, trueReward: trueReward.final.mean, constant: constant.final.mean };
+  const norm = (x: number): number | null => (learnerLast === learnerFirst ? null : normalisedScore(x, learnerFirst, learnerLast));
+  return {
+    env: env.id, seed, learnerFirst, learnerLast, ...abs,
+    normalised: { learnerBest: norm(abs.learnerBest), observer: norm(abs.observer), bc: norm(abs.bc), continued: norm(abs.continued), trueReward: norm(abs.trueReward), constant: norm(abs.constant) },
+    learnerImproved: learnerLast > learnerFirst,
+    curves: {
+      learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })),
+      continued: learner.continuedCurve, observer: observer.curve, "true-reward": trueReward.curve, constant: constant.curve,
+    },
+    wallSeconds, resumed, algorithm1: alg.diagnostics,
+  };
+}
+
+function missingMujoco(id: string): never {
+  throw new InputError("E_ENV", `table3: ${id} needs a MuJoCo runtime (pass { mujoco: await loadMujoco() })`);
+}
+
+// ── All of them, and the statistics over seeds ───────────────────────────────────────────────────────────
+export function runTable3(opts: Table3Options): Table3Result {
+  const scale = resolveScale(opts.scale);
+  const envs = selectEnvs(scale, opts.envs);
+  const seeds = [...(opts.seeds ?? scale.seeds)];
+  const results: Table3EnvResult[] = envs.map((env) => {
+    const runs = seeds.map((seed) => runOne(scale, env, seed, opts));
+    return summarise(env.id, env.window, runs);
+  });
+  return { name: "table3", title: TABLE3.title, scale, evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
+}
+
+const ABSOLUTE: readonly Table3Metric[] = ["learnerFirst", "learnerLast", "learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
+const NORMALISED: readonly Table3NormalisedMetric[] = ["learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
+
+export function summarise(id: string, window: number[], runs: Table3Run[]): Table3EnvResult {
+  const rng = new Rng(0);
+  const absolute = Object.fromEntries(ABSOLUTE.map((m) => [m, seedStats(runs.map((r) => r[m]), rng)])) as Table3EnvResult["absolute"];
+  const improved = runs.filter((r) => r.learnerImproved);
+  const normalised = Object.fromEntries(NORMALISED.map((m) => [m, improved.length ? seedStats(improved.map((r) => r.normalised[m]!), rng) : null])) as Table3EnvResult["normalised"];
+  const firsts = runs.map((r) => r.learnerFirst), lasts = runs.map((r) => r.learnerLast);
+  const pooledOk = lasts.reduce((s, x) => s + x, 0) > firsts.reduce((s, x) => s + x, 0); // the mean learner improved
+  const pooled = Object.fromEntries(NORMALISED.map((m) => [m, pooledOk ? pooledNormalisedScore(runs.map((r) => r[m]), firsts, lasts) : null])) as Table3EnvResult["pooled"];
+  const observer = runs.map((r) => r.observer);
+  const comparisons = Object.fromEntries((["bc", "continued", "trueReward", "constant"] as const).map((m) => [m, runs.length >= 2 ? pairedComparison(observer, runs.map((r) => r[m]), rng) : null])) as Table3EnvResult["comparisons"];
+  return { id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, comparisons };
+}

@@ -1,0 +1,256 @@
+/**
+ * Table 3 and Fig. 4 of the paper (§6.2): a PPO learner on MuJoCo is recorded update by update; the observer
+ * sees ONE env's 2048 pairs of each update in a window, recovers a reward with Algorithm 1, clones the last
+ * observed update and trains PPO on the recovered reward; everything is scored on the TRUE reward.
+ *
+ * Controls on the same data and budget (U = `observerUpdates` PPO updates of the same size):
+ *   bc            the clone of the last observed update alone (the observer's start, no RL);
+ *   continued     the learner simply continued for U more updates;
+ *   true-reward   PPO on the env reward from the same clone (what the observer could do if it saw the reward);
+ *   constant      PPO on r ≡ 1 from the same clone (survival bias: is "staying alive" all it takes?).
+ *
+ * Scores: mean undiscounted true return of `evalEpisodes` episodes of the STOCHASTIC policy (the behaviour the
+ * observer sees and the paper scores), envs reset with seeds shared by every policy of one (env, seed) run.
+ * Normalised as the paper: 0 = learner's first observed update, 1 = its last observed update.
+ *
+ * Compute scales (the paper's learner used 32 envs × 2048 steps per update; we have 2 shared cores): every
+ * scale keeps the paper's observation windows (update indices) and 2048 observed pairs per update from env 0,
+ * and shrinks the update: `small` 1 env (2048 steps/update, 1/32 of the paper), `full` 4 envs (8192, 1/8).
+ * PPO's clipped updates move the policy a bounded amount per update whatever the batch, so the same update
+ * indices put the learner at a comparable phase of ITS learning curve, with 8–32× fewer env steps: absolute
+ * returns are lower than the paper's and are reported beside the normalised scores. `paper` is declared for
+ * reference (32 envs) and not meant for this machine.
+ *
+ * The runner is src/experiments/table3-runner.ts: each (env, seed, stage) is checkpointed to a run directory and
+ * a re-run skips finished work.
+ */
+import type { MujocoRuntime } from "../envs/mujoco/mujoco-runtime.ts";
+import type { HistoryColumns } from "../data/history-columns.ts";
+import type { PpoActorJson, PpoConfig } from "../learners/ppo.ts";
+import type { RewardFn } from "../rewards/reward-fn.ts";
+import type { Algorithm1Config, Algorithm1Hooks } from "../observer/algorithm-1.ts";
+import type { PolicyReturns } from "../evaluation/policy-return.ts";
+import type { SeedStats } from "../evaluation/seed-stats.ts";
+
+/** A paper number: mean and the ± (null where the paper prints none). */
+export interface PaperStat {
+  mean: number;
+  std: number | null;
+}
+
+export interface Table3EnvPaper {
+  id: string;
+  label: string;
+  /** The paper's observed updates (§6.3; the learner's update index, 32 envs × 2048 steps each). */
+  window: number[];
+  /** Table 3: LfL (inverted SPI), normalised; AIRL and DAC (imitation; near-optimal experts = 1). */
+  lfl: PaperStat;
+  airl: number | null;
+  dac: number;
+}
+
+const range = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+export const TABLE3_PAPER: readonly Table3EnvPaper[] = [
+  { id: "Reacher-v5", label: "Reacher", window: range(10, 20), lfl: { mean: 1.54, std: 0.11 }, airl: null, dac: 0.99 },
+  { id: "Hopper-v5", label: "Hopper", window: range(10, 30, 5), lfl: { mean: -0.99, std: 0.78 }, airl: null, dac: 0.99 },
+  { id: "HalfCheetah-v5", label: "HalfCheetah", window: range(30, 40), lfl: { mean: 1.4, std: 0.25 }, airl: 1.01, dac: 1.15 },
+  { id: "Ant-v5", label: "Ant", window: range(10, 30, 5), lfl: { mean: 1.53, std: 0.6 }, airl: 0.8, dac: 1.12 },
+];
+
+export type Table3ScaleName = "quick" | "small" | "full" | "paper";
+
+/** Everything one scale decides: envs, windows, seeds and every budget. Recorded in results/table3.json. */
+export interface Table3Scale {
+  name: Table3ScaleName;
+  description: string;
+  envs: { id: string; window: number[] }[];
+  seeds: number[];
+  /** The learner's and the observer's PPO (same update size for both; observations normalised, frozen per update). */
+  ppo: Pick<PpoConfig, "numEnvs" | "nSteps" | "batchSize" | "nEpochs" | "normalizeObservations">;
+  /** PPO updates of the observer and of every control (= the continued learner's extra updates). */
+  observerUpdates: number;
+  /** Episodes per final score (and per observed learner update); per curve point of the post-observation runs. */
+  evalEpisodes: number;
+  curveEpisodes: number;
+  /** Score the post-observation curves every `curveStride` updates (and always at the end). */
+  curveStride: number;
+  /** Algorithm 1 settings (the paper's §6.3 defaults otherwise). */
+  algorithm1: Partial<Algorithm1Config>;
+}
+
+const paperEnvs = TABLE3_PAPER.map((e) => ({ id: e.id, window: e.window }));
+const MUJOCO_PPO = { nSteps: 2048, batchSize: 64, nEpochs: 10, normalizeObservations: true } as const;
+
+export const TABLE3_SCALES: Record<Table3ScaleName, Table3Scale> = {
+  quick: {
+    name: "quick",
+    description: "CI: Pendulum-v1, 2 seeds, tiny updates (512 steps), window 2–4, 3 observer updates, Algorithm 1 with 30–60 steps per stage",
+    envs: [{ id: "Pendulum-v1", window: [2, 3, 4] }],
+    seeds: [0, 1],
+    ppo: { numEnvs: 2, nSteps: 256, batchSize: 64, nEpochs: 4, normalizeObservations: true },
+    observerUpdates: 3,
+    evalEpisodes: 3,
+    curveEpisodes: 2,
+    curveStride: 1,
+    algorithm1: { policySteps: 60, klSteps: 30, rewardInitSteps: 60, consistencySteps: 60 },
+  },
+  small: {
+    name: "small",
+    description: "1 env × 2048 steps per update (1/32 of the paper's), the paper's windows, 30 observer updates (61k steps), 3 seeds",
+    envs: paperEnvs,
+    seeds: [0, 1, 2],
+    ppo: { numEnvs: 1, ...MUJOCO_PPO },
+    observerUpdates: 30,
+    evalEpisodes: 10,
+    curveEpisodes: 5,
+    curveStride: 3,
+    algorithm1: {},
+  },
+  full: {
+    name: "full",
+    description: "4 envs × 2048 steps per update (1/8 of the paper's; the observer sees env 0), the paper's windows, 30 observer updates (246k steps), 5 seeds",
+    envs: paperEnvs,
+    seeds: [0, 1, 2, 3, 4],
+    ppo: { numEnvs: 4, ...MUJOCO_PPO },
+    observerUpdates: 30,
+    evalEpisodes: 10,
+    curveEpisodes: 5,
+    curveStride: 3,
+    algorithm1: {},
+  },
+  paper: {
+    name: "paper",
+    description: "the paper's budget: 32 envs × 2048 steps per update, 30 observer updates (2M steps), 5 seeds — days on this machine",
+    envs: paperEnvs,
+    seeds: [0, 1, 2, 3, 4],
+    ppo: { numEnvs: 32, ...MUJOCO_PPO },
+    observerUpdates: 30,
+    evalEpisodes: 10,
+    curveEpisodes: 5,
+    curveStride: 3,
+    algorithm1: {},
+  },
+};
+
+export const TABLE3 = {
+  name: "table3",
+  title: "Table 3 / Fig. 4: LfL on MuJoCo — observer (BC + PPO on the recovered reward) vs the learner it watched",
+  paper: TABLE3_PAPER,
+  scales: TABLE3_SCALES,
+  evaluation: "mean undiscounted TRUE-reward return of the stochastic policy (a ~ π(·|s), clipped to the action bounds)",
+} as const;
+
+// ── Results ──────────────────────────────────────────────────────────────────────────────────────────────
+export type Table3Stage = "learner" | "algorithm-1" | "observer" | "true-reward" | "constant";
+export const TABLE3_STAGES: readonly Table3Stage[] = ["learner", "algorithm-1", "observer", "true-reward", "constant"];
+/** The post-observation runs that start from the clone. */
+export type CloneRun = "observer" | "true-reward" | "constant";
+
+export interface CurvePoint {
+  /** Learner update index k; a clone run's j-th update is drawn at k_last + j. */
+  update: number;
+  mean: number;
+}
+
+export interface LearnerStageResult {
+  /** Score of π_k for every observed k (evalEpisodes each). */
+  observed: Array<{ update: number } & PolicyReturns>;
+  /** π_k for k > k_last at the curve stride (curveEpisodes each). */
+  continuedCurve: CurvePoint[];
+  /** π after U more updates (evalEpisodes). */
+  continuedFinal: PolicyReturns;
+  /** PPO's per-update mean return of training episodes (true reward). */
+  trainingReturns: number[];
+  steps: number;
+}
+
+export interface Algorithm1StageResult {
+  reward: unknown;
+  bcPolicy: PpoActorJson;
+  diagnostics: unknown;
+  /** Score of the clone alone (the BC control). */
+  bc: PolicyReturns;
+}
+
+export interface CloneStageResult {
+  curve: CurvePoint[];
+  final: PolicyReturns;
+  trainingReturns: number[];
+  steps: number;
+}
+
+/** One (env, seed): absolute scores and the paper's normalisation of each. */
+export interface Table3Run {
+  env: string;
+  seed: number;
+  learnerFirst: number;
+  learnerLast: number;
+  learnerBest: number;
+  observer: number;
+  bc: number;
+  continued: number;
+  trueReward: number;
+  constant: number;
+  /** Each score above normalised: 0 = learnerFirst, 1 = learnerLast (null when they are equal). */
+  normalised: Record<"learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant", number | null>;
+  learnerImproved: boolean;
+  /** Curves for Fig. 4 (absolute returns). */
+  curves: Record<"learner" | "continued" | CloneRun, CurvePoint[]>;
+  wallSeconds: Partial<Record<Table3Stage, number>>;
+  /** Stages loaded from the run directory instead of computed. */
+  resumed: Table3Stage[];
+  algorithm1: unknown;
+}
+
+/** What the runner needs from Algorithm 1 (the real one by default; tests may pass a stand-in). */
+export type RecoverReward = (columns: HistoryColumns, config: Partial<Algorithm1Config>, seed: number, hooks?: Algorithm1Hooks) => {
+  reward: RewardFn & { toJSON(): unknown };
+  bcPolicy: PpoActorJson;
+  diagnostics: unknown;
+};
+
+export interface Table3Options {
+  scale: Table3ScaleName | Table3Scale;
+  /** Checkpoints go to <runDir>/<scale>/<env>/seed-<s>/<stage>.json. */
+  runDir: string;
+  /** Subsets of the scale's envs and seeds. */
+  envs?: readonly string[];
+  seeds?: readonly number[];
+  mujoco?: MujocoRuntime;
+  recover?: RecoverReward;
+  loadReward?: (json: unknown) => RewardFn;
+  /** Progress: a stage starts/ends, or one more PPO update / Algorithm 1 step is done. */
+  onProgress?: (e: Table3Progress) => void;
+}
+
+export type Table3Progress =
+  | { kind: "stage"; env: string; seed: number; stage: Table3Stage; status: "start" | "done" | "skipped"; seconds?: number }
+  | { kind: "tick"; env: string; seed: number; stage: Table3Stage; detail: string; ppoUpdate: boolean };
+
+export type Table3Metric = "learnerFirst" | "learnerLast" | "learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant";
+export type Table3NormalisedMetric = keyof Table3Run["normalised"];
+
+/** Mean ± std over seeds of every score of one env, the pooled normalisation and paired tests. */
+export interface Table3EnvResult {
+  id: string;
+  window: number[];
+  paper: Table3EnvPaper | null;
+  runs: Table3Run[];
+  absolute: Record<Table3Metric, SeedStats>;
+  /** Over the seeds whose learner improved (last > first); null when none did. */
+  normalised: Record<Table3NormalisedMetric, SeedStats | null>;
+  /** (mean score − mean first)/(mean last − mean first) over all seeds; null unless mean last > mean first. */
+  pooled: Record<Table3NormalisedMetric, number | null>;
+  /** The observer against each control on absolute returns, paired by seed: mean difference, 95% CI, one-sided p. */
+  comparisons: Record<"bc" | "continued" | "trueReward" | "constant", { meanDiff: number; ci95: [number, number]; pValue: number } | null>;
+}
+
+export interface Table3Result {
+  name: "table3";
+  title: string;
+  scale: Table3Scale;
+  evaluation: string;
+  runDir: string;
+  envs: Table3EnvResult[];
+}

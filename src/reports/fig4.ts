@@ -1,0 +1,91 @@
+/**
+ * Fig. 4 of the paper: per env, the learner's score over its observed updates and, after the last one, the
+ * observer's score during its PPO training on the recovered reward — with the controls (learner continued, PPO on
+ * the true reward and on r ≡ 1 from the same clone) for context. Each seed's curve is normalised with its own
+ * first/last observed learner score (0/1, dashed rules), then averaged over the seeds whose learner improved.
+ * x: the learner's update index; the clone runs' j-th update is drawn at k_last + j.
+ *
+ * Usage: `writeFileSync("fig4.svg", await renderFig4(result));`
+ */
+import type { CurvePoint, Table3Result } from "../experiments/table3.ts";
+import { vegaLiteToSvg, type TopLevelSpec } from "./vega-svg.ts";
+
+export const FIG4_SERIES = {
+  learner: "learner (observed)",
+  continued: "learner continued",
+  observer: "LfL observer",
+  "true-reward": "PPO on true reward (from clone)",
+  constant: "PPO on r ≡ 1 (from clone)",
+} as const;
+
+export interface Fig4Point {
+  env: string;
+  series: string;
+  update: number;
+  /** Mean over seeds of the normalised score. */
+  score: number;
+  seeds: number;
+}
+
+/**
+ * The plotted points: per env, series and update, the mean normalised score over the seeds whose learner
+ * improved — or, where none did (tiny CI budgets), over every seed with first ≠ last (`fig4Spec` says so).
+ */
+export function fig4Points(result: Table3Result): Fig4Point[] {
+  const points: Fig4Point[] = [];
+  for (const env of result.envs) {
+    const improved = env.runs.filter((r) => r.learnerImproved);
+    const runs = improved.length > 0 ? improved : env.runs.filter((r) => r.learnerLast !== r.learnerFirst);
+    for (const [key, label] of Object.entries(FIG4_SERIES) as [keyof typeof FIG4_SERIES, string][]) {
+      const byUpdate = new Map<number, number[]>();
+      for (const r of runs) {
+        const curve: CurvePoint[] = r.curves[key];
+        for (const p of curve) {
+          const z = (p.mean - r.learnerFirst) / (r.learnerLast - r.learnerFirst);
+          byUpdate.set(p.update, [...(byUpdate.get(p.update) ?? []), z]);
+        }
+      }
+      for (const [update, zs] of [...byUpdate].sort((a, b) => a[0] - b[0])) {
+        points.push({ env: env.id, series: label, update, score: zs.reduce((s, z) => s + z, 0) / zs.length, seeds: zs.length });
+      }
+    }
+  }
+  return points;
+}
+
+export function fig4Spec(result: Table3Result): TopLevelSpec {
+  const series = Object.values(FIG4_SERIES);
+  const notImproved = result.envs.filter((e) => !e.runs.some((r) => r.learnerImproved)).map((e) => e.id);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: `Fig. 4 — normalised true-reward score (0 = first, 1 = last observed learner update), scale '${result.scale.name}'`,
+      subtitle: notImproved.length ? `no seed's learner improved on ${notImproved.join(", ")}: normalised against a learner that did not improve` : "mean over the seeds whose learner improved",
+      anchor: "start", fontSize: 13,
+    },
+    data: { values: fig4Points(result) },
+    facet: { field: "env", type: "nominal", title: null },
+    columns: 2,
+    spec: {
+      width: 300,
+      height: 200,
+      layer: [
+        {
+          mark: { type: "line", point: { size: 18 }, strokeWidth: 1.8 },
+          encoding: {
+            x: { field: "update", type: "quantitative", title: "learner update k (clone runs: k_last + j)", scale: { zero: false } },
+            y: { field: "score", type: "quantitative", title: "normalised score" },
+            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"] }, legend: { orient: "bottom", columns: 3, title: null } },
+            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2]] }, legend: { orient: "bottom", columns: 3, title: null } },
+          },
+        },
+        { data: { values: [{ y: 0 }, { y: 1 }] }, mark: { type: "rule", strokeDash: [3, 3], color: "#999" }, encoding: { y: { field: "y", type: "quantitative" } } },
+      ],
+    },
+    resolve: { scale: { x: "independent", y: "independent" } },
+  } as unknown as TopLevelSpec; // plain objects; vega-lite's compile checks the shape at run time
+}
+
+export function renderFig4(result: Table3Result): Promise<string> {
+  return vegaLiteToSvg(fig4Spec(result));
+}

@@ -1,0 +1,97 @@
+/**
+ * Table 3 results → the printed/markdown tables: normalised scores (the paper's 0 = first, 1 = last observed
+ * update) beside the paper's LfL numbers, and the absolute true-reward returns they come from.
+ *
+ * Usage: `console.log(table3Tables(runTable3({ scale: "quick", runDir })))`
+ */
+import type { Provenance } from "../experiments/provenance.ts";
+import type { PaperStat, Table3EnvResult, Table3Result } from "../experiments/table3.ts";
+import type { SeedStats } from "../evaluation/seed-stats.ts";
+import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
+
+const pm = (s: SeedStats | null, digits = 2): string | null => (s === null ? null : `${formatNumber(s.mean, digits)} ± ${formatNumber(s.std, digits)}`);
+const paper = (p: PaperStat): string => (p.std === null ? formatNumber(p.mean, 2) : `${formatNumber(p.mean, 2)} ± ${formatNumber(p.std, 2)}`);
+const improvedCount = (e: Table3EnvResult): string => `${e.runs.filter((r) => r.learnerImproved).length}/${e.runs.length}`;
+
+const NORMALISED_COLUMNS: readonly Column<Table3EnvResult>[] = [
+  { header: "env", value: (e) => e.id },
+  { header: "window", value: (e) => `${e.window[0]}–${e.window[e.window.length - 1]} (${e.window.length})` },
+  { header: "learner improved", value: improvedCount, align: "right" },
+  { header: "LfL observer", value: (e) => pm(e.normalised.observer), align: "right" },
+  { header: "paper LfL", value: (e) => (e.paper ? paper(e.paper.lfl) : null), align: "right" },
+  { header: "pooled", value: (e) => e.pooled.observer, digits: 2 },
+  { header: "BC (last update)", value: (e) => pm(e.normalised.bc), align: "right" },
+  { header: "learner continued", value: (e) => pm(e.normalised.continued), align: "right" },
+  { header: "PPO true reward", value: (e) => pm(e.normalised.trueReward), align: "right" },
+  { header: "PPO r ≡ 1", value: (e) => pm(e.normalised.constant), align: "right" },
+  { header: "learner best obs.", value: (e) => pm(e.normalised.learnerBest), align: "right" },
+];
+
+const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
+  { header: "env", value: (e) => e.id },
+  { header: "learner first", value: (e) => pm(e.absolute.learnerFirst, 1), align: "right" },
+  { header: "learner last", value: (e) => pm(e.absolute.learnerLast, 1), align: "right" },
+  { header: "LfL observer", value: (e) => pm(e.absolute.observer, 1), align: "right" },
+  { header: "BC", value: (e) => pm(e.absolute.bc, 1), align: "right" },
+  { header: "continued", value: (e) => pm(e.absolute.continued, 1), align: "right" },
+  { header: "true reward", value: (e) => pm(e.absolute.trueReward, 1), align: "right" },
+  { header: "r ≡ 1", value: (e) => pm(e.absolute.constant, 1), align: "right" },
+];
+
+const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
+  { header: "env", value: (e) => e.id },
+  ...(["bc", "continued", "trueReward", "constant"] as const).map((m): Column<Table3EnvResult> => ({
+    header: `observer − ${m} [95% CI], p`,
+    value: (e) => {
+      const c = e.comparisons[m];
+      return c === null ? null : `${formatNumber(c.meanDiff, 1)} [${formatNumber(c.ci95[0], 1)}, ${formatNumber(c.ci95[1], 1)}], p ${formatNumber(c.pValue, 3)}`;
+    },
+    align: "right",
+  })),
+];
+
+export function table3Title(result: Table3Result): string {
+  const s = result.scale;
+  return `Table 3 — LfL on MuJoCo, scale '${s.name}': ${s.ppo.numEnvs} parallel env(s) × ${s.ppo.nSteps} steps per update, observer ${s.observerUpdates} updates, seeds ${s.seeds.join(", ")}`;
+}
+
+export function table3Tables(result: Table3Result): string {
+  return [
+    "Normalised scores (0 = learner's first observed update, 1 = last observed; mean ± std over the seeds whose learner improved):",
+    "",
+    markdownTable(NORMALISED_COLUMNS, result.envs),
+    "",
+    "Absolute true-reward returns (mean ± std over all seeds):",
+    "",
+    markdownTable(ABSOLUTE_COLUMNS, result.envs),
+    "",
+    "Observer against each control, paired by seed (absolute returns; one-sided sign-flip p of \"observer better\"):",
+    "",
+    markdownTable(COMPARISON_COLUMNS, result.envs),
+  ].join("\n");
+}
+
+export function table3Notes(result: Table3Result): string[] {
+  const s = result.scale;
+  return [
+    `Scores: ${result.evaluation}; ${s.evalEpisodes} episodes per final score, ${s.curveEpisodes} per curve point; every policy of one (env, seed) meets the same start states.`,
+    `Budget: observer and every control run ${s.observerUpdates} PPO updates of ${s.ppo.numEnvs} × ${s.ppo.nSteps} steps from the clone of the last observed update; the learner continues for as many updates.`,
+    `Scale: ${s.description}.`,
+    "pooled: the normalisation of the seed means, (mean J − mean J_first)/(mean J_last − mean J_first), robust to a seed whose learner barely moved.",
+    "The paper's ± is the std over its runs; its learner used 32 envs × 2048 steps per update (docs/table3.md explains our scaling).",
+    ...result.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer === null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
+  ];
+}
+
+export function table3Markdown(result: Table3Result, meta: Provenance): string {
+  return [
+    `# ${table3Title(result)}`,
+    "",
+    `Command: \`${meta.command}\` · git ${meta.gitRevision ?? "unknown"} · ${meta.startedAt} · ${meta.wallTimeSeconds.toFixed(0)} s`,
+    "",
+    table3Tables(result),
+    "",
+    ...table3Notes(result).map((n) => `- ${n}`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,106 @@
+/**
+ * Table 3 at the quick scale (Pendulum-v1, the real Algorithm 1 with tiny budgets): runs end to end, the
+ * observer starts from the clone, a re-run with the same run directory recomputes nothing, an interrupted run
+ * resumes from its finished stages to the same numbers, and `lfl reproduce table3 --quick` writes its files
+ * with their provenance.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeEnv } from "../src/envs/registry.ts";
+import { policyReturns } from "../src/evaluation/policy-return.ts";
+import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
+import { runTable3 } from "../src/experiments/table3-runner.ts";
+import { renderFig4 } from "../src/reports/fig4.ts";
+import { table3Tables } from "../src/reports/table3-report.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const QUICK = TABLE3_SCALES.quick;
+const tmp = mkdtempSync(join(tmpdir(), "lfl-table3-"));
+const runDir = join(tmp, "runs");
+const seedDir = (seed: number) => join(runDir, "quick", "Pendulum-v1", `seed-${seed}`);
+
+/** Runs the quick scale, returning the result and the stage events. */
+function run(dir: string, onProgress?: (e: Table3Progress) => void): { result: Table3Result; events: Extract<Table3Progress, { kind: "stage" }>[] } {
+  const events: Extract<Table3Progress, { kind: "stage" }>[] = [];
+  const result = runTable3({ scale: "quick", runDir: dir, onProgress: (e) => { if (e.kind === "stage") events.push(e); onProgress?.(e); } });
+  return { result, events };
+}
+// Wall times (of stages and of Algorithm 1's diagnostics) differ between runs; everything else must not.
+const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, algorithm1, ...rest }) => ({ ...rest, algorithm1: { ...(algorithm1 as object), timeMs: null } })));
+
+let first: Table3Result;
+
+test("quick scale runs end to end: every stage, score and curve, the observer starting from the clone", async () => {
+  const { result, events } = run(runDir);
+  first = result;
+  assert.equal(result.envs.length, 1);
+  const env = result.envs[0]!;
+  assert.deepEqual(env.runs.map((r) => r.seed), QUICK.seeds);
+  assert.equal(events.filter((e) => e.status === "done").length, QUICK.seeds.length * TABLE3_STAGES.length);
+  const U = QUICK.observerUpdates, last = Math.max(...env.window);
+  for (const r of env.runs) {
+    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant]) assert.ok(Number.isFinite(v));
+    assert.deepEqual(r.curves.learner.map((p) => p.update), env.window);
+    assert.equal(r.curves.learner[0]!.mean, r.learnerFirst);
+    assert.equal(r.curves.observer.at(-1)!.update, last + U);
+    assert.equal(r.curves.observer.at(-1)!.mean, r.observer);
+    assert.equal(r.curves.continued.at(-1)!.mean, r.continued);
+    if (r.learnerLast !== r.learnerFirst) assert.equal(r.normalised.observer, (r.observer - r.learnerFirst) / (r.learnerLast - r.learnerFirst));
+    // π_0 of the observer is the clone of the last observed update: its curve point j = 0 is the clone's score.
+    const alg = (JSON.parse(readFileSync(join(seedDir(r.seed), "algorithm-1.json"), "utf8")) as { result: Algorithm1StageResult }).result;
+    const clone = policyReturns(alg.bcPolicy, () => makeEnv("Pendulum-v1"), { episodes: QUICK.curveEpisodes, mode: "stochastic", seed: 10_000 + 1000 * r.seed });
+    assert.equal(r.curves.observer[0]!.update, last);
+    assert.equal(r.curves.observer[0]!.mean, clone.mean);
+    assert.ok(existsSync(join(seedDir(r.seed), "history.npz")));
+  }
+  assert.match(table3Tables(result), /Pendulum-v1/);
+  assert.match(await renderFig4(result), /^<svg/);
+});
+
+test("a second run with the same run directory recomputes nothing and returns the same numbers", () => {
+  const t0 = performance.now();
+  const { result, events } = run(runDir);
+  assert.ok(events.every((e) => e.status === "skipped"), `stages recomputed: ${events.filter((e) => e.status !== "skipped").map((e) => `${e.seed}/${e.stage}`).join(", ")}`);
+  assert.deepEqual(result.envs[0]!.runs.map((r) => r.resumed), QUICK.seeds.map(() => [...TABLE3_STAGES]));
+  assert.deepEqual(stripResume(result), stripResume(first));
+  assert.ok(performance.now() - t0 < 5000);
+});
+
+test("an interrupted run resumes from its finished stages to the same numbers; torn checkpoints are recomputed", () => {
+  const dir = join(tmp, "killed");
+  // Interrupt seed 1 in the middle of its observer stage (as a kill would).
+  assert.throws(() => run(dir, (e) => {
+    if (e.kind === "tick" && e.seed === 1 && e.stage === "observer") throw new Error("killed");
+  }), /killed/);
+  const done = (seed: number) => TABLE3_STAGES.filter((s) => existsSync(join(dir, "quick", "Pendulum-v1", `seed-${seed}`, `${s}.json`)));
+  assert.deepEqual(done(0), [...TABLE3_STAGES]);
+  assert.deepEqual(done(1), ["learner", "algorithm-1"]);
+  // A checkpoint torn mid-write is not trusted.
+  writeFileSync(join(dir, "quick", "Pendulum-v1", "seed-0", "constant.json"), '{"key": "{\\"table');
+  const { result, events } = run(dir);
+  const computed = events.filter((e) => e.status === "done").map((e) => `${e.seed}/${e.stage}`);
+  assert.deepEqual(computed, ["0/constant", "1/observer", "1/true-reward", "1/constant"]);
+  assert.deepEqual(stripResume(result), stripResume(first));
+});
+
+test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {
+  const out = join(tmp, "out");
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--run-dir", runDir, "--out-dir", out], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Normalised scores/);
+  const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Record<string, unknown> & Table3Result;
+  for (const k of ["command", "gitRevision", "wallTimeSeconds", "seeds", "scale"]) assert.ok(k in json, k);
+  assert.equal(json.command, `lfl reproduce table3 --quick --run-dir ${runDir} --out-dir ${out}`);
+  assert.deepEqual(json.scale, QUICK);
+  assert.deepEqual(stripResume(json), stripResume(JSON.parse(JSON.stringify(first)) as Table3Result)); // JSON has no −0
+  assert.match(readFileSync(join(out, "fig4-quick.svg"), "utf8"), /^<svg/);
+  assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /^# Table 3/);
+  const bad = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--scale", "huge"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(bad.status, 2);
+  rmSync(tmp, { recursive: true, force: true });
+});
