@@ -29,9 +29,11 @@ import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { Adam } from "../nn/adam.ts";
-import { DiagGaussian } from "../nn/gaussian.ts";
 import { MLP } from "../nn/mlp.ts";
 import type { PpoModelJson } from "../learners/ppo.ts";
+import {
+  consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, shapingPairs, type GaussianNet,
+} from "./algorithm-1-losses.ts";
 import { applyObsNorm, fixedObsNorm, GaussianLogDensityReward, type FixedObsNorm } from "../rewards/neural-reward.ts";
 
 export { loadRewardModel } from "../rewards/neural-reward.ts";
@@ -59,6 +61,12 @@ export interface Algorithm1Config {
   shapingHidden: number;
   /** Observation clip after normalisation (PPO's 10). */
   clipObs: number;
+  /**
+   * Scale-free regressions (not in the paper): ρk = c + sd·net(s) with c, sd the mean and std of the KL targets,
+   * and f_ψk = sd′·net(s) with sd′ the std of the targets r̄k, so the nets fit O(1) outputs whatever the size
+   * of the improvements (with 1e-3 Adam steps a net cannot reach targets of size ≫ 1 in 100–1000 steps).
+   */
+  scaleTargets: boolean;
 }
 
 export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
@@ -76,6 +84,7 @@ export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
   klHidden: 128,
   shapingHidden: 128,
   clipObs: 10,
+  scaleTargets: true,
 };
 
 export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
@@ -185,23 +194,8 @@ function splitByUpdate(c: HistoryColumns, cfg: Algorithm1Config): { data: Datase
   return { data, norm };
 }
 
-// ── Networks ─────────────────────────────────────────────────────────────────────────────────────────────
-/** A PPO-shaped Gaussian actor: MLP mean + state-independent log-std, with its Adam. */
-interface GaussianNet {
-  net: MLP;
-  dist: DiagGaussian;
-}
-
-function gaussianNet(D: number, A: number, hidden: number[], rng: Rng): GaussianNet {
-  return { net: new MLP([D, ...hidden, A], { rng, hiddenGain: Math.SQRT2, outputGain: 0.01 }), dist: new DiagGaussian(A, 0) };
-}
-
-function logProb(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, out = new Float64Array(n)): Float64Array {
-  g.dist.logProb(g.net.forward(obs, n), actions, n, out);
-  return out;
-}
-
-/** Rows [i0, i0 + b) of a permutation (or all rows when b = n): copies x's rows into dst. */
+// ── Fitting loop ─────────────────────────────────────────────────────────────────────────────────────────
+/** Rows idx[0..b) of x (or x itself when idx is null). */
 function takeRows(x: Float64Array, w: number, idx: Int32Array | null, b: number, dst: Float64Array): Float64Array {
   if (!idx) return x;
   for (let r = 0; r < b; r++) dst.set(x.subarray(idx[r]! * w, (idx[r]! + 1) * w), r * w);
@@ -209,8 +203,8 @@ function takeRows(x: Float64Array, w: number, idx: Int32Array | null, b: number,
 }
 
 /**
- * Maximum-likelihood fit of a Gaussian net on (obs, actions) with entropy bonus λ: minimises
- * −mean ln π(a|s) − λ H. Returns the final loss. Full batch when `batch` is null.
+ * Maximum-likelihood fit of a Gaussian net on (obs, actions) with entropy bonus λ (stages i and iii), full batch
+ * when `batch` is null, else `batch` pairs drawn without replacement at each step. Returns the final loss.
  */
 function fitGaussian(
   g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, steps: number, lambda: number, lr: number,
@@ -219,33 +213,28 @@ function fitGaussian(
   const D = g.net.inDim, A = g.net.outDim;
   const b = batch === null ? n : Math.min(batch, n);
   const adam = new Adam([g.net, { params: g.dist.logStd, grads: g.dist.logStdGrad }], { lr });
-  const lp = new Float64Array(b), dLp = new Float64Array(b).fill(-1 / b), dMean = new Float64Array(b * A);
   const xb = new Float64Array(b * D), ab = new Float64Array(b * A);
   let loss = NaN;
   for (let t = 1; t <= steps; t++) {
     const idx = b < n ? rng.permutation(n) : null;
-    const x = takeRows(obs, D, idx, b, xb), a = takeRows(actions, A, idx, b, ab);
     adam.zeroGrad();
-    const mean = g.net.forward(x, b);
-    g.dist.logProb(mean, a, b, lp);
-    let s = 0;
-    for (let i = 0; i < b; i++) s += lp[i]!;
-    loss = -s / b - lambda * g.dist.entropy();
+    loss = gaussianMlLoss(g, takeRows(obs, D, idx, b, xb), takeRows(actions, A, idx, b, ab), b, lambda);
     if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
-    g.dist.backward(mean, a, dLp, b, dMean, -lambda);
-    g.net.backward(dMean);
     adam.step(where(t));
     onStep(t, loss);
   }
   return loss;
 }
 
-/** Forward of a multi-head net on x[n]; returns out[i] = y[i, head[i]]. */
-function headValues(net: MLP, x: Float64Array, head: Int32Array, n: number, out = new Float64Array(n)): Float64Array {
-  const H = net.outDim;
-  const y = net.forward(x, n);
-  for (let i = 0; i < n; i++) out[i] = y[i * H + head[i]!]!;
-  return out;
+/** [mean, std] of xs (std 1 when xs is constant). */
+function meanStd(xs: Float64Array): [number, number] {
+  let m = 0;
+  for (const x of xs) m += x;
+  m /= xs.length;
+  let v = 0;
+  for (const x of xs) v += (x - m) ** 2;
+  const sd = Math.sqrt(v / xs.length);
+  return [m, sd > 1e-12 ? sd : 1];
 }
 
 // ── Algorithm 1 ──────────────────────────────────────────────────────────────────────────────────────────
@@ -296,8 +285,8 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const klTarget = new Float64Array(M), logNext = new Float64Array(M);
   for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
     const n = data.sizes[k]!;
-    const lk = logProb(policies[k]!, data.obs[k]!, data.actions[k]!, n);
-    const lk1 = logProb(policies[k + 1]!, data.obs[k]!, data.actions[k]!, n);
+    const lk = gaussianLogProb(policies[k]!, data.obs[k]!, data.actions[k]!, n);
+    const lk1 = gaussianLogProb(policies[k + 1]!, data.obs[k]!, data.actions[k]!, n);
     for (let i = 0; i < n; i++) {
       klTarget[off + i] = lk[i]! - lk1[i]!;
       logNext[off + i] = lk1[i]!;
@@ -307,33 +296,27 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
 
   // ── Stage (ii): divergences ρωk(s) ≈ KL(π̂k‖π̂k+1)(s), one net with K−1 heads (lines 4–6) ──
   t0 = performance.now();
+  const [klShift, klScale] = cfg.scaleTargets ? meanStd(klTarget) : [0, 1];
   const rho = new MLP([D, cfg.klHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
   {
     const adam = new Adam([rho], { lr: cfg.learningRate });
-    const y = new Float64Array(M), dOut = new Float64Array(M * (K - 1));
+    const scaled = klTarget.map((x) => (x - klShift) / klScale);
     for (let t = 1; t <= cfg.klSteps; t++) {
-      adam.zeroGrad();
-      headValues(rho, sS, head, M, y);
-      let loss = 0;
-      dOut.fill(0);
-      for (let i = 0; i < M; i++) {
-        const e = y[i]! - klTarget[i]!;
-        loss += weight[i]! * e * e;
-        dOut[i * (K - 1) + head[i]!] = 2 * weight[i]! * e;
-      }
       const where = `algorithm 1 stage (ii) kl: step ${t}`;
+      adam.zeroGrad();
+      const loss = klScale * klScale * headRegressionLoss(rho, sS, head, weight, scaled, M);
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
-      rho.backward(dOut);
       adam.step(where);
       finalLoss.kl = loss;
       on("kl", cfg.klSteps)(t, loss);
     }
   }
+  const rhoAt = (x: Float64Array): Float64Array => headValues(rho, x, head, M).map((y) => klShift + klScale * y);
   // Targets r̄k(s,a,s′) = α (ln π̂k+1(a|s) + γ ρk(s′)), with ρ(s′) = 0 at a terminal s′.
-  const rhoNext = headValues(rho, sNext, head, M);
+  const rhoNext = rhoAt(sNext);
   const target = new Float64Array(M);
   for (let i = 0; i < M; i++) target[i] = cfg.alphaModel * (logNext[i]! + cfg.gamma * notTerm[i]! * rhoNext[i]!);
-  const rhoHere = headValues(rho, sS, head, M);
+  const rhoHere = rhoAt(sS);
   timeMs.kl = performance.now() - t0;
 
   // ── Stage (iii): reward initialisation r_φ = ln π_φ by maximum likelihood on D_K (lines 7–9) ──
@@ -350,55 +333,19 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const psi = new MLP([D, cfg.shapingHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
   const residual = new Float64Array(M);
   {
+    const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
+    const pairs = shapingPairs(sS, sNext, head, notTerm, cfg.gamma, M, D);
     const adam = new Adam([r.net, { params: r.dist.logStd, grads: r.dist.logStdGrad }, psi], { lr: cfg.learningRate });
-    // One forward pass of ψ over [s; extra s′] gives f_k(s) and f_k(s′): s′ of row i is row i+1's s when that row
-    // continues the trajectory in the same Dk (checked value by value), else an extra row (episode and Dk ends).
-    const nextRow = new Int32Array(M);
-    const extra: number[] = [];
-    for (let i = 0; i < M; i++) {
-      let same = i + 1 < M && head[i + 1] === head[i];
-      for (let j = 0; same && j < D; j++) same = sS[(i + 1) * D + j] === sNext[i * D + j];
-      if (same) nextRow[i] = i + 1;
-      else {
-        nextRow[i] = M + extra.length;
-        extra.push(i);
-      }
-    }
-    const P = M + extra.length;
-    const both = new Float64Array(P * D);
-    both.set(sS, 0);
-    extra.forEach((i, e) => both.set(sNext.subarray(i * D, (i + 1) * D), (M + e) * D));
-    const H = K - 1;
-    const rv = new Float64Array(M), dR = new Float64Array(M), dMean = new Float64Array(M * A), dPsi = new Float64Array(P * H);
-    const step = (t: number, train: boolean): number => {
-      adam.zeroGrad();
-      const mean = r.net.forward(sS, M);
-      r.dist.logProb(mean, aS, M, rv);
-      const f = psi.forward(both, P);
-      let loss = 0;
-      dPsi.fill(0);
-      for (let i = 0; i < M; i++) {
-        const k = head[i]!, j = nextRow[i]!;
-        const g = cfg.gamma * notTerm[i]!; // f(s′) = 0 at a terminal s′
-        const e = rv[i]! + f[i * H + k]! - g * f[j * H + k]! - target[i]!;
-        residual[i] = e;
-        loss += weight[i]! * e * e;
-        dR[i] = 2 * weight[i]! * e;
-        dPsi[i * H + k] += dR[i]!;
-        dPsi[j * H + k] -= g * dR[i]!;
-      }
+    for (let t = 1; t <= cfg.consistencySteps + 1; t++) {
       const where = `algorithm 1 stage (iv) consistency: step ${t}`;
+      adam.zeroGrad();
+      const loss = consistencyLoss(r, psi, sS, aS, pairs, head, weight, target, M, residual, psiScale);
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
-      if (train) {
-        r.dist.backward(mean, aS, dR, M, dMean);
-        r.net.backward(dMean);
-        psi.backward(dPsi);
-        adam.step(where);
-      }
-      return loss;
-    };
-    for (let t = 1; t <= cfg.consistencySteps; t++) on("consistency", cfg.consistencySteps)(t, step(t, true));
-    finalLoss.consistency = step(cfg.consistencySteps + 1, false); // loss and residuals at the final parameters
+      finalLoss.consistency = loss;
+      if (t > cfg.consistencySteps) break; // the extra pass only measures the loss and residuals at the final φ, ψ
+      adam.step(where);
+      on("consistency", cfg.consistencySteps)(t, loss);
+    }
   }
   timeMs.consistency = performance.now() - t0;
 

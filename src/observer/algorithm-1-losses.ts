@@ -1,0 +1,133 @@
+/**
+ * The networks and losses of Algorithm 1 (observer/algorithm-1.ts), each a function that returns the loss and
+ * ACCUMULATES its gradient into the networks' gradient vectors (call zeroGrad first), so each can be
+ * gradient-checked on its own (algorithm-1-losses.test.ts).
+ */
+import type { Rng } from "../core/rng.ts";
+import { DiagGaussian } from "../nn/gaussian.ts";
+import { MLP } from "../nn/mlp.ts";
+
+/** A PPO-shaped Gaussian actor: MLP mean (tanh hidden layers) + state-independent log-std. */
+export interface GaussianNet {
+  net: MLP;
+  dist: DiagGaussian;
+}
+
+/** PPO's actor initialisation (SB3 / the authors' code): orthogonal, gain √2 hidden, 0.01 output, log-std 0. */
+export function gaussianNet(dObs: number, dAct: number, hidden: readonly number[], rng: Rng): GaussianNet {
+  return { net: new MLP([dObs, ...hidden, dAct], { rng, hiddenGain: Math.SQRT2, outputGain: 0.01 }), dist: new DiagGaussian(dAct, 0) };
+}
+
+/** out[i] = ln π(a_i | s_i). */
+export function gaussianLogProb(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, out = new Float64Array(n)): Float64Array {
+  g.dist.logProb(g.net.forward(obs, n), actions, n, out);
+  return out;
+}
+
+/** Maximum likelihood with entropy bonus (§5.2, stages i and iii): L = −(1/n) Σ ln π(a_i|s_i) − λ H(π). */
+export function gaussianMlLoss(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, lambda: number): number {
+  const mean = g.net.forward(obs, n);
+  const lp = new Float64Array(n);
+  g.dist.logProb(mean, actions, n, lp);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += lp[i]!;
+  const dMean = new Float64Array(n * g.dist.dim);
+  g.dist.backward(mean, actions, new Float64Array(n).fill(-1 / n), n, dMean, -lambda);
+  g.net.backward(dMean);
+  return -s / n - lambda * g.dist.entropy();
+}
+
+/** out[i] = y(x_i)[head_i] for a net with one output per head. */
+export function headValues(net: MLP, x: Float64Array, head: Int32Array, n: number, out = new Float64Array(n)): Float64Array {
+  const H = net.outDim;
+  const y = net.forward(x, n);
+  for (let i = 0; i < n; i++) out[i] = y[i * H + head[i]!]!;
+  return out;
+}
+
+/**
+ * Per-head weighted squared error (stage ii, the KL nets): L = Σ_i w_i (y(x_i)[head_i] − target_i)². With
+ * w_i = 1/|Dk| for the rows of Dk this is the sum over improvements of each one's mean squared error.
+ */
+export function headRegressionLoss(net: MLP, x: Float64Array, head: Int32Array, weight: Float64Array, target: Float64Array, n: number): number {
+  const H = net.outDim;
+  const y = net.forward(x, n);
+  const dOut = new Float64Array(n * H);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = y[i * H + head[i]!]! - target[i]!;
+    loss += weight[i]! * e * e;
+    dOut[i * H + head[i]!] = 2 * weight[i]! * e;
+  }
+  net.backward(dOut);
+  return loss;
+}
+
+/**
+ * The (s, s′) pairs of the shaping terms, built from each row's OWN next observation (never the next row's
+ * observation: pairs never cross an episode reset or a gap in the record). `inputs` = [s_0 … s_{n−1}; extra s′]:
+ * s′_i is row i+1's s when that row has the same head and exactly the same values (a continuing trajectory),
+ * otherwise an extra row; so one forward pass gives f(s) and f(s′) at ~half the cost of stacking [s; s′].
+ * `discount[i]` = γ at a non-terminal s′ and 0 at a terminal one (an absorbing state has potential 0).
+ */
+export interface ShapingPairs {
+  inputs: Float64Array;
+  /** Rows of `inputs` (n + extra). */
+  rows: number;
+  /** nextRow[i]: the row of `inputs` holding s′_i. */
+  nextRow: Int32Array;
+  discount: Float64Array;
+}
+
+export function shapingPairs(obs: Float64Array, nextObs: Float64Array, head: Int32Array, notTerminal: Float64Array, gamma: number, n: number, dObs: number): ShapingPairs {
+  const nextRow = new Int32Array(n);
+  const extra: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let same = i + 1 < n && head[i + 1] === head[i];
+    for (let j = 0; same && j < dObs; j++) same = obs[(i + 1) * dObs + j] === nextObs[i * dObs + j];
+    if (same) nextRow[i] = i + 1;
+    else {
+      nextRow[i] = n + extra.length;
+      extra.push(i);
+    }
+  }
+  const rows = n + extra.length;
+  const inputs = new Float64Array(rows * dObs);
+  inputs.set(obs.subarray(0, n * dObs), 0);
+  extra.forEach((i, e) => inputs.set(nextObs.subarray(i * dObs, (i + 1) * dObs), (n + e) * dObs));
+  const discount = Float64Array.from(notTerminal.subarray(0, n), (nt) => gamma * nt);
+  return { inputs, rows, nextRow, discount };
+}
+
+/**
+ * The consistency loss of Eq. 5 (stage iv), with e_i = r_φ(s_i, a_i) + f_{k_i}(s_i) − γ_i f_{k_i}(s′_i) − r̄_i:
+ * L = Σ_i w_i e_i². r_φ = ln π_φ (a GaussianNet), f = psiScale · ψ's head k_i. Writes e into `residual` if given.
+ */
+export function consistencyLoss(
+  r: GaussianNet, psi: MLP, obs: Float64Array, actions: Float64Array, pairs: ShapingPairs,
+  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual?: Float64Array, psiScale = 1,
+): number {
+  const H = psi.outDim;
+  const mean = r.net.forward(obs, n);
+  const rv = new Float64Array(n);
+  r.dist.logProb(mean, actions, n, rv);
+  const y = psi.forward(pairs.inputs, pairs.rows);
+  const f = psiScale === 1 ? y : y.map((v) => psiScale * v);
+  const dR = new Float64Array(n), dPsi = new Float64Array(pairs.rows * H);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const k = head[i]!, j = pairs.nextRow[i]!, g = pairs.discount[i]!;
+    const e = rv[i]! + f[i * H + k]! - g * f[j * H + k]! - target[i]!;
+    if (residual) residual[i] = e;
+    loss += weight[i]! * e * e;
+    dR[i] = 2 * weight[i]! * e;
+    dPsi[i * H + k] += dR[i]!;
+    dPsi[j * H + k] -= g * dR[i]!;
+  }
+  const dMean = new Float64Array(n * r.dist.dim);
+  r.dist.backward(mean, actions, dR, n, dMean);
+  r.net.backward(dMean);
+  if (psiScale !== 1) for (let i = 0; i < dPsi.length; i++) dPsi[i] *= psiScale;
+  psi.backward(dPsi);
+  return loss;
+}
