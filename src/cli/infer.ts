@@ -23,21 +23,26 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --gamma X           discount, when no --mdp (default: the history's envKwargs.gamma)
   --alpha-model X     entropy weight the observer assumes (default ${TABULAR_LFL_DEFAULTS.alphaModel})
   --lambda X          entropy bonus of the policy maximum likelihood (default ${TABULAR_LFL_DEFAULTS.lambda})
-  --json FILE         also write the diagnostics as JSON`;
+  --json FILE         also write the diagnostics as JSON
+
+  Box observation and action spaces run Algorithm 1 instead (lfl infer --history h.npz --out reward.json);
+  options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N (see src/cli/infer-continuous.ts).`;
 
 export const command: Command = {
   name: "infer",
-  summary: "recover a reward from a tabular learning history (writes reward JSON, prints diagnostics)",
+  summary: "recover a reward from a learning history (tabular: Theorem 2; Box: Algorithm 1); writes reward JSON, prints diagnostics",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const { values: v } = parseCommandArgs("infer", argv, {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
+      updates: { type: "string" }, scale: { type: "string" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
     const columns = readHistoryColumns(v.history);
     const { observationSpace: os, actionSpace: as } = columns.meta;
+    if (os.kind === "box" && as.kind === "box") return (await import("./infer-continuous.ts")).runContinuousInfer({ ...v, history: v.history, out: v.out }, columns);
     if (os.kind !== "discrete" || as.kind !== "discrete" || os.n === undefined || as.n === undefined) {
       throw new InputError("E_INVALID_HISTORY", `${v.history}: infer needs discrete observation and action spaces (got ${os.kind}, ${as.kind})`);
     }
