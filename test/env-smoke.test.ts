@@ -22,18 +22,23 @@ test("every registered env resets, steps to its time limit and passes the checke
     try {
       const { observation } = env.reset({ seed: 1 });
       assert.equal(observation.length, env.observationSpace.shape, id);
+      // One episode: it ends by termination before the time limit, or by truncation exactly at it.
       const rng = new Rng(2);
-      let steps = 0, truncated = false;
-      while (!truncated) {
+      const max = envSpec(id).maxEpisodeSteps;
+      let steps = 0;
+      for (;;) {
         const r = env.step(env.actionSpace.sample(rng));
         steps++;
-        truncated = r.truncated;
         if (r.terminated) {
-          env.reset();
-          steps = 0;
+          assert.ok(steps <= max, `${id}: terminated after ${steps} steps`);
+          break;
         }
+        if (r.truncated) {
+          assert.equal(steps, max, `${id}: truncated after ${steps} steps`);
+          break;
+        }
+        assert.ok(steps < max, `${id}: not truncated at ${max} steps`);
       }
-      assert.equal(steps, envSpec(id).maxEpisodeSteps, `${id}: truncated after ${steps} steps`);
     } finally {
       env.close();
     }
