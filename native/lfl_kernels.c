@@ -26,8 +26,67 @@ static int i32(napi_env env, napi_value v) {
 }
 
 /*
+ * The one product kernel: C[m×n] from acc[r][j] = Σ_{p=0}^{k-1} A(r, p)·B[p, j], summed in increasing p from 0.0,
+ * where A(r, p) = a[r·ars + p·aps] (any strides) and B is row-major with row stride ldb. Then, per `mode`:
+ * MODE_BIAS c = acc + bias[j]; MODE_ZERO c = acc + 0.0; MODE_ACC c += acc. Register-blocked 4 rows × 8 columns
+ * (the accumulators stay in vector registers); edges use the same loops one row / column at a time, so every
+ * entry sees the same operations in the same order as the TypeScript gemmABt.
+ */
+enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
+#define MR 4
+#define NR 8
+typedef double v4d __attribute__((vector_size(32)));
+
+static inline void finish(double *restrict c, double acc, const double *bias, int j, int mode) {
+  if (mode == MODE_BIAS) *c = acc + bias[j];
+  else if (mode == MODE_ZERO) *c = acc + 0.0;
+  else *c += acc;
+}
+
+static void gemm(int m, int n, int k, const double *restrict a, long ars, long aps, const double *restrict b, long ldb,
+                 double *restrict c, long ldc, const double *restrict bias, int mode) {
+  int r = 0;
+  for (; r + MR <= m; r += MR) {
+    int j = 0;
+    for (; j + NR <= n; j += NR) {
+      v4d c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
+      const double *restrict a0p = a + (long)r * ars, *restrict a1p = a0p + ars, *restrict a2p = a1p + ars, *restrict a3p = a2p + ars;
+      for (int p = 0; p < k; p++) {
+        const double *restrict bp = b + (long)p * ldb + j;
+        v4d b0, b1;
+        memcpy(&b0, bp, sizeof b0);
+        memcpy(&b1, bp + 4, sizeof b1);
+        const long ap = (long)p * aps;
+        const double a0 = a0p[ap], a1 = a1p[ap], a2 = a2p[ap], a3 = a3p[ap];
+        c00 += a0 * b0; c01 += a0 * b1;
+        c10 += a1 * b0; c11 += a1 * b1;
+        c20 += a2 * b0; c21 += a2 * b1;
+        c30 += a3 * b0; c31 += a3 * b1;
+      }
+      const v4d acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+      for (int i = 0; i < MR; i++)
+        for (int q = 0; q < NR; q++) finish(c + (long)(r + i) * ldc + j + q, acc[i][q / 4][q % 4], bias, j + q, mode);
+    }
+    for (; j < n; j++) {
+      for (int i = 0; i < MR; i++) {
+        double s = 0.0;
+        for (int p = 0; p < k; p++) s += a[(long)(r + i) * ars + p * aps] * b[(long)p * ldb + j];
+        finish(c + (long)(r + i) * ldc + j, s, bias, j, mode);
+      }
+    }
+  }
+  for (; r < m; r++) {
+    for (int j = 0; j < n; j++) {
+      double s = 0.0;
+      for (int p = 0; p < k; p++) s += a[(long)r * ars + p * aps] * b[(long)p * ldb + j];
+      finish(c + (long)r * ldc + j, s, bias, j, mode);
+    }
+  }
+}
+
+/*
  * y[b, o] = (Σ_i x[b, i]·W[o, i]) + bias[o]; wt is scratch of inDim·outDim. Small batches (acting) use dot
- * products, 4 outputs at a time; larger ones transpose W once and vectorise over o. Same order of operations.
+ * products, 4 outputs at a time; larger ones transpose W once and run the blocked kernel. Same operations.
  */
 static void linear_forward(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
                            double *restrict wt, int batch, int in, int out) {
@@ -55,49 +114,20 @@ static void linear_forward(const double *restrict x, const double *restrict w, c
     return;
   }
   for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[i * out + o] = w[o * in + i];
-  for (int b = 0; b < batch; b++) {
-    double *restrict yb = y + (size_t)b * out;
-    const double *restrict xb = x + (size_t)b * in;
-    for (int o = 0; o < out; o++) yb[o] = 0.0;
-    for (int i = 0; i < in; i++) {
-      const double xi = xb[i];
-      const double *restrict wi = wt + (size_t)i * out;
-      for (int o = 0; o < out; o++) yb[o] += xi * wi[o];
-    }
-    for (int o = 0; o < out; o++) yb[o] = yb[o] + bias[o];
-  }
+  gemm(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS);
 }
 
-/* dW[o, i] += Σ_b dy[b, o]·x[b, i] (summed, then added);  dB[o] += dy[b, o] row by row;  dx[b, i] = (Σ_o dy[b, o]·W[o, i]) + 0 if dx. */
+/*
+ * dW[o, i] += (Σ_b dy[b, o]·x[b, i]);  dB[o] += dy[b, o] row by row;  dx[b, i] = (Σ_o dy[b, o]·W[o, i]) + 0.0.
+ */
 static void linear_backward(const double *restrict x, const double *restrict w, const double *restrict dy, double *restrict dw,
-                            double *restrict db, double *restrict dx, double *restrict acc, int batch, int in, int out) {
-  for (int o = 0; o < out; o++) {
-    for (int i = 0; i < in; i++) acc[i] = 0.0;
-    for (int b = 0; b < batch; b++) {
-      const double g = dy[(size_t)b * out + o];
-      const double *restrict xb = x + (size_t)b * in;
-      for (int i = 0; i < in; i++) acc[i] += g * xb[i];
-    }
-    double *restrict dwo = dw + (size_t)o * in;
-    for (int i = 0; i < in; i++) dwo[i] += acc[i];
-  }
+                            double *restrict db, double *restrict dx, int batch, int in, int out) {
+  gemm(out, in, batch, dy, 1, out, x, in, dw, in, NULL, MODE_ACC);
   for (int b = 0; b < batch; b++) {
     const double *restrict dyb = dy + (size_t)b * out;
     for (int o = 0; o < out; o++) db[o] += dyb[o];
   }
-  if (dx) {
-    for (int b = 0; b < batch; b++) {
-      double *restrict dxb = dx + (size_t)b * in;
-      const double *restrict dyb = dy + (size_t)b * out;
-      for (int i = 0; i < in; i++) dxb[i] = 0.0;
-      for (int o = 0; o < out; o++) {
-        const double g = dyb[o];
-        const double *restrict wo = w + (size_t)o * in;
-        for (int i = 0; i < in; i++) dxb[i] += g * wo[i];
-      }
-      for (int i = 0; i < in; i++) dxb[i] = dxb[i] + 0.0;
-    }
-  }
+  if (dx) gemm(batch, in, out, dy, out, 1, w, in, dx, in, NULL, MODE_ZERO);
 }
 
 /* linearForward(x, w, bias, y, scratch, batch, in, out) */
@@ -122,7 +152,7 @@ static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
   size_t slen = 0; double *scratch = f64(env, a[6], &slen);
   int batch = i32(env, a[7]), in = i32(env, a[8]), out = i32(env, a[9]);
   if (!x || !w || !dy || !dw || !db || !scratch || slen < (size_t)(in > out ? in : out)) { napi_throw_error(env, NULL, "lfl_kernels.linearBackward: bad arguments"); return NULL; }
-  linear_backward(x, w, dy, dw, db, dx, scratch, batch, in, out);
+  linear_backward(x, w, dy, dw, db, dx, batch, in, out);
   return NULL;
 }
 
