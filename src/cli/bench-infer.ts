@@ -15,11 +15,13 @@ import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import { ALGORITHM1_DEFAULTS, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
-export const BENCH_INFER_USAGE = `lfl bench infer [--updates K] [--pairs N] [--scale X] [--seed N] [--json FILE]
+export const BENCH_INFER_USAGE = `lfl bench infer [--updates K] [--pairs N] [--scale X] [--authors] [--seed N] [--json FILE]
 
   Algorithm 1 on synthetic HalfCheetah-shaped data (17-dim observations, 6-dim actions), K updates
   (default 11) × N pairs (default 2048), with the paper's step counts multiplied by --scale (default 1;
   e.g. 0.1 for a quick look — times then scale linearly). Prints the wall time of each stage.
+  --authors uses the authors' lfl.py settings instead (3000 policy steps, 100-pair minibatches in every stage;
+  research/authors-code.md §3.4), for a side-by-side run with their PyTorch code on the same shapes.
   Check the machine is quiet first (cat /proc/loadavg).`;
 
 /** Synthetic learning history: s′ = 0.95 s + 0.1 B a + 0.05 ε, a ~ N(W_k s, 0.5² I), W_k drifting with k. */
@@ -71,15 +73,17 @@ export function syntheticBoxHistory(K: number, pairs: number, dObs: number, dAct
 }
 
 export async function runBenchInfer(argv: string[]): Promise<number> {
-  const { values: v } = parseCommandArgs("bench infer", argv, { updates: { type: "string" }, pairs: { type: "string" }, scale: { type: "string" } });
+  const { values: v } = parseCommandArgs("bench infer", argv, { updates: { type: "string" }, pairs: { type: "string" }, scale: { type: "string" }, authors: { type: "boolean" } });
   const K = intFlag("updates", v.updates, 11, 2);
   const pairs = intFlag("pairs", v.pairs, 2048, 1);
   const seed = intFlag("seed", v.seed, 0);
   const scale = v.scale === undefined ? 1 : Number(v.scale);
   if (!(scale > 0 && scale <= 1)) throw new InputError("E_USAGE", `--scale must be in (0, 1], got '${v.scale}'`);
   const steps = (x: number): number => Math.max(1, Math.round(x * scale));
+  const authors = v.authors === true;
   const config: Partial<Algorithm1Config> = {
-    policySteps: steps(ALGORITHM1_DEFAULTS.policySteps), klSteps: steps(ALGORITHM1_DEFAULTS.klSteps),
+    ...(authors ? { batchSize: 100 } : {}),
+    policySteps: steps(authors ? 3000 : ALGORITHM1_DEFAULTS.policySteps), klSteps: steps(ALGORITHM1_DEFAULTS.klSteps),
     rewardInitSteps: steps(ALGORITHM1_DEFAULTS.rewardInitSteps), consistencySteps: steps(ALGORITHM1_DEFAULTS.consistencySteps),
   };
   const columns = syntheticBoxHistory(K, pairs, 17, 6, seed);
@@ -102,12 +106,12 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   const d = res.diagnostics;
   const rows = ALGORITHM1_STAGES.map((s) => ({ stage: s, seconds: d.timeMs[s] / 1000 }));
   const stepCount = { policies: config.policySteps!, kl: config.klSteps!, "reward-init": config.rewardInitSteps!, consistency: config.consistencySteps! };
-  console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${K} updates × ${pairs} pairs (kernels: ${KERNEL_BACKEND}, ${cpus()[0]?.model ?? "cpu"})`);
+  console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${K} updates × ${pairs} pairs, ${authors ? "authors' settings (100-pair minibatches)" : "paper's settings (full batches)"} (kernels: ${KERNEL_BACKEND}, ${cpus()[0]?.model ?? "cpu"})`);
   console.log("stage         steps   seconds   ms/step");
   for (const r of rows) console.log(`${r.stage.padEnd(12)} ${String(stepCount[r.stage]).padStart(6)} ${r.seconds.toFixed(2).padStart(9)} ${((1000 * r.seconds) / stepCount[r.stage]).toFixed(2).padStart(9)}`);
   console.log(`total                ${total.toFixed(2).padStart(9)}`);
   if (v.json !== undefined) {
-    writeFileSync(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
+    writeFileSync(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, settings: authors ? "authors" : "paper", batchSize: config.batchSize ?? null, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
   }
   return 0;
 }

@@ -237,3 +237,22 @@ test("reward JSON round trip evaluates identically; bad JSON is refused naming t
   assert.equal(res.bcPolicy.obsNorm.mean.length, 2);
   assert.deepEqual(res.diagnostics.updates, [0, 1]);
 });
+
+test("minibatch mode (the authors' 100-pair batches) runs every stage, is deterministic and differs from full batches", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 3), 128, 16, 9);
+  const cfg = { ...SMALL, batchSize: 20, policySteps: 10, klSteps: 10, rewardInitSteps: 10, consistencySteps: 10 };
+  const a = recoverReward(columns, cfg, 4), b = recoverReward(columns, cfg, 4);
+  assert.equal(model(a.reward), model(b.reward));
+  assert.notEqual(model(recoverReward(columns, { ...cfg, batchSize: null }, 4).reward), model(a.reward));
+  for (const s of ["policies", "kl", "reward-init", "consistency"] as const) assert.ok(Number.isFinite(a.diagnostics.finalLoss[s]), s);
+});
+
+test("bad configs and histories are refused naming the field", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 2), 32, 16, 10);
+  assert.throws(() => recoverReward(columns, { gamma: 1 }, 0), /gamma/);
+  assert.throws(() => recoverReward(columns, { batchSize: 0 }, 0), /batchSize/);
+  assert.throws(() => recoverReward(columns, { updates: [0] }, 0), /≥ 2 observed updates/);
+  assert.throws(() => recoverReward(columns, { updates: [0, 5] }, 0), /update 5 has no transitions/);
+  const discrete = { ...columns, meta: { ...columns.meta, actionSpace: { kind: "discrete" as const, dim: 1, n: 3 } } };
+  assert.throws(() => recoverReward(discrete, {}, 0), /Box/);
+});

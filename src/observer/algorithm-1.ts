@@ -52,7 +52,7 @@ export interface Algorithm1Config {
   klSteps: number;
   rewardInitSteps: number;
   consistencySteps: number;
-  /** Pairs per gradient step and per Dk; null = the whole Dk (paper). The authors' code: 100. */
+  /** Pairs per gradient step and per Dk in every stage; null = the whole Dk (paper). The authors' code: 100. */
   batchSize: number | null;
   /** Hidden widths of π̂θk and of π_φ (PPO's actor: 64, 64). */
   policyHidden: number[];
@@ -226,6 +226,36 @@ function fitGaussian(
   return loss;
 }
 
+/** Minibatch rows of the stacked D_1 … D_{K−1}: min(b, |Dk|) rows of each Dk without replacement; null = all. */
+function sampleRows(sizes: readonly number[], b: number | null, rng: Rng): Int32Array | null {
+  if (b === null) return null;
+  const out: number[] = [];
+  let off = 0;
+  for (const n of sizes) {
+    const p = rng.permutation(n);
+    const take = Array.from(p.subarray(0, Math.min(b, n))).sort((x, y) => x - y); // time order: shapingPairs can reuse rows
+    for (const i of take) out.push(off + i);
+    off += n;
+  }
+  return Int32Array.from(out);
+}
+
+/** Rows idx of x[·, w]. */
+function pick(x: Float64Array, w: number, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length * w);
+  idx.forEach((r, i) => out.set(x.subarray(r * w, (r + 1) * w), i * w));
+  return out;
+}
+
+function pickInt(x: Int32Array, idx: Int32Array): Int32Array {
+  return Int32Array.from(idx, (r) => x[r]!);
+}
+
+/** 1/min(b, |Dk|) for each sampled row: each improvement's loss stays a mean over its minibatch. */
+function batchWeights(idx: Int32Array, head: Int32Array, sizes: readonly number[], b: number | null): Float64Array {
+  return Float64Array.from(idx, (r) => 1 / Math.min(b ?? Infinity, sizes[head[r]!]!));
+}
+
 /** [mean, std] of xs (std 1 when xs is constant). */
 function meanStd(xs: Float64Array): [number, number] {
   let m = 0;
@@ -301,10 +331,14 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   {
     const adam = new Adam([rho], { lr: cfg.learningRate });
     const scaled = klTarget.map((x) => (x - klShift) / klScale);
+    const batchRng = rng.split();
     for (let t = 1; t <= cfg.klSteps; t++) {
       const where = `algorithm 1 stage (ii) kl: step ${t}`;
       adam.zeroGrad();
-      const loss = klScale * klScale * headRegressionLoss(rho, sS, head, weight, scaled, M);
+      const idx = sampleRows(data.sizes.slice(0, K - 1), cfg.batchSize, batchRng);
+      const loss = klScale * klScale * (idx
+        ? headRegressionLoss(rho, pick(sS, D, idx), pickInt(head, idx), batchWeights(idx, head, data.sizes, cfg.batchSize), pick(scaled, 1, idx), idx.length)
+        : headRegressionLoss(rho, sS, head, weight, scaled, M));
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
       adam.step(where);
       finalLoss.kl = loss;
@@ -336,13 +370,23 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
     const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
     const pairs = shapingPairs(sS, sNext, head, notTerm, cfg.gamma, M, D);
     const adam = new Adam([r.net, { params: r.dist.logStd, grads: r.dist.logStdGrad }, psi], { lr: cfg.learningRate });
+    const batchRng = rng.split();
     for (let t = 1; t <= cfg.consistencySteps + 1; t++) {
       const where = `algorithm 1 stage (iv) consistency: step ${t}`;
       adam.zeroGrad();
-      const loss = consistencyLoss(r, psi, sS, aS, pairs, head, weight, target, M, residual, psiScale);
+      const last = t > cfg.consistencySteps; // the extra pass only measures the loss and residuals at the final φ, ψ
+      const idx = last ? null : sampleRows(data.sizes.slice(0, K - 1), cfg.batchSize, batchRng);
+      let loss: number;
+      if (idx) {
+        const h = pickInt(head, idx), b = idx.length, sb = pick(sS, D, idx);
+        const p = shapingPairs(sb, pick(sNext, D, idx), h, pick(notTerm, 1, idx), cfg.gamma, b, D);
+        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, h, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale);
+      } else {
+        loss = consistencyLoss(r, psi, sS, aS, pairs, head, weight, target, M, residual, psiScale);
+      }
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
       finalLoss.consistency = loss;
-      if (t > cfg.consistencySteps) break; // the extra pass only measures the loss and residuals at the final φ, ψ
+      if (last) break;
       adam.step(where);
       on("consistency", cfg.consistencySteps)(t, loss);
     }
