@@ -1,7 +1,7 @@
 /**
  * The networks and losses of Algorithm 1 (observer/algorithm-1.ts), each a function that returns the loss and
  * ACCUMULATES its gradient into the networks' gradient vectors (call zeroGrad first), so each can be
- * gradient-checked on its own (algorithm-1-losses.test.ts).
+ * gradient-checked on its own (algorithm-1-losses.test.ts); and the minibatch helpers of the stages.
  */
 import type { Rng } from "../core/rng.ts";
 import { DiagGaussian } from "../nn/gaussian.ts";
@@ -130,4 +130,46 @@ export function consistencyLoss(
   if (psiScale !== 1) for (let i = 0; i < dPsi.length; i++) dPsi[i] *= psiScale;
   psi.backward(dPsi);
   return loss;
+}
+
+// ── Minibatches ──────────────────────────────────────────────────────────────────────────────────────────
+/** Minibatch rows of the stacked D_1 … D_{K−1}: min(b, |Dk|) rows of each Dk without replacement; null = all. */
+export function sampleRows(sizes: readonly number[], b: number | null, rng: Rng): Int32Array | null {
+  if (b === null) return null;
+  const out: number[] = [];
+  let off = 0;
+  for (const n of sizes) {
+    const p = rng.permutation(n);
+    const take = Array.from(p.subarray(0, Math.min(b, n))).sort((x, y) => x - y); // time order: shapingPairs can reuse rows
+    for (const i of take) out.push(off + i);
+    off += n;
+  }
+  return Int32Array.from(out);
+}
+
+/** Rows idx of x[·, w]. */
+export function pick(x: Float64Array, w: number, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length * w);
+  idx.forEach((r, i) => out.set(x.subarray(r * w, (r + 1) * w), i * w));
+  return out;
+}
+
+export function pickInt(x: Int32Array, idx: Int32Array): Int32Array {
+  return Int32Array.from(idx, (r) => x[r]!);
+}
+
+/** 1/min(b, |Dk|) for each sampled row: each improvement's loss stays a mean over its minibatch. */
+export function batchWeights(idx: Int32Array, head: Int32Array, sizes: readonly number[], b: number | null): Float64Array {
+  return Float64Array.from(idx, (r) => 1 / Math.min(b ?? Infinity, sizes[head[r]!]!));
+}
+
+/** [mean, std] of xs (std 1 when xs is constant). */
+export function meanStd(xs: Float64Array): [number, number] {
+  let m = 0;
+  for (const x of xs) m += x;
+  m /= xs.length;
+  let v = 0;
+  for (const x of xs) v += (x - m) ** 2;
+  const sd = Math.sqrt(v / xs.length);
+  return [m, sd > 1e-12 ? sd : 1];
 }

@@ -30,9 +30,10 @@ import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { Adam } from "../nn/adam.ts";
 import { MLP } from "../nn/mlp.ts";
-import type { PpoModelJson } from "../learners/ppo.ts";
+import type { PpoActorJson } from "../learners/ppo.ts";
 import {
-  consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, shapingPairs, type GaussianNet,
+  batchWeights, consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, meanStd, pick, pickInt,
+  sampleRows, shapingPairs, type GaussianNet,
 } from "./algorithm-1-losses.ts";
 import { applyObsNorm, fixedObsNorm, GaussianLogDensityReward, type FixedObsNorm } from "../rewards/neural-reward.ts";
 
@@ -95,8 +96,8 @@ export interface Algorithm1Hooks {
   onStage?(stage: Algorithm1Stage, step: number, total: number, loss: number): void;
 }
 
-/** The BC policy π̂θK in the PPO actor's format: `{...bcPolicy, value, actionLow, actionHigh}` is a PpoModelJson. */
-export type BcPolicyJson = Pick<PpoModelJson, "policy" | "logStd" | "clipObs"> & { obsNorm: NonNullable<PpoModelJson["obsNorm"]> };
+/** The BC policy π̂θK as a PPO actor (PPO's `initialActor`), always with its fixed observation normalisation. */
+export type BcPolicyJson = PpoActorJson & { obsNorm: NonNullable<PpoActorJson["obsNorm"]> };
 
 export interface ImprovementDiagnostics {
   from: number;
@@ -224,47 +225,6 @@ function fitGaussian(
     onStep(t, loss);
   }
   return loss;
-}
-
-/** Minibatch rows of the stacked D_1 … D_{K−1}: min(b, |Dk|) rows of each Dk without replacement; null = all. */
-function sampleRows(sizes: readonly number[], b: number | null, rng: Rng): Int32Array | null {
-  if (b === null) return null;
-  const out: number[] = [];
-  let off = 0;
-  for (const n of sizes) {
-    const p = rng.permutation(n);
-    const take = Array.from(p.subarray(0, Math.min(b, n))).sort((x, y) => x - y); // time order: shapingPairs can reuse rows
-    for (const i of take) out.push(off + i);
-    off += n;
-  }
-  return Int32Array.from(out);
-}
-
-/** Rows idx of x[·, w]. */
-function pick(x: Float64Array, w: number, idx: Int32Array): Float64Array {
-  const out = new Float64Array(idx.length * w);
-  idx.forEach((r, i) => out.set(x.subarray(r * w, (r + 1) * w), i * w));
-  return out;
-}
-
-function pickInt(x: Int32Array, idx: Int32Array): Int32Array {
-  return Int32Array.from(idx, (r) => x[r]!);
-}
-
-/** 1/min(b, |Dk|) for each sampled row: each improvement's loss stays a mean over its minibatch. */
-function batchWeights(idx: Int32Array, head: Int32Array, sizes: readonly number[], b: number | null): Float64Array {
-  return Float64Array.from(idx, (r) => 1 / Math.min(b ?? Infinity, sizes[head[r]!]!));
-}
-
-/** [mean, std] of xs (std 1 when xs is constant). */
-function meanStd(xs: Float64Array): [number, number] {
-  let m = 0;
-  for (const x of xs) m += x;
-  m /= xs.length;
-  let v = 0;
-  for (const x of xs) v += (x - m) ** 2;
-  const sd = Math.sqrt(v / xs.length);
-  return [m, sd > 1e-12 ? sd : 1];
 }
 
 // ── Algorithm 1 ──────────────────────────────────────────────────────────────────────────────────────────
