@@ -104,12 +104,15 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   bar.stop();
   const total = (performance.now() - t0) / 1000;
   const d = res.diagnostics;
-  const rows = ALGORITHM1_STAGES.map((s) => ({ stage: s, seconds: d.timeMs[s] / 1000 }));
+  const rows = ALGORITHM1_STAGES.map((s) => ({ stage: s, seconds: d.timeMs[s] / 1000, cpuSeconds: d.cpuMs[s] / 1000 }));
   const stepCount = { policies: config.policySteps!, kl: config.klSteps!, "reward-init": config.rewardInitSteps!, consistency: config.consistencySteps! };
   console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${K} updates × ${pairs} pairs, ${authors ? "authors' settings (100-pair minibatches)" : "paper's settings (full batches)"} (kernels: ${KERNEL_BACKEND}, ${cpus()[0]?.model ?? "cpu"})`);
-  console.log("stage         steps   seconds   ms/step");
-  for (const r of rows) console.log(`${r.stage.padEnd(12)} ${String(stepCount[r.stage]).padStart(6)} ${r.seconds.toFixed(2).padStart(9)} ${((1000 * r.seconds) / stepCount[r.stage]).toFixed(2).padStart(9)}`);
-  console.log(`total                ${total.toFixed(2).padStart(9)}`);
+  console.log("stage         steps  wall (s)   ms/step   CPU (s)");
+  for (const r of rows) {
+    console.log(`${r.stage.padEnd(12)} ${String(stepCount[r.stage]).padStart(6)} ${r.seconds.toFixed(2).padStart(9)} ${((1000 * r.seconds) / stepCount[r.stage]).toFixed(2).padStart(9)} ${r.cpuSeconds.toFixed(2).padStart(9)}`);
+  }
+  console.log(`total               ${total.toFixed(2).padStart(9)}           ${rows.reduce((a, r) => a + r.cpuSeconds, 0).toFixed(2).padStart(9)}`);
+  console.log(`CPU (s): user + system time of the process during the stage (≈ wall time on an idle machine). Load average now ${loadavg().map((x) => x.toFixed(2)).join(" ")}.`);
   if (v.json !== undefined) {
     writeFileSync(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, settings: authors ? "authors" : "paper", batchSize: config.batchSize ?? null, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
   }
