@@ -8,6 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
@@ -255,4 +256,11 @@ test("bad configs and histories are refused naming the field", () => {
   assert.throws(() => recoverReward(columns, { updates: [0, 5] }, 0), /update 5 has no transitions/);
   const discrete = { ...columns, meta: { ...columns.meta, actionSpace: { kind: "discrete" as const, dim: 1, n: 3 } } };
   assert.throws(() => recoverReward(discrete, {}, 0), /Box/);
+});
+
+test("numerical faults raise NumericalError naming the stage, update and step", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 2), 32, 16, 11);
+  const huge = { ...columns, actions: columns.actions.map((a) => a * 1e200) };
+  assert.throws(() => recoverReward(huge, { ...SMALL, policySteps: 3 }, 0), (e: unknown) =>
+    e instanceof NumericalError && /stage \(i\) policies: update 0 step 1/.test(e.message));
 });
