@@ -319,9 +319,9 @@ export function trainPpo(
             envAction[j] = a < low[j]! ? low[j]! : a > high[j]! ? high[j]! : a;
           }
           const res = envs[e]!.step(envAction);
-          const where = `update ${k}, stage rollout: env ${e} step ${t}`;
-          assertFiniteAt(res.observation, `${where} observation`);
-          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where}`);
+          const where = (): string => `update ${k}, stage rollout: env ${e} step ${t}`;
+          assertFiniteAt(res.observation, () => `${where()} observation`);
+          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where()}`);
           const terminated = res.terminated;
           const truncated = res.truncated && !terminated;
           rewBuf[i] = res.reward;
@@ -359,7 +359,7 @@ export function trainPpo(
         }
         if (rewardFn) {
           const r = rewardFn.evaluate({ n: E, obs: prevObs, actions: actT, nextObs, terminated: stepTerm });
-          assertFiniteAt(r, `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
+          assertFiniteAt(r, () => `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
           rewBuf.set(r, row);
         }
         if (anyTruncated) {
@@ -472,9 +472,10 @@ export function trainPpo(
 }
 
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
-function assertFiniteAt(xs: ArrayLike<number>, where: string): void {
+/** Throws NumericalError at the first NaN/Inf of `xs`; `where` is built only then (it runs every env step). */
+function assertFiniteAt(xs: ArrayLike<number>, where: string | (() => string)): void {
   for (let i = 0; i < xs.length; i++) {
-    if (!Number.isFinite(xs[i]!)) throw new NumericalError(`non-finite value ${xs[i]} at ${where}[${i}]`);
+    if (!Number.isFinite(xs[i]!)) throw new NumericalError(`non-finite value ${xs[i]} at ${typeof where === "string" ? where : where()}[${i}]`);
   }
 }
 
