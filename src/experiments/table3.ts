@@ -121,7 +121,7 @@ export const TABLE3_SCALES: Record<Table3ScaleName, Table3Scale> = {
   },
   paper: {
     name: "paper",
-    description: "the paper's budget: 32 envs × 2048 steps per update, 30 observer updates (2M steps), 5 seeds — days on this machine",
+    description: "the paper's budget: 32 envs × 2048 steps per update, 30 observer updates (2M steps), 5 seeds — ≈ 16 h or more on this machine (docs/table3.md)",
     envs: paperEnvs,
     seeds: [0, 1, 2, 3, 4],
     ppo: { numEnvs: 32, ...MUJOCO_PPO },

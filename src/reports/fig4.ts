@@ -75,8 +75,8 @@ export function fig4Spec(result: Table3Result): TopLevelSpec {
           encoding: {
             x: { field: "update", type: "quantitative", title: "learner update k (clone runs: k_last + j)", scale: { zero: false } },
             y: { field: "score", type: "quantitative", title: "normalised score" },
-            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"] }, legend: { orient: "bottom", columns: 3, title: null } },
-            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2]] }, legend: { orient: "bottom", columns: 3, title: null } },
+            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
+            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2]] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
           },
         },
         { data: { values: [{ y: 0 }, { y: 1 }] }, mark: { type: "rule", strokeDash: [3, 3], color: "#999" }, encoding: { y: { field: "y", type: "quantitative" } } },
