@@ -30,8 +30,9 @@ function run(dir: string, onProgress?: (e: Table3Progress) => void): { result: T
   const result = runTable3({ scale: "quick", runDir: dir, onProgress: (e) => { if (e.kind === "stage") events.push(e); onProgress?.(e); } });
   return { result, events };
 }
-// Wall times (of stages and of Algorithm 1's diagnostics) differ between runs; everything else must not.
-const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, algorithm1, ...rest }) => ({ ...rest, algorithm1: { ...(algorithm1 as object), timeMs: null } })));
+// Wall and CPU times (of stages, and Algorithm 1's diagnostics' `…Ms` fields) differ between runs; nothing else may.
+const untimed = (d: unknown): unknown => Object.fromEntries(Object.entries(d as object).filter(([k]) => !k.endsWith("Ms")));
+const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, algorithm1, ...rest }) => ({ ...rest, algorithm1: untimed(algorithm1) })));
 
 let first: Table3Result;
 

@@ -10,7 +10,6 @@ import type { BoxEnv, StepResult } from "../envs/env.ts";
 import { makeEnv } from "../envs/registry.ts";
 import type { PpoActorJson } from "../learners/ppo.ts";
 import { MLP } from "../nn/mlp.ts";
-import { policyReturns } from "../evaluation/policy-return.ts";
 import type { RewardFn } from "../rewards/reward-fn.ts";
 import { constantReward, trainObserver } from "./observer-training.ts";
 
@@ -58,10 +57,7 @@ test("observer training never reads the true reward: a NaN-poisoned env trains i
   assert.deepEqual(poisoned.final, clean.final);
   assert.equal(poisoned.steps, 2 * 2 * 128);
   assert.ok(poisoned.updates.every((u) => Number.isNaN(u.meanReturn)), "the env reward reaches the scoring statistics only");
-  // Scored on the clean env (true reward): a finite return per episode.
-  const score = policyReturns(poisoned.final, () => makeEnv("Pendulum-v1"), { episodes: 2, mode: "stochastic", seed: 100 });
-  assert.equal(score.returns.length, 2);
-  assert.ok(score.returns.every(Number.isFinite) && score.lengths.every((l) => l === 200));
+  assert.ok(Number.isFinite(clean.updates.at(-1)!.meanReturn), "the clean env's true returns are scored (after the first 200-step episodes)");
   // The true-reward control is the one run that reads the env reward: on the poisoned env it refuses NaN.
   assert.throws(() => trainObserver({ makeEnv: () => new PoisonedReward(makeEnv("Pendulum-v1")), reward: "env", start: clone, updates: 1, seed: 4, ppo: PPO }), NumericalError);
 });
@@ -75,8 +71,4 @@ test("observer starts from the clone (π_0 = clone) and a constant reward trains
   assert.equal(seen.length, 2);
   assert.deepEqual(seen[0], clone);
   assert.notDeepEqual(run.final.policy.params, clone.policy.params);
-  // Deterministic evaluation plays the mean: the same returns twice; stochastic differs from it.
-  const det = (seed: number) => policyReturns(clone, () => makeEnv("Pendulum-v1"), { episodes: 2, mode: "deterministic", seed });
-  assert.deepEqual(det(5), det(5));
-  assert.notDeepEqual(policyReturns(clone, () => makeEnv("Pendulum-v1"), { episodes: 2, mode: "stochastic", seed: 5 }).returns, det(5).returns);
 });
