@@ -98,6 +98,9 @@ test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.
   for (const k of ["command", "gitRevision", "wallTimeSeconds", "seeds", "scale"]) assert.ok(k in json, k);
   assert.equal(json.command, `lfl reproduce table3 --quick --run-dir ${runDir} --out-dir ${out}`);
   assert.deepEqual(json.scale, QUICK);
+  assert.equal(json.budgets.observerSteps, QUICK.observerUpdates * QUICK.ppo.numEnvs * QUICK.ppo.nSteps);
+  assert.equal(json.budgets.algorithm1.policySteps, QUICK.algorithm1.policySteps);
+  assert.equal(json.budgets.ppo.learningRate, 3e-4);
   assert.deepEqual(stripResume(json), stripResume(JSON.parse(JSON.stringify(first)) as Table3Result)); // JSON has no −0
   assert.match(readFileSync(join(out, "fig4-quick.svg"), "utf8"), /^<svg/);
   assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /^# Table 3/);

@@ -21,8 +21,8 @@ import { InputError } from "../core/errors.ts";
 import { historyToColumns } from "../data/history-columns.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
-import { trainPpo, type PpoActorJson } from "../learners/ppo.ts";
-import { loadRewardModel, recoverReward } from "../observer/algorithm-1.ts";
+import { resolvePpoConfig, trainPpo, type PpoActorJson } from "../learners/ppo.ts";
+import { loadRewardModel, recoverReward, resolveAlgorithm1Config } from "../observer/algorithm-1.ts";
 import { constantReward, trainObserver } from "../observer/observer-training.ts";
 import { normalisedScore, pooledNormalisedScore } from "../evaluation/normalised-score.ts";
 import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
@@ -30,7 +30,7 @@ import { pairedComparison, seedStats } from "../evaluation/seed-stats.ts";
 import {
   TABLE3, TABLE3_PAPER, TABLE3_SCALES, type Algorithm1StageResult, type CloneRun, type CloneStageResult, type CurvePoint,
   type LearnerStageResult, type Table3EnvResult, type Table3Metric, type Table3NormalisedMetric, type Table3Options,
-  type Table3Result, type Table3Run, type Table3Scale, type Table3Stage,
+  type Table3Budgets, type Table3Result, type Table3Run, type Table3Scale, type Table3Stage,
 } from "./table3.ts";
 
 /** Env-steps-free progress unit: PPO updates of the whole plan (learner k_last + 1 + U, three clone runs of U). */
@@ -191,7 +191,20 @@ export function runTable3(opts: Table3Options): Table3Result {
     const runs = seeds.map((seed) => runOne(scale, env, seed, opts));
     return summarise(env.id, env.window, runs);
   });
-  return { name: "table3", title: TABLE3.title, scale, evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
+  return { name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
+}
+
+export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = scale.envs): Table3Budgets {
+  const { totalSteps: _t, seed: _s, rewardFn: _r, initialActor: _i, ...ppo } = resolvePpoConfig({ ...scale.ppo, totalSteps: 1, seed: 0 });
+  const stepsPerUpdate = scale.ppo.numEnvs * scale.ppo.nSteps;
+  return {
+    ppo, stepsPerUpdate, observerSteps: scale.observerUpdates * stepsPerUpdate,
+    learner: envs.map((e) => {
+      const updates = Math.max(...e.window) + 1 + scale.observerUpdates;
+      return { env: e.id, updates, steps: updates * stepsPerUpdate };
+    }),
+    algorithm1: resolveAlgorithm1Config(scale.algorithm1),
+  };
 }
 
 const ABSOLUTE: readonly Table3Metric[] = ["learnerFirst", "learnerLast", "learnerBest", "observer", "bc", "continued", "trueReward", "constant"];

@@ -246,10 +246,23 @@ export interface Table3EnvResult {
   comparisons: Record<"bc" | "continued" | "trueReward" | "constant", { meanDiff: number; ci95: [number, number]; pValue: number } | null>;
 }
 
+/** Every budget, resolved (defaults filled in), as recorded in results/table3.json. */
+export interface Table3Budgets {
+  /** The PPO of the learner and of every post-observation run (all settings; totalSteps/seed vary per run). */
+  ppo: Omit<PpoConfig, "totalSteps" | "seed" | "rewardFn" | "initialActor">;
+  /** Env steps per PPO update, and per post-observation run (observer and each control). */
+  stepsPerUpdate: number;
+  observerSteps: number;
+  /** Per env: learner updates in all (k_last + 1 + U) and its env steps. */
+  learner: Array<{ env: string; updates: number; steps: number }>;
+  algorithm1: Algorithm1Config;
+}
+
 export interface Table3Result {
   name: "table3";
   title: string;
   scale: Table3Scale;
+  budgets: Table3Budgets;
   evaluation: string;
   runDir: string;
   envs: Table3EnvResult[];

@@ -77,6 +77,7 @@ export function table3Notes(result: Table3Result): string[] {
     `Scores: ${result.evaluation}; ${s.evalEpisodes} episodes per final score, ${s.curveEpisodes} per curve point; every policy of one (env, seed) meets the same start states.`,
     `Budget: observer and every control run ${s.observerUpdates} PPO updates of ${s.ppo.numEnvs} × ${s.ppo.nSteps} steps from the clone of the last observed update; the learner continues for as many updates.`,
     `Scale: ${s.description}.`,
+    `Env steps: learner ${result.budgets.learner.map((l) => `${l.env} ${l.updates} updates = ${l.steps}`).join(", ")}; observer and each control ${result.budgets.observerSteps}. Algorithm 1: ${(["policySteps", "klSteps", "rewardInitSteps", "consistencySteps"] as const).map((k) => `${k} ${result.budgets.algorithm1[k]}`).join(", ")}, batch ${result.budgets.algorithm1.batchSize ?? "full"}, α_model ${result.budgets.algorithm1.alphaModel}, λ ${result.budgets.algorithm1.lambda}.`,
     "pooled: the normalisation of the seed means, (mean J − mean J_first)/(mean J_last − mean J_first), robust to a seed whose learner barely moved.",
     "The paper's ± is the std over its runs; its learner used 32 envs × 2048 steps per update (docs/table3.md explains our scaling).",
     ...result.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer === null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
