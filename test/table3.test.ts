@@ -32,7 +32,7 @@ function run(dir: string, onProgress?: (e: Table3Progress) => void): { result: T
 }
 // Wall and CPU times (of stages, and Algorithm 1's diagnostics' `…Ms` fields) differ between runs; nothing else may.
 const untimed = (d: unknown): unknown => Object.fromEntries(Object.entries(d as object).filter(([k]) => !k.endsWith("Ms")));
-const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, algorithm1, ...rest }) => ({ ...rest, algorithm1: untimed(algorithm1) })));
+const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, revisions: _v, algorithm1, ...rest }) => ({ ...rest, algorithm1: untimed(algorithm1) })));
 
 let first: Table3Result;
 

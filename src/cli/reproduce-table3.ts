@@ -57,10 +57,15 @@ export const target: ReproduceTarget = {
     const bar = new cliProgress.SingleBar({ format: "table3 {bar} {value}/{total} PPO updates  {eta_formatted} left  {what}", stream: process.stderr, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
     if (tty) bar.start(table3PpoUpdates(scale, envs, seeds), 0, { what: "" });
     const windowEnd = (env: string): number => Math.max(...scale.envs.find((e) => e.id === env)!.window);
+    let lastLine = performance.now();
     const onProgress = (e: Table3Progress): void => {
       const what = `${e.env} seed ${e.seed} ${e.stage}`;
       if (e.kind === "tick") {
         if (tty) bar.increment(e.ppoUpdate ? 1 : 0, { what: `${what} ${e.detail}` });
+        else if (performance.now() - lastLine > 60_000) {
+          lastLine = performance.now();
+          process.stderr.write(`table3: ${what} ${e.detail}\n`);
+        }
         return;
       }
       if (e.status === "skipped" && tty) bar.increment(e.stage === "learner" ? windowEnd(e.env) + 1 + scale.observerUpdates : e.stage === "algorithm-1" ? 0 : scale.observerUpdates, { what: `${what} (resumed)` });

@@ -33,7 +33,7 @@ const TARGETS: Record<string, TargetEntry> = {
     load: () => import("./reproduce-table1.ts"),
   },
   table2: { summary: "Table 2: LfL from 1000 sampled pairs per update, 4 learners × 10 seeds (~2 s)", options: [], load: () => import("./reproduce-table2.ts") },
-  table3: { summary: "Table 3 + Fig. 4: LfL on MuJoCo, observer vs learner + controls (hours; --quick ≈ 10 s; resumable)", options: ["--scale <s>        quick | small | full | paper (docs/table3.md)", "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)", "--env <ids>        --seeds <list>     subsets"], load: () => import("./reproduce-table3.ts") },
+  table3: { summary: "Table 3 + Fig. 4: LfL on MuJoCo, observer vs learner + controls (hours; --quick ≈ 10 s; resumable)", options: ["--scale <s>        quick | small | full | paper (docs/table3.md)", "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)", "--env <ids>        comma-separated subset of the envs", "--seeds <list>     comma-separated seeds (default: the scale's)"], load: () => import("./reproduce-table3.ts") },
   "ppo-curves": { summary: "PPO learning curves, 3 seeds (Pendulum-v1: 50k/100k/200k steps, ~3 min)", options: ["--curve <name>     pendulum (default), pendulum-quick, halfcheetah, hopper"], load: () => import("./reproduce-ppo-curves.ts") },
 };
 

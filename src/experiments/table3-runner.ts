@@ -27,6 +27,7 @@ import { constantReward, trainObserver } from "../observer/observer-training.ts"
 import { normalisedScore, pooledNormalisedScore } from "../evaluation/normalised-score.ts";
 import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
 import { pairedComparison, seedStats } from "../evaluation/seed-stats.ts";
+import { gitRevision } from "./provenance.ts";
 import {
   TABLE3, TABLE3_PAPER, TABLE3_SCALES, type Algorithm1StageResult, type CloneRun, type CloneStageResult, type CurvePoint,
   type LearnerStageResult, type Table3EnvResult, type Table3Metric, type Table3NormalisedMetric, type Table3Options,
@@ -56,6 +57,8 @@ function selectEnvs(scale: Table3Scale, ids?: readonly string[]): Table3Scale["e
 // ── Checkpoints ──────────────────────────────────────────────────────────────────────────────────────────
 interface Checkpoint<T> {
   key: string;
+  /** The code that computed it (a resumed run may combine stages from several revisions; results list them). */
+  gitRevision: string | null;
   wallSeconds: number;
   result: T;
 }
@@ -77,12 +80,13 @@ function readCheckpoint<T>(path: string, key: string): Checkpoint<T> | null {
 }
 
 // ── One (env, seed) ──────────────────────────────────────────────────────────────────────────────────────
-function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: number, opts: Table3Options): Table3Run {
+function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: number, opts: Table3Options, revision: string | null): Table3Run {
   const dir = join(opts.runDir, scale.name, env.id, `seed-${seed}`);
   mkdirSync(dir, { recursive: true });
   const window = [...env.window].sort((a, b) => a - b);
   const first = window[0]!, last = window[window.length - 1]!, U = scale.observerUpdates;
-  const key = JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, ppo: scale.ppo, U, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, algorithm1: scale.algorithm1 });
+  // Every setting, resolved (so changed defaults invalidate old checkpoints too).
+  const key = JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, budgets: table3Budgets(scale, [env]) });
   const deps = envSpec(env.id).needsMujoco ? { mujoco: opts.mujoco ?? missingMujoco(env.id) } : {};
   const makeEnvFor = () => makeEnv(env.id, {}, deps);
   const evalSeed = 10_000 + 1000 * seed;
@@ -90,12 +94,14 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
   const tick = (stage: Table3Stage, detail: string, ppoUpdate: boolean): void => opts.onProgress?.({ kind: "tick", env: env.id, seed, stage, detail, ppoUpdate });
   const wallSeconds: Partial<Record<Table3Stage, number>> = {};
   const resumed: Table3Stage[] = [];
+  const revisions: Partial<Record<Table3Stage, string | null>> = {};
   let recompute = false;
   const stage = <T>(name: Table3Stage, compute: () => T): T => {
     const path = join(dir, `${name}.json`);
     const saved = recompute ? null : readCheckpoint<T>(path, key);
     if (saved && (name !== "learner" || existsSync(join(dir, "history.npz")))) {
       wallSeconds[name] = saved.wallSeconds;
+      revisions[name] = saved.gitRevision ?? null;
       resumed.push(name);
       opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "skipped", seconds: saved.wallSeconds });
       return saved.result;
@@ -105,8 +111,9 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
     const t0 = performance.now();
     const result = compute();
     const seconds = (performance.now() - t0) / 1000;
-    writeAtomic(path, `${JSON.stringify({ key, wallSeconds: seconds, result } satisfies Checkpoint<T>)}\n`);
+    writeAtomic(path, `${JSON.stringify({ key, gitRevision: revision, wallSeconds: seconds, result } satisfies Checkpoint<T>)}\n`);
     wallSeconds[name] = seconds;
+    revisions[name] = revision;
     opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "done", seconds });
     return result;
   };
@@ -174,7 +181,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
       learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })),
       continued: learner.continuedCurve, observer: observer.curve, "true-reward": trueReward.curve, constant: constant.curve,
     },
-    wallSeconds, resumed, algorithm1: alg.diagnostics,
+    wallSeconds, resumed, revisions, algorithm1: alg.diagnostics,
   };
 }
 
@@ -187,8 +194,9 @@ export function runTable3(opts: Table3Options): Table3Result {
   const scale = resolveScale(opts.scale);
   const envs = selectEnvs(scale, opts.envs);
   const seeds = [...(opts.seeds ?? scale.seeds)];
+  const revision = gitRevision();
   const results: Table3EnvResult[] = envs.map((env) => {
-    const runs = seeds.map((seed) => runOne(scale, env, seed, opts));
+    const runs = seeds.map((seed) => runOne(scale, env, seed, opts, revision));
     return summarise(env.id, env.window, runs);
   });
   return { name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };

@@ -200,6 +200,8 @@ export interface Table3Run {
   wallSeconds: Partial<Record<Table3Stage, number>>;
   /** Stages loaded from the run directory instead of computed. */
   resumed: Table3Stage[];
+  /** Git revision of the code that computed each stage (differs from the results' when resumed across commits). */
+  revisions: Partial<Record<Table3Stage, string | null>>;
   algorithm1: unknown;
 }
 
