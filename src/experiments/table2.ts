@@ -4,6 +4,9 @@
  * (observer/tabular-lfl.ts: P̂ and π̂_k from the data, Theorem-2 targets with α_model = 0.7, one consistent
  * reward by least squares) plays the optimal soft policy of the recovered reward (true dynamics, α = 0.3).
  *
+ * Two observers per run, from ONE inference: the paper's (learner model = soft policy improvement, Theorem 2)
+ * and the configured one (default "auto": the learner model chosen from the data, observer/tabular-lfl.ts).
+ *
  * Scores are J(π) (Eq. 2: soft return under the true reward from the start state). The learner's score is that
  * of its LAST observed policy (what the observer has to beat; the best observed one is recorded too). Ten runs,
  * seeds 0–9; the paper's ± is the population std. Also the noise-free ceiling: the same fit from the learner's
@@ -15,7 +18,8 @@ import { Rng } from "../core/rng.ts";
 import { GRID_ALPHA, gridWorld } from "../envs/tabular/grid-world.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
-import { inferTabularReward, observerPolicy, recoverFromPolicies, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
+import { inferTabularReward, observerPolicy, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
+import { tabularBatches, visitCounts } from "../observer/tabular-policy-estimation.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 
@@ -73,11 +77,19 @@ export interface Table2Run {
   learner: number;
   /** J of the learner's best observed policy. */
   learnerBest: number;
-  /** J of the observer's policy (recovered reward, true dynamics, α). */
+  /** J of the observer's policy (recovered reward under the configured learner model, true dynamics, α). */
   observer: number;
-  /** Observer from the EXACT policies and true model, α_model = 0.7 and α_model = α. */
+  /** J of the paper's observer (SPI learner model, Theorem 2). */
+  observerPaper: number;
+  /** The learner model the observer used (e.g. "svi"), and every candidate's log-likelihood per action. */
+  learnerModel: string;
+  modelLogLikelihood: Record<string, number>;
+  /** Paper's observer from the EXACT policies and true model, α_model = 0.7 and α_model = α. */
   ceiling: number;
   ceilingAlphaTrue: number;
+  /** The chosen learner model refitted to the exact policies (expected counts N_k(s)·π_k(a|s)) and the true model. */
+  ceilingModel: number;
+
   /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
   nonImproving: number;
   improvements: number;
@@ -92,9 +104,13 @@ export interface Table2RowResult {
   K: number;
   paper: { learner: PaperStat; observer: PaperStat };
   runs: Table2Run[];
-  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats };
+  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; observerPaper: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats; ceilingModel: SeedStats };
+  /** How often each learner model was chosen over the seeds. */
+  learnerModels: Record<string, number>;
   /** Observer − learner over seeds: mean, 95% bootstrap CI, one-sided sign-flip p-value. */
   observerMinusLearner: { meanDiff: number; ci95: [number, number]; pValue: number };
+  /** The same for the paper's (SPI-model) observer. */
+  paperMinusLearner: { meanDiff: number; ci95: [number, number]; pValue: number };
   /** Observer wins on the seed mean (the done-when test) and significantly (p < 0.05). */
   observerBeatsLearner: boolean;
   observerBeatsLearnerSignificant: boolean;
@@ -116,13 +132,27 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
   const J = run.policies.map((pi) => softReturn(mdp, pi, alpha));
   const res = inferTabularReward(run.history, mdp, observer);
   const play = (reward: Float64Array): number => softReturn(mdp, observerPolicy(mdp, reward, alpha), alpha);
+  const ceilingSpi = recoverFromPolicies(mdp, run.policies, observer.alphaModel).reward;
+  // Ceiling of the configured observer: exact policies, their expected counts N_k(s)·π_k(a|s), the true model.
+  const batches = tabularBatches(run.history, mdp.nS, mdp.nA);
+  const expected = batches.map((b, k) => {
+    const n = visitCounts(b, mdp.nS, mdp.nA), pi = run.policies[k]!;
+    return n.map((_, i) => { const o = i - (i % mdp.nA); let N = 0; for (let a = 0; a < mdp.nA; a++) N += n[o + a]!; return N * pi[i]!; });
+  });
+  const chosen = res.learnerModel;
+  const ceilingModel = recoverWithLearnerModel(mdp, batches, expected, run.policies, ceilingSpi, { ...observer, learnerModel: chosen.kind, ...(chosen.eta !== undefined ? { tdSteps: [chosen.eta] } : {}) });
   return {
     seed,
     learner: J[J.length - 1]!,
     learnerBest: Math.max(...J),
     observer: play(res.reward),
-    ceiling: play(recoverFromPolicies(mdp, run.policies, observer.alphaModel).reward),
+    observerPaper: play(res.paperReward),
+    learnerModel: res.learnerModel.chosen,
+    modelLogLikelihood: res.learnerModel.logLikelihood,
+    ceiling: play(ceilingSpi),
     ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
+    ceilingModel: play(ceilingModel.reward),
+
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
     improvements: res.diagnostics.length,
     maxResidualRms: Math.max(...res.diagnostics.map((d) => d.residualRms)),
@@ -143,16 +173,23 @@ export function runTable2(config: Table2Config = {}): Table2Result {
     const statsRng = new Rng(20190610); // bootstrap stream, fixed so reports are reproducible
     const col = (f: (r: Table2Run) => number): number[] => runs.map(f);
     const cmp = pairedComparison(col((r) => r.observer), col((r) => r.learner), statsRng);
+    const cmpPaper = pairedComparison(col((r) => r.observerPaper), col((r) => r.learner), statsRng);
+    const tally = (xs: string[]): Record<string, number> => xs.reduce((acc: Record<string, number>, x) => ({ ...acc, [x]: (acc[x] ?? 0) + 1 }), {});
     return {
       id: spec.id, label: spec.label, learner: spec.learner, K: spec.K, paper: spec.paper, runs,
       stats: {
         learner: seedStats(col((r) => r.learner), statsRng),
         learnerBest: seedStats(col((r) => r.learnerBest), statsRng),
         observer: seedStats(col((r) => r.observer), statsRng),
+        observerPaper: seedStats(col((r) => r.observerPaper), statsRng),
         ceiling: seedStats(col((r) => r.ceiling), statsRng),
         ceilingAlphaTrue: seedStats(col((r) => r.ceilingAlphaTrue), statsRng),
+        ceilingModel: seedStats(col((r) => r.ceilingModel), statsRng),
       },
+      learnerModels: tally(runs.map((r) => r.learnerModel)),
+
       observerMinusLearner: cmp,
+      paperMinusLearner: cmpPaper,
       observerBeatsLearner: cmp.meanDiff > 0,
       observerBeatsLearnerSignificant: cmp.meanDiff > 0 && cmp.pValue < 0.05,
     };

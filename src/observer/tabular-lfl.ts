@@ -10,6 +10,11 @@
  *   4. Diagnostics: per-improvement residual RMS (over all pairs and over the pairs the learner visited in D_k),
  *      and a flag on updates that look non-improving under r̄φ: J_{r̄φ,P̂}(π̂_{k+1}) clearly below J_{r̄φ,P̂}(π̂_k)
  *      (soft returns with α_model from the empirical start distribution).
+ *   5. Learner model (`learnerModel`, learner-model-selection.ts): the paper's SPI inversion above ("spi"), or
+ *      a reward fitted by maximum likelihood under another learner model — sampled soft value iteration ("svi"),
+ *      online Q-learning ("td") — or the model chosen from the data ("auto": SPI unless SVI predicts the
+ *      learner's actions better by more than `selectionMargin` nats per action). Diagnostics stay those of the
+ *      SPI fit; `paperReward` is always the SPI answer.
  * The observer then plays the optimal soft policy of r̄φ under the true dynamics with α = 0.3 (`observerPolicy`).
  * Nothing here reads the trajectories' rewards.
  *
@@ -20,9 +25,10 @@ import type { LearningHistory } from "../data/learning-history.ts";
 import { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 import { planOnReward } from "./plan-on-reward.ts";
+import { candidateName, selectLearnerModel, type LearnerModelKind } from "./learner-model-selection.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
-import { estimatePolicy, estimateStart, estimateTransitionModel, tabularBatches, visitCounts } from "./tabular-policy-estimation.ts";
+import { estimatePolicy, estimateStart, estimateTransitionModel, tabularBatches, visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 
 export interface TabularLflConfig {
   /** α_model: the entropy weight the observer assumes the learner's soft improvements use (paper: 0.7). */
@@ -34,9 +40,32 @@ export interface TabularLflConfig {
    * reward: a drop larger than this fraction of the spread over the whole history (smaller drops are sampling noise).
    */
   nonImprovingTolerance: number;
+  /** Learner-update model: the paper's "spi", "svi", "td", or "auto" (chosen from the data). */
+  learnerModel: "spi" | "svi" | "td" | "auto";
+  /** Nats per observed action another model must gain over SPI to be chosen by "auto" (tuned on seeds 100–129). */
+  selectionMargin: number;
+  /** Step sizes η tried by the "td" model. */
+  tdSteps: readonly number[];
+  /** L-BFGS iterations of the svi / td maximum-likelihood fits, and of the spi fit that only scores SPI. */
+  mlIterations: number;
+  spiScoreIterations: number;
 }
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05 };
+/** The models "auto" compares ("td" is left out: measured on tuning seeds, see docs/observer-tabular.md). */
+export const AUTO_LEARNER_MODELS: readonly LearnerModelKind[] = ["spi", "svi"];
+
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.05, tdSteps: [0.1, 0.2, 0.5], mlIterations: 300, spiScoreIterations: 50 };
+
+/** Which learner model gave the reward, and how every candidate scored. */
+export interface LearnerModelReport {
+  /** Name of the chosen model, e.g. "svi" or "td(η=0.2)". */
+  chosen: string;
+  kind: LearnerModelKind;
+  /** η of a chosen "td" model. */
+  eta?: number;
+  /** Mean log-likelihood per observed action of D_1..D_K, by candidate name. */
+  logLikelihood: Record<string, number>;
+}
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
 export interface TabularSpec {
@@ -61,8 +90,11 @@ export interface ImprovementDiagnostic {
 }
 
 export interface TabularLflResult {
-  /** r̄φ(s,a), row-major nS×nA. */
+  /** The recovered reward under the chosen learner model, row-major nS×nA. */
   reward: Float64Array;
+  /** The paper's SPI (Theorem 2) reward r̄φ, whatever the learner model. */
+  paperReward: Float64Array;
+  learnerModel: LearnerModelReport;
   /** f_k(s) per improvement. */
   shapings: Float64Array[];
   /** Theorem-2 targets r̄_k per improvement. */
@@ -84,9 +116,22 @@ export function recoverFromPolicies(model: TabularMdp, policies: readonly Float6
   return { ...fitConsistentReward(targets, model.P, model.nS, model.nA, model.gamma), targets };
 }
 
+/**
+ * Step 5: the reward under the configured learner model, from a model MDP (reward ignored), the batches, their
+ * counts, policies and the paper's SPI reward. With exact policies, expected counts and the true model it gives
+ * the noise-free ceiling of the selected-model observer.
+ */
+export function recoverWithLearnerModel(model: TabularMdp, batches: readonly TabularBatch[], counts: readonly Float64Array[], policies: readonly Float64Array[], spiReward: Float64Array, config: TabularLflConfig): { reward: Float64Array; learnerModel: LearnerModelReport } {
+  if (config.learnerModel === "spi") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", logLikelihood: {} } };
+  const models = config.learnerModel === "auto" ? AUTO_LEARNER_MODELS : [config.learnerModel];
+  const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models, margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations });
+  return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood: Object.fromEntries(sel.candidates.map((c) => [candidateName(c), c.logLikelihood])) } };
+}
+
 export function inferTabularReward(history: LearningHistory, spec: TabularSpec, config: Partial<TabularLflConfig> = {}): TabularLflResult {
   const c: TabularLflConfig = { ...TABULAR_LFL_DEFAULTS, ...config };
   if (!(c.alphaModel > 0)) throw new InputError("E_INVALID_CONFIG", `alphaModel must be > 0, got ${c.alphaModel}`);
+  if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
   const batches = tabularBatches(history, nS, nA);
@@ -96,7 +141,9 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const policies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
   const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" });
   // 2–3. Targets and the consistent reward.
-  const { reward, shapings, targets, residuals } = recoverFromPolicies(model0, policies, c.alphaModel);
+  const { reward: paperReward, shapings, targets, residuals } = recoverFromPolicies(model0, policies, c.alphaModel);
+  // 5. The learner model.
+  const { reward, learnerModel } = recoverWithLearnerModel(model0, batches, counts, policies, paperReward, c);
   const model = model0.withReward(reward);
   // 4. Diagnostics.
   const J = policies.map((pi) => softReturn(model, pi, c.alphaModel));
@@ -117,7 +164,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
       nonImproving: J[k + 1]! < J[k]! - drop,
     };
   });
-  return { reward, shapings, targets, policies, model, visits, diagnostics };
+  return { reward, paperReward, learnerModel, shapings, targets, policies, model, visits, diagnostics };
 }
 
 /** The observer's policy: optimal soft policy of r̄φ under the TRUE dynamics of `mdp` at entropy weight α. */
