@@ -45,7 +45,7 @@ test("quick scale runs end to end: every stage, score and curve, the observer st
   assert.equal(events.filter((e) => e.status === "done").length, QUICK.seeds.length * TABLE3_STAGES.length);
   const U = QUICK.observerUpdates, last = Math.max(...env.window);
   for (const r of env.runs) {
-    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant]) assert.ok(Number.isFinite(v));
+    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant, ...Object.values(r.meanAction)]) assert.ok(Number.isFinite(v));
     assert.deepEqual(r.curves.learner.map((p) => p.update), env.window);
     assert.equal(r.curves.learner[0]!.mean, r.learnerFirst);
     assert.equal(r.curves.observer.at(-1)!.update, last + U);

@@ -91,6 +91,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
   const makeEnvFor = () => makeEnv(env.id, {}, deps);
   const evalSeed = 10_000 + 1000 * seed;
   const score = (actor: PpoActorJson, episodes: number): PolicyReturns => policyReturns(actor, makeEnvFor, { episodes, mode: "stochastic", seed: evalSeed });
+  const meanAction = (actor: PpoActorJson): number => policyReturns(actor, makeEnvFor, { episodes: scale.evalEpisodes, mode: "deterministic", seed: evalSeed }).mean;
   const tick = (stage: Table3Stage, detail: string, ppoUpdate: boolean): void => opts.onProgress?.({ kind: "tick", env: env.id, seed, stage, detail, ppoUpdate });
   const wallSeconds: Partial<Record<Table3Stage, number>> = {};
   const resumed: Table3Stage[] = [];
@@ -122,18 +123,26 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
   const learner = stage<LearnerStageResult>("learner", () => {
     const observed: LearnerStageResult["observed"] = [];
     const continuedCurve: CurvePoint[] = [];
+    const det = { first: NaN, last: NaN, continued: NaN };
     const ppo = trainPpo({ ...scale.ppo, totalSteps: (last + 1 + U) * scale.ppo.numEnvs * scale.ppo.nSteps, seed, recordEnvs: 1 }, makeEnvFor, {
       onPolicy: (k, actor) => {
-        if (window.includes(k)) observed.push({ update: k, ...score(actor(), scale.evalEpisodes) });
+        if (window.includes(k)) {
+          const a = actor();
+          observed.push({ update: k, ...score(a, scale.evalEpisodes) });
+          if (k === first) det.first = meanAction(a);
+          if (k === last) det.last = meanAction(a);
+        }
         else if (k > last && (k - last) % scale.curveStride === 0) continuedCurve.push({ update: k, mean: score(actor(), scale.curveEpisodes).mean });
       },
       onUpdate: (s) => tick("learner", `update ${s.update}`, true),
     }, {});
     const m = ppo.model();
-    const continuedFinal = score({ policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs }, scale.evalEpisodes);
+    const finalActor: PpoActorJson = { policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs };
+    const continuedFinal = score(finalActor, scale.evalEpisodes);
+    det.continued = meanAction(finalActor);
     continuedCurve.push({ update: last + U + 1, mean: continuedFinal.mean });
     writeHistoryColumns(join(dir, "history.npz"), historyToColumns(ppo.history!.select(window)));
-    return { observed, continuedCurve, continuedFinal, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps };
+    return { observed, continuedCurve, continuedFinal, meanAction: det, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps };
   });
 
   // ── Stage 2: Algorithm 1 on the recorded window (the file, as `lfl infer` would read it) ──
@@ -145,7 +154,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
       onStage: (name, step, total) => { if (++steps % 50 === 0 || step === total) tick("algorithm-1", `${name} ${step}/${total}`, false); },
     });
     const bcPolicy: PpoActorJson = { policy: res.bcPolicy.policy, logStd: res.bcPolicy.logStd, obsNorm: res.bcPolicy.obsNorm, clipObs: res.bcPolicy.clipObs };
-    return { reward: res.reward.toJSON(), bcPolicy, diagnostics: res.diagnostics, bc: score(bcPolicy, scale.evalEpisodes) };
+    return { reward: res.reward.toJSON(), bcPolicy, diagnostics: res.diagnostics, bc: score(bcPolicy, scale.evalEpisodes), bcMeanAction: meanAction(bcPolicy) };
   });
   // Always rebuilt from its JSON, so a resumed run and a fresh one train on the very same reward.
   const recovered = (opts.loadReward ?? loadRewardModel)(alg.reward);
@@ -163,7 +172,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
     });
     const final = score(run.final, scale.evalEpisodes);
     curve.push({ update: last + U, mean: final.mean });
-    return { curve, final, trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps };
+    return { curve, final, finalMeanAction: meanAction(run.final), trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps };
   });
   const observer = cloneRun("observer"), trueReward = cloneRun("true-reward"), constant = cloneRun("constant");
 
@@ -177,6 +186,10 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
     env: env.id, seed, learnerFirst, learnerLast, ...abs,
     normalised: { learnerBest: norm(abs.learnerBest), observer: norm(abs.observer), bc: norm(abs.bc), continued: norm(abs.continued), trueReward: norm(abs.trueReward), constant: norm(abs.constant) },
     learnerImproved: learnerLast > learnerFirst,
+    meanAction: {
+      learnerFirst: learner.meanAction.first, learnerLast: learner.meanAction.last, observer: observer.finalMeanAction, bc: alg.bcMeanAction,
+      continued: learner.meanAction.continued, trueReward: trueReward.finalMeanAction, constant: constant.finalMeanAction,
+    },
     curves: {
       learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })),
       continued: learner.continuedCurve, observer: observer.curve, "true-reward": trueReward.curve, constant: constant.curve,
@@ -216,6 +229,7 @@ export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = sc
 }
 
 const ABSOLUTE: readonly Table3Metric[] = ["learnerFirst", "learnerLast", "learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
+const MEAN_ACTION: readonly Exclude<Table3Metric, "learnerBest">[] = ["learnerFirst", "learnerLast", "observer", "bc", "continued", "trueReward", "constant"];
 const NORMALISED: readonly Table3NormalisedMetric[] = ["learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
 
 export function summarise(id: string, window: number[], runs: Table3Run[]): Table3EnvResult {
@@ -226,7 +240,8 @@ export function summarise(id: string, window: number[], runs: Table3Run[]): Tabl
   const firsts = runs.map((r) => r.learnerFirst), lasts = runs.map((r) => r.learnerLast);
   const pooledOk = lasts.reduce((s, x) => s + x, 0) > firsts.reduce((s, x) => s + x, 0); // the mean learner improved
   const pooled = Object.fromEntries(NORMALISED.map((m) => [m, pooledOk ? pooledNormalisedScore(runs.map((r) => r[m]), firsts, lasts) : null])) as Table3EnvResult["pooled"];
+  const meanAction = Object.fromEntries(MEAN_ACTION.map((m) => [m, seedStats(runs.map((r) => r.meanAction[m]), rng)])) as Table3EnvResult["meanAction"];
   const observer = runs.map((r) => r.observer);
   const comparisons = Object.fromEntries((["bc", "continued", "trueReward", "constant"] as const).map((m) => [m, runs.length >= 2 ? pairedComparison(observer, runs.map((r) => r[m]), rng) : null])) as Table3EnvResult["comparisons"];
-  return { id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, comparisons };
+  return { id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction, comparisons };
 }

@@ -160,6 +160,8 @@ export interface LearnerStageResult {
   continuedCurve: CurvePoint[];
   /** π after U more updates (evalEpisodes). */
   continuedFinal: PolicyReturns;
+  /** Mean-action (deterministic) scores of π_first, π_last and the continued learner (evalEpisodes each). */
+  meanAction: { first: number; last: number; continued: number };
   /** PPO's per-update mean return of training episodes (true reward). */
   trainingReturns: number[];
   steps: number;
@@ -169,13 +171,15 @@ export interface Algorithm1StageResult {
   reward: unknown;
   bcPolicy: PpoActorJson;
   diagnostics: unknown;
-  /** Score of the clone alone (the BC control). */
+  /** Score of the clone alone (the BC control), and of its mean action. */
   bc: PolicyReturns;
+  bcMeanAction: number;
 }
 
 export interface CloneStageResult {
   curve: CurvePoint[];
   final: PolicyReturns;
+  finalMeanAction: number;
   trainingReturns: number[];
   steps: number;
 }
@@ -195,6 +199,8 @@ export interface Table3Run {
   /** Each score above normalised: 0 = learnerFirst, 1 = learnerLast (null when they are equal). */
   normalised: Record<"learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant", number | null>;
   learnerImproved: boolean;
+  /** The same scores with the policies' MEAN actions (a secondary view; the table's scores are stochastic). */
+  meanAction: Record<Exclude<Table3Metric, "learnerBest">, number>;
   /** Curves for Fig. 4 (absolute returns). */
   curves: Record<"learner" | "continued" | CloneRun, CurvePoint[]>;
   wallSeconds: Partial<Record<Table3Stage, number>>;
@@ -242,6 +248,8 @@ export interface Table3EnvResult {
   absolute: Record<Table3Metric, SeedStats>;
   /** Over the seeds whose learner improved (last > first); null when none did. */
   normalised: Record<Table3NormalisedMetric, SeedStats | null>;
+  /** Mean-action (deterministic) returns, mean ± std over all seeds. */
+  meanAction: Record<Exclude<Table3Metric, "learnerBest">, SeedStats>;
   /** (mean score − mean first)/(mean last − mean first) over all seeds; null unless mean last > mean first. */
   pooled: Record<Table3NormalisedMetric, number | null>;
   /** The observer against each control on absolute returns, paired by seed: mean difference, 95% CI, one-sided p. */

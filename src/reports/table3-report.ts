@@ -38,6 +38,17 @@ const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "r ≡ 1", value: (e) => pm(e.absolute.constant, 1), align: "right" },
 ];
 
+const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
+  { header: "env", value: (e) => e.id },
+  { header: "learner first", value: (e) => pm(e.meanAction.learnerFirst, 1), align: "right" },
+  { header: "learner last", value: (e) => pm(e.meanAction.learnerLast, 1), align: "right" },
+  { header: "LfL observer", value: (e) => pm(e.meanAction.observer, 1), align: "right" },
+  { header: "BC", value: (e) => pm(e.meanAction.bc, 1), align: "right" },
+  { header: "continued", value: (e) => pm(e.meanAction.continued, 1), align: "right" },
+  { header: "true reward", value: (e) => pm(e.meanAction.trueReward, 1), align: "right" },
+  { header: "r ≡ 1", value: (e) => pm(e.meanAction.constant, 1), align: "right" },
+];
+
 const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "env", value: (e) => e.id },
   ...(["bc", "continued", "trueReward", "constant"] as const).map((m): Column<Table3EnvResult> => ({
@@ -64,6 +75,10 @@ export function table3Tables(result: Table3Result): string {
     "Absolute true-reward returns (mean ± std over all seeds):",
     "",
     markdownTable(ABSOLUTE_COLUMNS, result.envs),
+    "",
+    "The same policies playing their MEAN action (secondary view; not normalised):",
+    "",
+    markdownTable(MEAN_ACTION_COLUMNS, result.envs),
     "",
     "Observer against each control, paired by seed (absolute returns; one-sided sign-flip p of \"observer better\"):",
     "",
