@@ -10,16 +10,16 @@
  *   td   — online Q-learning replayed on the stream, η from `tdSteps` (q-learning-inversion.ts; start: the svi fit)
  * Score: mean log-likelihood per observed action of D_1..D_K (D_0 is U(A)-like under every model). All models
  * have the same parameters (r and one scalar), so the comparison is fair; because near-equal fits are common on
- * short histories (a 3-step SPI history is fitted almost as well by SVI), a model replaces the paper's SPI only
+ * short histories (a 3-step SPI history is fitted almost as well by SVI), a model replaces the paper’s SPI only
  * when it is better by more than `margin` nats per action (chosen on tuning seeds 100–129, never on 0–9).
  * The reward returned for "spi" is the paper's least-squares Theorem-2 fit, so that choice reproduces the paper.
  *
- * Usage: `const sel = selectLearnerModel(input, { models: ["spi", "svi"], margin: 0.05 });`
+ * Usage: `const sel = selectLearnerModel(input, { models: ["spi", "svi"], margin: 0.075, tdSteps: [0.2], iterations: 300, spiIterations: 50, priorVisits: 0 });`
  */
 import { InputError } from "../core/errors.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { qLearningSimulator } from "./q-learning-inversion.ts";
-import { fitSimulatedLearner, softmaxLogLikelihood, type SimulatedLearner } from "./simulated-learner-fit.ts";
+import { fitSimulatedLearner, softmaxLogLikelihood, type RewardPrior, type SimulatedLearner } from "./simulated-learner-fit.ts";
 import { spiSimulator } from "./spi-simulation.ts";
 import { sviSimulator } from "./svi-inversion.ts";
 import { visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
@@ -51,6 +51,11 @@ export interface LearnerModelOptions {
   iterations: number;
   /** L-BFGS iterations of the spi candidate's fit (only its likelihood is used; it starts from the paper's fit). */
   spiIterations: number;
+  /**
+   * Strength (in observed actions) of the pessimistic prior of the svi / td fits: every reward is pulled towards the
+   * lowest least-squares reward of the pairs visited ≥ 30 times, as if by this many actions. 0 = none.
+   */
+  priorVisits: number;
 }
 
 export interface LearnerModelCandidate {
@@ -73,9 +78,9 @@ export function candidateName(c: Pick<LearnerModelCandidate, "kind" | "eta">): s
 }
 
 /** Maximum-likelihood fit of one simulated learner; returns its reward and score on D_1..D_K. */
-function fitCandidate(learner: SimulatedLearner, input: LearnerModelInput, theta0: Float64Array, iterations: number): { reward: Float64Array; logLikelihood: number; theta: Float64Array } {
+function fitCandidate(learner: SimulatedLearner, input: LearnerModelInput, theta0: Float64Array, iterations: number, prior?: RewardPrior): { reward: Float64Array; logLikelihood: number; theta: Float64Array } {
   const { model, counts, alphaModel } = input;
-  const fit = fitSimulatedLearner(learner, counts, alphaModel, model.nS, model.nA, theta0, iterations);
+  const fit = fitSimulatedLearner(learner, counts, alphaModel, model.nS, model.nA, theta0, iterations, prior);
   const Qs = learner.forward(fit.theta);
   const { ll } = softmaxLogLikelihood(Qs.slice(1), counts.slice(1), alphaModel, model.nS, model.nA);
   let n = 0;
@@ -96,6 +101,7 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
     candidates.push({ kind: "spi", logLikelihood: fit.logLikelihood, reward: spiReward });
   }
   let sviTheta: Float64Array | undefined;
+  let prior: RewardPrior | undefined;
   if (options.models.includes("svi") || options.models.includes("td")) {
     // Least-squares start (exact on exact SVI policies), in the gauge Q_0 = α ln π_0 ≈ −α ln nA.
     // η_k = 1 exactly on the pairs visited in D_k (from the batches: `counts` may be expected counts).
@@ -104,13 +110,19 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
     const theta0 = new Float64Array(m + 1);
     theta0.set(ls.reward);
     theta0[m] = -alphaModel * Math.log(nA);
-    const fit = fitCandidate(sviSimulator(batches, K, nS, nA, gamma, alphaModel), input, theta0, options.iterations);
+    if (options.priorVisits > 0) {
+      const total = new Float64Array(m);
+      for (const b of batches) for (let t = 0; t < b.s.length; t++) total[b.s[t]! * nA + b.a[t]!]!++;
+      const wellVisited = Array.from(ls.reward).filter((_, i) => total[i]! >= 30);
+      if (wellVisited.length > 0) prior = { value: Math.min(...wellVisited), visits: options.priorVisits };
+    }
+    const fit = fitCandidate(sviSimulator(batches, K, nS, nA, gamma, alphaModel), input, theta0, options.iterations, prior);
     sviTheta = fit.theta;
     if (options.models.includes("svi")) candidates.push({ kind: "svi", logLikelihood: fit.logLikelihood, reward: fit.reward });
   }
   if (options.models.includes("td")) {
     for (const eta of options.tdSteps) {
-      const fit = fitCandidate(qLearningSimulator(batches, K, eta, nS, nA, gamma), input, sviTheta!, options.iterations);
+      const fit = fitCandidate(qLearningSimulator(batches, K, eta, nS, nA, gamma), input, sviTheta!, options.iterations, prior);
       candidates.push({ kind: "td", eta, logLikelihood: fit.logLikelihood, reward: fit.reward });
     }
   }

@@ -55,8 +55,17 @@ export function softmaxLogLikelihood(Qs: readonly Float64Array[], counts: readon
   return { ll, dQ };
 }
 
-/** Maximises ℓ(θ) from θ0; the objective is scaled per observed action. */
-export function fitSimulatedLearner(learner: SimulatedLearner, counts: readonly Float64Array[], alpha: number, nS: number, nA: number, theta0: Float64Array, maxIterations = 200, ridge = 1e-6): SimulatedFit {
+/**
+ * A weak pessimistic prior on the rewards: ½·(visits / #actions)·(r(s,a) − value)² per pair, i.e. as much
+ * information as `visits` observed actions, pulling the rewards the data barely determines towards a low value.
+ */
+export interface RewardPrior {
+  value: number;
+  visits: number;
+}
+
+/** Maximises ℓ(θ) (minus the optional prior) from θ0; the objective is scaled per observed action. */
+export function fitSimulatedLearner(learner: SimulatedLearner, counts: readonly Float64Array[], alpha: number, nS: number, nA: number, theta0: Float64Array, maxIterations = 200, prior?: RewardPrior, ridge = 1e-6): SimulatedFit {
   let total = 0;
   for (const n of counts) for (const v of n) total += v;
   const scale = 1 / Math.max(1, total);
@@ -66,6 +75,10 @@ export function fitSimulatedLearner(learner: SimulatedLearner, counts: readonly 
     const g = learner.backward(theta, dQ);
     let pen = 0;
     for (let i = 0; i < theta.length; i++) { grad[i] = -g[i]! * scale + 2 * ridge * theta[i]!; pen += ridge * theta[i]! ** 2; }
+    if (prior !== undefined) {
+      const w = prior.visits * scale;
+      for (let i = 0; i < nS * nA; i++) { const d = theta[i]! - prior.value; grad[i] = grad[i]! + w * d; pen += 0.5 * w * d * d; }
+    }
     return -ll * scale + pen;
   };
   const res = minimizeLbfgs(fg, theta0, { maxIterations });

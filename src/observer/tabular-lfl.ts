@@ -49,12 +49,14 @@ export interface TabularLflConfig {
   /** L-BFGS iterations of the svi / td maximum-likelihood fits, and of the spi fit that only scores SPI. */
   mlIterations: number;
   spiScoreIterations: number;
+  /** Pessimistic reward prior of the svi / td fits, in observed actions (learner-model-selection.ts); 0 = none. */
+  priorVisits: number;
 }
 
 /** The models "auto" compares ("td" is left out: measured on tuning seeds, see docs/observer-tabular.md). */
 export const AUTO_LEARNER_MODELS: readonly LearnerModelKind[] = ["spi", "svi"];
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.05, tdSteps: [0.1, 0.2, 0.5], mlIterations: 300, spiScoreIterations: 50 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, tdSteps: [0.1, 0.2, 0.5], mlIterations: 300, spiScoreIterations: 50, priorVisits: 0 };
 
 /** Which learner model gave the reward, and how every candidate scored. */
 export interface LearnerModelReport {
@@ -124,7 +126,7 @@ export function recoverFromPolicies(model: TabularMdp, policies: readonly Float6
 export function recoverWithLearnerModel(model: TabularMdp, batches: readonly TabularBatch[], counts: readonly Float64Array[], policies: readonly Float64Array[], spiReward: Float64Array, config: TabularLflConfig): { reward: Float64Array; learnerModel: LearnerModelReport } {
   if (config.learnerModel === "spi") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", logLikelihood: {} } };
   const models = config.learnerModel === "auto" ? AUTO_LEARNER_MODELS : [config.learnerModel];
-  const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models, margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations });
+  const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models, margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits });
   return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood: Object.fromEntries(sel.candidates.map((c) => [candidateName(c), c.logLikelihood])) } };
 }
 
