@@ -56,7 +56,7 @@ export interface TabularLflConfig {
 /** The models "auto" compares ("td" is left out: measured on tuning seeds, see docs/observer-tabular.md). */
 export const AUTO_LEARNER_MODELS: readonly LearnerModelKind[] = ["spi", "svi"];
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, tdSteps: [0.1, 0.2, 0.5], mlIterations: 300, spiScoreIterations: 50, priorVisits: 0 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0 };
 
 /** Which learner model gave the reward, and how every candidate scored. */
 export interface LearnerModelReport {
