@@ -75,7 +75,7 @@ export const target: ReproduceTarget = {
     if (tty) bar.stop();
 
     const meta = provenance(clock, { command: ["lfl", "reproduce", "table3", ...argv].join(" "), seed: shift });
-    const json = `${JSON.stringify({ ...meta, seeds, ...result }, null, 2)}\n`;
+    const json = `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`;
     const suffix = name === "full" && !envs && values.seeds === undefined ? "" : `-${name}${envs ? `-${envs.join("+")}` : ""}`;
     mkdirSync(outDir, { recursive: true });
     const written = [join(outDir, `table3${suffix}.json`), join(outDir, `table3${suffix}.md`), join(outDir, `fig4${suffix}.svg`)];

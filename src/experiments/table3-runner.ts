@@ -27,6 +27,7 @@ import { constantReward, trainObserver } from "../observer/observer-training.ts"
 import { normalisedScore, pooledNormalisedScore } from "../evaluation/normalised-score.ts";
 import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
 import { pairedComparison, seedStats } from "../evaluation/seed-stats.ts";
+import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import { gitRevision } from "./provenance.ts";
 import {
   TABLE3, TABLE3_PAPER, TABLE3_SCALES, type Algorithm1StageResult, type CloneRun, type CloneStageResult, type CurvePoint,
@@ -131,8 +132,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
           observed.push({ update: k, ...score(a, scale.evalEpisodes) });
           if (k === first) det.first = meanAction(a);
           if (k === last) det.last = meanAction(a);
-        }
-        else if (k > last && (k - last) % scale.curveStride === 0) continuedCurve.push({ update: k, mean: score(actor(), scale.curveEpisodes).mean });
+        } else if (k > last && (k - last) % scale.curveStride === 0) continuedCurve.push({ update: k, mean: score(actor(), scale.curveEpisodes).mean });
       },
       onUpdate: (s) => tick("learner", `update ${s.update}`, true),
     }, {});
@@ -212,7 +212,7 @@ export function runTable3(opts: Table3Options): Table3Result {
     const runs = seeds.map((seed) => runOne(scale, env, seed, opts, revision));
     return summarise(env.id, env.window, runs);
   });
-  return { name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
+  return { name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), seeds, kernelBackend: KERNEL_BACKEND, evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
 }
 
 export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = scale.envs): Table3Budgets {

@@ -273,6 +273,10 @@ export interface Table3Result {
   title: string;
   scale: Table3Scale;
   budgets: Table3Budgets;
+  /** The seeds actually run (the scale's, or a subset / shift chosen on the command line). */
+  seeds: number[];
+  /** NN kernels the run used ("native" addon or "ts"; bit-identical results, different speed). */
+  kernelBackend: "native" | "ts";
   evaluation: string;
   runDir: string;
   envs: Table3EnvResult[];

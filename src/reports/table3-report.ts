@@ -63,7 +63,7 @@ const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
 
 export function table3Title(result: Table3Result): string {
   const s = result.scale;
-  return `Table 3 — LfL on MuJoCo, scale '${s.name}': ${s.ppo.numEnvs} parallel env(s) × ${s.ppo.nSteps} steps per update, observer ${s.observerUpdates} updates, seeds ${s.seeds.join(", ")}`;
+  return `Table 3 — LfL on MuJoCo, scale '${s.name}': ${s.ppo.numEnvs} parallel env(s) × ${s.ppo.nSteps} steps per update, observer ${s.observerUpdates} updates, seeds ${result.seeds.join(", ")}`;
 }
 
 export function table3Tables(result: Table3Result): string {
@@ -93,6 +93,7 @@ export function table3Notes(result: Table3Result): string[] {
     `Budget: observer and every control run ${s.observerUpdates} PPO updates of ${s.ppo.numEnvs} × ${s.ppo.nSteps} steps from the clone of the last observed update; the learner continues for as many updates.`,
     `Scale: ${s.description}.`,
     `Env steps: learner ${result.budgets.learner.map((l) => `${l.env} ${l.updates} updates = ${l.steps}`).join(", ")}; observer and each control ${result.budgets.observerSteps}. Algorithm 1: ${(["policySteps", "klSteps", "rewardInitSteps", "consistencySteps"] as const).map((k) => `${k} ${result.budgets.algorithm1[k]}`).join(", ")}, batch ${result.budgets.algorithm1.batchSize ?? "full"}, α_model ${result.budgets.algorithm1.alphaModel}, λ ${result.budgets.algorithm1.lambda}.`,
+    `Stage wall times (s, per seed): ${result.envs.map((e) => `${e.id} ${e.runs.map((r) => Object.values(r.wallSeconds).reduce((a, b) => a + b, 0).toFixed(0)).join("/")}`).join(", ")}; NN kernels: ${result.kernelBackend}.`,
     "pooled: the normalisation of the seed means, (mean J − mean J_first)/(mean J_last − mean J_first), robust to a seed whose learner barely moved.",
     "The paper's ± is the std over its runs; its learner used 32 envs × 2048 steps per update (docs/table3.md explains our scaling).",
     ...result.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer === null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
