@@ -23,7 +23,7 @@ import { fitSimulatedLearner, softmaxLogLikelihood, type RewardPrior, type Simul
 import { spiSimulator } from "./spi-simulation.ts";
 import { sviSimulator } from "./svi-inversion.ts";
 import { visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
-import { effectiveSteps, fitTdReward } from "./td-inversion.ts";
+import { effectiveSteps, fillUnidentified, fitTdReward } from "./td-inversion.ts";
 
 export type LearnerModelKind = "spi" | "svi" | "td";
 
@@ -118,11 +118,14 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
     }
     const fit = fitCandidate(sviSimulator(batches, K, nS, nA, gamma, alphaModel), input, theta0, options.iterations, prior);
     sviTheta = fit.theta;
+    // Pairs never updated carry no likelihood (only the tiny ridge moved them): give them the documented fill.
+    fillUnidentified(fit.reward, visited, nA, "state");
     if (options.models.includes("svi")) candidates.push({ kind: "svi", logLikelihood: fit.logLikelihood, reward: fit.reward });
   }
   if (options.models.includes("td")) {
     for (const eta of options.tdSteps) {
       const fit = fitCandidate(qLearningSimulator(batches, K, eta, nS, nA, gamma), input, sviTheta!, options.iterations, prior);
+      fillUnidentified(fit.reward, batches.slice(0, K).map((b) => effectiveSteps(visitCounts(b, nS, nA), 1)), nA, "state");
       candidates.push({ kind: "td", eta, logLikelihood: fit.logLikelihood, reward: fit.reward });
     }
   }
