@@ -17,16 +17,27 @@ const USAGE = `lfl observe --mdp m.json --reward reward.json [--alpha X] [--json
   --mdp FILE          the MDP (docs/mdp-json.md): true dynamics for planning, true reward for scoring
   --reward FILE       a recovered reward written by 'lfl infer'
   --alpha X           entropy weight of the observer's planning and of the score (default 0.3)
-  --json FILE         also write the scores and the observer's policy as JSON`;
+  --json FILE         also write the scores and the observer's policy as JSON
+
+lfl observe --reward reward.json [--env ID] [options]   (no --mdp: a Box reward written by 'lfl infer')
+  Trains PPO on the recovered reward from the clone π̂ in the file's info.bcPolicy; scores on the TRUE reward.
+  --env ID            env to train and score in (default: the history's, info.envId)
+  --updates N         PPO updates on the recovered reward (default 30)
+  --num-envs N        parallel envs per update (default 1); --n-steps N steps per env (default 2048)
+  --episodes N        true-reward evaluation episodes (default 10)
+  --out FILE          also write the final actor (PPO actor JSON); --seed N  PPO seed (default 0)`;
 
 export const command: Command = {
   name: "observe",
   summary: "play the optimal soft policy of a recovered reward; score it under the true reward",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const { values: v } = parseCommandArgs("observe", argv, { mdp: { type: "string" }, reward: { type: "string" }, alpha: { type: "string" } });
-    if (v.mdp === undefined) throw new InputError("E_USAGE", "observe: --mdp FILE is required");
+    const { values: v } = parseCommandArgs("observe", argv, {
+      mdp: { type: "string" }, reward: { type: "string" }, alpha: { type: "string" },
+      env: { type: "string" }, updates: { type: "string" }, "num-envs": { type: "string" }, "n-steps": { type: "string" }, episodes: { type: "string" }, out: { type: "string" },
+    });
     if (v.reward === undefined) throw new InputError("E_USAGE", "observe: --reward FILE is required");
+    if (v.mdp === undefined) return (await import("./observe-continuous.ts")).runContinuousObserve({ ...v, reward: v.reward });
     const mdp = loadMdpJson(v.mdp);
     const file = readTabularRewardFile(v.reward);
     if (file.nS !== mdp.nS || file.nA !== mdp.nA) throw new InputError("E_INVALID_REWARD", `${v.reward}: reward is ${file.nS}×${file.nA}, but ${v.mdp} has ${mdp.nS} states and ${mdp.nA} actions`);
