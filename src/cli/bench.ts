@@ -25,6 +25,10 @@ export const command: Command = {
     const target = name === undefined ? undefined : TARGETS[name];
     if (target === undefined) throw new InputError("E_USAGE", `bench: unknown target '${name ?? ""}' (targets: ${Object.keys(TARGETS).join(", ")})`);
     const t = await target.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(t.usage);
+      return 0;
+    }
     return t.run(rest);
   },
 };

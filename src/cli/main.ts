@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
   const load = COMMANDS[name];
   if (!load) throw new InputError("E_USAGE", `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(", ")})`);
   const { command } = await load();
-  if (rest.includes("--help") || rest.includes("-h")) {
+  // `lfl cmd --help` shows the command's usage; `lfl cmd target --help` is left to the command's dispatcher.
+  const helpAt = rest.findIndex((a) => a === "--help" || a === "-h");
+  if (helpAt >= 0 && !rest.slice(0, helpAt).some((a) => !a.startsWith("-"))) {
     console.log(command.usage);
     return 0;
   }

@@ -71,6 +71,11 @@ export const command: Command = {
     }
     const entry = TARGETS[name];
     if (!entry) throw new InputError("E_UNKNOWN_ID", `reproduce: unknown target '${name}' (targets: ${Object.keys(TARGETS).join(", ")})`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log([`usage: lfl reproduce ${name} [options]`, "", entry.summary, "", "options:", ...entry.options.map((o) => `  ${o}`),
+        "  --out-dir <dir>    where results go (default results/)", "  --json <file>      also write the results JSON there", "  --quick            the CI scale, where the target has one"].join("\n"));
+      return 0;
+    }
     return (await entry.load()).target.run(rest);
   },
 };
