@@ -41,7 +41,7 @@ export function qLearningSimulator(batches: readonly TabularBatch[], K: number, 
       });
       return Qs;
     },
-    backward(theta, dQ) {
+    backward(_theta, dQ) {
       const grad = new Float64Array(m + 1);
       const G = Float64Array.from(dQ[K]!);
       for (let k = K - 1; k >= 0; k--) {
@@ -56,7 +56,6 @@ export function qLearningSimulator(batches: readonly TabularBatch[], K: number, 
         for (let i = 0; i < m; i++) G[i] = G[i]! + d[i]!;
       }
       for (let i = 0; i < m; i++) grad[m] = grad[m]! + G[i]!;
-      void theta;
       return grad;
     },
   };

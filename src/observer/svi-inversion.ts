@@ -28,7 +28,7 @@ interface Backups {
   prob: Float64Array;
 }
 
-function empiricalBackups(batch: TabularBatch, nS: number, nA: number): Backups {
+function empiricalBackups(batch: TabularBatch, nA: number): Backups {
   const byPair = new Map<number, Map<number, number>>();
   for (let t = 0; t < batch.s.length; t++) {
     const sa = batch.s[t]! * nA + batch.a[t]!;
@@ -45,14 +45,13 @@ function empiricalBackups(batch: TabularBatch, nS: number, nA: number): Backups 
     for (const [s2, c] of [...row.entries()].sort((a, b) => a[0] - b[0])) { next.push(s2); prob.push(c / n); }
     start[j + 1] = next.length;
   });
-  void nS;
   return { pairs, start, next: Int32Array.from(next), prob: Float64Array.from(prob) };
 }
 
 /** The SVI learner driven by batches 0..K−1 (policies π_0..π_K), as a SimulatedLearner over θ = (r, q0). */
 export function sviSimulator(batches: readonly TabularBatch[], K: number, nS: number, nA: number, gamma: number, alpha: number): SimulatedLearner {
   const m = nS * nA;
-  const backups = batches.slice(0, K).map((b) => empiricalBackups(b, nS, nA));
+  const backups = batches.slice(0, K).map((b) => empiricalBackups(b, nA));
   const pis = Array.from({ length: K }, () => new Float64Array(m));
   const V = new Float64Array(nS), dV = new Float64Array(nS), updated = new Uint8Array(m);
   /** V(s) = α ln Σ_b exp(Q(s,b)/α) and π = softmax(Q/α) into pi. */

@@ -13,8 +13,8 @@
  *   5. Learner model (`learnerModel`, learner-model-selection.ts): the paper's SPI inversion above ("spi"), or
  *      a reward fitted by maximum likelihood under another learner model — sampled soft value iteration ("svi"),
  *      online Q-learning ("td") — or the model chosen from the data ("auto": SPI unless SVI predicts the
- *      learner's actions better by more than `selectionMargin` nats per action). Diagnostics stay those of the
- *      SPI fit; `paperReward` is always the SPI answer.
+ *      learner's actions better by more than `selectionMargin` nats per action). The residual diagnostics are
+ *      those of the SPI fit, the non-improving flags use the chosen reward; `paperReward` is always the SPI answer.
  * The observer then plays the optimal soft policy of r̄φ under the true dynamics with α = 0.3 (`observerPolicy`).
  * Nothing here reads the trajectories' rewards.
  *
