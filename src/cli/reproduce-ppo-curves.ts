@@ -1,5 +1,5 @@
 /**
- * `lfl reproduce ppo-curves [--curve pendulum|halfcheetah|hopper|pendulum-quick]`: PPO learning curves over 3
+ * `lfl reproduce ppo-curves [--curve pendulum|halfcheetah|hopper|reacher|ant|pendulum-quick]`: PPO learning curves over 3
  * seeds, written to results/ppo-<curve>.json and results/ppo-<curve>.md (the table docs/ppo.md shows).
  */
 import { mkdirSync, writeFileSync } from "node:fs";

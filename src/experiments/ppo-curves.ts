@@ -30,6 +30,8 @@ export const PPO_CURVES: Record<string, PpoCurvesSpec> = {
   "pendulum-quick": { envId: "Pendulum-v1", checkpoints: [8192, 16384], seeds: [0, 1], settings: { "rl-zoo": ZOO_PENDULUM }, evalEpisodes: 3 },
   halfcheetah: { envId: "HalfCheetah-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
   hopper: { envId: "Hopper-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
+  reacher: { envId: "Reacher-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
+  ant: { envId: "Ant-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
 };
 
 export interface PpoCurvePoint {
