@@ -4,6 +4,10 @@
  * `evalEpisodes` fresh episodes (deterministic = Gaussian mean, stochastic = sampled), with the same evaluation
  * start states for every policy. Checkpoint 0 is the random initial policy π_0.
  *
+ * Runs can be stored and reused (`store`): each (setting, seed) run is saved after every scored checkpoint, a
+ * complete stored run is never trained again, so seeds can run in separate processes and be combined later, and
+ * `partial` combines runs that stopped early (each checkpoint then reports how many seeds reached it).
+ *
  * Usage: `runPpoCurves(PPO_CURVES.pendulum, (i) => makeEnv("Pendulum-v1"))`.
  */
 import { Rng } from "../core/rng.ts";
@@ -56,20 +60,52 @@ export interface PpoCurvesResult {
   spec: PpoCurvesSpec;
   points: PpoCurvePoint[];
   summary: PpoCurveSummary[];
-  /** Training env-steps/s of each run (all settings and seeds, in order). */
+  /** Training env-steps/s of each complete run (all settings and seeds, in order). */
   stepsPerSecond: number[];
+  /** Seeds whose run stopped before the last checkpoint (only with `partial`), as "setting/seed". */
+  incomplete: string[];
 }
 
-export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => BoxEnv, onRun?: (setting: string, seed: number) => void): PpoCurvesResult {
+/** One (setting, seed) run as stored: the points scored so far; `stepsPerSecond` is null until it completes. */
+export interface PpoCurveRun {
+  setting: string;
+  seed: number;
+  points: PpoCurvePoint[];
+  stepsPerSecond: number | null;
+}
+
+export interface PpoCurvesOptions {
+  onRun?: (setting: string, seed: number) => void;
+  /** Only these seeds (default: the spec's). */
+  seeds?: number[];
+  /** Where runs are saved and found again (e.g. one JSON file per run). */
+  store?: { load(setting: string, seed: number): PpoCurveRun | undefined; save(run: PpoCurveRun): void };
+  /** Train nothing: summarise the stored runs, complete or not (needs `store`). */
+  partial?: boolean;
+}
+
+export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => BoxEnv, options: PpoCurvesOptions = {}): PpoCurvesResult {
+  const { store } = options;
+  const seeds = options.seeds ?? spec.seeds;
   const points: PpoCurvePoint[] = [];
   const stepsPerSecond: number[] = [];
+  const incomplete: string[] = [];
   const evalSeed = 1_000_000;
   const score = (actor: PpoActorJson, mode: "deterministic" | "stochastic"): number =>
     policyReturns(actor, makeEnv, { episodes: spec.evalEpisodes, mode, seed: evalSeed }).mean;
   const budget = spec.checkpoints[spec.checkpoints.length - 1]!;
   for (const [setting, overrides] of Object.entries(spec.settings)) {
-    for (const seed of spec.seeds) {
-      onRun?.(setting, seed);
+    for (const seed of seeds) {
+      const stored = store?.load(setting, seed);
+      if (stored && (stored.stepsPerSecond !== null || options.partial)) {
+        points.push(...stored.points);
+        if (stored.stepsPerSecond === null) incomplete.push(`${setting}/${seed}`);
+        else stepsPerSecond.push(stored.stepsPerSecond);
+        continue;
+      }
+      if (options.partial) continue;
+      options.onRun?.(setting, seed);
+      const run: PpoCurveRun = { setting, seed, points: [], stepsPerSecond: null };
       const N = (overrides.nSteps ?? 2048) * (overrides.numEnvs ?? 1);
       const nUpdates = Math.ceil(budget / N);
       const wanted = new Map<number, number[]>(); // update k → checkpoints scored with π_k
@@ -79,11 +115,12 @@ export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => Box
       }
       const record = (k: number, actor: PpoActorJson): void => {
         const d = score(actor, "deterministic"), s = score(actor, "stochastic");
-        for (const c of wanted.get(k) ?? []) points.push({ setting, seed, checkpoint: c, steps: k * N, update: k, deterministic: d, stochastic: s });
+        for (const c of wanted.get(k) ?? []) run.points.push({ setting, seed, checkpoint: c, steps: k * N, update: k, deterministic: d, stochastic: s });
+        store?.save(run);
       };
       const t0 = performance.now();
       let evalMs = 0;
-      const run = trainPpo({ ...overrides, totalSteps: budget, seed, recordHistory: false }, makeEnv, {
+      const trained = trainPpo({ ...overrides, totalSteps: budget, seed, recordHistory: false }, makeEnv, {
         onPolicy: (k, actor) => {
           if (!wanted.has(k)) return;
           const e0 = performance.now();
@@ -91,9 +128,11 @@ export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => Box
           evalMs += performance.now() - e0;
         },
       });
-      stepsPerSecond.push(run.steps / ((performance.now() - t0 - evalMs) / 1000));
-      const m = run.model();
+      run.stepsPerSecond = trained.steps / ((performance.now() - t0 - evalMs) / 1000);
+      const m = trained.model();
       record(nUpdates, { policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs });
+      points.push(...run.points);
+      stepsPerSecond.push(run.stepsPerSecond);
     }
   }
   const rng = new Rng(0);
@@ -101,8 +140,9 @@ export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => Box
   for (const setting of Object.keys(spec.settings)) {
     for (const c of [0, ...spec.checkpoints]) {
       const ps = points.filter((p) => p.setting === setting && p.checkpoint === c);
+      if (ps.length === 0) continue;
       summary.push({ setting, checkpoint: c, deterministic: seedStats(ps.map((p) => p.deterministic), rng), stochastic: seedStats(ps.map((p) => p.stochastic), rng) });
     }
   }
-  return { spec, points, summary, stepsPerSecond };
+  return { spec, points, summary, stepsPerSecond, incomplete };
 }
