@@ -12,168 +12,53 @@
  * and `rewardFn` REPLACES the env reward in the rollouts (returns, GAE); the env reward is then only summed into
  * the episode statistics (`meanReturn`, scoring) and is never checked or learned from.
  * docs/ppo.md lists the defaults and every deviation from SB3.
+ *
+ * Reads top to bottom: config (./ppo-config.ts) → networks → `trainPpo` in labelled stages (envs, buffers, then
+ * per update: 1 freeze statistics, 2 rollout, 3 record, 4 bootstrap + GAE, 5 optimise, 6 log).
  */
 import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import { Trajectory } from "../data/trajectory.ts";
 import { LearningHistory, type PolicyUpdate } from "../data/learning-history.ts";
-import { MLP, type MlpJson } from "../nn/mlp.ts";
+import { MLP } from "../nn/mlp.ts";
 import { DiagGaussian } from "../nn/gaussian.ts";
 import { Adam } from "../nn/adam.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
-import type { RewardFn } from "../rewards/reward-fn.ts";
 import { computeGae } from "./gae.ts";
+import { resolvePpoConfig, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoUpdateStats } from "./ppo-config.ts";
 
-// ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
-export interface PpoConfig {
-  /** Total env steps (over all envs); training runs whole rollouts until at least this many (SB3). */
-  totalSteps: number;
-  seed: number;
-  /** Envs stepped in lockstep (the paper's learner used 32). */
-  numEnvs: number;
-  /** Rollout length per env per update (SB3 n_steps). */
-  nSteps: number;
-  /** Minibatch size (SB3 batch_size). */
-  batchSize: number;
-  /** Passes over each rollout (SB3 n_epochs). */
-  nEpochs: number;
-  gamma: number;
-  gaeLambda: number;
-  clipRange: number;
-  learningRate: number;
-  /** Adam ε (SB3 sets 1e-5 for its policies). */
-  adamEps: number;
-  entCoef: number;
-  vfCoef: number;
-  /** Clip of the global gradient norm over policy, log-std and value parameters together (as SB3). */
-  maxGradNorm: number;
-  /** Normalise advantages within each minibatch (SB3). */
-  normalizeAdvantage: boolean;
-  /** Hidden widths of the policy and of the value network (separate nets, tanh). */
-  hidden: number[];
-  logStdInit: number;
-  /** Normalise observations with running statistics frozen per update. */
-  normalizeObservations: boolean;
-  /** Observation clip after normalisation. */
-  clipObs: number;
-  /** Record the learning history at all. */
-  recordHistory: boolean;
-  /** Record envs 0 .. recordEnvs−1 only (1 = the paper's observer, who sees one env of many); default all. */
-  recordEnvs?: number;
-  /**
-   * Learn from this reward instead of the env's: r(s, a, s′, terminated) on RAW observations (s′ is the final
-   * observation of an episode, before the reset) and the unclipped sampled action, as the history records them.
-   */
-  rewardFn?: RewardFn;
-  /** Start from this actor (policy weights, log-std, observation statistics) instead of a random init. */
-  initialActor?: PpoActorJson;
-}
+// ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
+export { PPO_DEFAULTS, resolvePpoConfig } from "./ppo-config.ts";
+export type { PpoActorJson, PpoCallbacks, PpoConfig, PpoModelJson, PpoResult, PpoUpdateStats } from "./ppo-config.ts";
 
-/** What acts: the policy network, its log-std and the observation statistics it expects (null: raw obs). */
-export interface PpoActorJson {
-  policy: MlpJson;
-  logStd: number[];
-  obsNorm: RunningMeanStdJson | null;
-  clipObs: number;
-}
-
-export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
-  numEnvs: 1,
-  nSteps: 2048,
-  batchSize: 64,
-  nEpochs: 10,
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  clipRange: 0.2,
-  learningRate: 3e-4,
-  adamEps: 1e-5,
-  entCoef: 0,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  normalizeAdvantage: true,
-  hidden: [64, 64],
-  logStdInit: 0,
-  normalizeObservations: false,
-  clipObs: 10,
-  recordHistory: true,
-};
-
-/** Statistics of one update, passed to `onUpdate` and returned. */
-export interface PpoUpdateStats {
-  update: number;
-  /** Env steps so far (all envs). */
-  steps: number;
-  episodes: number;
-  /** Mean undiscounted return of the last ≤ 100 finished episodes (NaN before the first). */
-  meanReturn: number;
-  policyLoss: number;
-  valueLoss: number;
-  entropy: number;
-  approxKl: number;
-  clipFraction: number;
-  /** Explained variance of the value predictions on the rollout. */
-  explainedVariance: number;
-  stepsPerSecond: number;
-}
-
-export interface PpoCallbacks {
-  /** After every env step of the lockstep batch (`steps` counts all envs); return false to stop training. */
-  onStep?: (info: { update: number; steps: number; episodes: number; meanReturn: number }) => boolean | void;
-  onUpdate?: (stats: PpoUpdateStats) => void;
-  /** When π_k is about to collect update k's rollout (its statistics frozen): `actor()` copies it. */
-  onPolicy?: (update: number, actor: () => PpoActorJson) => void;
-}
-
-/** A trained PPO agent: everything needed to act as π_final (JSON-serialisable). */
-export interface PpoModelJson {
-  kind: "ppo";
-  policy: MlpJson;
-  logStd: number[];
-  value: MlpJson;
-  obsNorm: RunningMeanStdJson | null;
-  clipObs: number;
-  actionLow: number[];
-  actionHigh: number[];
-}
-
-export interface PpoResult {
-  config: PpoConfig;
-  policy: MLP;
-  gaussian: DiagGaussian;
-  value: MLP;
-  /** Statistics the final policy acts with (null without observation normalisation). */
-  obsNorm: RunningMeanStd | null;
-  history: LearningHistory | null;
-  updates: PpoUpdateStats[];
-  steps: number;
-  /** True if `onStep` stopped training. */
-  stopped: boolean;
-  model: () => PpoModelJson;
-}
-
-export function resolvePpoConfig(partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">): PpoConfig {
-  const c: PpoConfig = { ...PPO_DEFAULTS, ...partial };
-  const pos = (name: keyof PpoConfig, v: number, int = true): void => {
-    if (!(v > 0) || (int && !Number.isInteger(v))) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be a positive ${int ? "integer" : "number"}, got ${v}`);
-  };
-  pos("totalSteps", c.totalSteps);
-  pos("numEnvs", c.numEnvs);
-  pos("nSteps", c.nSteps);
-  pos("batchSize", c.batchSize);
-  pos("nEpochs", c.nEpochs);
-  pos("learningRate", c.learningRate, false);
-  pos("clipRange", c.clipRange, false);
-  pos("maxGradNorm", c.maxGradNorm, false);
-  for (const [name, v] of [["gamma", c.gamma], ["gaeLambda", c.gaeLambda]] as const) {
-    if (!(v >= 0 && v <= 1)) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be in [0, 1], got ${v}`);
+// ── Networks ─────────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Separate policy and value MLPs (tanh; orthogonal init with SB3's gains √2 hidden, 0.01 policy output, 1 value
+ * output), the diagonal Gaussian head with state-independent log-std, and one Adam over all three (global-norm
+ * clipping across them, as SB3). With `initialActor`, the policy and log-std start from it.
+ */
+function makeNetworks(cfg: PpoConfig, D: number, A: number, initRng: Rng): { policy: MLP; value: MLP; gaussian: DiagGaussian; adam: Adam } {
+  const policy = new MLP([D, ...cfg.hidden, A], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 0.01 });
+  const value = new MLP([D, ...cfg.hidden, 1], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 1 });
+  const gaussian = new DiagGaussian(A, cfg.logStdInit);
+  const init = cfg.initialActor;
+  if (init) {
+    if (init.policy.sizes.join() !== policy.sizes.join() || init.logStd.length !== A) {
+      throw new InputError("E_INVALID_CONFIG", `ppo: initialActor has sizes [${init.policy.sizes.join(", ")}], expected [${policy.sizes.join(", ")}]`);
+    }
+    if ((init.obsNorm !== null) !== cfg.normalizeObservations || (init.obsNorm !== null && init.clipObs !== cfg.clipObs)) {
+      throw new InputError("E_INVALID_CONFIG", `ppo: initialActor ${init.obsNorm ? `normalises observations (clip ${init.clipObs})` : "acts on raw observations"}, but normalizeObservations is ${cfg.normalizeObservations} (clip ${cfg.clipObs})`);
+    }
+    policy.params.set(init.policy.params);
+    gaussian.logStd.set(init.logStd);
   }
-  if (c.recordEnvs !== undefined && !(Number.isInteger(c.recordEnvs) && c.recordEnvs >= 1 && c.recordEnvs <= c.numEnvs)) {
-    throw new InputError("E_INVALID_CONFIG", `ppo: recordEnvs must be an integer in [1, numEnvs = ${c.numEnvs}], got ${c.recordEnvs}`);
-  }
-  if (c.batchSize > c.nSteps * c.numEnvs) throw new InputError("E_INVALID_CONFIG", `ppo: batchSize ${c.batchSize} exceeds the rollout size ${c.nSteps * c.numEnvs}`);
-  return c;
+  const adam = new Adam(
+    [policy, { params: gaussian.logStd, grads: gaussian.logStdGrad }, value],
+    { lr: cfg.learningRate, eps: cfg.adamEps, maxGradNorm: cfg.maxGradNorm },
+  );
+  return { policy, value, gaussian, adam };
 }
 
 /** Growable record of one env's current trajectory segment (raw observations). */
@@ -214,25 +99,9 @@ export function trainPpo(
   const low = actSpace.low, high = actSpace.high;
 
   try {
-    // ── Networks and optimiser ──
-    const policy = new MLP([D, ...cfg.hidden, A], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 0.01 });
-    const value = new MLP([D, ...cfg.hidden, 1], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 1 });
-    const gaussian = new DiagGaussian(A, cfg.logStdInit);
+    // ── Networks, optimiser, observation statistics, reward ──
+    const { policy, value, gaussian, adam } = makeNetworks(cfg, D, A, initRng);
     const init = cfg.initialActor;
-    if (init) {
-      if (init.policy.sizes.join() !== policy.sizes.join() || init.logStd.length !== A) {
-        throw new InputError("E_INVALID_CONFIG", `ppo: initialActor has sizes [${init.policy.sizes.join(", ")}], expected [${policy.sizes.join(", ")}]`);
-      }
-      if ((init.obsNorm !== null) !== cfg.normalizeObservations || (init.obsNorm !== null && init.clipObs !== cfg.clipObs)) {
-        throw new InputError("E_INVALID_CONFIG", `ppo: initialActor ${init.obsNorm ? `normalises observations (clip ${init.clipObs})` : "acts on raw observations"}, but normalizeObservations is ${cfg.normalizeObservations} (clip ${cfg.clipObs})`);
-      }
-      policy.params.set(init.policy.params);
-      gaussian.logStd.set(init.logStd);
-    }
-    const adam = new Adam(
-      [policy, { params: gaussian.logStd, grads: gaussian.logStdGrad }, value],
-      { lr: cfg.learningRate, eps: cfg.adamEps, maxGradNorm: cfg.maxGradNorm },
-    );
     const running = cfg.normalizeObservations ? (init?.obsNorm ? RunningMeanStd.fromJSON(init.obsNorm) : new RunningMeanStd(D)) : null;
     const rewardFn = cfg.rewardFn;
     if (rewardFn && (rewardFn.obsDim !== D || rewardFn.actDim !== A)) {
