@@ -34,7 +34,7 @@ const TARGETS: Record<string, TargetEntry> = {
   },
   table2: { summary: "Table 2: LfL from 1000 sampled pairs per update, 4 learners × 10 seeds (~2 s)", options: [], load: () => import("./reproduce-table2.ts") },
   table3: { summary: "Table 3 + Fig. 4: LfL on MuJoCo, observer vs learner + controls (hours; --quick ≈ 10 s; resumable)", options: ["--scale <s>        quick | small | full | paper (docs/table3.md)", "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)", "--env <ids>        comma-separated subset of the envs", "--seeds <list>     comma-separated seeds (default: the scale's)"], load: () => import("./reproduce-table3.ts") },
-  "ppo-curves": { summary: "PPO learning curves, 3 seeds (Pendulum-v1: 50k/100k/200k steps, ~3 min)", options: ["--curve <name>     pendulum (default), pendulum-quick, halfcheetah, hopper"], load: () => import("./reproduce-ppo-curves.ts") },
+  "ppo-curves": { summary: "PPO learning curves, 3 seeds (Pendulum-v1: 50k/100k/200k steps, ~3 min)", options: ["--curve <name>     pendulum (default), pendulum-quick, reacher, hopper, halfcheetah, ant", "--seeds <list>     only these seeds (runs stored; a later run without --seeds combines them)", "--run-dir <dir>    stored runs, reused on re-run (default runs/ppo-curves/<curve>)", "--partial          summarise the stored runs as far as they got, train nothing", "--summary          the four MuJoCo curves beside the uniform random policy (results/ppo-summary.md)"], load: () => import("./reproduce-ppo-curves.ts") },
 };
 
 function usage(): string {

@@ -13,7 +13,8 @@
 import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import { trainPpo, type PpoActorJson, type PpoConfig } from "../learners/ppo.ts";
-import { policyReturns } from "../evaluation/policy-return.ts";
+import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
+import { uniformPolicyReturns } from "../evaluation/uniform-policy-return.ts";
 import { seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 
 export interface PpoCurvesSpec {
@@ -37,6 +38,14 @@ export const PPO_CURVES: Record<string, PpoCurvesSpec> = {
   reacher: { envId: "Reacher-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
   ant: { envId: "Ant-v5", checkpoints: [200000, 500000, 1000000], seeds: [0, 1, 2], settings: { "sb3-defaults": {} }, evalEpisodes: 10 },
 };
+
+/** Evaluation episode i starts from env reset seed PPO_CURVES_EVAL_SEED + i, for every policy scored. */
+export const PPO_CURVES_EVAL_SEED = 1_000_000;
+
+/** The uniform random policy's returns on the curve's evaluation episodes (the baseline a learner must beat). */
+export function uniformBaseline(spec: PpoCurvesSpec, makeEnv: (rank: number) => BoxEnv): PolicyReturns {
+  return uniformPolicyReturns(makeEnv, { episodes: spec.evalEpisodes, seed: PPO_CURVES_EVAL_SEED });
+}
 
 export interface PpoCurvePoint {
   setting: string;
@@ -90,9 +99,8 @@ export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => Box
   const points: PpoCurvePoint[] = [];
   const stepsPerSecond: number[] = [];
   const incomplete: string[] = [];
-  const evalSeed = 1_000_000;
   const score = (actor: PpoActorJson, mode: "deterministic" | "stochastic"): number =>
-    policyReturns(actor, makeEnv, { episodes: spec.evalEpisodes, mode, seed: evalSeed }).mean;
+    policyReturns(actor, makeEnv, { episodes: spec.evalEpisodes, mode, seed: PPO_CURVES_EVAL_SEED }).mean;
   const budget = spec.checkpoints[spec.checkpoints.length - 1]!;
   for (const [setting, overrides] of Object.entries(spec.settings)) {
     for (const seed of seeds) {
