@@ -12,6 +12,7 @@ const TARGETS: Record<string, BenchTarget> = {
   nn: { summary: "NN kernel timings at PPO's sizes (LFL_KERNELS=ts|native)", load: async () => { const m = await import("./bench-nn.ts"); return { run: m.runBenchNn, usage: m.BENCH_NN_USAGE }; } },
   env: { summary: "physics-only env-steps/s of registered envs", load: async () => { const m = await import("./bench-env.ts"); return { run: m.runBenchEnv, usage: m.BENCH_ENV_USAGE }; } },
   table2: { summary: "wall time of the full Table 2 (4 learners × 10 seeds) vs the 10 s budget", load: async () => { const m = await import("./bench-table2.ts"); return { run: m.runBenchTable2, usage: m.BENCH_TABLE2_USAGE }; } },
+  workers: { summary: "env stepping on the main thread vs split over worker threads", load: async () => { const m = await import("./bench-workers.ts"); return { run: m.runBenchWorkers, usage: m.BENCH_WORKERS_USAGE }; } },
   infer: { summary: "wall time of Algorithm 1 per stage on HalfCheetah-shaped data (K = 11 × 2048 pairs)", load: async () => { const m = await import("./bench-infer.ts"); return { run: m.runBenchInfer, usage: m.BENCH_INFER_USAGE }; } },
 };
 
