@@ -1,0 +1,64 @@
+/**
+ * The public API of `lfl`, name by name (package.json `exports` points only here). The source tree follows
+ * the paper's pipeline: core → nn → envs → solvers → data → rewards → learners → observer → evaluation →
+ * experiments → reports; the CLI (`lfl`) is a thin layer over these.
+ */
+
+// core: seeded splittable RNG, errors with stable codes, small linear algebra
+export { Rng } from "./core/rng.ts";
+export { LflError, InputError, NumericalError, type ErrorCode } from "./core/errors.ts";
+export { leastSquares, solveLinear, logSumExp } from "./core/linalg.ts";
+
+// nn: Float64Array MLP engine (kernels behind src/nn/kernels.ts)
+export { MLP } from "./nn/mlp.ts";
+export { Adam } from "./nn/adam.ts";
+export { DiagGaussian } from "./nn/gaussian.ts";
+
+// envs: Gymnasium-shaped contract, registry (Pendulum-v1, Reacher-v5, HalfCheetah-v5, Hopper-v5, Ant-v5), tabular MDPs
+export type { Env, BoxEnv, DiscreteEnv, StepResult, ResetResult, Info } from "./envs/env.ts";
+export { Box, Discrete, type Space } from "./envs/spaces.ts";
+export { makeEnv, registeredEnvIds, envSpec } from "./envs/registry.ts";
+export { TabularMdp, type TabularMdpInit } from "./envs/tabular/tabular-mdp.ts";
+export { gridWorld, GRID_ALPHA, GRID_GAMMA } from "./envs/tabular/grid-world.ts";
+export { loadMdpJson, parseMdpJson } from "./envs/tabular/mdp-json.ts";
+
+// solvers: exact tabular entropy-regularised RL (§4)
+export {
+  softPolicyEvaluation, softPolicyImprovement, softValueIteration, softReturn, softmaxPolicy, uniformPolicy,
+} from "./solvers/soft-policy.ts";
+
+// data: trajectories, learning histories and their .npz file (readable by numpy)
+export { Trajectory, type TrajectoryInit } from "./data/trajectory.ts";
+export { LearningHistory, type HistoryMeta, type PolicyUpdate } from "./data/learning-history.ts";
+export { historyToColumns, type HistoryColumns } from "./data/history-columns.ts";
+export { readHistoryFile, writeHistoryFile, readHistoryColumns, writeHistoryColumns } from "./data/history-file.ts";
+export { sampleTabularTrajectory } from "./data/tabular-sampling.ts";
+
+// rewards: the one reward contract, and the models LfL recovers
+export type { RewardFn, TransitionBatch } from "./rewards/reward-fn.ts";
+export { loadRewardModel, GaussianLogDensityReward } from "./rewards/neural-reward.ts";
+
+// learners: the agents being observed
+export { trainPpo, PPO_DEFAULTS, type PpoConfig } from "./learners/ppo.ts";
+export { TABULAR_LEARNERS, type TabularLearnerId } from "./learners/tabular-learners.ts";
+
+// observer: LfL inference (Theorem 2, §4.3, Algorithm 1) and the observer's own training
+export { invertSoftImprovement, improvementShaping, policyKl } from "./observer/soft-policy-inversion.ts";
+export { regressStateOnlyReward } from "./observer/state-only-regression.ts";
+export { planOnReward } from "./observer/plan-on-reward.ts";
+export { inferTabularReward, observerPolicy, recoverFromPolicies } from "./observer/tabular-lfl.ts";
+export { recoverReward, ALGORITHM1_DEFAULTS, type Algorithm1Config } from "./observer/algorithm-1.ts";
+export { trainObserver } from "./observer/observer-training.ts";
+
+// evaluation
+export { policyReturns } from "./evaluation/policy-return.ts";
+export { normalisedScore } from "./evaluation/normalised-score.ts";
+export { seedStats, pairedComparison, bootstrapCi } from "./evaluation/seed-stats.ts";
+
+// experiments: the paper's tables as typed declarations with runners
+export { runTable1 } from "./experiments/table1.ts";
+export { runTable2 } from "./experiments/table2.ts";
+
+// reports
+export { markdownTable } from "./reports/markdown-table.ts";
+export { vegaLiteToSvg } from "./reports/vega-svg.ts";
