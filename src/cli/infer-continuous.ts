@@ -87,6 +87,7 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
     { header: "mean KL (ρ)", value: (m) => m.meanKl, digits: 4 },
     { header: "target std", value: (m) => m.targetStd, digits: 3 },
     { header: "residual RMS", value: (m) => m.residualRms, digits: 3 },
+    { header: "residual mean", value: (m) => m.residualMean, digits: 3 },
   ], d.improvements));
   const worst = d.improvements.reduce((a, b) => (b.residualRms / b.targetStd > a.residualRms / a.targetStd ? b : a));
   console.log(`residual RMS = Eq. 5 residual of r_φ + shaping vs the targets r̄k; worst relative to its target std: ${worst.from}→${worst.to} (${(worst.residualRms / worst.targetStd).toFixed(2)}).`);

@@ -92,3 +92,23 @@ test("consistencyLoss: gradient w.r.t. r_φ (mean net, log-std) and ψ matches f
     assert.ok(Math.abs(e - residual[i]!) < 1e-12, `row ${i}: ${e} vs ${residual[i]}`);
   }
 });
+
+test("gaussianMlLoss in chunks (c = 1/total, λ on one chunk) sums to the whole batch's loss and gradient", () => {
+  const n = 10, D = 2, A = 2;
+  const g = gaussianNet(D, A, [4], new Rng(5));
+  g.net.params.set(randn(g.net.params.length, 0.5));
+  const x = randn(n * D), a = randn(n * A);
+  const whole = (): [number, Float64Array, Float64Array] => {
+    g.net.zeroGrad();
+    g.dist.logStdGrad.fill(0);
+    const l = gaussianMlLoss(g, x, a, n, 0.1);
+    return [l, g.net.grads.slice(), g.dist.logStdGrad.slice()];
+  };
+  const [l1, gn1, gs1] = whole();
+  g.net.zeroGrad();
+  g.dist.logStdGrad.fill(0);
+  const l2 = gaussianMlLoss(g, x.subarray(0, 4 * D), a.subarray(0, 4 * A), 4, 0.1, 1 / n) + gaussianMlLoss(g, x.subarray(4 * D), a.subarray(4 * A), 6, 0, 1 / n);
+  assert.ok(Math.abs(l1 - l2) < 1e-12);
+  assert.ok(relError(gn1, g.net.grads) < 1e-12);
+  assert.ok(relError(gs1, g.dist.logStdGrad) < 1e-12);
+});

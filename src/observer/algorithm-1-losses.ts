@@ -24,17 +24,21 @@ export function gaussianLogProb(g: GaussianNet, obs: Float64Array, actions: Floa
   return out;
 }
 
-/** Maximum likelihood with entropy bonus (§5.2, stages i and iii): L = −(1/n) Σ ln π(a_i|s_i) − λ H(π). */
-export function gaussianMlLoss(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, lambda: number): number {
+/**
+ * Maximum likelihood with entropy bonus (§5.2, stages i and iii): L = −c Σ ln π(a_i|s_i) − λ H(π), c = 1/n by
+ * default. A batch split into chunks passes c = 1/(total rows) to every chunk and λ to one chunk only: the sum of
+ * the chunks' losses and gradients is then the whole batch's.
+ */
+export function gaussianMlLoss(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, lambda: number, c = 1 / n): number {
   const mean = g.net.forward(obs, n);
   const lp = new Float64Array(n);
   g.dist.logProb(mean, actions, n, lp);
   let s = 0;
   for (let i = 0; i < n; i++) s += lp[i]!;
   const dMean = new Float64Array(n * g.dist.dim);
-  g.dist.backward(mean, actions, new Float64Array(n).fill(-1 / n), n, dMean, -lambda);
+  g.dist.backward(mean, actions, new Float64Array(n).fill(-c), n, dMean, -lambda);
   g.net.backward(dMean);
-  return -s / n - lambda * g.dist.entropy();
+  return -c * s - lambda * g.dist.entropy();
 }
 
 /** out[i] = y(x_i)[head_i] for a net with one output per head. */
