@@ -1,13 +1,13 @@
 /**
  * Table 3 at the quick scale (Pendulum-v1, the real Algorithm 1 with tiny budgets): runs end to end, the
  * observer starts from the clone, a re-run with the same run directory recomputes nothing, an interrupted run
- * resumes from its finished stages to the same numbers, and `lfl reproduce table3 --quick` writes its files
- * with their provenance.
+ * resumes from its finished stages to the same numbers, `--finished-only` assembles the finished cells without
+ * computing anything, and `lfl reproduce table3 --quick` writes its files with their provenance.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,7 @@ import { policyReturns } from "../src/evaluation/policy-return.ts";
 import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
 import { runTable3 } from "../src/experiments/table3-runner.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
-import { table3Tables } from "../src/reports/table3-report.ts";
+import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = TABLE3_SCALES.quick;
@@ -87,6 +87,50 @@ test("an interrupted run resumes from its finished stages to the same numbers; t
   const computed = events.filter((e) => e.status === "done").map((e) => `${e.seed}/${e.stage}`);
   assert.deepEqual(computed, ["0/constant", "1/observer", "1/true-reward", "1/constant"]);
   assert.deepEqual(stripResume(result), stripResume(first));
+});
+
+/** Every file under dir with its size and mtime: a computation would add or rewrite one. */
+const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).sort().map((f) => {
+  const st = statSync(join(dir, f));
+  return `${f} ${st.size} ${st.mtimeMs}`;
+});
+
+test("--finished-only assembles the finished cells without computing and lists the missing ones; none finished → exit 2", () => {
+  // Seed 0 finished; seed 1 stopped after Algorithm 1, with a constant.json written under other settings.
+  const dir = join(tmp, "partial"), cell = (seed: number) => join(dir, "quick", "Pendulum-v1", `seed-${seed}`);
+  cpSync(seedDir(0), cell(0), { recursive: true });
+  mkdirSync(cell(1), { recursive: true });
+  for (const f of ["learner.json", "history.npz", "algorithm-1.json"]) cpSync(join(seedDir(1), f), join(cell(1), f));
+  writeFileSync(join(cell(1), "constant.json"), `${JSON.stringify({ key: "other settings", gitRevision: null, wallSeconds: 0, result: {} })}\n`);
+  const before = listing(dir);
+  const events: Table3Progress[] = [];
+  const result = runTable3({ scale: "quick", runDir: dir, finishedOnly: true, onProgress: (e) => events.push(e) });
+  assert.deepEqual(listing(dir), before); // no checkpoint written or rewritten
+  assert.ok(events.every((e) => e.kind === "stage" && e.status === "skipped"), "something was computed");
+  assert.equal(result.finishedOnly, true);
+  assert.deepEqual(result.envs[0]!.runs.map((r) => r.seed), [0]);
+  assert.deepEqual(stripResume(result), stripResume(first).filter((r) => r.seed === 0));
+  assert.deepEqual(result.missing, [{ env: "Pendulum-v1", seed: 1, stages: [{ stage: "observer", state: "absent" }, { stage: "true-reward", state: "absent" }, { stage: "constant", state: "stale" }] }]);
+  assert.deepEqual(result.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0] }]);
+  assert.deepEqual(result.revisions.flatMap((r) => r.cells), ["Pendulum-v1 seed 0"]);
+  const notes = table3Notes(result).join("\n");
+  assert.match(notes, /Pendulum-v1 1\/2 \(seed 0\) — FEWER THAN 3 SEEDS/);
+  assert.match(notes, /Missing cells \(not in the tables\): Pendulum-v1 seed 1 \(observer absent, true-reward absent, constant stale\)/);
+
+  // The CLI writes the same assembly; with no finished cell it exits 2 and says why.
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--finished-only", ...args], { cwd: ROOT, encoding: "utf8" });
+  const out = join(tmp, "partial-out");
+  const ok = cli("--run-dir", dir, "--out-dir", out);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(listing(dir), before);
+  const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Table3Result;
+  assert.deepEqual(json.missing, result.missing);
+  assert.deepEqual(json.seedCounts, result.seedCounts);
+  assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /Missing cells \(not in the tables\): Pendulum-v1 seed 1/);
+  rmSync(cell(0), { recursive: true });
+  const none = cli("--run-dir", dir, "--out-dir", out);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no \(env, seed\) cell has all 5 stages checkpointed/);
 });
 
 test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {

@@ -1,8 +1,9 @@
 /**
- * `lfl reproduce table3 [--quick | --scale small|full|paper] [--run-dir DIR] [--env IDS] [--seeds LIST]`:
+ * `lfl reproduce table3 [--quick | --scale small|full|paper] [--run-dir DIR] [--env IDS] [--seeds LIST] [--finished-only]`:
  * Table 3 + Fig. 4 (experiments/table3.ts). Long: progress on stderr, every (env, seed, stage) checkpointed
  * under --run-dir so an interrupted run resumes where it stopped. Writes <out-dir>/table3.json, table3.md and
- * fig4.svg for the full scale, table3-<scale>.* / fig4-<scale>.svg otherwise.
+ * fig4.svg for the full scale, table3-<scale>.* / fig4-<scale>.svg otherwise. --finished-only assembles those
+ * files from the cells already fully checkpointed, computing nothing, and lists the missing cells in them.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +24,8 @@ export const TABLE3_OPTIONS = [
   "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)",
   "--env <ids>        comma-separated subset of the scale's envs",
   "--seeds <list>     comma-separated seeds instead of the scale's (--seed n shifts the scale's seeds by n)",
+  "--finished-only    assemble from the (env, seed) cells whose every stage is checkpointed; compute nothing,",
+  "                   list the missing cells and seeds per env in the results (exit 2 if no cell is finished)",
 ] as const;
 
 const list = (flag: string, v: string | undefined): string[] | undefined => {
@@ -36,7 +39,7 @@ export const target: ReproduceTarget = {
   name: "table3",
   async run(argv: string[]): Promise<number> {
     const clock = startClock();
-    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" } });
+    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" }, "finished-only": { type: "boolean" } });
     if (values.help) {
       console.log(["usage: lfl reproduce table3 [options]", "", ...TABLE3_OPTIONS.map((o) => `  ${o}`)].join("\n"));
       return 0;
@@ -50,10 +53,11 @@ export const target: ReproduceTarget = {
     const runDir = values["run-dir"] ?? join("runs", "table3");
     const outDir = values["out-dir"] ?? DEFAULT_OUT_DIR;
     const chosen = envs ?? scale.envs.map((e) => e.id);
-    const mujoco = chosen.some((id) => envSpec(id).needsMujoco) ? await loadMujoco() : undefined;
+    const finishedOnly = values["finished-only"] === true;
+    const mujoco = !finishedOnly && chosen.some((id) => envSpec(id).needsMujoco) ? await loadMujoco() : undefined;
 
     // ── Progress: one bar of PPO updates (skipped stages count at once); plain lines when stderr is not a TTY ──
-    const tty = process.stderr.isTTY === true;
+    const tty = process.stderr.isTTY === true && !finishedOnly;
     const bar = new cliProgress.SingleBar({ format: "table3 {bar} {value}/{total} PPO updates  {eta_formatted} left  {what}", stream: process.stderr, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
     if (tty) bar.start(table3PpoUpdates(scale, envs, seeds), 0, { what: "" });
     const windowEnd = (env: string): number => Math.max(...scale.envs.find((e) => e.id === env)!.window);
@@ -71,7 +75,7 @@ export const target: ReproduceTarget = {
       if (e.status === "skipped" && tty) bar.increment(e.stage === "learner" ? windowEnd(e.env) + 1 + scale.observerUpdates : e.stage === "algorithm-1" ? 0 : scale.observerUpdates, { what: `${what} (resumed)` });
       if (!tty && e.status !== "start") process.stderr.write(`table3: ${what} ${e.status}${e.seconds === undefined ? "" : ` (${e.seconds.toFixed(1)} s)`}\n`);
     };
-    const result = runTable3({ scale, runDir, seeds, ...(envs ? { envs } : {}), ...(mujoco ? { mujoco } : {}), onProgress });
+    const result = runTable3({ scale, runDir, seeds, ...(envs ? { envs } : {}), ...(mujoco ? { mujoco } : {}), onProgress, finishedOnly });
     if (tty) bar.stop();
 
     const meta = provenance(clock, { command: ["lfl", "reproduce", "table3", ...argv].join(" "), seed: shift });

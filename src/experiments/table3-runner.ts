@@ -30,7 +30,7 @@ import { pairedComparison, seedStats } from "../evaluation/seed-stats.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import { gitRevision } from "./provenance.ts";
 import {
-  TABLE3, TABLE3_PAPER, TABLE3_SCALES, type Algorithm1StageResult, type CloneRun, type CloneStageResult, type CurvePoint,
+  TABLE3, TABLE3_PAPER, TABLE3_SCALES, TABLE3_STAGES, type Algorithm1StageResult, type CheckpointState, type Table3MissingCell, type CloneRun, type CloneStageResult, type CurvePoint,
   type LearnerStageResult, type Table3EnvResult, type Table3Metric, type Table3NormalisedMetric, type Table3Options,
   type Table3Budgets, type Table3Result, type Table3Run, type Table3Scale, type Table3Stage,
 } from "./table3.ts";
@@ -70,26 +70,46 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function readCheckpoint<T>(path: string, key: string): Checkpoint<T> | null {
-  if (!existsSync(path)) return null;
+function loadCheckpoint<T>(path: string, key: string): { state: CheckpointState; checkpoint: Checkpoint<T> | null } {
+  if (!existsSync(path)) return { state: "absent", checkpoint: null };
   try {
     const c = JSON.parse(readFileSync(path, "utf8")) as Checkpoint<T>;
-    return c.key === key ? c : null;
+    return c.key === key ? { state: "ok", checkpoint: c } : { state: "stale", checkpoint: null };
   } catch {
-    return null; // a torn or foreign file: recompute
+    return { state: "torn", checkpoint: null }; // a torn or foreign file: recompute
   }
 }
 
+type Table3EnvSpec = Table3Scale["envs"][number];
+
+function cellDir(runDir: string, scale: Table3Scale, env: Table3EnvSpec, seed: number): string {
+  return join(runDir, scale.name, env.id, `seed-${seed}`);
+}
+
+/** Every setting of one (env, seed), resolved (so changed defaults invalidate old checkpoints too). */
+function cellKey(scale: Table3Scale, env: Table3EnvSpec, seed: number): string {
+  const window = [...env.window].sort((a, b) => a - b);
+  return JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, budgets: table3Budgets(scale, [env]) });
+}
+
+/** The state of each stage's checkpoint of one (env, seed), reading files only (the learner's also needs history.npz). */
+export function table3CellState(scale: Table3Scale, env: Table3EnvSpec, seed: number, runDir: string): Record<Table3Stage, CheckpointState> {
+  const dir = cellDir(runDir, scale, env, seed), key = cellKey(scale, env, seed);
+  return Object.fromEntries(TABLE3_STAGES.map((name) => {
+    const { state } = loadCheckpoint(join(dir, `${name}.json`), key);
+    return [name, state === "ok" && name === "learner" && !existsSync(join(dir, "history.npz")) ? "absent" : state];
+  })) as Record<Table3Stage, CheckpointState>;
+}
+
 // ── One (env, seed) ──────────────────────────────────────────────────────────────────────────────────────
-function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: number, opts: Table3Options, revision: string | null): Table3Run {
-  const dir = join(opts.runDir, scale.name, env.id, `seed-${seed}`);
-  mkdirSync(dir, { recursive: true });
+function runOne(scale: Table3Scale, env: Table3EnvSpec, seed: number, opts: Table3Options, revision: string | null): Table3Run {
+  const dir = cellDir(opts.runDir, scale, env, seed);
+  if (!opts.finishedOnly) mkdirSync(dir, { recursive: true });
   const window = [...env.window].sort((a, b) => a - b);
   const first = window[0]!, last = window[window.length - 1]!, U = scale.observerUpdates;
-  // Every setting, resolved (so changed defaults invalidate old checkpoints too).
-  const key = JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, budgets: table3Budgets(scale, [env]) });
-  const deps = envSpec(env.id).needsMujoco ? { mujoco: opts.mujoco ?? missingMujoco(env.id) } : {};
-  const makeEnvFor = () => makeEnv(env.id, {}, deps);
+  const key = cellKey(scale, env, seed);
+  // MuJoCo is only needed to compute (an assembly from checkpoints plays no episode).
+  const makeEnvFor = () => makeEnv(env.id, {}, envSpec(env.id).needsMujoco ? { mujoco: opts.mujoco ?? missingMujoco(env.id) } : {});
   const evalSeed = 10_000 + 1000 * seed;
   const score = (actor: PpoActorJson, episodes: number): PolicyReturns => policyReturns(actor, makeEnvFor, { episodes, mode: "stochastic", seed: evalSeed });
   const meanAction = (actor: PpoActorJson): number => policyReturns(actor, makeEnvFor, { episodes: scale.evalEpisodes, mode: "deterministic", seed: evalSeed }).mean;
@@ -100,7 +120,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
   let recompute = false;
   const stage = <T>(name: Table3Stage, compute: () => T): T => {
     const path = join(dir, `${name}.json`);
-    const saved = recompute ? null : readCheckpoint<T>(path, key);
+    const saved = recompute ? null : loadCheckpoint<T>(path, key).checkpoint;
     if (saved && (name !== "learner" || existsSync(join(dir, "history.npz")))) {
       wallSeconds[name] = saved.wallSeconds;
       revisions[name] = saved.gitRevision ?? null;
@@ -108,6 +128,7 @@ function runOne(scale: Table3Scale, env: Table3Scale["envs"][number], seed: numb
       opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "skipped", seconds: saved.wallSeconds });
       return saved.result;
     }
+    if (opts.finishedOnly) throw new InputError("E_FILE", `table3 --finished-only: ${env.id} seed ${seed} stage ${name} is no longer checkpointed (${path}); nothing was computed`);
     recompute = true;
     opts.onProgress?.({ kind: "stage", env: env.id, seed, stage: name, status: "start" });
     const t0 = performance.now();
@@ -208,11 +229,44 @@ export function runTable3(opts: Table3Options): Table3Result {
   const envs = selectEnvs(scale, opts.envs);
   const seeds = [...(opts.seeds ?? scale.seeds)];
   const revision = gitRevision();
-  const results: Table3EnvResult[] = envs.map((env) => {
-    const runs = seeds.map((seed) => runOne(scale, env, seed, opts, revision));
-    return summarise(env.id, env.window, runs);
-  });
-  return { name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), seeds, kernelBackend: KERNEL_BACKEND, evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results };
+  const missing: Table3MissingCell[] = [];
+  const seedCounts: Table3Result["seedCounts"] = [];
+  const results: Table3EnvResult[] = [];
+  for (const env of envs) {
+    // --finished-only: a cell is used only if EVERY stage is checkpointed with this run's key; nothing is computed.
+    const ready = !opts.finishedOnly ? seeds : seeds.filter((seed) => {
+      const states = table3CellState(scale, env, seed, opts.runDir);
+      const stages = TABLE3_STAGES.flatMap((stage) => { const state = states[stage]; return state === "ok" ? [] : [{ stage, state }]; });
+      if (stages.length > 0) missing.push({ env: env.id, seed, stages });
+      return stages.length === 0;
+    });
+    seedCounts.push({ env: env.id, requested: seeds.length, seeds: ready });
+    if (ready.length > 0) results.push(summarise(env.id, env.window, ready.map((seed) => runOne(scale, env, seed, opts, revision))));
+  }
+  if (opts.finishedOnly && results.length === 0) {
+    throw new InputError("E_FILE", `table3 --finished-only: no (env, seed) cell has all ${TABLE3_STAGES.length} stages checkpointed with the current settings under ${join(opts.runDir, scale.name)} (requested ${envs.map((e) => e.id).join(", ")} × seeds ${seeds.join(", ")}; ${missing.length} cells missing)`);
+  }
+  return {
+    name: "table3", title: TABLE3.title, scale, budgets: table3Budgets(scale, envs), seeds, kernelBackend: KERNEL_BACKEND, evaluation: TABLE3.evaluation, runDir: opts.runDir, envs: results,
+    finishedOnly: opts.finishedOnly === true, missing, seedCounts, revisions: revisionsOf(results),
+  };
+}
+
+/** Groups the cells by the git revision that computed their stages (a cell split across revisions names its stages). */
+function revisionsOf(envs: readonly Table3EnvResult[]): Table3Result["revisions"] {
+  const byRevision = new Map<string | null, string[]>();
+  for (const r of envs.flatMap((e) => e.runs)) {
+    const stages = new Map<string | null, Table3Stage[]>();
+    for (const stage of TABLE3_STAGES) {
+      const rev = r.revisions[stage] ?? null;
+      stages.set(rev, [...(stages.get(rev) ?? []), stage]);
+    }
+    for (const [rev, list] of stages) {
+      const cell = `${r.env} seed ${r.seed}${list.length === TABLE3_STAGES.length ? "" : ` (${list.join(", ")})`}`;
+      byRevision.set(rev, [...(byRevision.get(rev) ?? []), cell]);
+    }
+  }
+  return [...byRevision].map(([revision, cells]) => ({ revision, cells }));
 }
 
 export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = scale.envs): Table3Budgets {

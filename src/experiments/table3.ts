@@ -228,6 +228,9 @@ export interface Table3Options {
   mujoco?: MujocoRuntime;
   recover?: RecoverReward;
   loadReward?: (json: unknown) => RewardFn;
+  /** Assemble only: load the (env, seed) cells whose every stage is checkpointed with a matching key, list the
+   * others in `missing` and compute NOTHING (no PPO, no Algorithm 1). Throws E_FILE when no cell is finished. */
+  finishedOnly?: boolean;
   /** Progress: a stage starts/ends, or one more PPO update / Algorithm 1 step is done. */
   onProgress?: (e: Table3Progress) => void;
 }
@@ -235,6 +238,16 @@ export interface Table3Options {
 export type Table3Progress =
   | { kind: "stage"; env: string; seed: number; stage: Table3Stage; status: "start" | "done" | "skipped"; seconds?: number }
   | { kind: "tick"; env: string; seed: number; stage: Table3Stage; detail: string; ppoUpdate: boolean };
+
+/** A stage checkpoint of one (env, seed): usable, or why not (stale = written with another key of settings). */
+export type CheckpointState = "ok" | "absent" | "stale" | "torn";
+
+/** A requested (env, seed) left out of the tables by `finishedOnly`: each stage that is not usable and why. */
+export interface Table3MissingCell {
+  env: string;
+  seed: number;
+  stages: Array<{ stage: Table3Stage; state: Exclude<CheckpointState, "ok"> }>;
+}
 
 export type Table3Metric = "learnerFirst" | "learnerLast" | "learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant";
 export type Table3NormalisedMetric = keyof Table3Run["normalised"];
@@ -279,5 +292,14 @@ export interface Table3Result {
   kernelBackend: "native" | "ts";
   evaluation: string;
   runDir: string;
+  /** Per env with at least one seed in the tables (an env with no finished seed is only in `missing`). */
   envs: Table3EnvResult[];
+  /** True when assembled with `finishedOnly` (nothing computed; `missing` lists the cells left out). */
+  finishedOnly: boolean;
+  /** Requested (env, seed) cells not in the tables; empty unless `finishedOnly`. */
+  missing: Table3MissingCell[];
+  /** Per requested env: how many seeds were requested and which are in the tables. */
+  seedCounts: Array<{ env: string; requested: number; seeds: number[] }>;
+  /** The git revision(s) that computed the stages used, each with its cells ("Hopper-v5 seed 0: learner, …"). */
+  revisions: Array<{ revision: string | null; cells: string[] }>;
 }

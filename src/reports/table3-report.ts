@@ -5,16 +5,19 @@
  * Usage: `console.log(table3Tables(runTable3({ scale: "quick", runDir })))`
  */
 import type { Provenance } from "../experiments/provenance.ts";
-import type { PaperStat, Table3EnvResult, Table3Result } from "../experiments/table3.ts";
+import { TABLE3_STAGES, type PaperStat, type Table3EnvResult, type Table3Result } from "../experiments/table3.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
 
 const pm = (s: SeedStats | null, digits = 2): string | null => (s === null ? null : `${formatNumber(s.mean, digits)} ± ${formatNumber(s.std, digits)}`);
 const paper = (p: PaperStat): string => (p.std === null ? formatNumber(p.mean, 2) : `${formatNumber(p.mean, 2)} ± ${formatNumber(p.std, 2)}`);
+/** Fewer seeds than this and the ± and paired tests say little: the env is marked in the tables and notes. */
+const FEW_SEEDS = 3;
+const envLabel = (e: Table3EnvResult): string => (e.runs.length < FEW_SEEDS ? `${e.id} (${e.runs.length} seed${e.runs.length === 1 ? "" : "s"})` : e.id);
 const improvedCount = (e: Table3EnvResult): string => `${e.runs.filter((r) => r.learnerImproved).length}/${e.runs.length}`;
 
 const NORMALISED_COLUMNS: readonly Column<Table3EnvResult>[] = [
-  { header: "env", value: (e) => e.id },
+  { header: "env", value: envLabel },
   { header: "window", value: (e) => `${e.window[0]}–${e.window[e.window.length - 1]} (${e.window.length})` },
   { header: "learner improved", value: improvedCount, align: "right" },
   { header: "LfL observer", value: (e) => pm(e.normalised.observer), align: "right" },
@@ -28,7 +31,7 @@ const NORMALISED_COLUMNS: readonly Column<Table3EnvResult>[] = [
 ];
 
 const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
-  { header: "env", value: (e) => e.id },
+  { header: "env", value: envLabel },
   { header: "learner first", value: (e) => pm(e.absolute.learnerFirst, 1), align: "right" },
   { header: "learner last", value: (e) => pm(e.absolute.learnerLast, 1), align: "right" },
   { header: "LfL observer", value: (e) => pm(e.absolute.observer, 1), align: "right" },
@@ -39,7 +42,7 @@ const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
 ];
 
 const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
-  { header: "env", value: (e) => e.id },
+  { header: "env", value: envLabel },
   { header: "learner first", value: (e) => pm(e.meanAction.learnerFirst, 1), align: "right" },
   { header: "learner last", value: (e) => pm(e.meanAction.learnerLast, 1), align: "right" },
   { header: "LfL observer", value: (e) => pm(e.meanAction.observer, 1), align: "right" },
@@ -50,7 +53,7 @@ const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
 ];
 
 const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
-  { header: "env", value: (e) => e.id },
+  { header: "env", value: envLabel },
   ...(["bc", "continued", "trueReward", "constant"] as const).map((m): Column<Table3EnvResult> => ({
     header: `observer − ${m} [95% CI], p`,
     value: (e) => {
@@ -63,7 +66,9 @@ const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
 
 export function table3Title(result: Table3Result): string {
   const s = result.scale;
-  return `Table 3 — LfL on MuJoCo, scale '${s.name}': ${s.ppo.numEnvs} parallel env(s) × ${s.ppo.nSteps} steps per update, observer ${s.observerUpdates} updates, seeds ${result.seeds.join(", ")}`;
+  const cells = result.seedCounts.reduce((n, c) => n + c.seeds.length, 0), requested = result.seedCounts.reduce((n, c) => n + c.requested, 0);
+  const seeds = result.finishedOnly ? `seeds ${result.seeds.join(", ")} requested, ${cells} of ${requested} (env, seed) cells finished` : `seeds ${result.seeds.join(", ")}`;
+  return `Table 3 — LfL on MuJoCo, scale '${s.name}': ${s.ppo.numEnvs} parallel env(s) × ${s.ppo.nSteps} steps per update, observer ${s.observerUpdates} updates, ${seeds}`;
 }
 
 export function table3Tables(result: Table3Result): string {
@@ -86,9 +91,26 @@ export function table3Tables(result: Table3Result): string {
   ].join("\n");
 }
 
+/** Which cells are in the tables: seeds per env (few or none marked), the missing cells, the code revisions. */
+export function table3CoverageNotes(result: Table3Result): string[] {
+  const seedsOf = (c: Table3Result["seedCounts"][number]): string => {
+    const mark = c.seeds.length === 0 ? " — NO FINISHED SEED, not in the tables" : c.seeds.length < FEW_SEEDS ? ` — FEWER THAN ${FEW_SEEDS} SEEDS: its ± and paired tests say little` : "";
+    return `${c.env} ${c.seeds.length}/${c.requested}${c.seeds.length > 0 ? ` (seed ${c.seeds.join(", ")})` : ""}${mark}`;
+  };
+  const notStarted = (m: Table3Result["missing"][number]): boolean => m.stages.length === TABLE3_STAGES.length && m.stages.every((st) => st.state === "absent");
+  const missing = result.missing.map((m) => `${m.env} seed ${m.seed} (${notStarted(m) ? "not started" : m.stages.map((st) => `${st.stage} ${st.state}`).join(", ")})`);
+  return [
+    ...(result.finishedOnly ? [`Assembled with --finished-only from the checkpoints under ${result.runDir}: only (env, seed) cells with every stage checkpointed are used; nothing was computed.`] : []),
+    `Seeds per env: ${result.seedCounts.map(seedsOf).join("; ")}.`,
+    ...(result.finishedOnly ? [`Missing cells (not in the tables): ${missing.length === 0 ? "none" : missing.join("; ")}.`] : []),
+    `Stages computed by git revision: ${result.revisions.map((r) => `${r.revision ?? "unknown"}: ${r.cells.join(", ")}`).join("; ")}.`,
+  ];
+}
+
 export function table3Notes(result: Table3Result): string[] {
   const s = result.scale;
   return [
+    ...table3CoverageNotes(result),
     `Scores: ${result.evaluation}; ${s.evalEpisodes} episodes per final score, ${s.curveEpisodes} per curve point; every policy of one (env, seed) meets the same start states.`,
     `Budget: observer and every control run ${s.observerUpdates} PPO updates of ${s.ppo.numEnvs} × ${s.ppo.nSteps} steps from the clone of the last observed update; the learner continues for as many updates.`,
     `Scale: ${s.description}.`,
