@@ -57,10 +57,10 @@ export interface Algorithm1Config {
   batchSize: number | null;
   /**
    * Data of the reward initialisation r_φ = ln π_φ (stage iii): "last" = D_K (paper, authors' code); "all" (default)
-   * = D_1 ∪ … ∪ D_K. Measured on a PPO history (Pendulum, 10 updates, paper's step counts): from "last" the Eq. 5
+   * = D_1 ∪ … ∪ D_K, |D_K| rows drawn per step (the paper's batch, so the stage costs the same). Measured on a PPO history (Pendulum, 10 updates, paper's step counts): from "last" the Eq. 5
    * loss starts at 1765 and ends at 22 (residual RMS 1.4–1.8 > target std 0.8–1.4: worse than a constant), because
    * a density fitted sharply on D_K is very negative on earlier updates' actions; from "all" it starts at 8.0 and
-   * ends at 3.7 (residual RMS ≈ 0.6 × target std). docs/algorithm-1.md.
+   * ends at 4.5 (residual RMS ≈ 0.65 × target std). docs/algorithm-1.md.
    */
   rewardInitData: "last" | "all";
   /** Hidden widths of π̂θk and of π_φ (PPO's actor: 64, 64). */
@@ -361,7 +361,8 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
     return out;
   };
   finalLoss["reward-init"] = fitGaussian(
-    r, concat(initK.map((k) => data.obs[k]!)), concat(initK.map((k) => data.actions[k]!)), initK.reduce((n, k) => n + data.sizes[k]!, 0), cfg.rewardInitSteps, 0, cfg.learningRate, cfg.batchSize, rng.split(),
+    r, concat(initK.map((k) => data.obs[k]!)), concat(initK.map((k) => data.actions[k]!)), initK.reduce((n, k) => n + data.sizes[k]!, 0), cfg.rewardInitSteps, 0, cfg.learningRate,
+    cfg.batchSize ?? (initK.length > 1 ? data.sizes[K - 1]! : null), rng.split(),
     (t) => `algorithm 1 stage (iii) reward-init: step ${t}`, on("reward-init", cfg.rewardInitSteps),
   );
   stageDone("reward-init");
