@@ -5,7 +5,7 @@
  *   (i)   policies  π̂θk         max_θk  Σ_{(s,a)∈Dk} ln π̂θk(a|s) + λ H(π̂θk(·|s))          (§5.2; + λH as the
  *                                authors' code: the paper's "− λH" contradicts "prevents … too deterministic")
  *   (ii)  divergences ρωk(s)     min_ωk  Σ_{(s,a)∈Dk} (ρωk(s) − [ln π̂k(a|s) − ln π̂k+1(a|s)])²   (k < K)
- *   (iii) reward init r_φ = ln π_φ   max_φ  Σ_{(s,a)∈DK} ln π_φ(a|s)                          (§5.4)
+ *   (iii) reward init r_φ = ln π_φ   max_φ  Σ_{(s,a)} ln π_φ(a|s) over D_K (paper) or, by default, D_1 ∪ … ∪ D_K
  *   (iv)  consistency   min_{φ,ψ} Σ_k Σ_{(s,a,s′)∈Dk} (r_φ(s,a) + f_ψk(s) − γ f_ψk(s′) − r̄k(s,a,s′))²   (Eq. 5)
  *         with the targets r̄k = α_model (ln π̂k+1(a|s) + γ ρk(s′))  (Theorem 2 with SPI as the learner model).
  *
@@ -22,6 +22,9 @@
  * Defaults are the paper's §6.3 (full batches of each Dk, Adam 1e-3, 1000/100/3000/1000 steps, α_model 0.7,
  * γ 0.99, λ 0.01). The authors' code used 3000 policy steps and random 100-pair minibatches; we keep the
  * paper's numbers (full-batch steps are deterministic and the paper is the spec) and expose both as options.
+ * Two additions, both measured (docs/algorithm-1.md): scale-free ρ and ψ outputs (`scaleTargets`), and the reward
+ * initialisation on all observed updates (`rewardInitData`), without which the Eq. 5 fit on a PPO history does
+ * not converge in the paper's 1000 steps.
  * Observations are normalised by FIXED statistics of the observed states (all updates), stored in the outputs.
  * The true rewards of the history are never read. docs/algorithm-1.md has the details.
  */
