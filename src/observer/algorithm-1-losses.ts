@@ -103,18 +103,31 @@ export function shapingPairs(obs: Float64Array, nextObs: Float64Array, head: Int
   return { inputs, rows, nextRow, discount };
 }
 
+/** Options of the reward form in the Eq. 5 loss (stage iv). */
+export interface RewardTerms {
+  /** A state term: r_φ(s, a) = ln π_φ(a|s) + g(s), g a net obs → 1. */
+  state?: MLP | null;
+  /** Skip the gradient of the mean net μ_φ (it is frozen; σ_φ still gets its gradient). */
+  freezeMean?: boolean;
+}
+
 /**
  * The consistency loss of Eq. 5 (stage iv), with e_i = r_φ(s_i, a_i) + f_{k_i}(s_i) − γ_i f_{k_i}(s′_i) − r̄_i:
- * L = Σ_i w_i e_i². r_φ = ln π_φ (a GaussianNet), f = psiScale · ψ's head k_i. Writes e into `residual` if given.
+ * L = Σ_i w_i e_i². r_φ = ln π_φ (a GaussianNet) [+ g(s) with `terms.state`], f = psiScale · ψ's head k_i.
+ * Writes e into `residual` if given.
  */
 export function consistencyLoss(
   r: GaussianNet, psi: MLP, obs: Float64Array, actions: Float64Array, pairs: ShapingPairs,
-  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual?: Float64Array, psiScale = 1,
+  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual?: Float64Array, psiScale = 1, terms: RewardTerms = {},
 ): number {
   const H = psi.outDim;
   const mean = r.net.forward(obs, n);
   const rv = new Float64Array(n);
   r.dist.logProb(mean, actions, n, rv);
+  if (terms.state) {
+    const g = terms.state.forward(obs, n);
+    for (let i = 0; i < n; i++) rv[i] += g[i]!;
+  }
   const y = psi.forward(pairs.inputs, pairs.rows);
   const f = psiScale === 1 ? y : y.map((v) => psiScale * v);
   const dR = new Float64Array(n), dPsi = new Float64Array(pairs.rows * H);
@@ -130,7 +143,8 @@ export function consistencyLoss(
   }
   const dMean = new Float64Array(n * r.dist.dim);
   r.dist.backward(mean, actions, dR, n, dMean);
-  r.net.backward(dMean);
+  if (!terms.freezeMean) r.net.backward(dMean);
+  if (terms.state) terms.state.backward(dR);
   if (psiScale !== 1) for (let i = 0; i < dPsi.length; i++) dPsi[i] *= psiScale;
   psi.backward(dPsi);
   return loss;

@@ -183,7 +183,7 @@ test("observer beats the learner where behaviour cloning cannot (LQR, one bad po
       return jTrue(arg);
     };
     gains.push((best(SMALL) - learner) / (optimum - learner));
-    bcGains.push((best({ ...SMALL, consistencySteps: 0, rewardInitData: "last" }) - learner) / (optimum - learner));
+    bcGains.push((best({ ...SMALL, consistencySteps: 0, rewardInit: "ml-last" }) - learner) / (optimum - learner));
   }
   console.log(`LQR observer: J_true(π2) = ${learner.toFixed(2)}, J_true(K*) = ${optimum.toFixed(2)}; normalised gain of argmax_K J_φ (0 = π2, 1 = K*): LfL ${gains.map((g) => g.toFixed(2)).join(", ")}; BC reward ln π̂2 ${bcGains.map((g) => g.toFixed(2)).join(", ")}`);
   const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;

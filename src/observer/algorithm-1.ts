@@ -19,12 +19,17 @@
  * k the latent layer"; ρ and ψ are separate nets, as in the authors' code: ρ must stay fixed while ψ trains).
  * The head of row i is its improvement index, so one forward pass evaluates all K−1 networks of a stage.
  *
- * Defaults are the paper's §6.3 (full batches of each Dk, Adam 1e-3, 1000/100/3000/1000 steps, α_model 0.7,
- * γ 0.99, λ 0.01). The authors' code used 3000 policy steps and random 100-pair minibatches; we keep the
- * paper's numbers (full-batch steps are deterministic and the paper is the spec) and expose both as options.
- * Two additions, both measured (docs/algorithm-1.md): scale-free ρ and ψ outputs (`scaleTargets`), and the reward
- * initialisation on all observed updates (`rewardInitData`), without which the Eq. 5 fit on a PPO history does
- * not converge in the paper's 1000 steps.
+ * `ALGORITHM1_PAPER` is the paper's §6.3 configuration (full batches of each Dk, Adam 1e-3, 1000/100/3000/1000
+ * steps, α_model 0.7, γ 0.99, λ 0.01, the four stages as written above). The DEFAULTS deviate where a measurement
+ * showed the paper's procedure failing on PPO histories (docs/algorithm-1.md has the numbers):
+ *   (i)   `policyFit: "early-stopping"`: the mean net is fitted on 80% of Dk with σ in closed form and the weights
+ *         kept at the best held-out likelihood (1000 full-batch steps over-fit: the clone of the last update
+ *         scored 0.23 ± 0.11 of the window's progress on Reacher; early-stopped 0.98 ± 0.04);
+ *   (ii)  `kl: "exact"`: ρk(s′) is the closed-form KL of the two Gaussians π̂k, π̂k+1 at s′ (no regression);
+ *   (iii) `rewardInit: "clone"`: r_φ starts as a copy of π̂θK (3000 more ML steps over-fit again);
+ *   and `normaliseReward`: the recovered reward is standardised on D_K before PPO uses it.
+ * Options not on by default: `rewardForm: "log-density+state"` (μ_φ frozen, r = ln π_φ + g_φ(s)) and the authors'
+ * random 100-pair minibatches (`batchSize: 100`). `scaleTargets` (ours) makes the regressions scale-free.
  * Observations are normalised by FIXED statistics of the observed states (all updates), stored in the outputs.
  * The true rewards of the history are never read. docs/algorithm-1.md has the details.
  */
@@ -33,12 +38,15 @@ import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { Adam } from "../nn/adam.ts";
 import { MLP } from "../nn/mlp.ts";
+import { DiagGaussian } from "../nn/gaussian.ts";
+import { fitGaussian, fitGaussianEarlyStop, gaussianKl, rowChunks } from "./algorithm-1-fit.ts";
+import { splitByUpdate } from "./algorithm-1-data.ts";
 import type { PpoActorJson } from "../learners/ppo.ts";
 import {
   batchWeights, consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, meanStd, pick, pickInt,
   sampleRows, shapingPairs, type GaussianNet,
 } from "./algorithm-1-losses.ts";
-import { applyObsNorm, fixedObsNorm, GaussianLogDensityReward, type FixedObsNorm } from "../rewards/neural-reward.ts";
+import { GaussianLogDensityReward } from "../rewards/neural-reward.ts";
 
 export { loadRewardModel } from "../rewards/neural-reward.ts";
 
@@ -56,16 +64,34 @@ export interface Algorithm1Config {
   klSteps: number;
   rewardInitSteps: number;
   consistencySteps: number;
-  /** Pairs per gradient step and per Dk in every stage; null = the whole Dk (paper). The authors' code: 100. */
+  /** Pairs per gradient step and per Dk in the gradient stages; null = the whole Dk (paper). The authors' code: 100. */
   batchSize: number | null;
   /**
-   * Data of the reward initialisation r_φ = ln π_φ (stage iii): "last" = D_K (paper, authors' code); "all" (default)
-   * = D_1 ∪ … ∪ D_K, |D_K| rows drawn per step (the paper's batch, so the stage costs the same). Measured on a PPO history (Pendulum, 10 updates, paper's step counts): from "last" the Eq. 5
-   * loss starts at 1765 and ends at 22 (residual RMS 1.4–1.8 > target std 0.8–1.4: worse than a constant), because
-   * a density fitted sharply on D_K is very negative on earlier updates' actions; from "all" it starts at 8.0 and
-   * ends at 4.5 (residual RMS ≈ 0.65 × target std). docs/algorithm-1.md.
+   * Stage (i): "paper" = `policySteps` Adam steps of ML + λH on all of Dk; "early-stopping" (default) = the mean net
+   * on 1 − `holdout` of Dk with ln σ_j = ½ ln mean (a_j − μ_j)² in closed form, scored on the held-out rows every
+   * `validateEvery` steps, the best weights kept, stopped `patience` steps after the last improvement (at most
+   * `policySteps`), ln σ finally set from the held-out residuals. λ is unused there (σ is not a free parameter).
    */
-  rewardInitData: "last" | "all";
+  policyFit: "early-stopping" | "paper";
+  holdout: number;
+  validateEvery: number;
+  patience: number;
+  /** Stage (ii): "exact" (default) = closed-form KL(π̂k‖π̂k+1)(s′) of the Gaussians; "regressed" = the paper's ρ nets. */
+  kl: "exact" | "regressed";
+  /**
+   * Stage (iii): "clone" (default) = r_φ is a copy of π̂θK (its mean net and σ); "ml-last" = the paper's
+   * `rewardInitSteps` ML steps on D_K; "ml-all" = ML on D_1 ∪ … ∪ D_K, |D_K| rows drawn per step (measured on a
+   * Pendulum PPO history: the Eq. 5 loss from "ml-last" ends at 22, worse than a constant; from "ml-all" at 4.5).
+   */
+  rewardInit: "clone" | "ml-last" | "ml-all";
+  /**
+   * Stage (iv): "log-density" (paper) = r_φ = ln π_φ(a|s), μ_φ and σ_φ fitted; "log-density+state" = μ_φ FROZEN
+   * at its initialisation, r_φ = ln N(a; μ_φ(s), σ_φ²) + g_φ(s) with σ_φ and a state net g_φ (obs → 64 → 64 → 1
+   * tanh, output gain 0.01) fitted.
+   */
+  rewardForm: "log-density" | "log-density+state";
+  /** Standardise the final reward by its mean and std over D_K's pairs (stored in the reward JSON). */
+  normaliseReward: boolean;
   /** Hidden widths of π̂θk and of π_φ (PPO's actor: 64, 64). */
   policyHidden: number[];
   /** Hidden width of the shared layer of ρ and of ψ (128). */
@@ -92,13 +118,28 @@ export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
   rewardInitSteps: 3000,
   consistencySteps: 1000,
   batchSize: null,
-  rewardInitData: "all",
+  policyFit: "early-stopping",
+  holdout: 0.2,
+  validateEvery: 10,
+  patience: 200,
+  kl: "exact",
+  rewardInit: "clone",
+  rewardForm: "log-density",
+  normaliseReward: true,
   policyHidden: [64, 64],
   klHidden: 128,
   shapingHidden: 128,
   clipObs: 10,
   scaleTargets: true,
 };
+
+/** The paper's §6.3 configuration (every stage as the paper writes it; `scaleTargets` off). */
+export const ALGORITHM1_PAPER: Algorithm1Config = {
+  ...ALGORITHM1_DEFAULTS, policyFit: "paper", kl: "regressed", rewardInit: "ml-last", rewardForm: "log-density", normaliseReward: false, scaleTargets: false,
+};
+
+/** The configuration this module defaulted to before the measured deviations (paper + `scaleTargets` + init on all Dk). */
+export const ALGORITHM1_LEGACY: Algorithm1Config = { ...ALGORITHM1_PAPER, rewardInit: "ml-all", scaleTargets: true };
 
 export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
 export const ALGORITHM1_STAGES: readonly Algorithm1Stage[] = ["policies", "kl", "reward-init", "consistency"];
@@ -129,8 +170,10 @@ export interface Algorithm1Diagnostics {
   updates: number[];
   /** Final loss of each stage: (i) mean over k of −(mean ln π̂ + λH); (ii) Σk MSE; (iii) −mean ln π_φ; (iv) Σk MSE. */
   finalLoss: Record<Algorithm1Stage, number>;
-  /** Final policy loss of each update k. */
+  /** Final policy loss of each update k (early stopping: the held-out NLL per pair). */
   policyLoss: number[];
+  /** Early stopping: the step whose weights were kept for each update k (empty with `policyFit: "paper"`). */
+  policyBestStep: number[];
   improvements: ImprovementDiagnostics[];
   /** Wall time of each stage (ms). */
   timeMs: Record<Algorithm1Stage, number>;
@@ -156,107 +199,17 @@ export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Alg
   if (!(c.gamma >= 0 && c.gamma < 1)) bad(`gamma must be in [0, 1), got ${c.gamma}`);
   if (!(c.lambda >= 0)) bad(`lambda must be ≥ 0, got ${c.lambda}`);
   if (c.batchSize !== null && !(Number.isInteger(c.batchSize) && c.batchSize > 0)) bad(`batchSize must be a positive integer or null, got ${c.batchSize}`);
-  if (c.rewardInitData !== "last" && c.rewardInitData !== "all") bad(`rewardInitData must be "last" or "all", got ${JSON.stringify(c.rewardInitData)}`);
+  const oneOf = <K extends keyof Algorithm1Config>(k: K, allowed: readonly Algorithm1Config[K][]): void => {
+    if (!allowed.includes(c[k])) bad(`${k} must be ${allowed.map((x) => JSON.stringify(x)).join(" or ")}, got ${JSON.stringify(c[k])}`);
+  };
+  oneOf("policyFit", ["early-stopping", "paper"]);
+  oneOf("kl", ["exact", "regressed"]);
+  oneOf("rewardInit", ["clone", "ml-last", "ml-all"]);
+  oneOf("rewardForm", ["log-density", "log-density+state"]);
+  if (!(c.holdout > 0 && c.holdout < 1)) bad(`holdout must be in (0, 1), got ${c.holdout}`);
+  for (const k of ["validateEvery", "patience"] as const) if (!Number.isInteger(c[k]) || c[k] <= 0) bad(`${k} must be a positive integer, got ${c[k]}`);
   if (c.policyHidden.some((h) => !Number.isInteger(h) || h <= 0)) bad(`policyHidden must be positive integers, got [${c.policyHidden.join(", ")}]`);
   return c;
-}
-
-// ── Data: the rows of each Dk, normalised ───────────────────────────────────────────────────────────────
-interface Dataset {
-  /** Update index of each Dk. */
-  updates: number[];
-  /** Normalised s and s′, actions, and 1 − terminated, per Dk. */
-  obs: Float64Array[];
-  nextObs: Float64Array[];
-  actions: Float64Array[];
-  notTerminal: Float64Array[];
-  sizes: number[];
-}
-
-function splitByUpdate(c: HistoryColumns, cfg: Algorithm1Config): { data: Dataset; norm: FixedObsNorm } {
-  const D = c.meta.observationSpace.dim, A = c.meta.actionSpace.dim;
-  if (c.meta.observationSpace.kind !== "box" || c.meta.actionSpace.kind !== "box") {
-    throw new InputError("E_INVALID_HISTORY", `algorithm 1 needs Box observation and action spaces, got ${c.meta.observationSpace.kind} and ${c.meta.actionSpace.kind}`);
-  }
-  const rowsOf = new Map<number, number[]>();
-  for (let i = 0; i < c.n; i++) {
-    const u = c.update[i]!;
-    let rows = rowsOf.get(u);
-    if (!rows) rowsOf.set(u, (rows = []));
-    rows.push(i);
-  }
-  const updates = cfg.updates ?? [...rowsOf.keys()].sort((a, b) => a - b);
-  updates.forEach((u, i) => {
-    if (!rowsOf.has(u)) throw new InputError("E_INVALID_HISTORY", `algorithm 1: update ${u} has no transitions in the history`);
-    if (i > 0 && !(u > updates[i - 1]!)) throw new InputError("E_INVALID_CONFIG", `algorithm 1: updates must increase, got ${updates[i - 1]} then ${u}`);
-  });
-  if (updates.length < 2) throw new InputError("E_INVALID_HISTORY", `algorithm 1 needs ≥ 2 observed updates, got ${updates.length}`);
-  const gather = (src: Float64Array, rows: number[], w: number): Float64Array => {
-    const out = new Float64Array(rows.length * w);
-    rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
-    return out;
-  };
-  const rawObs = updates.map((u) => gather(c.obs, rowsOf.get(u)!, D));
-  const all = new Float64Array(rawObs.reduce((s, x) => s + x.length, 0));
-  let off = 0;
-  for (const x of rawObs) all.set(x, (off += x.length) - x.length);
-  const norm = fixedObsNorm(all, all.length / D, D, cfg.clipObs);
-  const data: Dataset = {
-    updates,
-    sizes: updates.map((u) => rowsOf.get(u)!.length),
-    obs: rawObs.map((x) => applyObsNorm(norm, x, x.length / D)),
-    nextObs: updates.map((u) => { const x = gather(c.nextObs, rowsOf.get(u)!, D); return applyObsNorm(norm, x, x.length / D); }),
-    actions: updates.map((u) => gather(c.actions, rowsOf.get(u)!, A)),
-    notTerminal: updates.map((u) => Float64Array.from(rowsOf.get(u)!, (r) => (c.terminated[r] ? 0 : 1))),
-  };
-  return { data, norm };
-}
-
-// ── Fitting loop ─────────────────────────────────────────────────────────────────────────────────────────
-/** Rows idx[0..b) of x (or x itself when idx is null). */
-function takeRows(x: Float64Array, w: number, idx: Int32Array | null, b: number, dst: Float64Array): Float64Array {
-  if (!idx) return x;
-  for (let r = 0; r < b; r++) dst.set(x.subarray(idx[r]! * w, (idx[r]! + 1) * w), r * w);
-  return dst;
-}
-
-/**
- * Maximum-likelihood fit of a Gaussian net on (obs, actions) with entropy bonus λ (stages i and iii), full batch
- * when `batch` is null, else `batch` pairs drawn without replacement at each step. Returns the final loss.
- */
-function fitGaussian(
-  g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, steps: number, lambda: number, lr: number,
-  batch: number | null, rng: Rng, where: (step: number) => string, onStep: (step: number, loss: number) => void,
-): number {
-  const D = g.net.inDim, A = g.net.outDim;
-  const b = batch === null ? n : Math.min(batch, n);
-  const adam = new Adam([g.net, { params: g.dist.logStd, grads: g.dist.logStdGrad }], { lr });
-  const xb = new Float64Array(b * D), ab = new Float64Array(b * A);
-  let loss = NaN;
-  for (let t = 1; t <= steps; t++) {
-    const idx = b < n ? rng.permutation(n) : null;
-    adam.zeroGrad();
-    if (idx) loss = gaussianMlLoss(g, takeRows(obs, D, idx, b, xb), takeRows(actions, A, idx, b, ab), b, lambda);
-    else {
-      // Full batch in 2048-row chunks (see rowChunks): the same loss and gradient, activations in cache.
-      loss = 0;
-      for (const [from, to] of rowChunks(n)) {
-        loss += gaussianMlLoss(g, obs.subarray(from * D, to * D), actions.subarray(from * A, to * A), to - from, from === 0 ? lambda : 0, 1 / n);
-      }
-    }
-    if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
-    adam.step(where(t));
-    onStep(t, loss);
-  }
-  return loss;
-}
-
-/** [from, to) row ranges of at most CHUNK_ROWS rows covering 0 … n. */
-const CHUNK_ROWS = 2048;
-function rowChunks(n: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let from = 0; from < n; from += CHUNK_ROWS) out.push([from, Math.min(n, from + CHUNK_ROWS)]);
-  return out;
 }
 
 // ── Algorithm 1 ──────────────────────────────────────────────────────────────────────────────────────────
@@ -303,15 +256,22 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   c0 = process.cpuUsage();
   const policies: GaussianNet[] = [];
   const policyLoss: number[] = [];
+  const policyBestStep: number[] = [];
   const polTotal = K * cfg.policySteps;
   for (let k = 0; k < K; k++) {
     const g = gaussianNet(D, A, cfg.policyHidden, rng.split());
-    const loss = fitGaussian(
-      g, data.obs[k]!, data.actions[k]!, data.sizes[k]!, cfg.policySteps, cfg.lambda, cfg.learningRate, cfg.batchSize, rng.split(),
-      (t) => `algorithm 1 stage (i) policies: update ${data.updates[k]} step ${t}`, (t, l) => on("policies", polTotal)(k * cfg.policySteps + t, l),
-    );
+    const fitRng = rng.split();
+    const where = (t: number): string => `algorithm 1 stage (i) policies: update ${data.updates[k]} step ${t}`;
+    const onStep = (t: number, l: number): void => on("policies", polTotal)(k * cfg.policySteps + t, l);
+    if (cfg.policyFit === "paper") {
+      policyLoss.push(fitGaussian(g, data.obs[k]!, data.actions[k]!, data.sizes[k]!, cfg.policySteps, cfg.lambda, cfg.learningRate, cfg.batchSize, fitRng, where, onStep));
+    } else {
+      const fit = fitGaussianEarlyStop(g, data.obs[k]!, data.actions[k]!, data.sizes[k]!,
+        { holdout: cfg.holdout, every: cfg.validateEvery, patience: cfg.patience, maxSteps: cfg.policySteps, lr: cfg.learningRate }, fitRng, where, onStep);
+      policyLoss.push(fit.loss);
+      policyBestStep.push(fit.bestStep);
+    }
     policies.push(g);
-    policyLoss.push(loss);
   }
   finalLoss.policies = policyLoss.reduce((s, l) => s + l, 0) / K;
   // ln π̂k(a|s) − ln π̂k+1(a|s) (the KL-net targets) and ln π̂k+1(a|s) (in r̄k), on each row of Dk, k < K.
@@ -327,10 +287,21 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   }
   stageDone("policies");
 
-  // ── Stage (ii): divergences ρωk(s) ≈ KL(π̂k‖π̂k+1)(s), one net with K−1 heads (lines 4–6) ──
-  const [klShift, klScale] = cfg.scaleTargets ? meanStd(klTarget) : [0, 1];
-  const rho = new MLP([D, cfg.klHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
-  {
+  // ── Stage (ii): divergences ρk(s) = KL(π̂k‖π̂k+1)(s) (lines 4–6): exact, or regressed by one net with K−1 heads ──
+  let rhoAt: (x: Float64Array, notTerminal?: Float64Array) => Float64Array;
+  if (cfg.kl === "exact") {
+    rhoAt = (x, notTerminal) => {
+      const out = new Float64Array(M);
+      for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
+        const n = data.sizes[k]!;
+        out.set(gaussianKl(policies[k]!, policies[k + 1]!, x.subarray(off * D, (off + n) * D), n, notTerminal?.subarray(off, off + n)), off);
+      }
+      return out;
+    };
+    finalLoss.kl = 0;
+  } else {
+    const [klShift, klScale] = cfg.scaleTargets ? meanStd(klTarget) : [0, 1];
+    const rho = new MLP([D, cfg.klHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
     const adam = new Adam([rho], { lr: cfg.learningRate });
     const scaled = klTarget.map((x) => (x - klShift) / klScale);
     const batchRng = rng.split();
@@ -346,32 +317,43 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       finalLoss.kl = loss;
       on("kl", cfg.klSteps)(t, loss);
     }
+    rhoAt = (x, notTerminal) => headValues(rho, x, head, M).map((y, i) => (notTerminal ? notTerminal[i]! : 1) * (klShift + klScale * y));
   }
-  const rhoAt = (x: Float64Array): Float64Array => headValues(rho, x, head, M).map((y) => klShift + klScale * y);
   // Targets r̄k(s,a,s′) = α (ln π̂k+1(a|s) + γ ρk(s′)), with ρ(s′) = 0 at a terminal s′.
-  const rhoNext = rhoAt(sNext);
+  const rhoNext = rhoAt(sNext, notTerm);
   const target = new Float64Array(M);
-  for (let i = 0; i < M; i++) target[i] = cfg.alphaModel * (logNext[i]! + cfg.gamma * notTerm[i]! * rhoNext[i]!);
+  for (let i = 0; i < M; i++) target[i] = cfg.alphaModel * (logNext[i]! + cfg.gamma * rhoNext[i]!);
   const rhoHere = rhoAt(sS);
   stageDone("kl");
 
-  // ── Stage (iii): reward initialisation r_φ = ln π_φ by maximum likelihood on D_K (or all Dk) (lines 7–9) ──
-  const r = gaussianNet(D, A, cfg.policyHidden, rng.split());
-  const initK = cfg.rewardInitData === "all" ? data.obs.map((_, k) => k) : [K - 1];
-  const concat = (xs: Float64Array[]): Float64Array => {
-    const out = new Float64Array(xs.reduce((n, x) => n + x.length, 0));
-    xs.reduce((off, x) => (out.set(x, off), off + x.length), 0);
-    return out;
-  };
-  finalLoss["reward-init"] = fitGaussian(
-    r, concat(initK.map((k) => data.obs[k]!)), concat(initK.map((k) => data.actions[k]!)), initK.reduce((n, k) => n + data.sizes[k]!, 0), cfg.rewardInitSteps, 0, cfg.learningRate,
-    cfg.batchSize ?? (initK.length > 1 ? data.sizes[K - 1]! : null), rng.split(),
-    (t) => `algorithm 1 stage (iii) reward-init: step ${t}`, on("reward-init", cfg.rewardInitSteps),
-  );
+  // ── Stage (iii): reward initialisation r_φ = ln π_φ (lines 7–9): a copy of π̂θK, or ML on D_K (paper) or on all Dk ──
+  let r: GaussianNet;
+  if (cfg.rewardInit === "clone") {
+    const last = policies[K - 1]!;
+    r = { net: last.net.clone(), dist: new DiagGaussian(A) };
+    r.dist.logStd.set(last.dist.logStd);
+    finalLoss["reward-init"] = policyLoss[K - 1]!;
+  } else {
+    r = gaussianNet(D, A, cfg.policyHidden, rng.split());
+    const initK = cfg.rewardInit === "ml-all" ? data.obs.map((_, k) => k) : [K - 1];
+    const concat = (xs: Float64Array[]): Float64Array => {
+      const out = new Float64Array(xs.reduce((n, x) => n + x.length, 0));
+      xs.reduce((off, x) => (out.set(x, off), off + x.length), 0);
+      return out;
+    };
+    finalLoss["reward-init"] = fitGaussian(
+      r, concat(initK.map((k) => data.obs[k]!)), concat(initK.map((k) => data.actions[k]!)), initK.reduce((n, k) => n + data.sizes[k]!, 0), cfg.rewardInitSteps, 0, cfg.learningRate,
+      cfg.batchSize ?? (initK.length > 1 ? data.sizes[K - 1]! : null), rng.split(),
+      (t) => `algorithm 1 stage (iii) reward-init: step ${t}`, on("reward-init", cfg.rewardInitSteps),
+    );
+  }
   stageDone("reward-init");
 
   // ── Stage (iv): joint fit of r_φ and the shapings f_ψk (Eq. 5, lines 10–13) ──
   const psi = new MLP([D, cfg.shapingHidden, K - 1], { rng: rng.split(), hiddenGain: 5 / 3, outputGain: 1 });
+  const withState = cfg.rewardForm === "log-density+state";
+  const state = withState ? new MLP([D, ...cfg.policyHidden, 1], { rng: rng.split(), hiddenGain: Math.SQRT2, outputGain: 0.01 }) : null;
+  const terms = { state, freezeMean: withState };
   const residual = new Float64Array(M);
   {
     const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
@@ -380,7 +362,8 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
     const chunks = rowChunks(M).map(([from, to]) => ({
       from, to, pairs: shapingPairs(sS.subarray(from * D, to * D), sNext.subarray(from * D, to * D), head.subarray(from, to), notTerm.subarray(from, to), cfg.gamma, to - from, D),
     }));
-    const adam = new Adam([r.net, { params: r.dist.logStd, grads: r.dist.logStdGrad }, psi], { lr: cfg.learningRate });
+    const logStd = { params: r.dist.logStd, grads: r.dist.logStdGrad };
+    const adam = new Adam(state ? [logStd, psi, state] : [r.net, logStd, psi], { lr: cfg.learningRate });
     const batchRng = rng.split();
     for (let t = 1; t <= cfg.consistencySteps + 1; t++) {
       const where = `algorithm 1 stage (iv) consistency: step ${t}`;
@@ -391,12 +374,12 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       if (idx) {
         const h = pickInt(head, idx), b = idx.length, sb = pick(sS, D, idx);
         const p = shapingPairs(sb, pick(sNext, D, idx), h, pick(notTerm, 1, idx), cfg.gamma, b, D);
-        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, h, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale);
+        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, h, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale, terms);
       } else {
         loss = 0;
         for (const { from, to, pairs } of chunks) {
           loss += consistencyLoss(r, psi, sS.subarray(from * D, to * D), aS.subarray(from * A, to * A), pairs, head.subarray(from, to),
-            weight.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale);
+            weight.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
         }
       }
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
@@ -423,10 +406,18 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
     for (let i = off; i < off + n; i++) tv += (target[i]! - tm) ** 2;
     improvements.push({ from: data.updates[k]!, to: data.updates[k + 1]!, pairs: n, meanKl: kl / n, targetStd: Math.sqrt(tv / n), residualRms: Math.sqrt(rr / n), residualMean: rm / n });
   }
-  const reward = new GaussianLogDensityReward(r.net, r.dist.logStd, norm);
+  let reward = new GaussianLogDensityReward(r.net, r.dist.logStd, norm, { state });
+  if (cfg.normaliseReward) {
+    // Standardise on D_K's pairs (raw observations: the reward normalises them itself).
+    const rows = Array.from(columns.update, (u, i) => (u === data.updates[K - 1] ? i : -1)).filter((i) => i >= 0);
+    const obsK = pick(columns.obs, D, Int32Array.from(rows));
+    const values = reward.evaluate({ n: rows.length, obs: obsK, actions: data.actions[K - 1]!, nextObs: pick(columns.nextObs, D, Int32Array.from(rows)), terminated: new Uint8Array(rows.length) });
+    const [shift, sd] = meanStd(values);
+    reward = new GaussianLogDensityReward(r.net, r.dist.logStd, norm, { state, shift, scale: 1 / sd });
+  }
   const last = policies[K - 1]!;
   const bcPolicy: BcPolicyJson = { policy: last.net.toJSON(), logStd: Array.from(last.dist.logStd), obsNorm: norm.stats.toJSON(), clipObs: norm.clip };
-  const diagnostics: Algorithm1Diagnostics = { updates: data.updates, finalLoss, policyLoss, improvements, timeMs, cpuMs };
+  const diagnostics: Algorithm1Diagnostics = { updates: data.updates, finalLoss, policyLoss, policyBestStep, improvements, timeMs, cpuMs };
   reward.info = { algorithm: "lfl-algorithm-1", config: cfg, seed, diagnostics };
   return { reward, bcPolicy, diagnostics };
 }

@@ -7,6 +7,10 @@
  * shape; the paper initialises r_φ as the log-likelihood of the last observed policy and keeps this form while
  * fitting Eq. 5). It depends on (s, a) only: s′ and `terminated` are ignored.
  *
+ * Two optional extensions (version 2 of the JSON; observer/algorithm-1.ts `rewardForm`, `normaliseReward`):
+ *   r(s, a) = scale · (ln N(a; μ_φ(s̃), σ²) + g(s̃) − shift)
+ * with a STATE TERM g (an MLP s̃ → 1; absent = 0) and an affine normalisation (shift 0, scale 1 = none).
+ *
  * `norm` is a FIXED observation normalisation clip((s − mean)/√(var + ε), ±clip) computed once from the observed
  * data and stored in the JSON, so the observer applies exactly the transform the reward was fitted with
  * (the authors' code normalised with drifting running statistics — research/authors-code.md §4 bug 10).
@@ -53,7 +57,8 @@ export function applyObsNorm(norm: FixedObsNorm, x: Float64Array, n: number, out
 
 export interface GaussianLogDensityRewardJson {
   kind: typeof NEURAL_REWARD_KIND;
-  version: 1;
+  /** 1 = the paper's log-density only; 2 = with `state`, `shift`, `scale` (each optional when loading). */
+  version: 1 | 2;
   obsDim: number;
   actDim: number;
   /** μ_φ: normalised observation → action mean. */
@@ -62,6 +67,11 @@ export interface GaussianLogDensityRewardJson {
   logStd: number[];
   obsNorm: RunningMeanStdJson;
   clipObs: number;
+  /** The state term g: normalised observation → 1 (version 2). */
+  state?: MlpJson;
+  /** r = scale · (ln N + g − shift) (version 2; defaults 0 and 1). */
+  shift?: number;
+  scale?: number;
   /** Free-form provenance (config, diagnostics); ignored when loading. */
   info?: unknown;
 }
@@ -73,13 +83,27 @@ export class GaussianLogDensityReward implements RewardFn {
   readonly net: MLP;
   readonly gaussian: DiagGaussian;
   readonly norm: FixedObsNorm;
+  /** The optional state term g(s̃) and normalisation r = scale · (ln N + g − shift). */
+  readonly state: MLP | null;
+  readonly shift: number;
+  readonly scale: number;
   info: unknown = undefined;
 
-  /** Takes ownership of (copies of) the network and log-stds. */
-  constructor(net: MLP, logStd: ArrayLike<number>, norm: FixedObsNorm) {
+  /** Takes ownership of (copies of) the networks and log-stds. */
+  constructor(net: MLP, logStd: ArrayLike<number>, norm: FixedObsNorm, extra: { state?: MLP | null; shift?: number; scale?: number } = {}) {
     if (net.outDim !== logStd.length || net.inDim !== norm.stats.dim) {
       throw new InputError("E_INVALID_ARGUMENT", `GaussianLogDensityReward: net is ${net.inDim}→${net.outDim}, logStd has ${logStd.length}, obsNorm has ${norm.stats.dim}`);
     }
+    const { state = null, shift = 0, scale = 1 } = extra;
+    if (state && (state.inDim !== net.inDim || state.outDim !== 1)) {
+      throw new InputError("E_INVALID_ARGUMENT", `GaussianLogDensityReward: state term is ${state.inDim}→${state.outDim}, expected ${net.inDim}→1`);
+    }
+    if (!Number.isFinite(shift) || !(scale > 0 && Number.isFinite(scale))) {
+      throw new InputError("E_INVALID_ARGUMENT", `GaussianLogDensityReward: shift ${shift} must be finite and scale ${scale} finite and > 0`);
+    }
+    this.state = state ? state.clone() : null;
+    this.shift = shift;
+    this.scale = scale;
     this.net = net.clone();
     this.gaussian = new DiagGaussian(net.outDim);
     this.gaussian.logStd.set(Array.from(logStd));
@@ -95,14 +119,23 @@ export class GaussianLogDensityReward implements RewardFn {
     const x = applyObsNorm(this.norm, batch.obs, batch.n);
     const mean = this.net.forward(x, batch.n);
     this.gaussian.logProb(mean, batch.actions, batch.n, out);
+    const g = this.state?.forward(x, batch.n);
+    if (g || this.shift !== 0 || this.scale !== 1) for (let i = 0; i < batch.n; i++) out[i] = this.scale * (out[i]! + (g ? g[i]! : 0) - this.shift);
     return out;
+  }
+
+  /** True when the reward is the paper's plain log-density (JSON version 1). */
+  get plain(): boolean {
+    return this.state === null && this.shift === 0 && this.scale === 1;
   }
 
   toJSON(): GaussianLogDensityRewardJson {
     return {
-      kind: NEURAL_REWARD_KIND, version: 1, obsDim: this.obsDim, actDim: this.actDim,
+      kind: NEURAL_REWARD_KIND, version: this.plain ? 1 : 2, obsDim: this.obsDim, actDim: this.actDim,
       mean: this.net.toJSON(), logStd: Array.from(this.gaussian.logStd),
       obsNorm: this.norm.stats.toJSON(), clipObs: this.norm.clip,
+      ...(this.state ? { state: this.state.toJSON() } : {}),
+      ...(this.plain ? {} : { shift: this.shift, scale: this.scale }),
       ...(this.info === undefined ? {} : { info: this.info }),
     };
   }
@@ -116,7 +149,9 @@ export function loadRewardModel(json: unknown): GaussianLogDensityReward {
   if (typeof json !== "object" || json === null) return bad("not an object");
   const o = json as Record<string, unknown>;
   if (o["kind"] !== NEURAL_REWARD_KIND) bad(`kind must be "${NEURAL_REWARD_KIND}", got ${JSON.stringify(o["kind"])}`);
-  if (o["version"] !== 1) bad(`version must be 1, got ${JSON.stringify(o["version"])}`);
+  const version = o["version"];
+  if (version !== 1 && version !== 2) bad(`version must be 1 or 2, got ${JSON.stringify(version)}`);
+  if (version === 1) for (const f of ["state", "shift", "scale"]) if (o[f] !== undefined) bad(`${f} needs version 2`);
   const net = MLP.fromJSON(o["mean"]);
   const finiteArray = (name: string, v: unknown, len: number, positive = false): number[] => {
     if (!Array.isArray(v) || v.length !== len) return bad(`${name} must be an array of ${len} numbers`);
@@ -138,7 +173,14 @@ export function loadRewardModel(json: unknown): GaussianLogDensityReward {
   });
   const clip = o["clipObs"];
   if (typeof clip !== "number" || !(clip > 0)) return bad(`clipObs must be a positive number, got ${JSON.stringify(clip)}`);
-  const r = new GaussianLogDensityReward(net, logStd, { stats, clip });
+  const state = o["state"] === undefined ? null : MLP.fromJSON(o["state"]);
+  if (state && (state.inDim !== net.inDim || state.outDim !== 1)) bad(`state must be a network ${net.inDim}→1, got ${state.inDim}→${state.outDim}`);
+  const num = (name: string, dflt: number, positive: boolean): number => {
+    const v = o[name] ?? dflt;
+    if (typeof v !== "number" || !Number.isFinite(v) || (positive && !(v > 0))) return bad(`${name} must be a finite${positive ? " positive" : ""} number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const r = new GaussianLogDensityReward(net, logStd, { stats, clip }, { state, shift: num("shift", 0, false), scale: num("scale", 1, true) });
   if (o["info"] !== undefined) r.info = o["info"];
   return r;
 }
