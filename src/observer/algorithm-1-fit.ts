@@ -66,6 +66,8 @@ export interface EarlyStopOptions {
   /** At most this many Adam steps. */
   maxSteps: number;
   lr: number;
+  /** Called with each held-out score Σ_j ½ ln mean_val (a_j − μ_j)² (step 0 = the initial weights). */
+  onValidate?: (step: number, score: number) => void;
 }
 
 export interface EarlyStopResult {
@@ -116,6 +118,7 @@ export function fitGaussianEarlyStop(
   };
   const adam = new Adam([g.net], { lr: o.lr });
   let [best, bestVar] = valScore();
+  o.onValidate?.(0, best);
   let bestStep = 0, bestParams = g.net.snapshot(), t = 0;
   while (t < o.maxSteps && t - bestStep < o.patience) {
     t++;
@@ -129,6 +132,7 @@ export function fitGaussianEarlyStop(
     onStep(t, loss);
     if (t % o.every === 0 || t === o.maxSteps) {
       const [s, vv] = valScore();
+      o.onValidate?.(t, s);
       if (s < best) [best, bestVar, bestStep, bestParams] = [s, vv, t, g.net.snapshot()];
     }
   }

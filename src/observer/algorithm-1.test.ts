@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
-import { loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
+import { ALGORITHM1_PAPER, loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
 
 // ── The LQR learner: s′ = A s + B a + w, r(s,a) = −sᵀs − R a², π_k(a|s) = N(−K_k s, σ_k²), exact soft PI ──
 const A = [0.95, 0.1, 0, 0.95]; // 2×2 row-major
@@ -239,6 +239,31 @@ test("reward JSON round trip evaluates identically; bad JSON is refused naming t
   assert.deepEqual(res.diagnostics.updates, [0, 1]);
 });
 
+test("reward JSON round trip with the state term and normalisation; the state term is fitted with μ_φ frozen", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 3), 64, 16, 8);
+  const cfg: Partial<Algorithm1Config> = { ...SMALL, rewardForm: "log-density+state", policySteps: 20, consistencySteps: 20 };
+  const res = recoverReward(columns, cfg, 1);
+  const json = JSON.parse(JSON.stringify(res.reward.toJSON())) as Record<string, unknown>;
+  assert.equal(json["version"], 2);
+  assert.ok(json["state"] !== undefined && typeof json["shift"] === "number" && typeof json["scale"] === "number");
+  const back = loadRewardModel(json);
+  const batch = { n: columns.n, obs: columns.obs, actions: columns.actions, nextObs: columns.nextObs, terminated: columns.terminated };
+  assert.deepEqual(back.evaluate(batch), res.reward.evaluate(batch));
+  // Normalised on D_K: mean 0 and std 1 over the last update's pairs.
+  const lastRows = Array.from(columns.update, (u, i) => (u === 2 ? i : -1)).filter((i) => i >= 0);
+  const values = back.evaluate(batch).filter((_, i) => lastRows.includes(i));
+  const m = values.reduce((s, x) => s + x, 0) / values.length;
+  assert.ok(Math.abs(m) < 1e-9 && Math.abs(values.reduce((s, x) => s + (x - m) ** 2, 0) / values.length - 1) < 1e-9);
+  // μ_φ frozen: the reward's mean net is the clone's (the BC policy's) bit for bit.
+  assert.deepEqual((json["mean"] as { params: number[] }).params, res.bcPolicy.policy.params);
+  assert.throws(() => loadRewardModel({ ...json, version: 1 }), /state needs version 2/);
+  assert.throws(() => loadRewardModel({ ...json, scale: 0 }), /scale/);
+  assert.throws(() => loadRewardModel({ ...json, state: { ...(json["state"] as object), sizes: [2, 3, 2] } }), /state|sizes|params/);
+  // The paper's form still writes version 1 (readable by older code).
+  const paper = recoverReward(columns, { ...ALGORITHM1_PAPER, ...SMALL, policySteps: 5, klSteps: 5, rewardInitSteps: 5, consistencySteps: 5 }, 1);
+  assert.equal(paper.reward.toJSON().version, 1);
+});
+
 test("minibatch mode (the authors' 100-pair batches) runs every stage, is deterministic and differs from full batches", () => {
   const columns = lqrHistory(LEARNER.slice(0, 3), 128, 16, 9);
   const cfg = { ...SMALL, batchSize: 20, policySteps: 10, klSteps: 10, rewardInitSteps: 10, consistencySteps: 10 };
@@ -252,6 +277,10 @@ test("bad configs and histories are refused naming the field", () => {
   const columns = lqrHistory(LEARNER.slice(0, 2), 32, 16, 10);
   assert.throws(() => recoverReward(columns, { gamma: 1 }, 0), /gamma/);
   assert.throws(() => recoverReward(columns, { batchSize: 0 }, 0), /batchSize/);
+  assert.throws(() => recoverReward(columns, { kl: "sampled" as "exact" }, 0), /kl must be "exact" or "regressed"/);
+  assert.throws(() => recoverReward(columns, { rewardInit: "all" as "clone" }, 0), /rewardInit/);
+  assert.throws(() => recoverReward(columns, { holdout: 1 }, 0), /holdout/);
+  assert.throws(() => recoverReward(columns, { patience: 0 }, 0), /patience/);
   assert.throws(() => recoverReward(columns, { updates: [0] }, 0), /≥ 2 observed updates/);
   assert.throws(() => recoverReward(columns, { updates: [0, 5] }, 0), /update 5 has no transitions/);
   const discrete = { ...columns, meta: { ...columns.meta, actionSpace: { kind: "discrete" as const, dim: 1, n: 3 } } };
