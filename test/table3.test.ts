@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { makeEnv } from "../src/envs/registry.ts";
 import { policyReturns } from "../src/evaluation/policy-return.ts";
 import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
-import { runTable3 } from "../src/experiments/table3-runner.ts";
+import { runTable3, table3CellState } from "../src/experiments/table3-runner.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
 import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
 
@@ -45,7 +45,8 @@ test("quick scale runs end to end: every stage, score and curve, the observer st
   assert.equal(events.filter((e) => e.status === "done").length, QUICK.seeds.length * TABLE3_STAGES.length);
   const U = QUICK.observerUpdates, last = Math.max(...env.window);
   for (const r of env.runs) {
-    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant, ...Object.values(r.meanAction)]) assert.ok(Number.isFinite(v));
+    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant, r.bcReward, ...Object.values(r.meanAction)]) assert.ok(Number.isFinite(v));
+    assert.equal(r.curves["bc-reward"].at(-1)!.mean, r.bcReward);
     assert.deepEqual(r.curves.learner.map((p) => p.update), env.window);
     assert.equal(r.curves.learner[0]!.mean, r.learnerFirst);
     assert.equal(r.curves.observer.at(-1)!.update, last + U);
@@ -85,8 +86,25 @@ test("an interrupted run resumes from its finished stages to the same numbers; t
   writeFileSync(join(dir, "quick", "Pendulum-v1", "seed-0", "constant.json"), '{"key": "{\\"table');
   const { result, events } = run(dir);
   const computed = events.filter((e) => e.status === "done").map((e) => `${e.seed}/${e.stage}`);
-  assert.deepEqual(computed, ["0/constant", "1/observer", "1/true-reward", "1/constant"]);
+  assert.deepEqual(computed, ["0/constant", "0/bc-reward", "1/observer", "1/true-reward", "1/constant", "1/bc-reward"]);
   assert.deepEqual(stripResume(result), stripResume(first));
+});
+
+test("a run directory keeps its learner when Algorithm 1's settings change, and an older one computes only the new bc-reward stage", () => {
+  const dir = join(tmp, "old"), cell = join(dir, "quick", "Pendulum-v1", "seed-0");
+  cpSync(seedDir(0), cell, { recursive: true });
+  // An older run directory: no bc-reward stage yet.
+  rmSync(join(cell, "bc-reward.json"));
+  const env = QUICK.envs[0]!;
+  assert.deepEqual(table3CellState(QUICK, env, 0, dir)["bc-reward"], "absent");
+  // Other Algorithm 1 settings: the learner stays usable, every later stage is stale.
+  const other = { ...QUICK, algorithm1: { ...QUICK.algorithm1, kl: "regressed" as const } };
+  assert.deepEqual(table3CellState(other, env, 0, dir), { learner: "ok", "algorithm-1": "stale", observer: "stale", "true-reward": "stale", constant: "stale", "bc-reward": "absent" });
+  // Resuming computes the new stage alone, to the same numbers as a fresh run.
+  const events: string[] = [];
+  const result = runTable3({ scale: "quick", runDir: dir, seeds: [0], onProgress: (e) => { if (e.kind === "stage" && e.status === "done") events.push(e.stage); } });
+  assert.deepEqual(events, ["bc-reward"]);
+  assert.deepEqual(result.envs[0]!.runs[0]!.bcReward, first.envs[0]!.runs[0]!.bcReward);
 });
 
 /** Every file under dir with its size and mtime: a computation would add or rewrite one. */
@@ -110,12 +128,12 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.equal(result.finishedOnly, true);
   assert.deepEqual(result.envs[0]!.runs.map((r) => r.seed), [0]);
   assert.deepEqual(stripResume(result), stripResume(first).filter((r) => r.seed === 0));
-  assert.deepEqual(result.missing, [{ env: "Pendulum-v1", seed: 1, stages: [{ stage: "observer", state: "absent" }, { stage: "true-reward", state: "absent" }, { stage: "constant", state: "stale" }] }]);
+  assert.deepEqual(result.missing, [{ env: "Pendulum-v1", seed: 1, stages: [{ stage: "observer", state: "absent" }, { stage: "true-reward", state: "absent" }, { stage: "constant", state: "stale" }, { stage: "bc-reward", state: "absent" }] }]);
   assert.deepEqual(result.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0] }]);
   assert.deepEqual(result.revisions.flatMap((r) => r.cells), ["Pendulum-v1 seed 0"]);
   const notes = table3Notes(result).join("\n");
   assert.match(notes, /Pendulum-v1 1\/2 \(seed 0\) — FEWER THAN 3 SEEDS/);
-  assert.match(notes, /Missing cells \(not in the tables\): Pendulum-v1 seed 1 \(observer absent, true-reward absent, constant stale\)/);
+  assert.match(notes, /Missing cells \(not in the tables\): Pendulum-v1 seed 1 \(observer absent, true-reward absent, constant stale, bc-reward absent\)/);
 
   // The CLI writes the same assembly; with no finished cell it exits 2 and says why.
   const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--finished-only", ...args], { cwd: ROOT, encoding: "utf8" });
@@ -130,7 +148,7 @@ test("--finished-only assembles the finished cells without computing and lists t
   rmSync(cell(0), { recursive: true });
   const none = cli("--run-dir", dir, "--out-dir", out);
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /no \(env, seed\) cell has all 5 stages checkpointed/);
+  assert.match(none.stderr, /no \(env, seed\) cell has all 6 stages checkpointed/);
 });
 
 test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {

@@ -10,7 +10,13 @@
  *   algorithm-1  reward recovery from history.npz + the clone π̂ of the last observed update (the "bc" control);
  *   observer     PPO on the recovered reward from the clone, U updates;
  *   true-reward  PPO on the env reward from the clone, U updates;
- *   constant     PPO on r ≡ 1 from the clone, U updates.
+ *   constant     PPO on r ≡ 1 from the clone, U updates;
+ *   bc-reward    PPO on r = ln π̂K(a|s) (the clone's own log-density, no LfL) from the clone, U updates.
+ *
+ * Keys: the learner stage's key ignores the Algorithm 1 settings (the learner does not depend on them), so a run
+ * directory stays usable for the learner when Algorithm 1 changes; the Algorithm 1 settings are keyed in the shape
+ * they had before the measured deviations whenever they equal that configuration (`ALGORITHM1_LEGACY`), so
+ * older run directories keep every stage they finished under it.
  *
  * Usage: `const result = runTable3({ scale: "quick", runDir: "runs/table3" });`
  */
@@ -22,7 +28,10 @@ import { historyToColumns } from "../data/history-columns.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
 import { resolvePpoConfig, trainPpo, type PpoActorJson } from "../learners/ppo.ts";
-import { loadRewardModel, recoverReward, resolveAlgorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_LEGACY, loadRewardModel, recoverReward, resolveAlgorithm1Config, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { GaussianLogDensityReward } from "../rewards/neural-reward.ts";
+import { MLP } from "../nn/mlp.ts";
+import { RunningMeanStd } from "../nn/running-mean-std.ts";
 import { constantReward, trainObserver } from "../observer/observer-training.ts";
 import { normalisedScore, pooledNormalisedScore } from "../evaluation/normalised-score.ts";
 import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
@@ -35,10 +44,10 @@ import {
   type Table3Budgets, type Table3Result, type Table3Run, type Table3Scale, type Table3Stage,
 } from "./table3.ts";
 
-/** Env-steps-free progress unit: PPO updates of the whole plan (learner k_last + 1 + U, three clone runs of U). */
+/** Env-steps-free progress unit: PPO updates of the whole plan (learner k_last + 1 + U, four clone runs of U). */
 export function table3PpoUpdates(scale: Table3Scale, envs?: readonly string[], seeds?: readonly number[]): number {
   const chosen = selectEnvs(scale, envs);
-  const perSeed = chosen.reduce((s, e) => s + Math.max(...e.window) + 1 + 4 * scale.observerUpdates, 0);
+  const perSeed = chosen.reduce((s, e) => s + Math.max(...e.window) + 1 + 5 * scale.observerUpdates, 0);
   return perSeed * (seeds ?? scale.seeds).length;
 }
 
@@ -70,11 +79,11 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function loadCheckpoint<T>(path: string, key: string): { state: CheckpointState; checkpoint: Checkpoint<T> | null } {
+function loadCheckpoint<T>(path: string, key: string, stage: Table3Stage): { state: CheckpointState; checkpoint: Checkpoint<T> | null } {
   if (!existsSync(path)) return { state: "absent", checkpoint: null };
   try {
     const c = JSON.parse(readFileSync(path, "utf8")) as Checkpoint<T>;
-    return c.key === key ? { state: "ok", checkpoint: c } : { state: "stale", checkpoint: null };
+    return keysMatch(c.key, key, stage) ? { state: "ok", checkpoint: c } : { state: "stale", checkpoint: null };
   } catch {
     return { state: "torn", checkpoint: null }; // a torn or foreign file: recompute
   }
@@ -89,14 +98,46 @@ function cellDir(runDir: string, scale: Table3Scale, env: Table3EnvSpec, seed: n
 /** Every setting of one (env, seed), resolved (so changed defaults invalidate old checkpoints too). */
 function cellKey(scale: Table3Scale, env: Table3EnvSpec, seed: number): string {
   const window = [...env.window].sort((a, b) => a - b);
-  return JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, budgets: table3Budgets(scale, [env]) });
+  const budgets = table3Budgets(scale, [env]);
+  return JSON.stringify({ table: "table3", version: 1, env: env.id, window, seed, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride, budgets: { ...budgets, algorithm1: algorithm1Key(budgets.algorithm1) } });
+}
+
+/**
+ * The Algorithm 1 settings as keyed: in the shape (and property order) this module used before the options
+ * policyFit, kl, rewardInit, rewardForm, normaliseReward existed, when they have the values that reproduce it.
+ */
+function algorithm1Key(c: Algorithm1Config): unknown {
+  const L = ALGORITHM1_LEGACY;
+  const legacy = c.policyFit === L.policyFit && c.kl === L.kl && c.rewardForm === L.rewardForm && c.normaliseReward === L.normaliseReward && c.rewardInit !== "clone";
+  if (!legacy) return c;
+  const { updates, alphaModel, gamma, lambda, learningRate, policySteps, klSteps, rewardInitSteps, consistencySteps, batchSize, policyHidden, klHidden, shapingHidden, clipObs, scaleTargets } = c;
+  const rewardInitData = c.rewardInit === "ml-all" ? "all" : "last";
+  return { updates, alphaModel, gamma, lambda, learningRate, policySteps, klSteps, rewardInitSteps, consistencySteps, batchSize, rewardInitData, policyHidden, klHidden, shapingHidden, clipObs, scaleTargets };
+}
+
+/** A saved key matches when equal; the learner's also when equal but for the Algorithm 1 settings. */
+function keysMatch(saved: string, key: string, stage: Table3Stage): boolean {
+  if (saved === key) return true;
+  if (stage !== "learner") return false;
+  const withoutAlgorithm1 = (k: string): string | null => {
+    try {
+      const o = JSON.parse(k) as { budgets?: { algorithm1?: unknown } };
+      if (typeof o.budgets !== "object" || o.budgets === null) return null;
+      delete o.budgets.algorithm1;
+      return JSON.stringify(o);
+    } catch {
+      return null;
+    }
+  };
+  const a = withoutAlgorithm1(saved);
+  return a !== null && a === withoutAlgorithm1(key);
 }
 
 /** The state of each stage's checkpoint of one (env, seed), reading files only (the learner's also needs history.npz). */
 export function table3CellState(scale: Table3Scale, env: Table3EnvSpec, seed: number, runDir: string): Record<Table3Stage, CheckpointState> {
   const dir = cellDir(runDir, scale, env, seed), key = cellKey(scale, env, seed);
   return Object.fromEntries(TABLE3_STAGES.map((name) => {
-    const { state } = loadCheckpoint(join(dir, `${name}.json`), key);
+    const { state } = loadCheckpoint(join(dir, `${name}.json`), key, name);
     return [name, state === "ok" && name === "learner" && !existsSync(join(dir, "history.npz")) ? "absent" : state];
   })) as Record<Table3Stage, CheckpointState>;
 }
@@ -120,7 +161,7 @@ function runOne(scale: Table3Scale, env: Table3EnvSpec, seed: number, opts: Tabl
   let recompute = false;
   const stage = <T>(name: Table3Stage, compute: () => T): T => {
     const path = join(dir, `${name}.json`);
-    const saved = recompute ? null : loadCheckpoint<T>(path, key).checkpoint;
+    const saved = recompute ? null : loadCheckpoint<T>(path, key, name).checkpoint;
     if (saved && (name !== "learner" || existsSync(join(dir, "history.npz")))) {
       wallSeconds[name] = saved.wallSeconds;
       revisions[name] = saved.gitRevision ?? null;
@@ -180,13 +221,13 @@ function runOne(scale: Table3Scale, env: Table3EnvSpec, seed: number, opts: Tabl
   // Always rebuilt from its JSON, so a resumed run and a fresh one train on the very same reward.
   const recovered = (opts.loadReward ?? loadRewardModel)(alg.reward);
 
-  // ── Stages 3–5: PPO from the clone on the recovered / true / constant reward ──
+  // ── Stages 3–6: PPO from the clone on the recovered / true / constant reward / the clone's log-density ──
   const cloneRun = (name: CloneRun): CloneStageResult => stage<CloneStageResult>(name, () => {
     const curve: CurvePoint[] = [];
     const dims = [recovered.obsDim, recovered.actDim] as const;
     const run = trainObserver({
       makeEnv: makeEnvFor,
-      reward: name === "observer" ? recovered : name === "true-reward" ? "env" : constantReward(...dims),
+      reward: name === "observer" ? recovered : name === "true-reward" ? "env" : name === "bc-reward" ? cloneLogDensity(alg.bcPolicy) : constantReward(...dims),
       start: alg.bcPolicy, updates: U, seed: seed + 1, ppo: scale.ppo,
       onPolicy: (j, actor) => { if (j % scale.curveStride === 0) curve.push({ update: last + j, mean: score(actor(), scale.curveEpisodes).mean }); },
       onUpdate: (s) => tick(name, `update ${s.update}`, true),
@@ -195,28 +236,34 @@ function runOne(scale: Table3Scale, env: Table3EnvSpec, seed: number, opts: Tabl
     curve.push({ update: last + U, mean: final.mean });
     return { curve, final, finalMeanAction: meanAction(run.final), trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps };
   });
-  const observer = cloneRun("observer"), trueReward = cloneRun("true-reward"), constant = cloneRun("constant");
+  const observer = cloneRun("observer"), trueReward = cloneRun("true-reward"), constant = cloneRun("constant"), bcReward = cloneRun("bc-reward");
 
   // ── Scores ──
   const means = learner.observed.map((o) => o.mean);
   const learnerFirst = learner.observed.find((o) => o.update === first)!.mean;
   const learnerLast = learner.observed.find((o) => o.update === last)!.mean;
-  const abs = { learnerBest: Math.max(...means), observer: observer.final.mean, bc: alg.bc.mean, continued: learner.continuedFinal.mean, trueReward: trueReward.final.mean, constant: constant.final.mean };
+  const abs = { learnerBest: Math.max(...means), observer: observer.final.mean, bc: alg.bc.mean, continued: learner.continuedFinal.mean, trueReward: trueReward.final.mean, constant: constant.final.mean, bcReward: bcReward.final.mean };
   const norm = (x: number): number | null => (learnerLast === learnerFirst ? null : normalisedScore(x, learnerFirst, learnerLast));
   return {
     env: env.id, seed, learnerFirst, learnerLast, ...abs,
-    normalised: { learnerBest: norm(abs.learnerBest), observer: norm(abs.observer), bc: norm(abs.bc), continued: norm(abs.continued), trueReward: norm(abs.trueReward), constant: norm(abs.constant) },
+    normalised: { learnerBest: norm(abs.learnerBest), observer: norm(abs.observer), bc: norm(abs.bc), continued: norm(abs.continued), trueReward: norm(abs.trueReward), constant: norm(abs.constant), bcReward: norm(abs.bcReward) },
     learnerImproved: learnerLast > learnerFirst,
     meanAction: {
       learnerFirst: learner.meanAction.first, learnerLast: learner.meanAction.last, observer: observer.finalMeanAction, bc: alg.bcMeanAction,
-      continued: learner.meanAction.continued, trueReward: trueReward.finalMeanAction, constant: constant.finalMeanAction,
+      continued: learner.meanAction.continued, trueReward: trueReward.finalMeanAction, constant: constant.finalMeanAction, bcReward: bcReward.finalMeanAction,
     },
     curves: {
       learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })),
-      continued: learner.continuedCurve, observer: observer.curve, "true-reward": trueReward.curve, constant: constant.curve,
+      continued: learner.continuedCurve, observer: observer.curve, "true-reward": trueReward.curve, constant: constant.curve, "bc-reward": bcReward.curve,
     },
     wallSeconds, resumed, revisions, algorithm1: alg.diagnostics,
   };
+}
+
+/** r(s, a) = ln π̂K(a|s): the clone's Gaussian log-density with its own observation normalisation (no LfL). */
+function cloneLogDensity(actor: PpoActorJson): GaussianLogDensityReward {
+  if (!actor.obsNorm) throw new InputError("E_INVALID_ARGUMENT", "table3: the clone has no observation normalisation");
+  return new GaussianLogDensityReward(MLP.fromJSON(actor.policy), actor.logStd, { stats: RunningMeanStd.fromJSON(actor.obsNorm), clip: actor.clipObs ?? 10 });
 }
 
 function missingMujoco(id: string): never {
@@ -282,9 +329,9 @@ export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = sc
   };
 }
 
-const ABSOLUTE: readonly Table3Metric[] = ["learnerFirst", "learnerLast", "learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
-const MEAN_ACTION: readonly Exclude<Table3Metric, "learnerBest">[] = ["learnerFirst", "learnerLast", "observer", "bc", "continued", "trueReward", "constant"];
-const NORMALISED: readonly Table3NormalisedMetric[] = ["learnerBest", "observer", "bc", "continued", "trueReward", "constant"];
+const ABSOLUTE: readonly Table3Metric[] = ["learnerFirst", "learnerLast", "learnerBest", "observer", "bc", "continued", "trueReward", "constant", "bcReward"];
+const MEAN_ACTION: readonly Exclude<Table3Metric, "learnerBest">[] = ["learnerFirst", "learnerLast", "observer", "bc", "continued", "trueReward", "constant", "bcReward"];
+const NORMALISED: readonly Table3NormalisedMetric[] = ["learnerBest", "observer", "bc", "continued", "trueReward", "constant", "bcReward"];
 
 export function summarise(id: string, window: number[], runs: Table3Run[]): Table3EnvResult {
   const rng = new Rng(0);
@@ -296,6 +343,6 @@ export function summarise(id: string, window: number[], runs: Table3Run[]): Tabl
   const pooled = Object.fromEntries(NORMALISED.map((m) => [m, pooledOk ? pooledNormalisedScore(runs.map((r) => r[m]), firsts, lasts) : null])) as Table3EnvResult["pooled"];
   const meanAction = Object.fromEntries(MEAN_ACTION.map((m) => [m, seedStats(runs.map((r) => r.meanAction[m]), rng)])) as Table3EnvResult["meanAction"];
   const observer = runs.map((r) => r.observer);
-  const comparisons = Object.fromEntries((["bc", "continued", "trueReward", "constant"] as const).map((m) => [m, runs.length >= 2 ? pairedComparison(observer, runs.map((r) => r[m]), rng) : null])) as Table3EnvResult["comparisons"];
+  const comparisons = Object.fromEntries((["bc", "continued", "trueReward", "constant", "bcReward"] as const).map((m) => [m, runs.length >= 2 ? pairedComparison(observer, runs.map((r) => r[m]), rng) : null])) as Table3EnvResult["comparisons"];
   return { id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction, comparisons };
 }

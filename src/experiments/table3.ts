@@ -7,7 +7,10 @@
  *   bc            the clone of the last observed update alone (the observer's start, no RL);
  *   continued     the learner simply continued for U more updates;
  *   true-reward   PPO on the env reward from the same clone (what the observer could do if it saw the reward);
- *   constant      PPO on r ≡ 1 from the same clone (survival bias: is "staying alive" all it takes?).
+ *   constant      PPO on r ≡ 1 from the same clone (survival bias: is "staying alive" all it takes?);
+ *   bc-reward     PPO on r = ln π̂K(a|s), the clone's own log-density, from the same clone: behaviour cloning used
+ *                 as a reward, no LfL (no other update, no KL, no shaping). The observer minus this control is
+ *                 what Algorithm 1's use of the learner's PROGRESS adds (the scout measured none at small scale).
  *
  * Scores: mean undiscounted true return of `evalEpisodes` episodes of the STOCHASTIC policy (the behaviour the
  * observer sees and the paper scores), envs reset with seeds shared by every policy of one (env, seed) run.
@@ -142,10 +145,11 @@ export const TABLE3 = {
 } as const;
 
 // ── Results ──────────────────────────────────────────────────────────────────────────────────────────────
-export type Table3Stage = "learner" | "algorithm-1" | "observer" | "true-reward" | "constant";
-export const TABLE3_STAGES: readonly Table3Stage[] = ["learner", "algorithm-1", "observer", "true-reward", "constant"];
+/** Stage order = computation order; "bc-reward" was added last, so older run directories resume by computing it alone. */
+export type Table3Stage = "learner" | "algorithm-1" | "observer" | "true-reward" | "constant" | "bc-reward";
+export const TABLE3_STAGES: readonly Table3Stage[] = ["learner", "algorithm-1", "observer", "true-reward", "constant", "bc-reward"];
 /** The post-observation runs that start from the clone. */
-export type CloneRun = "observer" | "true-reward" | "constant";
+export type CloneRun = "observer" | "true-reward" | "constant" | "bc-reward";
 
 export interface CurvePoint {
   /** Learner update index k; a clone run's j-th update is drawn at k_last + j. */
@@ -196,8 +200,10 @@ export interface Table3Run {
   continued: number;
   trueReward: number;
   constant: number;
+  /** PPO on ln π̂K (the clone's log-density) from the clone: the no-LfL control. */
+  bcReward: number;
   /** Each score above normalised: 0 = learnerFirst, 1 = learnerLast (null when they are equal). */
-  normalised: Record<"learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant", number | null>;
+  normalised: Record<"learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant" | "bcReward", number | null>;
   learnerImproved: boolean;
   /** The same scores with the policies' MEAN actions (a secondary view; the table's scores are stochastic). */
   meanAction: Record<Exclude<Table3Metric, "learnerBest">, number>;
@@ -249,7 +255,7 @@ export interface Table3MissingCell {
   stages: Array<{ stage: Table3Stage; state: Exclude<CheckpointState, "ok"> }>;
 }
 
-export type Table3Metric = "learnerFirst" | "learnerLast" | "learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant";
+export type Table3Metric = "learnerFirst" | "learnerLast" | "learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant" | "bcReward";
 export type Table3NormalisedMetric = keyof Table3Run["normalised"];
 
 /** Mean ± std over seeds of every score of one env, the pooled normalisation and paired tests. */
@@ -266,7 +272,7 @@ export interface Table3EnvResult {
   /** (mean score − mean first)/(mean last − mean first) over all seeds; null unless mean last > mean first. */
   pooled: Record<Table3NormalisedMetric, number | null>;
   /** The observer against each control on absolute returns, paired by seed: mean difference, 95% CI, one-sided p. */
-  comparisons: Record<"bc" | "continued" | "trueReward" | "constant", { meanDiff: number; ci95: [number, number]; pValue: number } | null>;
+  comparisons: Record<"bc" | "continued" | "trueReward" | "constant" | "bcReward", { meanDiff: number; ci95: [number, number]; pValue: number } | null>;
 }
 
 /** Every budget, resolved (defaults filled in), as recorded in results/table3.json. */

@@ -1,7 +1,7 @@
 /**
  * Fig. 4 of the paper: per env, the learner's score over its observed updates and, after the last one, the
  * observer's score during its PPO training on the recovered reward — with the controls (learner continued, PPO on
- * the true reward and on r ≡ 1 from the same clone) for context. Each seed's curve is normalised with its own
+ * the true reward, on r ≡ 1 and on ln π̂K from the same clone) for context. Each seed's curve is normalised with its own
  * first/last observed learner score (0/1, dashed rules), then averaged over the seeds whose learner improved.
  * x: the learner's update index; the clone runs' j-th update is drawn at k_last + j.
  *
@@ -16,6 +16,7 @@ export const FIG4_SERIES = {
   observer: "LfL observer",
   "true-reward": "PPO on true reward (from clone)",
   constant: "PPO on r ≡ 1 (from clone)",
+  "bc-reward": "PPO on ln π̂K, no LfL (from clone)",
 } as const;
 
 export interface Fig4Point {
@@ -75,8 +76,8 @@ export function fig4Spec(result: Table3Result): TopLevelSpec {
           encoding: {
             x: { field: "update", type: "quantitative", title: "learner update k (clone runs: k_last + j)", scale: { zero: false } },
             y: { field: "score", type: "quantitative", title: "normalised score" },
-            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
-            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2]] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
+            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f", "#9467bd"] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
+            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2], [1, 0]] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
           },
         },
         { data: { values: [{ y: 0 }, { y: 1 }] }, mark: { type: "rule", strokeDash: [3, 3], color: "#999" }, encoding: { y: { field: "y", type: "quantitative" } } },

@@ -27,6 +27,7 @@ const NORMALISED_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "learner continued", value: (e) => pm(e.normalised.continued), align: "right" },
   { header: "PPO true reward", value: (e) => pm(e.normalised.trueReward), align: "right" },
   { header: "PPO r ≡ 1", value: (e) => pm(e.normalised.constant), align: "right" },
+  { header: "PPO r = ln π̂K (no LfL)", value: (e) => pm(e.normalised.bcReward), align: "right" },
   { header: "learner best obs.", value: (e) => pm(e.normalised.learnerBest), align: "right" },
 ];
 
@@ -39,6 +40,7 @@ const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "continued", value: (e) => pm(e.absolute.continued, 1), align: "right" },
   { header: "true reward", value: (e) => pm(e.absolute.trueReward, 1), align: "right" },
   { header: "r ≡ 1", value: (e) => pm(e.absolute.constant, 1), align: "right" },
+  { header: "r = ln π̂K", value: (e) => pm(e.absolute.bcReward, 1), align: "right" },
 ];
 
 const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
@@ -50,11 +52,12 @@ const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "continued", value: (e) => pm(e.meanAction.continued, 1), align: "right" },
   { header: "true reward", value: (e) => pm(e.meanAction.trueReward, 1), align: "right" },
   { header: "r ≡ 1", value: (e) => pm(e.meanAction.constant, 1), align: "right" },
+  { header: "r = ln π̂K", value: (e) => pm(e.meanAction.bcReward, 1), align: "right" },
 ];
 
 const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "env", value: envLabel },
-  ...(["bc", "continued", "trueReward", "constant"] as const).map((m): Column<Table3EnvResult> => ({
+  ...(["bc", "continued", "trueReward", "constant", "bcReward"] as const).map((m): Column<Table3EnvResult> => ({
     header: `observer − ${m} [95% CI], p`,
     value: (e) => {
       const c = e.comparisons[m];
@@ -112,6 +115,7 @@ export function table3Notes(result: Table3Result): string[] {
   return [
     ...table3CoverageNotes(result),
     `Scores: ${result.evaluation}; ${s.evalEpisodes} episodes per final score, ${s.curveEpisodes} per curve point; every policy of one (env, seed) meets the same start states.`,
+    "PPO r = ln π̂K: PPO from the clone on the clone's own log-density (behaviour cloning as a reward; no other update, no KL, no shaping): the observer's margin over it is what learning from the learner's PROGRESS adds.",
     `Budget: observer and every control run ${s.observerUpdates} PPO updates of ${s.ppo.numEnvs} × ${s.ppo.nSteps} steps from the clone of the last observed update; the learner continues for as many updates.`,
     `Scale: ${s.description}.`,
     `Env steps: learner ${result.budgets.learner.map((l) => `${l.env} ${l.updates} updates = ${l.steps}`).join(", ")}; observer and each control ${result.budgets.observerSteps}. Algorithm 1: ${(["policySteps", "klSteps", "rewardInitSteps", "consistencySteps"] as const).map((k) => `${k} ${result.budgets.algorithm1[k]}`).join(", ")}, batch ${result.budgets.algorithm1.batchSize ?? "full"}, α_model ${result.budgets.algorithm1.alphaModel}, λ ${result.budgets.algorithm1.lambda}.`,
