@@ -16,6 +16,7 @@ import { policyReturns } from "../src/evaluation/policy-return.ts";
 import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
 import { runTable3, table3CellState } from "../src/experiments/table3-runner.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
+import { ALGORITHM1_LEGACY } from "../src/observer/algorithm-1.ts";
 import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -105,6 +106,21 @@ test("a run directory keeps its learner when Algorithm 1's settings change, and 
   const result = runTable3({ scale: "quick", runDir: dir, seeds: [0], onProgress: (e) => { if (e.kind === "stage" && e.status === "done") events.push(e.stage); } });
   assert.deepEqual(events, ["bc-reward"]);
   assert.deepEqual(result.envs[0]!.runs[0]!.bcReward, first.envs[0]!.runs[0]!.bcReward);
+});
+
+test("checkpoints keyed by the code before the Algorithm 1 options existed still load under ALGORITHM1_LEGACY", () => {
+  // The `algorithm1` part of a key as that code wrote it for the quick scale (copied from one of its run dirs).
+  const OLD = '{"updates":null,"alphaModel":0.7,"gamma":0.99,"lambda":0.01,"learningRate":0.001,"policySteps":60,"klSteps":30,"rewardInitSteps":60,"consistencySteps":60,"batchSize":null,"rewardInitData":"all","policyHidden":[64,64],"klHidden":128,"shapingHidden":128,"clipObs":10,"scaleTargets":true}';
+  const dir = join(tmp, "legacy-key"), cell = join(dir, "quick", "Pendulum-v1", "seed-0");
+  mkdirSync(cell, { recursive: true });
+  const learner = JSON.parse(readFileSync(join(seedDir(0), "learner.json"), "utf8")) as { key: string };
+  const key = JSON.parse(learner.key) as { budgets: { algorithm1: unknown } };
+  key.budgets.algorithm1 = JSON.parse(OLD);
+  writeFileSync(join(cell, "algorithm-1.json"), `${JSON.stringify({ key: JSON.stringify(key), gitRevision: null, wallSeconds: 0, result: {} })}\n`);
+  const { updates: _u, ...legacy } = ALGORITHM1_LEGACY;
+  const scale = { ...QUICK, algorithm1: { ...legacy, ...QUICK.algorithm1 } };
+  assert.equal(table3CellState(scale, QUICK.envs[0]!, 0, dir)["algorithm-1"], "ok");
+  assert.equal(table3CellState(QUICK, QUICK.envs[0]!, 0, dir)["algorithm-1"], "stale");
 });
 
 /** Every file under dir with its size and mtime: a computation would add or rewrite one. */
