@@ -56,3 +56,34 @@ export function splitByUpdate(c: HistoryColumns, cfg: { updates: number[] | null
   return { data, norm };
 }
 
+
+/** The rows of D_1 … D_{K−1} stacked (stages ii and iv of Algorithm 1). */
+export interface StackedImprovements {
+  /** Rows in all. */
+  M: number;
+  /** Improvement index k of each row (the head of the ρ and ψ nets). */
+  head: Int32Array;
+  /** 1/|Dk|: each improvement's loss is a mean over its Dk. */
+  weight: Float64Array;
+  /** Normalised s, s′, actions and 1 − terminated. */
+  sS: Float64Array;
+  sNext: Float64Array;
+  aS: Float64Array;
+  notTerm: Float64Array;
+}
+
+export function stackImprovements(data: Dataset): StackedImprovements {
+  const K = data.updates.length, D = data.obs[0]!.length / data.sizes[0]!, A = data.actions[0]!.length / data.sizes[0]!;
+  const M = data.sizes.slice(0, K - 1).reduce((s, n) => s + n, 0);
+  const head = new Int32Array(M), weight = new Float64Array(M);
+  const sS = new Float64Array(M * D), sNext = new Float64Array(M * D), aS = new Float64Array(M * A), notTerm = new Float64Array(M);
+  for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
+    head.fill(k, off, off + data.sizes[k]!);
+    weight.fill(1 / data.sizes[k]!, off, off + data.sizes[k]!);
+    sS.set(data.obs[k]!, off * D);
+    sNext.set(data.nextObs[k]!, off * D);
+    aS.set(data.actions[k]!, off * A);
+    notTerm.set(data.notTerminal[k]!, off);
+  }
+  return { M, head, weight, sS, sNext, aS, notTerm };
+}

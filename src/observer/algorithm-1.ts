@@ -40,7 +40,7 @@ import { Adam } from "../nn/adam.ts";
 import { MLP } from "../nn/mlp.ts";
 import { DiagGaussian } from "../nn/gaussian.ts";
 import { fitGaussian, fitGaussianEarlyStop, gaussianKl, rowChunks } from "./algorithm-1-fit.ts";
-import { splitByUpdate } from "./algorithm-1-data.ts";
+import { splitByUpdate, stackImprovements } from "./algorithm-1-data.ts";
 import type { PpoActorJson } from "../learners/ppo.ts";
 import {
   batchWeights, consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, meanStd, pick, pickInt,
@@ -237,19 +237,8 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   };
   const finalLoss = { policies: NaN, kl: NaN, "reward-init": NaN, consistency: NaN };
 
-  // Rows of D_1 … D_{K−1} stacked (stages ii and iv), with the improvement index k of each row.
-  const M = data.sizes.slice(0, K - 1).reduce((s, n) => s + n, 0);
-  const head = new Int32Array(M);
-  const weight = new Float64Array(M); // 1/|Dk|: each improvement's loss is a mean over its Dk
-  const sS = new Float64Array(M * D), sNext = new Float64Array(M * D), aS = new Float64Array(M * A), notTerm = new Float64Array(M);
-  for (let k = 0, off = 0; k < K - 1; off += data.sizes[k]!, k++) {
-    head.fill(k, off, off + data.sizes[k]!);
-    weight.fill(1 / data.sizes[k]!, off, off + data.sizes[k]!);
-    sS.set(data.obs[k]!, off * D);
-    sNext.set(data.nextObs[k]!, off * D);
-    aS.set(data.actions[k]!, off * A);
-    notTerm.set(data.notTerminal[k]!, off);
-  }
+  // Rows of D_1 … D_{K−1} stacked (stages ii and iv), with the improvement index k (`head`) of each row.
+  const { M, head, weight, sS, sNext, aS, notTerm } = stackImprovements(data);
 
   // ── Stage (i): policies π̂θk, one independent network per update (Alg. 1 lines 1–3) ──
   t0 = performance.now();
