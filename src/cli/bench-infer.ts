@@ -12,7 +12,7 @@ import { InputError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
-import { ALGORITHM1_DEFAULTS, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
 export const BENCH_INFER_USAGE = `lfl bench infer [--updates K] [--pairs N] [--scale X] [--authors] [--seed N] [--json FILE]
@@ -81,10 +81,13 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   if (!(scale > 0 && scale <= 1)) throw new InputError("E_USAGE", `--scale must be in (0, 1], got '${v.scale}'`);
   const steps = (x: number): number => Math.max(1, Math.round(x * scale));
   const authors = v.authors === true;
+  // The paper's Algorithm 1 (§6.3 step counts, regressed KL, ML reward init) — like for like with the authors'
+  // PyTorch code — not our default variant (early-stopped clones, exact KL), which skips most of this work.
   const config: Partial<Algorithm1Config> = {
+    ...ALGORITHM1_PAPER,
     ...(authors ? { batchSize: 100 } : {}),
-    policySteps: steps(authors ? 3000 : ALGORITHM1_DEFAULTS.policySteps), klSteps: steps(ALGORITHM1_DEFAULTS.klSteps),
-    rewardInitSteps: steps(ALGORITHM1_DEFAULTS.rewardInitSteps), consistencySteps: steps(ALGORITHM1_DEFAULTS.consistencySteps),
+    policySteps: steps(authors ? 3000 : ALGORITHM1_PAPER.policySteps), klSteps: steps(ALGORITHM1_PAPER.klSteps),
+    rewardInitSteps: steps(ALGORITHM1_PAPER.rewardInitSteps), consistencySteps: steps(ALGORITHM1_PAPER.consistencySteps),
   };
   const columns = syntheticBoxHistory(K, pairs, 17, 6, seed);
   process.stderr.write(`bench infer: K = ${K} × ${pairs} pairs, dObs 17, dAct 6, steps ${JSON.stringify(config)}, kernels ${KERNEL_BACKEND}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
