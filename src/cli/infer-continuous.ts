@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { InputError } from "../core/errors.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
-import { ALGORITHM1_DEFAULTS, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
 import { intFlag, numberFlag } from "./command.ts";
 
@@ -18,7 +18,9 @@ export const INFER_CONTINUOUS_USAGE = `  Box spaces (Algorithm 1, paper §5; def
   --alpha-model X     α of the soft-improvement learner model (default ${ALGORITHM1_DEFAULTS.alphaModel})
   --lambda X          entropy bonus of the policy regressions (default ${ALGORITHM1_DEFAULTS.lambda})
   --scale X           multiply every stage's step count by X in (0, 1] (quick looks; default 1)
-  --seed N            seed of the network initialisations (default 0)`;
+  --seed N            seed of the network initialisations (default 0)
+  --paper             the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init)
+                      instead of our default (early-stopped clones, exact Gaussian KL; docs/algorithm-1.md)`;
 
 export interface InferContinuousFlags {
   history: string;
@@ -30,6 +32,7 @@ export interface InferContinuousFlags {
   "alpha-model"?: string | undefined;
   lambda?: string | undefined;
   scale?: string | undefined;
+  paper?: boolean | undefined;
 }
 
 export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColumns): number {
@@ -41,13 +44,15 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
     updates = v.updates.split(",").map((s) => Number(s.trim()));
     if (updates.some((u) => !Number.isInteger(u) || u < 0)) throw new InputError("E_USAGE", `--updates must be comma-separated non-negative integers, got '${v.updates}'`);
   }
+  const base = v.paper === true ? ALGORITHM1_PAPER : ALGORITHM1_DEFAULTS;
   const config: Partial<Algorithm1Config> = {
+    ...base,
     updates,
-    gamma: numberFlag("gamma", v.gamma, ALGORITHM1_DEFAULTS.gamma),
-    alphaModel: numberFlag("alpha-model", v["alpha-model"], ALGORITHM1_DEFAULTS.alphaModel),
-    lambda: numberFlag("lambda", v.lambda, ALGORITHM1_DEFAULTS.lambda),
-    policySteps: steps(ALGORITHM1_DEFAULTS.policySteps), klSteps: steps(ALGORITHM1_DEFAULTS.klSteps),
-    rewardInitSteps: steps(ALGORITHM1_DEFAULTS.rewardInitSteps), consistencySteps: steps(ALGORITHM1_DEFAULTS.consistencySteps),
+    gamma: numberFlag("gamma", v.gamma, base.gamma),
+    alphaModel: numberFlag("alpha-model", v["alpha-model"], base.alphaModel),
+    lambda: numberFlag("lambda", v.lambda, base.lambda),
+    policySteps: steps(base.policySteps), klSteps: steps(base.klSteps),
+    rewardInitSteps: steps(base.rewardInitSteps), consistencySteps: steps(base.consistencySteps),
   };
   const seed = intFlag("seed", v.seed, 0);
   const bar = new cliProgress.SingleBar(

@@ -26,7 +26,7 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --json FILE         also write the diagnostics as JSON
 
   Box observation and action spaces run Algorithm 1 instead (lfl infer --history h.npz --out reward.json);
-  options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N (see src/cli/infer-continuous.ts).`;
+  options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N, --paper (see src/cli/infer-continuous.ts).`;
 
 export const command: Command = {
   name: "infer",
@@ -36,7 +36,7 @@ export const command: Command = {
     const { values: v } = parseCommandArgs("infer", argv, {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
-      updates: { type: "string" }, scale: { type: "string" },
+      updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
