@@ -53,12 +53,7 @@ export class HalfCheetah extends MujocoEnv {
   }
 
   protected resetModel(rng: Rng): void {
-    const { nq, nv } = this.sim.sizes;
-    const s = this.config.reset_noise_scale;
-    const qpos = new Float64Array(nq), qvel = new Float64Array(nv);
-    for (let i = 0; i < nq; i++) qpos[i] = this.initQpos[i]! + rng.uniformIn(-s, s);
-    for (let i = 0; i < nv; i++) qvel[i] = this.initQvel[i]! + s * rng.normal();
-    this.setState({ qpos, qvel });
+    this.resetWithNoise(rng, this.config.reset_noise_scale, "normal");
   }
 
   protected observe(): Float64Array {

@@ -94,12 +94,7 @@ export class Hopper extends MujocoEnv {
   }
 
   protected resetModel(rng: Rng): void {
-    const { nq, nv } = this.sim.sizes;
-    const s = this.config.reset_noise_scale;
-    const qpos = new Float64Array(nq), qvel = new Float64Array(nv);
-    for (let i = 0; i < nq; i++) qpos[i] = this.initQpos[i]! + rng.uniformIn(-s, s);
-    for (let i = 0; i < nv; i++) qvel[i] = this.initQvel[i]! + rng.uniformIn(-s, s);
-    this.setState({ qpos, qvel });
+    this.resetWithNoise(rng, this.config.reset_noise_scale, "uniform");
   }
 
   protected observe(): Float64Array {

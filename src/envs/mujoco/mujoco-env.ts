@@ -112,6 +112,18 @@ export abstract class MujocoEnv implements BoxEnv, Disposable {
     this.started = true;
   }
 
+  /**
+   * Gymnasium's noisy reset: qpos = init + U(−scale, scale); qvel = init + U(−scale, scale) ("uniform", Hopper)
+   * or init + scale·N(0, 1) ("normal", HalfCheetah, Ant). Draws qpos first, then qvel, from `rng`.
+   */
+  protected resetWithNoise(rng: Rng, scale: number, qvelNoise: "uniform" | "normal"): void {
+    const { nq, nv } = this.sim.sizes;
+    const qpos = new Float64Array(nq), qvel = new Float64Array(nv);
+    for (let i = 0; i < nq; i++) qpos[i] = this.initQpos[i]! + rng.uniformIn(-scale, scale);
+    for (let i = 0; i < nv; i++) qvel[i] = this.initQvel[i]! + (qvelNoise === "uniform" ? rng.uniformIn(-scale, scale) : scale * rng.normal());
+    this.setState({ qpos, qvel });
+  }
+
   /** Writes `action` to ctrl and advances `frameSkip` physics steps. */
   protected doSimulation(action: Float64Array): void {
     if (!this.started) throw new LflError("E_ENV", `${this.id}: step() called before reset()`);
