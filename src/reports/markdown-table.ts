@@ -1,6 +1,6 @@
 /**
  * Rows → a markdown pipe table whose columns are padded to equal width, so the same text reads well in a
- * terminal and renders as a table in markdown. Generic: any row type, columns declared as data.
+ * terminal and renders as a table in markdown. Generic over the row type, columns declared as data.
  *
  * Usage:
  *   markdownTable([{ header: "agent", value: (r) => r.agent }, { header: "J", value: (r) => r.score, digits: 4 }], rows)
