@@ -5,37 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InputError, NumericalError } from "../core/errors.ts";
-import { Rng } from "../core/rng.ts";
-import { Box } from "../envs/spaces.ts";
-import type { BoxEnv, StepResult } from "../envs/env.ts";
 import { TimeLimit } from "../envs/wrappers/time-limit.ts";
+import { PointWalk } from "../envs/testing/point-walk.ts";
 import type { RewardFn, TransitionBatch } from "../rewards/reward-fn.ts";
 import { trainPpo, type PpoActorJson } from "./ppo.ts";
 
-/** x ∈ R², x′ = x + 0.3·a, reward −|x′|² (or NaN when poisoned), terminated when |x′|∞ > 2. */
-class Walk implements BoxEnv {
-  readonly id = "Walk-test";
-  readonly observationSpace = Box.uniform(2, -Infinity, Infinity);
-  readonly actionSpace = Box.uniform(2, -1, 1);
-  private x = new Float64Array(2);
-  private rng = new Rng(0);
-  constructor(private readonly poisoned: boolean) {}
-  reset(options?: { seed?: number }) {
-    if (options?.seed !== undefined) this.rng = new Rng(options.seed);
-    this.x = Float64Array.of(this.rng.uniformIn(-1, 1), this.rng.uniformIn(-1, 1));
-    return { observation: this.x.slice(), info: {} };
-  }
-  step(a: Float64Array): StepResult<Float64Array> {
-    this.x[0] += 0.3 * a[0]!;
-    this.x[1] += 0.3 * a[1]!;
-    const obs = this.x.slice();
-    const trueReward = -(obs[0]! ** 2 + obs[1]! ** 2);
-    const terminated = Math.max(Math.abs(obs[0]!), Math.abs(obs[1]!)) > 2;
-    return { observation: obs, reward: this.poisoned ? NaN : trueReward, terminated, truncated: false, info: { trueReward } };
-  }
-  close(): void {}
-}
-const walk = (poisoned = false) => () => new TimeLimit(new Walk(poisoned), 25);
+/** PointWalk (src/envs/testing) with a 25-step limit; poisoned: the env reward is NaN (true reward only in info). */
+const walk = (poisoned = false) => () => new TimeLimit(new PointWalk({ poisonReward: poisoned }), 25);
 const SMALL = { totalSteps: 3 * 64, seed: 3, numEnvs: 2, nSteps: 32, batchSize: 16, nEpochs: 2, recordHistory: false };
 
 /** The env's own reward, computed from s′ — learning from it must equal learning from the env. */

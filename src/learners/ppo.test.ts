@@ -1,47 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NumericalError } from "../core/errors.ts";
-import { Rng } from "../core/rng.ts";
-import { Box } from "../envs/spaces.ts";
-import type { BoxEnv, StepResult } from "../envs/env.ts";
 import { TimeLimit } from "../envs/wrappers/time-limit.ts";
+import { PointWalk, type PointWalkOptions } from "../envs/testing/point-walk.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { MLP } from "../nn/mlp.ts";
 import { trainPpo } from "./ppo.ts";
 
-/**
- * A tiny env defined here: position x ∈ R², action a ∈ [−1, 1]², x' = x + 0.3a, reward −|x'|², terminated when
- * |x'|∞ > 2; start uniform in [−1, 1]². Optionally emits NaN observations / rewards at a given global step.
- */
-class Drift implements BoxEnv {
-  readonly id = "Drift-test";
-  readonly observationSpace = Box.uniform(2, -Infinity, Infinity);
-  readonly actionSpace = Box.uniform(2, -1, 1);
-  private x = new Float64Array(2);
-  private rng = new Rng(0);
-  private n = 0;
-  constructor(private readonly fault: { at: number; kind: "obs" | "reward" } | null = null) {}
-  reset(options?: { seed?: number }) {
-    if (options?.seed !== undefined) this.rng = new Rng(options.seed);
-    this.x = Float64Array.of(this.rng.uniformIn(-1, 1), this.rng.uniformIn(-1, 1));
-    return { observation: this.x.slice(), info: {} };
-  }
-  step(a: Float64Array): StepResult<Float64Array> {
-    assert.ok(this.actionSpace.contains(a), "the env receives clipped actions");
-    this.n++;
-    this.x[0] += 0.3 * a[0]!;
-    this.x[1] += 0.3 * a[1]!;
-    const obs = this.x.slice();
-    let reward = -(obs[0]! ** 2 + obs[1]! ** 2);
-    if (this.fault?.at === this.n) {
-      if (this.fault.kind === "obs") obs[1] = NaN;
-      else reward = Infinity;
-    }
-    return { observation: obs, reward, terminated: Math.max(Math.abs(obs[0]!), Math.abs(obs[1]!)) > 2, truncated: false, info: {} };
-  }
-  close(): void {}
-}
-const drift = (fault: ConstructorParameters<typeof Drift>[0] = null) => () => new TimeLimit(new Drift(fault), 25);
+/** PointWalk (src/envs/testing) with a 25-step limit, optionally emitting a NaN observation / infinite reward at one step. */
+const drift = (fault: PointWalkOptions["fault"] = null) => () => new TimeLimit(new PointWalk({ fault }), 25);
 const SMALL = { nSteps: 32, batchSize: 16, nEpochs: 2 };
 
 test("history: one batch per update, per recorded env, raw observations continuous across update boundaries", () => {
@@ -50,7 +17,7 @@ test("history: one batch per update, per recorded env, raw observations continuo
   assert.deepEqual(h.updates.map((u) => u.index), [0, 1, 2]);
   assert.equal(r.steps, 288);
   assert.equal(h.meta.learner, "ppo");
-  assert.equal(h.meta.envId, "Drift-test");
+  assert.equal(h.meta.envId, "PointWalk-test");
   for (let u = 0; u < 3; u++) assert.equal(h.transitions(u), 32 * 2, "nSteps × recorded envs");
   const flagged = h.updates.flatMap((u) => u.trajectories).filter((t) => t.terminated || t.truncated);
   assert.ok(flagged.some((t) => t.truncated) && flagged.every((t) => !(t.terminated && t.truncated)));
