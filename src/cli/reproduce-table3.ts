@@ -1,5 +1,6 @@
 /**
- * `lfl reproduce table3 [--quick | --scale small|full|paper] [--run-dir DIR] [--env IDS] [--seeds LIST] [--finished-only]`:
+ * `lfl reproduce table3 [--quick | --scale small|full|paper] [--run-dir DIR] [--env IDS] [--seeds LIST] [--window W]
+ * [--finished-only]`:
  * Table 3 + Fig. 4 (experiments/table3.ts). Long: progress on stderr, every (env, seed, stage) checkpointed
  * under --run-dir so an interrupted run resumes where it stopped. Writes <out-dir>/table3.json, table3.md and
  * fig4.svg for the full scale, table3-<scale>.* / fig4-<scale>.svg otherwise. --finished-only assembles those
@@ -12,7 +13,7 @@ import { InputError } from "../core/errors.ts";
 import { envSpec } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { provenance, startClock } from "../experiments/provenance.ts";
-import { TABLE3_SCALES, type Table3Progress, type Table3ScaleName } from "../experiments/table3.ts";
+import { TABLE3_SCALES, parseWindow, withWindow, type Table3Progress, type Table3ScaleName } from "../experiments/table3.ts";
 import { resolveScale, runTable3, table3PpoUpdates } from "../experiments/table3-runner.ts";
 import { table3Markdown, table3Notes, table3Tables, table3Title } from "../reports/table3-report.ts";
 import { renderFig4 } from "../reports/fig4.ts";
@@ -24,6 +25,8 @@ export const TABLE3_OPTIONS = [
   "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)",
   "--env <ids>        comma-separated subset of the scale's envs",
   "--seeds <list>     comma-separated seeds instead of the scale's (--seed n shifts the scale's seeds by n)",
+  "--window <w>       replace the observed updates of the one --env given: 'from-to/step' or a list (e.g. 100-200/25);",
+  "                   default run dir runs/table3-window-<from>-<to>, outputs suffixed -w<from>-<to>",
   "--finished-only    assemble from the (env, seed) cells whose every stage is checkpointed; compute nothing,",
   "                   list the missing cells and seeds per env in the results (exit 2 if no cell is finished)",
 ] as const;
@@ -39,18 +42,21 @@ export const target: ReproduceTarget = {
   name: "table3",
   async run(argv: string[]): Promise<number> {
     const clock = startClock();
-    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" }, "finished-only": { type: "boolean" } });
+    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" }, window: { type: "string" }, "finished-only": { type: "boolean" } });
     if (values.help) {
       console.log(["usage: lfl reproduce table3 [options]", "", ...TABLE3_OPTIONS.map((o) => `  ${o}`)].join("\n"));
       return 0;
     }
     const name = (values.quick ? "quick" : values.scale ?? "full") as Table3ScaleName;
     if (!(name in TABLE3_SCALES)) throw new InputError("E_USAGE", `--scale must be one of ${Object.keys(TABLE3_SCALES).join(", ")}, got '${name}'`);
-    const scale = resolveScale(name);
+    const envs = list("env", values.env);
+    const window = values.window === undefined ? undefined : parseWindow(values.window);
+    if (window && envs?.length !== 1) throw new InputError("E_USAGE", "--window applies to one env: give exactly one --env");
+    const scale = window ? withWindow(resolveScale(name), envs![0]!, window) : resolveScale(name);
     const shift = intFlag("seed", values.seed, 0);
     const seeds = list("seeds", values.seeds)?.map((s) => intFlag("seeds", s, 0)) ?? scale.seeds.map((s) => s + shift);
-    const envs = list("env", values.env);
-    const runDir = values["run-dir"] ?? join("runs", "table3");
+    const windowTag = window ? `-window-${window[0]}-${window[window.length - 1]}` : "";
+    const runDir = values["run-dir"] ?? join("runs", `table3${windowTag}`);
     const outDir = values["out-dir"] ?? DEFAULT_OUT_DIR;
     const chosen = envs ?? scale.envs.map((e) => e.id);
     const finishedOnly = values["finished-only"] === true;
@@ -80,7 +86,7 @@ export const target: ReproduceTarget = {
 
     const meta = provenance(clock, { command: ["lfl", "reproduce", "table3", ...argv].join(" "), seed: shift });
     const json = `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`;
-    const suffix = name === "full" && !envs && values.seeds === undefined ? "" : `-${name}${envs ? `-${envs.join("+")}` : ""}`;
+    const suffix = name === "full" && !envs && values.seeds === undefined ? "" : `-${name}${envs ? `-${envs.join("+")}` : ""}${window ? `-w${window[0]}-${window[window.length - 1]}` : ""}`;
     mkdirSync(outDir, { recursive: true });
     const written = [join(outDir, `table3${suffix}.json`), join(outDir, `table3${suffix}.md`), join(outDir, `fig4${suffix}.svg`)];
     writeFileSync(written[0]!, json);

@@ -27,6 +27,7 @@
  * The runner is src/experiments/table3-runner.ts: each (env, seed, stage) is checkpointed to a run directory and
  * a re-run skips finished work.
  */
+import { InputError } from "../core/errors.ts";
 import type { MujocoRuntime } from "../envs/mujoco/mujoco-runtime.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import type { PpoActorJson, PpoConfig } from "../learners/ppo.ts";
@@ -84,6 +85,32 @@ export interface Table3Scale {
 
 const paperEnvs = TABLE3_PAPER.map((e) => ({ id: e.id, window: e.window }));
 const MUJOCO_PPO = { nSteps: 2048, batchSize: 64, nEpochs: 10, normalizeObservations: true } as const;
+
+/**
+ * The scale with one env's observation window replaced (`lfl reproduce table3 --window`): for a learner that is
+ * still flat in the paper's window at our smaller update size (Ant-v5, docs/table3.md). The window is recorded
+ * in the results and in every checkpoint key, so cells of different windows never mix.
+ */
+export function withWindow(scale: Table3Scale, envId: string, window: readonly number[]): Table3Scale {
+  if (!scale.envs.some((e) => e.id === envId)) throw new InputError("E_USAGE", `--window: '${envId}' is not an env of the '${scale.name}' scale (${scale.envs.map((e) => e.id).join(", ")})`);
+  if (window.length < 2 || window.some((k, i) => !Number.isInteger(k) || k < 0 || (i > 0 && k <= window[i - 1]!))) {
+    throw new InputError("E_USAGE", `--window needs at least two increasing update indices ≥ 0, got ${window.join(",")}`);
+  }
+  return { ...scale, envs: scale.envs.map((e) => (e.id === envId ? { id: e.id, window: [...window] } : e)) };
+}
+
+/** Parses "a,b,c" or "from-to/step" (inclusive) into update indices. */
+export function parseWindow(text: string): number[] {
+  const m = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(text.trim());
+  if (m) {
+    const from = Number(m[1]), to = Number(m[2]), step = m[3] === undefined ? 1 : Number(m[3]);
+    if (step < 1 || to < from) throw new InputError("E_USAGE", `--window '${text}': need from ≤ to and step ≥ 1`);
+    return range(from, to, step);
+  }
+  const xs = text.split(",").map((t) => t.trim());
+  if (xs.some((t) => !/^\d+$/.test(t))) throw new InputError("E_USAGE", `--window '${text}': expected 'from-to/step' or a comma-separated list of update indices`);
+  return xs.map(Number);
+}
 
 export const TABLE3_SCALES: Record<Table3ScaleName, Table3Scale> = {
   quick: {

@@ -5,7 +5,7 @@
  * Usage: `console.log(table3Tables(runTable3({ scale: "quick", runDir })))`
  */
 import type { Provenance } from "../experiments/provenance.ts";
-import { TABLE3_STAGES, type PaperStat, type Table3EnvResult, type Table3Result } from "../experiments/table3.ts";
+import { TABLE3_PAPER, TABLE3_STAGES, type PaperStat, type Table3EnvResult, type Table3Result } from "../experiments/table3.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
 
@@ -122,8 +122,19 @@ export function table3Notes(result: Table3Result): string[] {
     `Stage wall times (s, per seed): ${result.envs.map((e) => `${e.id} ${e.runs.map((r) => Object.values(r.wallSeconds).reduce((a, b) => a + b, 0).toFixed(0)).join("/")}`).join(", ")}; NN kernels: ${result.kernelBackend}.`,
     "pooled: the normalisation of the seed means, (mean J − mean J_first)/(mean J_last − mean J_first), robust to a seed whose learner barely moved.",
     "The paper's ± is the std over its runs; its learner used 32 envs × 2048 steps per update (docs/table3.md explains our scaling).",
+    ...adaptedWindowNotes(result),
     ...result.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer === null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
   ];
+}
+
+/** Envs observed in a window other than the paper's (`--window`): say so beside the numbers. */
+function adaptedWindowNotes(result: Table3Result): string[] {
+  const span = (w: readonly number[]): string => `${w[0]}–${w[w.length - 1]}${w.length > 2 ? ` every ${w[1]! - w[0]!}` : ""}`;
+  return result.envs.flatMap((e) => {
+    const paper = TABLE3_PAPER.find((p) => p.id === e.id);
+    if (!paper || (paper.window.length === e.window.length && paper.window.every((k, i) => k === e.window[i]))) return [];
+    return [`${e.id}: window ADAPTED to updates ${span(e.window)} (the paper's: ${span(paper.window)}); see docs/table3.md for why.`];
+  });
 }
 
 export function table3Markdown(result: Table3Result, meta: Provenance): string {
