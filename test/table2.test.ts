@@ -15,8 +15,8 @@ test("quick Table 2: four rows, both observers, paper values attached, SPI learn
     assert.equal(Object.values(row.learnerModels).reduce((a, b) => a + b, 0), 3);
     for (const run of row.runs) {
       for (const v of [run.learner, run.observer, run.observerPaper, run.ceiling, run.ceilingAlphaTrue, run.ceilingModel]) assert.ok(Number.isFinite(v));
-      // The model-selected observer IS the paper's whenever it keeps the SPI model.
-      if (run.learnerModel === "spi") assert.equal(run.observer, run.observerPaper);
+      // (The model-selected observer refits the chosen model with a state-only reward and plans pessimistically, so it
+      // differs from the paper's even when it keeps SPI; learner-models.test.ts checks the paper's case.)
     }
   }
   const spi = result.rows[0]!;

@@ -18,7 +18,7 @@ import { Rng } from "../core/rng.ts";
 import { GRID_ALPHA, gridWorld } from "../envs/tabular/grid-world.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
-import { inferTabularReward, observerPolicy, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
+import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
 import { tabularBatches, visitCounts } from "../observer/tabular-policy-estimation.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
@@ -87,7 +87,7 @@ export interface Table2Run {
   /** Paper's observer from the EXACT policies and true model, α_model = 0.7 and α_model = α. */
   ceiling: number;
   ceilingAlphaTrue: number;
-  /** The chosen learner model refitted to the exact policies (expected counts N_k(s)·π_k(a|s)) and the true model. */
+  /** The chosen learner model refitted to the exact policies (expected counts N_k(s)·π_k(a|s)) and the true model (same reward form and planning penalty, with the observed visit counts). */
   ceilingModel: number;
 
   /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
@@ -151,7 +151,7 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     modelLogLikelihood: res.learnerModel.logLikelihood,
     ceiling: play(ceilingSpi),
     ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
-    ceilingModel: play(ceilingModel.reward),
+    ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism)),
 
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
     improvements: res.diagnostics.length,

@@ -14,13 +14,19 @@
  * when it is better by more than `margin` nats per action (chosen on tuning seeds 100–129, never on 0–9).
  * The reward returned for "spi" is the paper's least-squares Theorem-2 fit, so that choice reproduces the paper.
  *
- * Usage: `const sel = selectLearnerModel(input, { models: ["spi", "svi"], margin: 0.075, tdSteps: [0.2], iterations: 300, spiIterations: 50, priorVisits: 0 });`
+ * Reward form. With `rewardForm: "state"` the chosen model is refitted by maximum likelihood with a state-only
+ * reward r(s,a) = ρ(s) (state-only-learner.ts; the paper's §4.3 assumption), started from the state means of its
+ * state–action reward; the selection itself is unchanged (it compares the state–action fits).
+ *
+ * Usage: `const sel = selectLearnerModel(input, { models: ["spi", "svi"], margin: 0.075, tdSteps: [0.2], iterations: 300, spiIterations: 50, priorVisits: 0, rewardForm: "state", stateIterations: 50 });`
  */
 import { InputError } from "../core/errors.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { qLearningSimulator } from "./q-learning-inversion.ts";
 import { fitSimulatedLearner, softmaxLogLikelihood, type RewardPrior, type SimulatedLearner } from "./simulated-learner-fit.ts";
 import { spiSimulator } from "./spi-simulation.ts";
+import { expandStateReward, stateOnlyLearner } from "./state-only-learner.ts";
+import { regressStateOnlyReward } from "./state-only-regression.ts";
 import { sviSimulator } from "./svi-inversion.ts";
 import { visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 import { effectiveSteps, fillUnidentified, fitTdReward } from "./td-inversion.ts";
@@ -56,7 +62,13 @@ export interface LearnerModelOptions {
    * lowest least-squares reward of the pairs visited ≥ 30 times, as if by this many actions. 0 = none.
    */
   priorVisits: number;
+  /** "state-action": r(s,a) as fitted; "state": the chosen model refitted with a state-only reward ρ(s). */
+  rewardForm: RewardForm;
+  /** L-BFGS iterations of the state-only refit. */
+  stateIterations: number;
 }
+
+export type RewardForm = "state-action" | "state";
 
 export interface LearnerModelCandidate {
   kind: LearnerModelKind;
@@ -65,6 +77,8 @@ export interface LearnerModelCandidate {
   /** Mean log-likelihood per observed action of D_1..D_K. */
   logLikelihood: number;
   reward: Float64Array;
+  /** Fitted θ = (r, q0) of the simulated learner (the start of a state-only refit). */
+  theta?: Float64Array;
 }
 
 export interface LearnerModelSelection {
@@ -120,13 +134,13 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
     sviTheta = fit.theta;
     // Pairs never updated carry no likelihood (only the tiny ridge moved them): give them the documented fill.
     fillUnidentified(fit.reward, visited, nA, "state");
-    if (options.models.includes("svi")) candidates.push({ kind: "svi", logLikelihood: fit.logLikelihood, reward: fit.reward });
+    if (options.models.includes("svi")) candidates.push({ kind: "svi", logLikelihood: fit.logLikelihood, reward: fit.reward, theta: fit.theta });
   }
   if (options.models.includes("td")) {
     for (const eta of options.tdSteps) {
       const fit = fitCandidate(qLearningSimulator(batches, K, eta, nS, nA, gamma), input, sviTheta!, options.iterations, prior);
       fillUnidentified(fit.reward, batches.slice(0, K).map((b) => effectiveSteps(visitCounts(b, nS, nA), 1)), nA, "state");
-      candidates.push({ kind: "td", eta, logLikelihood: fit.logLikelihood, reward: fit.reward });
+      candidates.push({ kind: "td", eta, logLikelihood: fit.logLikelihood, reward: fit.reward, theta: fit.theta });
     }
   }
   const base = candidates.find((c) => c.kind === "spi");
@@ -135,5 +149,19 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
     const bar = base !== undefined && c !== base ? base.logLikelihood + options.margin : chosen.logLikelihood;
     if (c !== chosen && c.logLikelihood > bar && c.logLikelihood > chosen.logLikelihood) chosen = c;
   }
+  if (options.rewardForm === "state") chosen = { ...chosen, reward: stateOnlyRefit(chosen, input, options.stateIterations) };
   return { chosen, candidates };
+}
+
+/** The chosen model refitted by maximum likelihood with r(s,a) = ρ(s), from the state means of its reward. */
+function stateOnlyRefit(c: LearnerModelCandidate, input: LearnerModelInput, iterations: number): Float64Array {
+  const { model, batches, counts, alphaModel } = input;
+  const { nS, nA, gamma } = model, K = input.policies.length - 1;
+  const learner = c.kind === "spi" ? spiSimulator(model, K, alphaModel) : c.kind === "svi" ? sviSimulator(batches, K, nS, nA, gamma, alphaModel) : qLearningSimulator(batches, K, c.eta!, nS, nA, gamma);
+  // Start: the paper's state-only regression (Eq. 4: r̄(s) + shaping) of the model's state–action reward.
+  const theta0 = new Float64Array(nS + 1);
+  theta0.set(regressStateOnlyReward(model, c.reward).reward);
+  theta0[nS] = c.theta?.[nS * nA] ?? 0;
+  const fit = fitSimulatedLearner(stateOnlyLearner(learner, nS, nA), counts, alphaModel, nS, nA, theta0, iterations);
+  return expandStateReward(fit.theta, nS, nA);
 }

@@ -98,7 +98,7 @@ test("the selected-model ceiling: exact SVI policies and the true model give the
   const { run, batches, counts } = history("soft-value-iteration", 102);
   const expected = expectedCounts(counts, run.policies);
   const score = (alphaModel: number): number => {
-    const { reward } = recoverWithLearnerModel(mdp, batches, expected, run.policies, new Float64Array(nS * nA), { ...TABULAR_LFL_DEFAULTS, alphaModel, learnerModel: "svi" });
+    const { reward } = recoverWithLearnerModel(mdp, batches, expected, run.policies, new Float64Array(nS * nA), { ...TABULAR_LFL_DEFAULTS, alphaModel, learnerModel: "svi", rewardForm: "state-action" });
     return softReturn(mdp, observerPolicy(mdp, reward, ALPHA), ALPHA);
   };
   assert.ok(Math.abs(score(0.7) - 4.917) < 2e-3, `${score(0.7)}`);
@@ -106,12 +106,27 @@ test("the selected-model ceiling: exact SVI policies and the true model give the
 });
 
 test("auto selection from sampled data: an SPI history keeps the paper's model, an SVI history switches to svi", () => {
-  const spi = inferTabularReward(history("soft-policy-iteration", 101).run.history, mdp);
+  // With the paper's state–action reward and no planning penalty, keeping SPI IS the paper's observer.
+  const spi = inferTabularReward(history("soft-policy-iteration", 101).run.history, mdp, { rewardForm: "state-action", pessimism: 0 });
   assert.equal(spi.learnerModel.chosen, "spi");
   assert.deepEqual(spi.reward, spi.paperReward);
   const svi = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp);
   assert.equal(svi.learnerModel.chosen, "svi");
   assert.ok(svi.learnerModel.logLikelihood.svi! > svi.learnerModel.logLikelihood.spi! + TABULAR_LFL_DEFAULTS.selectionMargin);
-  const paperOnly = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp, { learnerModel: "spi" });
+  const paperOnly = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp, { learnerModel: "spi", rewardForm: "state-action", pessimism: 0 });
   assert.deepEqual(paperOnly.reward, svi.paperReward);
+  // The default refits the chosen model with a state-only reward and plans on r̂ − β/√(n+1).
+  for (let s = 0; s < nS; s++) for (let a = 1; a < nA; a++) assert.equal(svi.fittedReward[s * nA + a], svi.fittedReward[s * nA]);
+  for (let i = 0; i < nS * nA; i++) assert.ok(Math.abs(svi.reward[i]! - (svi.fittedReward[i]! - TABULAR_LFL_DEFAULTS.pessimism / Math.sqrt(svi.visits[i]! + 1))) < 1e-12);
+});
+
+test("the default observer (state-only refit, pessimistic planning) beats the Q-learning learner on tuning seeds 100–107", () => {
+  // Measured: 8 of 8 (docs/observer-tabular.md §4: 86 of tuning seeds 100–199). Under H0 "a coin", P(≥ 7 of 8) = 0.035.
+  let wins = 0;
+  for (let seed = 100; seed < 108; seed++) {
+    const { run } = history("q-learning", seed);
+    const res = inferTabularReward(run.history, mdp);
+    if (softReturn(mdp, observerPolicy(mdp, res.reward, ALPHA), ALPHA) > softReturn(mdp, run.policies[run.policies.length - 1]!, ALPHA)) wins++;
+  }
+  assert.ok(wins >= 7, `${wins} of 8`);
 });

@@ -55,6 +55,13 @@ export function spiSimulator(model: TabularMdp, K: number, alpha: number): Simul
   const { nS, nA, gamma, P } = model;
   const m = nS * nA;
   const pis: Float64Array[] = [], Qs: Float64Array[] = [], lus: { LU: Float64Array; perm: Int32Array }[] = [];
+  // P's nonzero entries per pair (estimated and grid models are sparse): next[start[i]..start[i+1]), prob.
+  const start = new Int32Array(m + 1), nextList: number[] = [], probList: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let t = 0; t < nS; t++) if (P[i * nS + t]! !== 0) { nextList.push(t); probList.push(P[i * nS + t]!); }
+    start[i + 1] = nextList.length;
+  }
+  const next = Int32Array.from(nextList), prob = Float64Array.from(probList);
   return {
     size: m + 1,
     forward(theta) {
@@ -70,26 +77,26 @@ export function spiSimulator(model: TabularMdp, K: number, alpha: number): Simul
             const i = s * nA + a, p = pi[i]!;
             if (p === 0) continue;
             b[s] = b[s]! + p * (theta[i]! - alpha * Math.log(p));
-            for (let t = 0; t < nS; t++) A[s * nS + t] = A[s * nS + t]! - gamma * p * P[i * nS + t]!;
+            for (let e = start[i]!; e < start[i + 1]!; e++) A[s * nS + next[e]!] = A[s * nS + next[e]!]! - gamma * p * prob[e]!;
           }
         }
         const perm = luFactor(A, nS);
         lus.push({ LU: A, perm });
         const V = luSolve(A, perm, b, nS, false);
-        const Q = new Float64Array(m), next = new Float64Array(m);
+        const Q = new Float64Array(m), piNext = new Float64Array(m);
         for (let i = 0; i < m; i++) {
           let ev = 0;
-          for (let t = 0; t < nS; t++) ev += P[i * nS + t]! * V[t]!;
+          for (let e = start[i]!; e < start[i + 1]!; e++) ev += prob[e]! * V[next[e]!]!;
           Q[i] = theta[i]! + gamma * ev;
         }
         for (let s = 0; s < nS; s++) {
           let mx = -Infinity, z = 0;
           for (let a = 0; a < nA; a++) mx = Math.max(mx, Q[s * nA + a]!);
-          for (let a = 0; a < nA; a++) z += (next[s * nA + a] = Math.exp((Q[s * nA + a]! - mx) / alpha));
-          for (let a = 0; a < nA; a++) next[s * nA + a] = next[s * nA + a]! / z;
+          for (let a = 0; a < nA; a++) z += (piNext[s * nA + a] = Math.exp((Q[s * nA + a]! - mx) / alpha));
+          for (let a = 0; a < nA; a++) piNext[s * nA + a] = piNext[s * nA + a]! / z;
         }
         Qs.push(Q);
-        pis.push(next);
+        pis.push(piNext);
       }
       return Qs.slice();
     },
@@ -100,7 +107,7 @@ export function spiSimulator(model: TabularMdp, K: number, alpha: number): Simul
         // G = ∂ℓ/∂Q_{k+1}, Q_{k+1} = Q^{π_k}.
         const pi = pis[k]!, Q = Qs[k + 1]!;
         const gV = new Float64Array(nS);
-        for (let i = 0; i < m; i++) { const gi = gamma * G[i]!; if (gi !== 0) for (let t = 0; t < nS; t++) gV[t] = gV[t]! + gi * P[i * nS + t]!; }
+        for (let i = 0; i < m; i++) { const gi = gamma * G[i]!; if (gi !== 0) for (let e = start[i]!; e < start[i + 1]!; e++) gV[next[e]!] = gV[next[e]!]! + gi * prob[e]!; }
         const lambda = luSolve(lus[k]!.LU, lus[k]!.perm, gV, nS, true);
         const gPi = new Float64Array(m);
         for (let s = 0; s < nS; s++) {
