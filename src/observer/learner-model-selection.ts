@@ -74,7 +74,7 @@ export interface LearnerModelCandidate {
   kind: LearnerModelKind;
   /** η of the "td" candidate. */
   eta?: number;
-  /** Mean log-likelihood per observed action of D_1..D_K. */
+  /** Mean log-likelihood per observed action of D_1..D_K (NaN for an unscored lone "spi" candidate). */
   logLikelihood: number;
   reward: Float64Array;
   /** Fitted θ = (r, q0) of the simulated learner (the start of a state-only refit). */
@@ -109,10 +109,14 @@ export function selectLearnerModel(input: LearnerModelInput, options: LearnerMod
   if (options.models.length === 0) throw new InputError("E_INVALID_CONFIG", "learner model selection needs at least one candidate model");
   const candidates: LearnerModelCandidate[] = [];
   if (options.models.includes("spi")) {
-    const theta0 = new Float64Array(m + 1);
-    theta0.set(spiReward);
-    const fit = fitCandidate(spiSimulator(model, K, alphaModel), input, theta0, options.spiIterations);
-    candidates.push({ kind: "spi", logLikelihood: fit.logLikelihood, reward: spiReward });
+    // Its likelihood only serves the comparison: a lone "spi" candidate is not scored (logLikelihood NaN).
+    if (options.models.length === 1) candidates.push({ kind: "spi", logLikelihood: Number.NaN, reward: spiReward });
+    else {
+      const theta0 = new Float64Array(m + 1);
+      theta0.set(spiReward);
+      const fit = fitCandidate(spiSimulator(model, K, alphaModel), input, theta0, options.spiIterations);
+      candidates.push({ kind: "spi", logLikelihood: fit.logLikelihood, reward: spiReward });
+    }
   }
   let sviTheta: Float64Array | undefined;
   let prior: RewardPrior | undefined;
