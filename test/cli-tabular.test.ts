@@ -42,6 +42,15 @@ test("learn → infer → observe on a user MDP JSON (two-state example)", () =>
   // Without --mdp, γ comes from the history's meta.
   const infer2 = lfl("infer", "--history", history, "--out", join(dir, "reward2.json"));
   assert.equal(infer2.code, 0, infer2.stderr);
+  // The state-only form (paper §4.3) writes one reward per state, the same for every action.
+  const stateOnly = join(dir, "reward-state.json");
+  const infer3 = lfl("infer", "--history", history, "--mdp", MDP, "--out", stateOnly, "--reward-form", "state", "--pessimism", "0");
+  assert.equal(infer3.code, 0, infer3.stderr);
+  assert.match(infer3.stdout, /r̄φ\(s\)/);
+  for (const row of (JSON.parse(readFileSync(stateOnly, "utf8")) as { reward: number[][] }).reward) assert.ok(Math.abs(row[0]! - row[1]!) < 1e-12, `state-only row ${row}`);
+  const bad = lfl("infer", "--history", history, "--out", join(dir, "r4.json"), "--reward-form", "action");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /E_USAGE.*--reward-form must be one of state-action, state/);
 });
 
 /** Rewrites the history with `edit` applied to its arrays, then runs infer on it. */

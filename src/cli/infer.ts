@@ -23,10 +23,20 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --gamma X           discount, when no --mdp (default: the history's envKwargs.gamma)
   --alpha-model X     entropy weight the observer assumes (default ${TABULAR_LFL_DEFAULTS.alphaModel})
   --lambda X          entropy bonus of the policy maximum likelihood (default ${TABULAR_LFL_DEFAULTS.lambda})
+  --reward-form F     state-action (default: r(s,a), the general form) or state (r(s) only, the paper's §4.3
+                      assumption; what Table 2's observer uses on the grid, whose reward depends on the state only)
+  --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen by likelihood; docs/observer-tabular.md)
+  --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
   --json FILE         also write the diagnostics as JSON
 
   Box observation and action spaces run Algorithm 1 instead (lfl infer --history h.npz --out reward.json);
   options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N, --paper (see src/cli/infer-continuous.ts).`;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError("E_USAGE", `infer: --${flag} must be one of ${allowed.join(", ")}, got '${value}'`);
+  return value as T;
+}
 
 export const command: Command = {
   name: "infer",
@@ -37,6 +47,7 @@ export const command: Command = {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
       updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" },
+      "reward-form": { type: "string" }, "learner-model": { type: "string" }, pessimism: { type: "string" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
@@ -63,13 +74,18 @@ export const command: Command = {
       if (!(gamma >= 0 && gamma < 1)) throw new InputError("E_USAGE", "infer: give --mdp FILE or --gamma X in [0, 1) (the history records no gamma)");
       spec = { nS: os.n, nA: as.n, gamma };
     }
-    const config = { alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda) };
+    const rewardForm = oneOf("reward-form", v["reward-form"], ["state-action", "state"] as const, "state-action");
+    const learnerModel = oneOf("learner-model", v["learner-model"], ["spi", "svi", "td", "auto"] as const, TABULAR_LFL_DEFAULTS.learnerModel);
+    const config = {
+      alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda),
+      rewardForm, learnerModel, pessimism: numberFlag("pessimism", v.pessimism, TABULAR_LFL_DEFAULTS.pessimism),
+    };
     const history = columnsToHistory(columns);
     const res = inferTabularReward(history, spec, config);
     const info = { history: v.history, learner: history.meta.learner, envId: history.meta.envId, observer: { ...TABULAR_LFL_DEFAULTS, ...config }, diagnostics: res.diagnostics };
     writeTabularRewardFile(v.out, { ...spec, reward: res.reward, info });
 
-    console.log(`inferred r̄φ(s,a) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}`);
+    console.log(`inferred r̄φ(${rewardForm === "state" ? "s" : "s,a"}) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}; learner model ${learnerModel}, planning penalty β = ${config.pessimism}`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
       { header: "residual RMS", value: (d) => d.residualRms, digits: 3 },
