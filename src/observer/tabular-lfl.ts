@@ -15,7 +15,7 @@
  *      online Q-learning ("td") — or the model chosen from the data ("auto": SPI unless SVI predicts the
  *      learner's actions better by more than `selectionMargin` nats per action). The residual diagnostics are
  *      those of the SPI fit, the non-improving flags use the chosen reward; `paperReward` is always the SPI answer.
-   6. Reward form and pessimism: with `rewardForm: "state"` the chosen model is refitted with a state-only reward
+ *   6. Reward form and pessimism: with `rewardForm: "state"` the chosen model is refitted with a state-only reward
  *      ρ(s) (the paper's §4.3 option); the returned `reward` is a lower confidence bound for planning,
  *        r̂(s,a) − β / √(n(s,a) + 1),      n(s,a) = the pair's observed actions over the whole history,
  *      so that actions the learner (almost) never took cannot lure the planner into a loop (`fittedReward` is r̂).
