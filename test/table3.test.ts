@@ -167,6 +167,27 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.match(none.stderr, /no \(env, seed\) cell has all 6 stages checkpointed/);
 });
 
+test("lfl reproduce table3 --window observes other updates of one env, in its own files; bad windows exit 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lfl-table3-window-"));
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0", "--run-dir", join(dir, "runs"), "--out-dir", dir);
+  assert.equal(r.status, 0, r.stderr);
+  const json = JSON.parse(readFileSync(join(dir, "table3-quick-Pendulum-v1-w1-3.json"), "utf8")) as Table3Result;
+  assert.deepEqual(json.scale.envs.find((e) => e.id === "Pendulum-v1")!.window, [1, 2, 3]);
+  assert.deepEqual(json.envs[0]!.window, [1, 2, 3]);
+  assert.ok(existsSync(join(dir, "runs", "quick", "Pendulum-v1", "seed-0", "history.npz")));
+  for (const [args, message] of [
+    [["--window", "1-3"], /give exactly one --env/],
+    [["--env", "Pendulum-v1", "--window", "4"], /at least two increasing/],
+    [["--env", "Pendulum-v1", "--window", "3-1"], /from ≤ to/],
+  ] as const) {
+    const bad = cli(...args, "--run-dir", join(dir, "bad"));
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, message);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {
   const out = join(tmp, "out");
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--run-dir", runDir, "--out-dir", out], { cwd: ROOT, encoding: "utf8" });

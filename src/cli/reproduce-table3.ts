@@ -26,7 +26,8 @@ export const TABLE3_OPTIONS = [
   "--env <ids>        comma-separated subset of the scale's envs",
   "--seeds <list>     comma-separated seeds instead of the scale's (--seed n shifts the scale's seeds by n)",
   "--window <w>       replace the observed updates of the one --env given: 'from-to/step' or a list (e.g. 100-200/25);",
-  "                   default run dir runs/table3-window-<from>-<to>, outputs suffixed -w<from>-<to>",
+  "                   default run dir runs/table3-window-<from>-<to> (give --run-dir to keep two windows with the",
+  "                   same ends apart: a cell is recomputed, never mixed, when its window differs), outputs suffixed -w<from>-<to>",
   "--finished-only    assemble from the (env, seed) cells whose every stage is checkpointed; compute nothing,",
   "                   list the missing cells and seeds per env in the results (exit 2 if no cell is finished)",
 ] as const;
