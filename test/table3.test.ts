@@ -167,7 +167,7 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.match(none.stderr, /no \(env, seed\) cell has all 6 stages checkpointed/);
 });
 
-test("lfl reproduce table3 --window observes other updates of one env, in its own files; bad windows exit 2", () => {
+test("lfl reproduce table3 --window / --algorithm1 paper write their own files with the setting recorded; bad values exit 2", () => {
   const dir = mkdtempSync(join(tmpdir(), "lfl-table3-window-"));
   const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", ...args], { cwd: ROOT, encoding: "utf8" });
   const r = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0", "--run-dir", join(dir, "runs"), "--out-dir", dir);
@@ -176,7 +176,14 @@ test("lfl reproduce table3 --window observes other updates of one env, in its ow
   assert.deepEqual(json.scale.envs.find((e) => e.id === "Pendulum-v1")!.window, [1, 2, 3]);
   assert.deepEqual(json.envs[0]!.window, [1, 2, 3]);
   assert.ok(existsSync(join(dir, "runs", "quick", "Pendulum-v1", "seed-0", "history.npz")));
+  const paper = cli("--seeds", "0", "--algorithm1", "paper", "--run-dir", join(dir, "runs-paper"), "--out-dir", dir);
+  assert.equal(paper.status, 0, paper.stderr);
+  const pj = JSON.parse(readFileSync(join(dir, "table3-quick-paper-alg1.json"), "utf8")) as Table3Result;
+  assert.equal(pj.scale.algorithm1.policyFit, "paper");
+  assert.equal(pj.scale.algorithm1.policySteps, QUICK.algorithm1.policySteps); // the scale's step counts are kept
+  assert.match(readFileSync(join(dir, "table3-quick-paper-alg1.md"), "utf8"), /the paper's §6\.3 settings/);
   for (const [args, message] of [
+    [["--algorithm1", "authors"], /--algorithm1 must be ours or paper/],
     [["--window", "1-3"], /give exactly one --env/],
     [["--env", "Pendulum-v1", "--window", "4"], /at least two increasing/],
     [["--env", "Pendulum-v1", "--window", "3-1"], /from ≤ to/],

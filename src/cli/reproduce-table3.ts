@@ -14,6 +14,7 @@ import { envSpec } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { provenance, startClock } from "../experiments/provenance.ts";
 import { TABLE3_SCALES, parseWindow, withWindow, type Table3Progress, type Table3ScaleName } from "../experiments/table3.ts";
+import { ALGORITHM1_PAPER } from "../observer/algorithm-1.ts";
 import { resolveScale, runTable3, table3PpoUpdates } from "../experiments/table3-runner.ts";
 import { table3Markdown, table3Notes, table3Tables, table3Title } from "../reports/table3-report.ts";
 import { renderFig4 } from "../reports/fig4.ts";
@@ -28,6 +29,8 @@ export const TABLE3_OPTIONS = [
   "--window <w>       replace the observed updates of the one --env given: 'from-to/step' or a list (e.g. 100-200/25);",
   "                   default run dir runs/table3-window-<from>-<to> (give --run-dir to keep two windows with the",
   "                   same ends apart: a cell is recomputed, never mixed, when its window differs), outputs suffixed -w<from>-<to>",
+  "--algorithm1 <a>   ours (default) | paper: Algorithm 1 with the paper's §6.3 settings (ALGORITHM1_PAPER);",
+  "                   default run dir runs/table3-paper-alg1 (copy a run dir there to reuse its learners), files suffixed -paper-alg1",
   "--finished-only    assemble from the (env, seed) cells whose every stage is checkpointed; compute nothing,",
   "                   list the missing cells and seeds per env in the results (exit 2 if no cell is finished)",
 ] as const;
@@ -43,7 +46,7 @@ export const target: ReproduceTarget = {
   name: "table3",
   async run(argv: string[]): Promise<number> {
     const clock = startClock();
-    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" }, window: { type: "string" }, "finished-only": { type: "boolean" } });
+    const { values } = parseCommandArgs("reproduce table3", argv, { ...REPRODUCE_OPTIONS, scale: { type: "string" }, "run-dir": { type: "string" }, env: { type: "string" }, seeds: { type: "string" }, window: { type: "string" }, algorithm1: { type: "string" }, "finished-only": { type: "boolean" } });
     if (values.help) {
       console.log(["usage: lfl reproduce table3 [options]", "", ...TABLE3_OPTIONS.map((o) => `  ${o}`)].join("\n"));
       return 0;
@@ -53,11 +56,16 @@ export const target: ReproduceTarget = {
     const envs = list("env", values.env);
     const window = values.window === undefined ? undefined : parseWindow(values.window);
     if (window && envs?.length !== 1) throw new InputError("E_USAGE", "--window applies to one env: give exactly one --env");
-    const scale = window ? withWindow(resolveScale(name), envs![0]!, window) : resolveScale(name);
+    const alg1 = values.algorithm1 ?? "ours";
+    if (alg1 !== "ours" && alg1 !== "paper") throw new InputError("E_USAGE", `--algorithm1 must be ours or paper, got '${alg1}'`);
+    const windowed = window ? withWindow(resolveScale(name), envs![0]!, window) : resolveScale(name);
+    // The paper's stage choices at this scale's step counts (the quick scale shortens them).
+    const scale = alg1 === "paper" ? { ...windowed, algorithm1: { ...ALGORITHM1_PAPER, updates: null, ...windowed.algorithm1 } } : windowed;
     const shift = intFlag("seed", values.seed, 0);
     const seeds = list("seeds", values.seeds)?.map((s) => intFlag("seeds", s, 0)) ?? scale.seeds.map((s) => s + shift);
     const windowTag = window ? `-window-${window[0]}-${window[window.length - 1]}` : "";
-    const runDir = values["run-dir"] ?? join("runs", `table3${windowTag}`);
+    const alg1Tag = alg1 === "paper" ? "-paper-alg1" : "";
+    const runDir = values["run-dir"] ?? join("runs", `table3${windowTag}${alg1Tag}`);
     const outDir = values["out-dir"] ?? DEFAULT_OUT_DIR;
     const chosen = envs ?? scale.envs.map((e) => e.id);
     const finishedOnly = values["finished-only"] === true;
@@ -87,7 +95,7 @@ export const target: ReproduceTarget = {
 
     const meta = provenance(clock, { command: ["lfl", "reproduce", "table3", ...argv].join(" "), seed: shift });
     const json = `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`;
-    const suffix = name === "full" && !envs && values.seeds === undefined ? "" : `-${name}${envs ? `-${envs.join("+")}` : ""}${window ? `-w${window[0]}-${window[window.length - 1]}` : ""}`;
+    const suffix = name === "full" && !envs && values.seeds === undefined && alg1 === "ours" ? "" : `-${name}${envs ? `-${envs.join("+")}` : ""}${window ? `-w${window[0]}-${window[window.length - 1]}` : ""}${alg1Tag}`;
     mkdirSync(outDir, { recursive: true });
     const written = [join(outDir, `table3${suffix}.json`), join(outDir, `table3${suffix}.md`), join(outDir, `fig4${suffix}.svg`)];
     writeFileSync(written[0]!, json);

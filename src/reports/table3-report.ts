@@ -123,6 +123,7 @@ export function table3Notes(result: Table3Result): string[] {
     "pooled: the normalisation of the seed means, (mean J − mean J_first)/(mean J_last − mean J_first), robust to a seed whose learner barely moved.",
     "The paper's ± is the std over its runs; its learner used 32 envs × 2048 steps per update (docs/table3.md explains our scaling).",
     ...adaptedWindowNotes(result),
+    ...(result.scale.algorithm1.policyFit === "paper" ? ["Algorithm 1: the paper's §6.3 settings (`--algorithm1 paper`: maximum-likelihood clones, regressed KL nets, reward initialised by maximum likelihood on the last update, unnormalised reward), not our defaults (docs/algorithm-1.md)."] : []),
     ...result.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer === null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
   ];
 }
