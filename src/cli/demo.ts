@@ -35,7 +35,7 @@ export const SECTIONS: readonly DemoSection[] = [
         { header: "learner score", value: (r) => pm(r.stats.learner), align: "right" },
         { header: "observer score", value: (r) => pm(r.stats.observer), align: "right" },
         { header: "observer − learner [95% CI]", value: (r) => `${r.observerMinusLearner.meanDiff.toFixed(2)} [${r.observerMinusLearner.ci95.map((x) => x.toFixed(2)).join(", ")}]`, align: "right" },
-        { header: "beats learner", value: (r) => (r.observerBeatsLearner ? "yes" : "NO"), align: "left" },
+        { header: "beats learner (on the mean)", value: (r) => (r.observerBeatsLearner ? "yes" : "NO"), align: "left" },
         { header: "paper: learner → observer", value: (r) => `${pm(r.paper.learner)} → ${pm(r.paper.observer)}`, align: "right" },
       ], result.rows);
       return { text: `${table}
