@@ -3,21 +3,15 @@
 // and refuses an unknown update with exit code 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { lfl, ROOT } from "./lfl-cli.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { syntheticBoxHistory } from "../src/cli/bench-infer.ts";
 import { writeHistoryColumns } from "../src/data/history-file.ts";
 import { loadRewardModel } from "../src/observer/algorithm-1.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "lfl-cli-infer-box-"));
-
-function lfl(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 test("lfl infer on a Box history: Algorithm 1, reward file, diagnostics; bad --updates exits 2", () => {
   const history = join(dir, "h.npz");

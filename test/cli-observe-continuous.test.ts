@@ -2,18 +2,12 @@
 // recovered reward from the clone stored by `lfl infer`, scores both on the true reward, and refuses bad files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { lfl, ROOT } from "./lfl-cli.ts";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "lfl-cli-observe-box-"));
-
-function lfl(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 test("lfl learn → infer → observe (Box): the observer trains on the recovered reward and is scored on the true one", () => {
   const history = join(dir, "h.npz"), reward = join(dir, "reward.json"), json = join(dir, "observe.json"), actor = join(dir, "actor.json");

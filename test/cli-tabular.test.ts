@@ -2,21 +2,15 @@
 // every one must exit 2 with a message naming the array and the row.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { lfl, ROOT } from "./lfl-cli.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { readNpz, writeNpz } from "../src/data/npz.ts";
 import type { NpyArray } from "../src/data/npy.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const MDP = join(ROOT, "examples/two-state.json");
 const dir = mkdtempSync(join(tmpdir(), "lfl-cli-tabular-"));
-
-function lfl(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const history = join(dir, "h.npz");
 

@@ -1,13 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { lfl } from "./lfl-cli.ts";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPO_CURVES } from "../src/experiments/ppo-curves.ts";
-
-const lfl = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
 
 test("lfl reproduce ppo-curves: --seeds stores runs without results; a plain run combines them; --partial; bad --seeds exits 2", () => {
   const dir = mkdtempSync(join(tmpdir(), "lfl-ppo-curves-"));
@@ -15,13 +12,13 @@ test("lfl reproduce ppo-curves: --seeds stores runs without results; a plain run
     const runs = join(dir, "runs"), out = join(dir, "out");
     const common = ["reproduce", "ppo-curves", "--curve", "pendulum-quick", "--run-dir", runs, "--out-dir", out];
     const one = lfl(...common, "--seeds", "1");
-    assert.equal(one.status, 0, one.stderr);
+    assert.equal(one.code, 0, one.stderr);
     assert.deepEqual(readdirSync(runs), ["rl-zoo-seed1.json"]);
     assert.ok(!existsSync(join(out, "ppo-pendulum-quick.json")), "a seed subset writes no results");
     assert.match(one.stderr, /subset/);
 
     const all = lfl(...common);
-    assert.equal(all.status, 0, all.stderr);
+    assert.equal(all.code, 0, all.stderr);
     assert.match(all.stderr, /seed 0/);
     assert.doesNotMatch(all.stderr, /seed 1/, "seed 1 was stored, not retrained");
     const json = JSON.parse(readFileSync(join(out, "ppo-pendulum-quick.json"), "utf8"));
@@ -29,11 +26,11 @@ test("lfl reproduce ppo-curves: --seeds stores runs without results; a plain run
     assert.deepEqual(json.summary.map((s: { stochastic: { n: number } }) => s.stochastic.n), [2, 2, 2]);
 
     const partial = lfl(...common, "--partial");
-    assert.equal(partial.status, 0, partial.stderr);
+    assert.equal(partial.code, 0, partial.stderr);
     assert.deepEqual(JSON.parse(readFileSync(join(out, "ppo-pendulum-quick.json"), "utf8")).summary, json.summary);
 
-    assert.equal(lfl(...common, "--seeds", "x").status, 2);
-    assert.equal(lfl("reproduce", "ppo-curves", "--curve", "nope").status, 2);
+    assert.equal(lfl(...common, "--seeds", "x").code, 2);
+    assert.equal(lfl("reproduce", "ppo-curves", "--curve", "nope").code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -47,7 +44,7 @@ test("lfl reproduce ppo-curves --summary: each results file beside the uniform r
     const summary = [0, 200000, 500000, 1000000].map((checkpoint) => ({ setting: "sb3-defaults", checkpoint, deterministic: stats, stochastic: stats }));
     writeFileSync(join(dir, "ppo-reacher.json"), JSON.stringify({ command: "test", gitRevision: "abc", spec, points: [], summary, stepsPerSecond: [], incomplete: [] }));
     const r = lfl("reproduce", "ppo-curves", "--summary", "--out-dir", dir);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(readFileSync(join(dir, "ppo-summary.json"), "utf8"));
     assert.deepEqual(json.envs.map((e: { envId: string }) => e.envId), ["Reacher-v5"]);
     const u = json.envs[0].uniformRandom;

@@ -6,11 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { lfl, ROOT } from "./lfl-cli.ts";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { makeEnv } from "../src/envs/registry.ts";
 import { policyReturns } from "../src/evaluation/policy-return.ts";
 import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
@@ -19,7 +18,6 @@ import { renderFig4 } from "../src/reports/fig4.ts";
 import { ALGORITHM1_LEGACY } from "../src/observer/algorithm-1.ts";
 import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = TABLE3_SCALES.quick;
 const tmp = mkdtempSync(join(tmpdir(), "lfl-table3-"));
 const runDir = join(tmp, "runs");
@@ -152,10 +150,10 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.match(notes, /Missing cells \(not in the tables\): Pendulum-v1 seed 1 \(observer absent, true-reward absent, constant stale, bc-reward absent\)/);
 
   // The CLI writes the same assembly; with no finished cell it exits 2 and says why.
-  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--finished-only", ...args], { cwd: ROOT, encoding: "utf8" });
+  const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", "--finished-only", ...args);
   const out = join(tmp, "partial-out");
   const ok = cli("--run-dir", dir, "--out-dir", out);
-  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(listing(dir), before);
   const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Table3Result;
   assert.deepEqual(json.missing, result.missing);
@@ -163,21 +161,21 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /Missing cells \(not in the tables\): Pendulum-v1 seed 1/);
   rmSync(cell(0), { recursive: true });
   const none = cli("--run-dir", dir, "--out-dir", out);
-  assert.equal(none.status, 2);
+  assert.equal(none.code, 2);
   assert.match(none.stderr, /no \(env, seed\) cell has all 6 stages checkpointed/);
 });
 
 test("lfl reproduce table3 --window / --algorithm1 paper write their own files with the setting recorded; bad values exit 2", () => {
   const dir = mkdtempSync(join(tmpdir(), "lfl-table3-window-"));
-  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", ...args], { cwd: ROOT, encoding: "utf8" });
+  const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", ...args);
   const r = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0", "--run-dir", join(dir, "runs"), "--out-dir", dir);
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(readFileSync(join(dir, "table3-quick-Pendulum-v1-w1-3.json"), "utf8")) as Table3Result;
   assert.deepEqual(json.scale.envs.find((e) => e.id === "Pendulum-v1")!.window, [1, 2, 3]);
   assert.deepEqual(json.envs[0]!.window, [1, 2, 3]);
   assert.ok(existsSync(join(dir, "runs", "quick", "Pendulum-v1", "seed-0", "history.npz")));
   const paper = cli("--seeds", "0", "--algorithm1", "paper", "--run-dir", join(dir, "runs-paper"), "--out-dir", dir);
-  assert.equal(paper.status, 0, paper.stderr);
+  assert.equal(paper.code, 0, paper.stderr);
   const pj = JSON.parse(readFileSync(join(dir, "table3-quick-paper-alg1.json"), "utf8")) as Table3Result;
   assert.equal(pj.scale.algorithm1.policyFit, "paper");
   assert.equal(pj.scale.algorithm1.policySteps, QUICK.algorithm1.policySteps); // the scale's step counts are kept
@@ -189,7 +187,7 @@ test("lfl reproduce table3 --window / --algorithm1 paper write their own files w
     [["--env", "Pendulum-v1", "--window", "3-1"], /from ≤ to/],
   ] as const) {
     const bad = cli(...args, "--run-dir", join(dir, "bad"));
-    assert.equal(bad.status, 2, bad.stderr);
+    assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, message);
   }
   rmSync(dir, { recursive: true, force: true });
@@ -197,8 +195,8 @@ test("lfl reproduce table3 --window / --algorithm1 paper write their own files w
 
 test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {
   const out = join(tmp, "out");
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--quick", "--run-dir", runDir, "--out-dir", out], { cwd: ROOT, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
+  const r = lfl("reproduce", "table3", "--quick", "--run-dir", runDir, "--out-dir", out);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Normalised scores/);
   const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Record<string, unknown> & Table3Result;
   for (const k of ["command", "gitRevision", "wallTimeSeconds", "seeds", "scale"]) assert.ok(k in json, k);
@@ -210,7 +208,7 @@ test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.
   assert.deepEqual(stripResume(json), stripResume(JSON.parse(JSON.stringify(first)) as Table3Result)); // JSON has no −0
   assert.match(readFileSync(join(out, "fig4-quick.svg"), "utf8"), /^<svg/);
   assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /^# Table 3/);
-  const bad = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "reproduce", "table3", "--scale", "huge"], { cwd: ROOT, encoding: "utf8" });
-  assert.equal(bad.status, 2);
+  const bad = lfl("reproduce", "table3", "--scale", "huge");
+  assert.equal(bad.code, 2);
   rmSync(tmp, { recursive: true, force: true });
 });

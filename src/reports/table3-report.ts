@@ -5,7 +5,7 @@
  * Usage: `console.log(table3Tables(runTable3({ scale: "quick", runDir })))`
  */
 import type { Provenance } from "../experiments/provenance.ts";
-import { TABLE3_PAPER, TABLE3_STAGES, type PaperStat, type Table3EnvResult, type Table3Result } from "../experiments/table3.ts";
+import { TABLE3_PAPER, TABLE3_STAGES, type PaperStat, type Table3EnvResult, type Table3Metric, type Table3Result } from "../experiments/table3.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
 
@@ -31,29 +31,17 @@ const NORMALISED_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "learner best obs.", value: (e) => pm(e.normalised.learnerBest), align: "right" },
 ];
 
-const ABSOLUTE_COLUMNS: readonly Column<Table3EnvResult>[] = [
-  { header: "env", value: envLabel },
-  { header: "learner first", value: (e) => pm(e.absolute.learnerFirst, 1), align: "right" },
-  { header: "learner last", value: (e) => pm(e.absolute.learnerLast, 1), align: "right" },
-  { header: "LfL observer", value: (e) => pm(e.absolute.observer, 1), align: "right" },
-  { header: "BC", value: (e) => pm(e.absolute.bc, 1), align: "right" },
-  { header: "continued", value: (e) => pm(e.absolute.continued, 1), align: "right" },
-  { header: "true reward", value: (e) => pm(e.absolute.trueReward, 1), align: "right" },
-  { header: "r ≡ 1", value: (e) => pm(e.absolute.constant, 1), align: "right" },
-  { header: "r = ln π̂K", value: (e) => pm(e.absolute.bcReward, 1), align: "right" },
+/** One column per policy of a run, each cell the seeds' mean ± std of `stats(e)` (true-reward or mean-action returns). */
+const POLICY_HEADERS: readonly [Exclude<Table3Metric, "learnerBest">, string][] = [
+  ["learnerFirst", "learner first"], ["learnerLast", "learner last"], ["observer", "LfL observer"], ["bc", "BC"],
+  ["continued", "continued"], ["trueReward", "true reward"], ["constant", "r ≡ 1"], ["bcReward", "r = ln π̂K"],
 ];
-
-const MEAN_ACTION_COLUMNS: readonly Column<Table3EnvResult>[] = [
+const returnColumns = (stats: (e: Table3EnvResult) => Record<Exclude<Table3Metric, "learnerBest">, SeedStats>): readonly Column<Table3EnvResult>[] => [
   { header: "env", value: envLabel },
-  { header: "learner first", value: (e) => pm(e.meanAction.learnerFirst, 1), align: "right" },
-  { header: "learner last", value: (e) => pm(e.meanAction.learnerLast, 1), align: "right" },
-  { header: "LfL observer", value: (e) => pm(e.meanAction.observer, 1), align: "right" },
-  { header: "BC", value: (e) => pm(e.meanAction.bc, 1), align: "right" },
-  { header: "continued", value: (e) => pm(e.meanAction.continued, 1), align: "right" },
-  { header: "true reward", value: (e) => pm(e.meanAction.trueReward, 1), align: "right" },
-  { header: "r ≡ 1", value: (e) => pm(e.meanAction.constant, 1), align: "right" },
-  { header: "r = ln π̂K", value: (e) => pm(e.meanAction.bcReward, 1), align: "right" },
+  ...POLICY_HEADERS.map(([metric, header]): Column<Table3EnvResult> => ({ header, value: (e) => pm(stats(e)[metric], 1), align: "right" })),
 ];
+const ABSOLUTE_COLUMNS = returnColumns((e) => e.absolute);
+const MEAN_ACTION_COLUMNS = returnColumns((e) => e.meanAction);
 
 const COMPARISON_COLUMNS: readonly Column<Table3EnvResult>[] = [
   { header: "env", value: envLabel },
