@@ -43,11 +43,11 @@ export { trainPpo, PPO_DEFAULTS, type PpoConfig } from "./learners/ppo.ts";
 export { TABULAR_LEARNERS, type TabularLearnerId } from "./learners/tabular-learners.ts";
 
 // observer: LfL inference (Theorem 2, §4.3, Algorithm 1) and the observer's own training
-export { invertSoftImprovement, improvementShaping, policyKl } from "./observer/soft-policy-inversion.ts";
-export { regressStateOnlyReward } from "./observer/state-only-regression.ts";
-export { planOnReward } from "./observer/plan-on-reward.ts";
-export { inferTabularReward, observerPolicy, recoverFromPolicies } from "./observer/tabular-lfl.ts";
-export { recoverReward, ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_LEGACY, type Algorithm1Config } from "./observer/algorithm-1.ts";
+export { invertSoftImprovement, improvementShaping, policyKl } from "./observer/tabular/soft-policy-inversion.ts";
+export { regressStateOnlyReward } from "./observer/tabular/state-only-regression.ts";
+export { planOnReward } from "./observer/tabular/plan-on-reward.ts";
+export { inferTabularReward, observerPolicy, recoverFromPolicies } from "./observer/tabular/tabular-lfl.ts";
+export { recoverReward, ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_LEGACY, type Algorithm1Config } from "./observer/algorithm-1/algorithm-1.ts";
 export { trainObserver } from "./observer/observer-training.ts";
 
 // evaluation

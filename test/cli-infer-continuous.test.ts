@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticBoxHistory } from "../src/cli/bench-infer.ts";
 import { writeHistoryColumns } from "../src/data/history-file.ts";
-import { loadRewardModel } from "../src/observer/algorithm-1.ts";
+import { loadRewardModel } from "../src/observer/algorithm-1/algorithm-1.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lfl-cli-infer-box-"));
 

@@ -15,7 +15,7 @@ import { policyReturns } from "../src/evaluation/policy-return.ts";
 import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
 import { runTable3, table3CellState } from "../src/experiments/table3-runner.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
-import { ALGORITHM1_LEGACY } from "../src/observer/algorithm-1.ts";
+import { ALGORITHM1_LEGACY } from "../src/observer/algorithm-1/algorithm-1.ts";
 import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
 
 const QUICK = TABLE3_SCALES.quick;

@@ -12,7 +12,7 @@ import { InputError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
-import { ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
 export const BENCH_INFER_USAGE = `lfl bench infer [--updates K] [--pairs N] [--scale X] [--authors] [--seed N] [--json FILE]

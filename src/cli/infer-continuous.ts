@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { InputError } from "../core/errors.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
-import { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
 import { intFlag, numberFlag } from "./command.ts";
 

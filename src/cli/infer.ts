@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
 import { readHistoryColumns } from "../data/history-file.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
-import { inferTabularReward, TABULAR_LFL_DEFAULTS, type TabularSpec } from "../observer/tabular-lfl.ts";
+import { inferTabularReward, TABULAR_LFL_DEFAULTS, type TabularSpec } from "../observer/tabular/tabular-lfl.ts";
 import { formatNumber, markdownTable } from "../reports/markdown-table.ts";
 import { writeTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import type { Command } from "./command.ts";

@@ -10,7 +10,7 @@ import { envSpec, makeEnv } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import type { PpoActorJson } from "../learners/ppo.ts";
 import { MLP } from "../nn/mlp.ts";
-import { loadRewardModel } from "../observer/algorithm-1.ts";
+import { loadRewardModel } from "../observer/algorithm-1/algorithm-1.ts";
 import { trainObserver } from "../observer/observer-training.ts";
 import { policyReturns } from "../evaluation/policy-return.ts";
 import { intFlag } from "./command.ts";

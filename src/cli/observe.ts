@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
-import { observerPolicy } from "../observer/tabular-lfl.ts";
+import { observerPolicy } from "../observer/tabular/tabular-lfl.ts";
 import { readTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import { softReturn, softValueIteration, uniformPolicy } from "../solvers/soft-policy.ts";
 import type { Command } from "./command.ts";

@@ -14,7 +14,7 @@ import { envSpec } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { provenance, startClock } from "../experiments/provenance.ts";
 import { TABLE3_SCALES, parseWindow, withWindow, type Table3Progress, type Table3ScaleName } from "../experiments/table3.ts";
-import { ALGORITHM1_PAPER } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_PAPER } from "../observer/algorithm-1/algorithm-1.ts";
 import { resolveScale, runTable3, table3PpoUpdates } from "../experiments/table3-runner.ts";
 import { table3Markdown, table3Notes, table3Tables, table3Title } from "../reports/table3-report.ts";
 import { renderFig4 } from "../reports/fig4.ts";

@@ -12,9 +12,9 @@
  */
 import { gridWorld, GRID_ALPHA } from "../envs/tabular/grid-world.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
-import { invertSoftImprovement } from "../observer/soft-policy-inversion.ts";
-import { planOnReward } from "../observer/plan-on-reward.ts";
-import { regressStateOnlyReward } from "../observer/state-only-regression.ts";
+import { invertSoftImprovement } from "../observer/tabular/soft-policy-inversion.ts";
+import { planOnReward } from "../observer/tabular/plan-on-reward.ts";
+import { regressStateOnlyReward } from "../observer/tabular/state-only-regression.ts";
 import { softPolicyImprovement, softReturn, softValueIteration, uniformPolicy } from "../solvers/soft-policy.ts";
 
 export type Table1RowId = "optimal" | "learner-pi1" | "learner-pi2" | "observer-rbar12" | "observer-rphi";

@@ -18,8 +18,8 @@ import { Rng } from "../core/rng.ts";
 import { GRID_ALPHA, gridWorld } from "../envs/tabular/grid-world.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
-import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular-lfl.ts";
-import { tabularBatches, visitCounts } from "../observer/tabular-policy-estimation.ts";
+import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular/tabular-lfl.ts";
+import { tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-estimation.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 

@@ -28,7 +28,7 @@ import { historyToColumns } from "../data/history-columns.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
 import { resolvePpoConfig, trainPpo, type PpoActorJson } from "../learners/ppo.ts";
-import { ALGORITHM1_LEGACY, loadRewardModel, recoverReward, resolveAlgorithm1Config, type Algorithm1Config } from "../observer/algorithm-1.ts";
+import { ALGORITHM1_LEGACY, loadRewardModel, recoverReward, resolveAlgorithm1Config, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { GaussianLogDensityReward } from "../rewards/neural-reward.ts";
 import { MLP } from "../nn/mlp.ts";
 import { RunningMeanStd } from "../nn/running-mean-std.ts";

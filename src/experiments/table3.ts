@@ -32,7 +32,7 @@ import type { MujocoRuntime } from "../envs/mujoco/mujoco-runtime.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import type { PpoActorJson, PpoConfig } from "../learners/ppo.ts";
 import type { RewardFn } from "../rewards/reward-fn.ts";
-import type { Algorithm1Config, Algorithm1Hooks } from "../observer/algorithm-1.ts";
+import type { Algorithm1Config, Algorithm1Hooks } from "../observer/algorithm-1/algorithm-1.ts";
 import type { PolicyReturns } from "../evaluation/policy-return.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
 

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { maxAbsDiff } from "../../src/core/linalg.ts";
-import { improvementShaping, invertSoftImprovement } from "../../src/observer/soft-policy-inversion.ts";
-import { planOnReward } from "../../src/observer/plan-on-reward.ts";
+import { improvementShaping, invertSoftImprovement } from "../../src/observer/tabular/soft-policy-inversion.ts";
+import { planOnReward } from "../../src/observer/tabular/plan-on-reward.ts";
 import { softPolicyImprovement, softValueIteration } from "../../src/solvers/soft-policy.ts";
 import { arbCase, RUNS } from "./random-mdp.ts";
 

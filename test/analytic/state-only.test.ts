@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { maxAbsDiff } from "../../src/core/linalg.ts";
 import { TabularMdp } from "../../src/envs/tabular/tabular-mdp.ts";
-import { invertSoftImprovement } from "../../src/observer/soft-policy-inversion.ts";
-import { planOnReward } from "../../src/observer/plan-on-reward.ts";
-import { regressStateOnlyReward } from "../../src/observer/state-only-regression.ts";
+import { invertSoftImprovement } from "../../src/observer/tabular/soft-policy-inversion.ts";
+import { planOnReward } from "../../src/observer/tabular/plan-on-reward.ts";
+import { regressStateOnlyReward } from "../../src/observer/tabular/state-only-regression.ts";
 import { softPolicyImprovement, softValueIteration, uniformPolicy } from "../../src/solvers/soft-policy.ts";
 import { arbCase, RUNS } from "./random-mdp.ts";
 

@@ -27,9 +27,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadMdpJson } from "../../src/envs/tabular/mdp-json.ts";
-import { improvementShaping, invertSoftImprovement } from "../../src/observer/soft-policy-inversion.ts";
-import { planOnReward } from "../../src/observer/plan-on-reward.ts";
-import { regressStateOnlyReward } from "../../src/observer/state-only-regression.ts";
+import { improvementShaping, invertSoftImprovement } from "../../src/observer/tabular/soft-policy-inversion.ts";
+import { planOnReward } from "../../src/observer/tabular/plan-on-reward.ts";
+import { regressStateOnlyReward } from "../../src/observer/tabular/state-only-regression.ts";
 import { softPolicyEvaluation, softPolicyImprovement, softReturn, softValueIteration, uniformPolicy } from "../../src/solvers/soft-policy.ts";
 
 const mdp = loadMdpJson(fileURLToPath(new URL("../../examples/two-state.json", import.meta.url)));

@@ -5,9 +5,9 @@
  *
  * Usage: `const { pi } = planOnReward(mdp, rBar, 0.3);`
  */
-import { InputError } from "../core/errors.ts";
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
-import { softValueIteration, type SoftOptimum } from "../solvers/soft-policy.ts";
+import { InputError } from "../../core/errors.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
+import { softValueIteration, type SoftOptimum } from "../../solvers/soft-policy.ts";
 
 /** The optimal soft policy (and its soft Q, V under r̄) of the MDP with its reward replaced by `reward`. */
 export function planOnReward(mdp: TabularMdp, reward: Float64Array, alpha: number): SoftOptimum {

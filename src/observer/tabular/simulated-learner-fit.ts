@@ -12,7 +12,7 @@
  * (θ → Q_0..Q_K) and `backward` (θ, ∂ℓ/∂Q_k → ∂ℓ/∂θ). A tiny ridge fixes the one null direction (a constant
  * added to r with q0 shifted by that constant/(1−γ) changes no policy).
  */
-import { minimizeLbfgs } from "../core/lbfgs.ts";
+import { minimizeLbfgs } from "../../core/lbfgs.ts";
 
 export interface SimulatedLearner {
   /** Number of parameters: nS·nA rewards, then q0. */

@@ -2,11 +2,11 @@
 // its gradient is right, and a state-only fit recovers the grid's (state-only) reward from exact SVI policies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { maxAbsDiff } from "../core/linalg.ts";
-import { Rng } from "../core/rng.ts";
-import { gridStateReward, gridWorld } from "../envs/tabular/grid-world.ts";
-import { TABULAR_LEARNERS } from "../learners/tabular-learners.ts";
-import { softReturn } from "../solvers/soft-policy.ts";
+import { maxAbsDiff } from "../../core/linalg.ts";
+import { Rng } from "../../core/rng.ts";
+import { gridStateReward, gridWorld } from "../../envs/tabular/grid-world.ts";
+import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
+import { softReturn } from "../../solvers/soft-policy.ts";
 import { qLearningSimulator } from "./q-learning-inversion.ts";
 import { fitSimulatedLearner, softmaxLogLikelihood } from "./simulated-learner-fit.ts";
 import { expandStateReward, stateOnlyLearner, stateOnlyStart } from "./state-only-learner.ts";

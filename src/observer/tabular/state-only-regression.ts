@@ -16,9 +16,9 @@
  *
  * Usage: `const { reward, shaping, residual } = regressStateOnlyReward(mdp, rBar12);`
  */
-import { InputError } from "../core/errors.ts";
-import { leastSquares } from "../core/linalg.ts";
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { InputError } from "../../core/errors.ts";
+import { leastSquares } from "../../core/linalg.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 
 export interface StateOnlyRegression {
   /** r̄(s), nS. */

@@ -13,7 +13,7 @@
  *
  * Usage: `const learner = spiSimulator(model, K, 0.7);`
  */
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 import type { SimulatedLearner } from "./simulated-learner-fit.ts";
 
 /** In-place LU factorisation with partial pivoting of an n×n row-major matrix; returns the row permutation. */

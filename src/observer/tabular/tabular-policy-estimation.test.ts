@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InputError } from "../core/errors.ts";
-import { LearningHistory } from "../data/learning-history.ts";
-import { tabularHistoryMeta } from "../data/tabular-sampling.ts";
-import { Trajectory } from "../data/trajectory.ts";
-import { gridWorld } from "../envs/tabular/grid-world.ts";
+import { InputError } from "../../core/errors.ts";
+import { LearningHistory } from "../../data/learning-history.ts";
+import { tabularHistoryMeta } from "../../data/tabular-sampling.ts";
+import { Trajectory } from "../../data/trajectory.ts";
+import { gridWorld } from "../../envs/tabular/grid-world.ts";
 import { estimatePolicy, estimateTransitionModel, tabularBatches } from "./tabular-policy-estimation.ts";
 
 /** The per-state objective Σ_a n_a ln π_a + λN H(π). */

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../core/rng.ts";
-import { MLP } from "../nn/mlp.ts";
-import { numericGrad, relError } from "../nn/grad-check.ts";
+import { Rng } from "../../core/rng.ts";
+import { MLP } from "../../nn/mlp.ts";
+import { numericGrad, relError } from "../../nn/grad-check.ts";
 import { consistencyLoss, gaussianMlLoss, gaussianNet, headRegressionLoss, shapingPairs } from "./algorithm-1-losses.ts";
 
 const rng = new Rng(11);

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../core/rng.ts";
-import { LearningHistory } from "../data/learning-history.ts";
-import { Trajectory } from "../data/trajectory.ts";
-import { gridWorld } from "../envs/tabular/grid-world.ts";
-import { TABULAR_LEARNERS } from "../learners/tabular-learners.ts";
-import { softReturn } from "../solvers/soft-policy.ts";
+import { Rng } from "../../core/rng.ts";
+import { LearningHistory } from "../../data/learning-history.ts";
+import { Trajectory } from "../../data/trajectory.ts";
+import { gridWorld } from "../../envs/tabular/grid-world.ts";
+import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
+import { softReturn } from "../../solvers/soft-policy.ts";
 import { inferTabularReward, observerPolicy, recoverFromPolicies } from "./tabular-lfl.ts";
 
 const mdp = gridWorld();

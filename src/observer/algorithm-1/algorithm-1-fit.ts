@@ -7,9 +7,9 @@
  *                        the held-out 20% (docs/algorithm-1.md: the paper's 1000 full-batch steps over-fit);
  *   gaussianKl           the exact KL(π̂k‖π̂k+1)(s) of two diagonal Gaussians (our default stage ii).
  */
-import { NumericalError } from "../core/errors.ts";
-import type { Rng } from "../core/rng.ts";
-import { Adam } from "../nn/adam.ts";
+import { NumericalError } from "../../core/errors.ts";
+import type { Rng } from "../../core/rng.ts";
+import { Adam } from "../../nn/adam.ts";
 import { gaussianMlLoss, type GaussianNet } from "./algorithm-1-losses.ts";
 
 /** [from, to) row ranges of at most CHUNK_ROWS rows covering 0 … n (activations of one chunk stay in cache). */

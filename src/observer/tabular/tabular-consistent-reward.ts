@@ -13,7 +13,7 @@
  * (the tests check its normal equations and the minimum-norm condition Bᵀr = Σ_k f_k to 1e-9; `leastSquares` with
  * its tiny ridge lands within ~1e-4) at the cost of K + 1 solves of size nS instead of one of size nS·nA + K·nS.
  */
-import { choleskySolve } from "../core/linalg.ts";
+import { choleskySolve } from "../../core/linalg.ts";
 
 export interface ConsistentRewardFit {
   /** r̄φ(s,a), row-major nS×nA. */

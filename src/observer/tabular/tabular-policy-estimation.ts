@@ -11,8 +11,8 @@
  * is solved exactly (bisection on μ_s, Newton on ln π(a|s)), where the paper takes 10 Adam steps.
  * States never visited in D_k get the uniform policy.
  */
-import { InputError } from "../core/errors.ts";
-import type { LearningHistory } from "../data/learning-history.ts";
+import { InputError } from "../../core/errors.ts";
+import type { LearningHistory } from "../../data/learning-history.ts";
 
 /** Transitions of one policy update, as parallel integer arrays. */
 export interface TabularBatch {

@@ -2,9 +2,9 @@
  * The data of Algorithm 1 (observer/algorithm-1.ts): the rows of each observed update Dk, with observations
  * normalised by FIXED statistics of all observed states (stored in the reward and BC-policy JSON).
  */
-import { InputError } from "../core/errors.ts";
-import type { HistoryColumns } from "../data/history-columns.ts";
-import { applyObsNorm, fixedObsNorm, type FixedObsNorm } from "../rewards/neural-reward.ts";
+import { InputError } from "../../core/errors.ts";
+import type { HistoryColumns } from "../../data/history-columns.ts";
+import { applyObsNorm, fixedObsNorm, type FixedObsNorm } from "../../rewards/neural-reward.ts";
 
 export interface Dataset {
   /** Update index of each Dk. */

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InputError } from "../core/errors.ts";
-import { gridWorld, GRID_ALPHA } from "../envs/tabular/grid-world.ts";
-import { softPolicyImprovement, uniformPolicy } from "../solvers/soft-policy.ts";
+import { InputError } from "../../core/errors.ts";
+import { gridWorld, GRID_ALPHA } from "../../envs/tabular/grid-world.ts";
+import { softPolicyImprovement, uniformPolicy } from "../../solvers/soft-policy.ts";
 import { invertSoftImprovement, policyKl } from "./soft-policy-inversion.ts";
 
 test("KL between policies, with 0 ln 0 = 0", () => {

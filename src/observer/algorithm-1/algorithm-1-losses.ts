@@ -3,9 +3,9 @@
  * ACCUMULATES its gradient into the networks' gradient vectors (call zeroGrad first), so each can be
  * gradient-checked on its own (algorithm-1-losses.test.ts); and the minibatch helpers of the stages.
  */
-import type { Rng } from "../core/rng.ts";
-import { DiagGaussian } from "../nn/gaussian.ts";
-import { MLP } from "../nn/mlp.ts";
+import type { Rng } from "../../core/rng.ts";
+import { DiagGaussian } from "../../nn/gaussian.ts";
+import { MLP } from "../../nn/mlp.ts";
 
 /** A PPO-shaped Gaussian actor: MLP mean (tanh hidden layers) + state-independent log-std. */
 export interface GaussianNet {

@@ -20,8 +20,8 @@
  *
  * Usage: `const sel = selectLearnerModel(input, { models: ["spi", "svi"], margin: 0.075, tdSteps: [0.2], iterations: 300, spiIterations: 50, priorVisits: 0, rewardForm: "state", stateIterations: 50 });`
  */
-import { InputError } from "../core/errors.ts";
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { InputError } from "../../core/errors.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 import { qLearningSimulator } from "./q-learning-inversion.ts";
 import { fitSimulatedLearner, softmaxLogLikelihood, type RewardPrior, type SimulatedLearner } from "./simulated-learner-fit.ts";
 import { spiSimulator } from "./spi-simulation.ts";

@@ -25,10 +25,10 @@
  *
  * Usage: `const res = inferTabularReward(history, { nS, nA, gamma }, {}); const pi = observerPolicy(mdp, res.reward);`
  */
-import { InputError } from "../core/errors.ts";
-import type { LearningHistory } from "../data/learning-history.ts";
-import { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
-import { softReturn } from "../solvers/soft-policy.ts";
+import { InputError } from "../../core/errors.ts";
+import type { LearningHistory } from "../../data/learning-history.ts";
+import { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
+import { softReturn } from "../../solvers/soft-policy.ts";
 import { planOnReward } from "./plan-on-reward.ts";
 import { candidateName, selectLearnerModel, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";

@@ -27,9 +27,9 @@
  *
  * Usage: `const fit = fitTdReward(model, policies, etas, 0.7, { backup: "max" });`
  */
-import { EnvelopeLeastSquares } from "../core/envelope-least-squares.ts";
-import { InputError } from "../core/errors.ts";
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { EnvelopeLeastSquares } from "../../core/envelope-least-squares.ts";
+import { InputError } from "../../core/errors.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 
 export type TdBackup = "soft" | "max";
 

@@ -3,11 +3,11 @@
 // right family on clear-cut histories.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { maxAbsDiff } from "../core/linalg.ts";
-import { Rng } from "../core/rng.ts";
-import { gridWorld } from "../envs/tabular/grid-world.ts";
-import { TABULAR_LEARNERS } from "../learners/tabular-learners.ts";
-import { softmaxPolicy, softReturn } from "../solvers/soft-policy.ts";
+import { maxAbsDiff } from "../../core/linalg.ts";
+import { Rng } from "../../core/rng.ts";
+import { gridWorld } from "../../envs/tabular/grid-world.ts";
+import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
+import { softmaxPolicy, softReturn } from "../../solvers/soft-policy.ts";
 import { qLearningSimulator } from "./q-learning-inversion.ts";
 import { softmaxLogLikelihood, type SimulatedLearner } from "./simulated-learner-fit.ts";
 import { spiSimulator } from "./spi-simulation.ts";

@@ -8,9 +8,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NumericalError } from "../core/errors.ts";
-import { Rng } from "../core/rng.ts";
-import type { HistoryColumns } from "../data/history-columns.ts";
+import { NumericalError } from "../../core/errors.ts";
+import { Rng } from "../../core/rng.ts";
+import type { HistoryColumns } from "../../data/history-columns.ts";
 import { ALGORITHM1_PAPER, loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
 
 // ── The LQR learner: s′ = A s + B a + w, r(s,a) = −sᵀs − R a², π_k(a|s) = N(−K_k s, σ_k²), exact soft PI ──

@@ -33,22 +33,22 @@
  * Observations are normalised by FIXED statistics of the observed states (all updates), stored in the outputs.
  * The true rewards of the history are never read. docs/algorithm-1.md has the details.
  */
-import { InputError, NumericalError } from "../core/errors.ts";
-import { Rng } from "../core/rng.ts";
-import type { HistoryColumns } from "../data/history-columns.ts";
-import { Adam } from "../nn/adam.ts";
-import { MLP } from "../nn/mlp.ts";
-import { DiagGaussian } from "../nn/gaussian.ts";
+import { InputError, NumericalError } from "../../core/errors.ts";
+import { Rng } from "../../core/rng.ts";
+import type { HistoryColumns } from "../../data/history-columns.ts";
+import { Adam } from "../../nn/adam.ts";
+import { MLP } from "../../nn/mlp.ts";
+import { DiagGaussian } from "../../nn/gaussian.ts";
 import { fitGaussian, fitGaussianEarlyStop, gaussianKl, rowChunks } from "./algorithm-1-fit.ts";
 import { splitByUpdate, stackImprovements } from "./algorithm-1-data.ts";
-import type { PpoActorJson } from "../learners/ppo.ts";
+import type { PpoActorJson } from "../../learners/ppo.ts";
 import {
   batchWeights, consistencyLoss, gaussianLogProb, gaussianMlLoss, gaussianNet, headRegressionLoss, headValues, meanStd, pick, pickInt,
   sampleRows, shapingPairs, type GaussianNet,
 } from "./algorithm-1-losses.ts";
-import { GaussianLogDensityReward } from "../rewards/neural-reward.ts";
+import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
-export { loadRewardModel } from "../rewards/neural-reward.ts";
+export { loadRewardModel } from "../../rewards/neural-reward.ts";
 
 // ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
 export interface Algorithm1Config {

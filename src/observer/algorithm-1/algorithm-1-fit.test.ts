@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../core/rng.ts";
+import { Rng } from "../../core/rng.ts";
 import { fitGaussianEarlyStop, gaussianKl } from "./algorithm-1-fit.ts";
 import { gaussianLogProb, gaussianNet } from "./algorithm-1-losses.ts";
 

@@ -10,9 +10,9 @@
  *
  * Usage: `const rBar = invertSoftImprovement(mdp, pi1, pi2, 0.3);`
  */
-import { InputError } from "../core/errors.ts";
-import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
-import { logSumExpScaled, softPolicyEvaluation } from "../solvers/soft-policy.ts";
+import { InputError } from "../../core/errors.ts";
+import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
+import { logSumExpScaled, softPolicyEvaluation } from "../../solvers/soft-policy.ts";
 
 /** KL(π1(·|s) ‖ π2(·|s)) for every state s (0 ln 0 = 0; π2 must be positive wherever π1 is). */
 export function policyKl(pi1: Float64Array, pi2: Float64Array, nS: number, nA: number): Float64Array {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { leastSquares, maxAbsDiff } from "../core/linalg.ts";
-import { Rng } from "../core/rng.ts";
+import { leastSquares, maxAbsDiff } from "../../core/linalg.ts";
+import { Rng } from "../../core/rng.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
 
 /** A random row-stochastic P (nS·nA × nS). */
