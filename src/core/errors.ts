@@ -16,7 +16,8 @@ export type ErrorCode =
   | "E_NUMERICAL" // NaN/Inf appeared in training
   | "E_ENV" // an environment failed (MuJoCo, bad action, ...)
   | "E_UNKNOWN_ID" // an unregistered env / learner / experiment id
-  | "E_INVALID_REWARD"; // a reward file fails validation
+  | "E_INVALID_REWARD" // a reward file fails validation
+  | "E_TOO_LARGE"; // an input exceeds a budget (file bytes, inflated bytes, dimensions, element counts)
 
 export class LflError extends Error {
   readonly code: ErrorCode;
