@@ -17,6 +17,8 @@ export type ErrorCode =
   | "E_ENV" // an environment failed (MuJoCo, bad action, ...)
   | "E_UNKNOWN_ID" // an unregistered env / learner / experiment id
   | "E_INVALID_REWARD" // a reward file fails validation
+  | "E_QUEUE" // the sweep queue (Redis) is unreachable or was lost mid-sweep
+  | "E_CELL" // a sweep cell failed (its runner threw, its worker died, or it failed on every attempt)
   | "E_TOO_LARGE"; // an input exceeds a budget (file bytes, inflated bytes, dimensions, element counts)
 
 export class LflError extends Error {
