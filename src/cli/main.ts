@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   learn: () => import("./learn.ts"),
   infer: () => import("./infer.ts"),
   observe: () => import("./observe.ts"),
+  export: () => import("./export.ts"),
   reproduce: () => import("./reproduce.ts"),
   bench: () => import("./bench.ts"),
 };

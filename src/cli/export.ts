@@ -1,0 +1,85 @@
+/**
+ * `lfl export --onnx IN.json --out OUT.onnx [--dtype float32|float64]`: writes a recovered Box reward (the JSON
+ * `lfl infer` writes) or a PPO actor (the JSON `lfl observe --out` / `lfl learn --model` write) as an ONNX model
+ * that onnxruntime and browser viewers load (docs/interop.md gives the graph's inputs and outputs). The kind is
+ * detected from the file: `kind: "lfl-gaussian-log-density-reward"` is a reward; `policy` + `logStd` an actor.
+ */
+import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { InputError } from "../core/errors.ts";
+import { writeFileAtomic } from "../data/npz.ts";
+import { actorToOnnx, parseActorJson } from "../learners/actor-onnx.ts";
+import type { OnnxFloat } from "../nn/onnx-model.ts";
+import { loadRewardModel, NEURAL_REWARD_KIND } from "../rewards/neural-reward.ts";
+import { rewardToOnnx } from "../rewards/reward-onnx.ts";
+import { TABULAR_REWARD_FORMAT } from "../rewards/tabular-reward-file.ts";
+import type { Command } from "./command.ts";
+import { parseCommandArgs } from "./command.ts";
+
+const USAGE = `lfl export --onnx IN.json --out OUT.onnx [--dtype float32|float64] [--json FILE]
+
+  --onnx FILE         a recovered Box reward (from 'lfl infer') or a PPO actor (from 'lfl observe --out' or
+                      'lfl learn --model'); which one is detected from the file
+  --out FILE          the ONNX model to write (IR version 8, opset 17)
+  --dtype T           element type of every tensor: float32 (default; what most runtimes expect) or float64
+                      (our parameters exactly; matches our forward pass to 1e-9)
+  --json FILE         also write what was exported (kind, dims, inputs, outputs) as JSON
+
+  Reward graph: inputs obs [N, obsDim], action [N, actDim], next_obs [N, obsDim], terminated [N];
+                output reward [N] (our RewardFn, observation normalisation included).
+  Actor graph:  input obs [N, obsDim] (raw observations); outputs mean_action [N, actDim], log_std [actDim].
+  See docs/interop.md.`;
+
+export const command: Command = {
+  name: "export",
+  summary: "write a recovered reward or a policy as an ONNX model (onnxruntime, browser viewers)",
+  usage: USAGE,
+  async run(argv: string[]): Promise<number> {
+    const { values: v, positionals } = parseCommandArgs("export", argv, { onnx: { type: "string" }, out: { type: "string" }, dtype: { type: "string" } });
+    if (positionals.length > 0) throw new InputError("E_USAGE", `export: unexpected argument '${positionals[0]}' (see 'lfl export --help')`);
+    if (v.onnx === undefined) throw new InputError("E_USAGE", "export: --onnx IN.json is required (the reward or actor JSON to export)");
+    if (v.out === undefined) throw new InputError("E_USAGE", "export: --out OUT.onnx is required");
+    const dtype = (v.dtype ?? "float32") as OnnxFloat;
+    if (dtype !== "float32" && dtype !== "float64") throw new InputError("E_USAGE", `export: --dtype must be float32 or float64, got '${v.dtype}'`);
+
+    let text: string;
+    try {
+      text = readFileSync(v.onnx, "utf8");
+    } catch (e) {
+      throw new InputError("E_FILE", `export: cannot read ${v.onnx}: ${(e as Error).message}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new InputError("E_INVALID_JSON", `${v.onnx}: not valid JSON (${(e as Error).message})`);
+    }
+    const o = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+    let bytes: Uint8Array;
+    let summary: Record<string, unknown>;
+    if (o["kind"] === NEURAL_REWARD_KIND) {
+      const reward = loadRewardModel(raw);
+      bytes = rewardToOnnx(reward, dtype);
+      summary = {
+        kind: "reward", form: reward.plain ? "log-density" : "log-density + state term, shift, scale", obsDim: reward.obsDim, actDim: reward.actDim,
+        inputs: [`obs [N, ${reward.obsDim}]`, `action [N, ${reward.actDim}]`, `next_obs [N, ${reward.obsDim}]`, "terminated [N]"], outputs: ["reward [N]"],
+      };
+    } else if ("policy" in o && "logStd" in o) {
+      const actor = parseActorJson(raw, v.onnx);
+      bytes = actorToOnnx(actor, dtype);
+      const [D, A] = [actor.policy.sizes[0]!, actor.policy.sizes[actor.policy.sizes.length - 1]!];
+      summary = { kind: "actor", obsNorm: actor.obsNorm !== null, obsDim: D, actDim: A, inputs: [`obs [N, ${D}]`], outputs: [`mean_action [N, ${A}]`, `log_std [${A}]`] };
+    } else if (o["format"] === TABULAR_REWARD_FORMAT) {
+      throw new InputError("E_INVALID_REWARD", `${v.onnx}: a tabular reward is a table r(s, a), not a network; export supports Box rewards and PPO actors`);
+    } else {
+      throw new InputError("E_INVALID_JSON", `${v.onnx}: neither a Box reward (kind "${NEURAL_REWARD_KIND}") nor a PPO actor (fields policy, logStd)`);
+    }
+    writeFileAtomic(v.out, (fd) => {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    });
+    const full = { ...summary, dtype, in: v.onnx, out: v.out, bytes: bytes.length, irVersion: 8, opset: 17 };
+    console.log(`wrote ${v.out}: ${summary["kind"]} (${dtype}, ${bytes.length} bytes); inputs ${(summary["inputs"] as string[]).join(", ")}; outputs ${(summary["outputs"] as string[]).join(", ")}`);
+    if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(full, null, 2)}\n`);
+    return 0;
+  },
+};
