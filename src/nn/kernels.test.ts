@@ -1,10 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../core/rng.ts";
-import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { adamStep, expBounded, gemmABt, KERNEL_BACKEND, linearScratchSize, sumRows, tanhBackward, tanhForward, transpose } from "./kernels.ts";
-import { loadNativeKernels, NATIVE_KERNELS_PATH, type NativeKernels } from "./native-kernels.ts";
+import {
+  adamScalars, adamStep, expBounded, gemmABt, KERNEL_BACKEND_NAMES, linearScratchSize, loadKernelBackend, selectKernelBackend, sumRows,
+  tanhBackward, tanhForward, transpose, TS_KERNELS, type KernelBackend,
+} from "./kernels.ts";
+import { loadNativeAddon, NATIVE_KERNELS_PATH } from "./native-kernels.ts";
+import { wasmKernelsModuleBytes } from "./wasm-kernels.ts";
 
 function rand(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.normal());
@@ -82,68 +85,85 @@ test("adamStep: first step moves every parameter by lr·sign(g) (bias correction
   }
 });
 
-test("native backend (when built) is bit-identical to the TypeScript kernels; otherwise auto falls back and 'native' refuses", () => {
-  if (!existsSync(NATIVE_KERNELS_PATH)) {
-    const saved = process.env["LFL_KERNELS"];
-    try {
-      process.env["LFL_KERNELS"] = "auto";
-      assert.equal(loadNativeKernels(), null);
-      process.env["LFL_KERNELS"] = "native";
-      assert.throws(() => loadNativeKernels(), /is not built/);
-    } finally {
-      if (saved === undefined) delete process.env["LFL_KERNELS"];
-      else process.env["LFL_KERNELS"] = saved;
+/** Outputs of every backend kernel on one problem: the four layer results, tanh and one Adam step. */
+function runAll(k: KernelBackend, batch: number, inDim: number, outDim: number, seed: number): Float64Array[] {
+  const rng = new Rng(seed);
+  const x = rand(batch * inDim, rng), w = rand(outDim * inDim, rng), bias = rand(outDim, rng), dy = rand(batch * outDim, rng);
+  const scratch = new Float64Array(linearScratchSize(batch, inDim, outDim));
+  const y = new Float64Array(batch * outDim), dw = rand(outDim * inDim, rng), db = rand(outDim, rng), dx = new Float64Array(batch * inDim);
+  k.linearForward(x, w, bias, y, scratch, batch, inDim, outDim);
+  k.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
+  const dwNoDx = rand(outDim * inDim, rng), dbNoDx = new Float64Array(outDim);
+  k.linearBackward(x, w, dy, dwNoDx, dbNoDx, null, scratch, batch, inDim, outDim);
+  const t = Float64Array.from({ length: batch * outDim + 1 }, () => rng.uniformIn(-25, 25));
+  t[3] = NaN;
+  t[4] = -0;
+  const tanh = new Float64Array(t.length);
+  k.tanhForward(t, tanh, t.length);
+  const inPlace = y.slice();
+  k.tanhForward(inPlace, inPlace, inPlace.length);
+  const n = outDim * inDim + 1;
+  const theta = rand(n, rng), g = rand(n, rng), m = rand(n, rng), v = Float64Array.from(rand(n, rng), Math.abs);
+  const [stepSize, sqrtBc2] = adamScalars(1e-3, 0.9, 0.999, 3);
+  k.adamUpdate(theta, g, m, v, stepSize, 0.9, 0.999, 1e-5, sqrtBc2);
+  return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, theta, m, v];
+}
+
+const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33]] as const;
+const NAMES = ["y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "Adam θ", "Adam m", "Adam v"];
+
+for (const name of KERNEL_BACKEND_NAMES) {
+  if (name === "ts") continue;
+  test(`${name} backend: bit-identical to the TypeScript kernels on every shape, and the same bytes when repeated`, (t) => {
+    const k = loadKernelBackend(name);
+    if (!k) {
+      assert.throws(() => selectKernelBackend(name), /LFL_KERNELS=/, "asking for a missing backend must fail loudly");
+      t.skip(`${name} not available here`);
+      return;
     }
+    assert.equal(k.name, name);
+    SHAPES.forEach(([batch, inDim, outDim], s) => {
+      const ref = runAll(TS_KERNELS, batch, inDim, outDim, 100 + s);
+      const got = runAll(k, batch, inDim, outDim, 100 + s);
+      const again = runAll(k, batch, inDim, outDim, 100 + s);
+      ref.forEach((r, i) => {
+        assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs from ts for ${batch}×${inDim}→${outDim}`);
+        assert.ok(got[i]!.every((v, j) => Object.is(v, again[i]![j])), `${NAMES[i]} not reproducible for ${batch}×${inDim}→${outDim}`);
+      });
+    });
+  });
+}
+
+test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0), and it reports its instruction set", (t) => {
+  const addon = loadNativeAddon();
+  if (!addon?.setThreading) {
+    t.skip(existsSync(NATIVE_KERNELS_PATH) ? "addon without a thread pool" : "addon not built");
     return;
   }
-  const nat = createRequire(import.meta.url)(NATIVE_KERNELS_PATH) as NativeKernels;
-  const rng = new Rng(21);
-  for (const [batch, inDim, outDim] of [[1, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6]] as const) {
-    const x = rand(batch * inDim, rng), w = rand(outDim * inDim, rng), bias = rand(outDim, rng), dy = rand(batch * outDim, rng);
-    // TypeScript reference, from the TS loops directly.
-    const yTs = new Float64Array(batch * outDim);
-    gemmABt(x, w, yTs, batch, outDim, inDim, bias);
-    const dwTs = rand(outDim * inDim, rng), dbTs = rand(outDim, rng);
-    const dwN = dwTs.slice(), dbN = dbTs.slice();
-    const dyT = new Float64Array(outDim * batch), xT = new Float64Array(inDim * batch), wT = new Float64Array(inDim * outDim);
-    transpose(dy, dyT, batch, outDim);
-    transpose(x, xT, batch, inDim);
-    gemmABt(dyT, xT, dwTs, outDim, inDim, batch, undefined, true);
-    sumRows(dy, dbTs, batch, outDim, true);
-    transpose(w, wT, outDim, inDim);
-    const dxTs = new Float64Array(batch * inDim);
-    gemmABt(dy, wT, dxTs, batch, inDim, outDim);
-    // Native.
-    const scratch = new Float64Array(linearScratchSize(batch, inDim, outDim));
-    const yN = new Float64Array(batch * outDim), dxN = new Float64Array(batch * inDim);
-    nat.linearForward(x, w, bias, yN, scratch, batch, inDim, outDim);
-    nat.linearBackward(x, w, dy, dwN, dbN, dxN, scratch, batch, inDim, outDim);
-    for (const [name, a, b] of [["y", yTs, yN], ["dW", dwTs, dwN], ["db", dbTs, dbN], ["dx", dxTs, dxN]] as const) {
-      assert.ok(a.every((v, i) => Object.is(v, b[i])), `${name} differs for ${batch}×${inDim}→${outDim}`);
+  const k = loadKernelBackend("native")!;
+  assert.match(addon.isa ?? "", /^(avx512|avx2|sse2)$/);
+  const saved = addon.threads ?? 1;
+  try {
+    const ref = runAll(TS_KERNELS, 203, 37, 29, 5);
+    for (const threads of [1, 2, 3]) {
+      addon.setThreading(threads, 0);
+      const got = runAll(k, 203, 37, 29, 5);
+      ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with ${threads} threads`));
     }
+  } finally {
+    addon.setThreading(saved, -1);
   }
-  const xs = Float64Array.from({ length: 5000 }, () => rng.uniformIn(-25, 25));
-  const tN = new Float64Array(xs.length);
-  nat.tanhForward(xs, tN, xs.length);
-  const tTs = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) tTs[i] = 1 - 2 / (expBounded(2 * Math.max(-20, Math.min(20, xs[i]!))) + 1);
-  assert.ok(xs.every((_, i) => Object.is(tN[i], tTs[i])), "tanh differs");
-  const theta = rand(50, rng), g = rand(50, rng), m = rand(50, rng), v = Float64Array.from(rand(50, rng), Math.abs);
-  const t2 = theta.slice(), m2 = m.slice(), v2 = v.slice();
-  const savedBackend = KERNEL_BACKEND;
-  if (savedBackend === "native") {
-    // adamStep dispatches to native here: compare with the formula evaluated in TS.
-    adamStep(theta, g, m, v, 1e-3, 0.9, 0.999, 1e-5, 3);
-    const bc1 = 1 - 0.9 ** 3, bc2 = 1 - 0.999 ** 3;
-    for (let i = 0; i < 50; i++) {
-      const mi = 0.9 * m2[i]! + (1 - 0.9) * g[i]!;
-      const vi = 0.999 * v2[i]! + (1 - 0.999) * g[i]! * g[i]!;
-      t2[i] -= ((1e-3 / bc1) * mi) / (Math.sqrt(vi) / Math.sqrt(bc2) + 1e-5);
-    }
-    assert.ok(theta.every((x, i) => Object.is(x, t2[i])), "Adam step differs");
-  } else {
-    nat.adamStep(t2, g, m2, v2, 1e-3 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-5, Math.sqrt(1 - 0.999 ** 3));
-    adamStep(theta, g, m, v, 1e-3, 0.9, 0.999, 1e-5, 3);
-    assert.ok(theta.every((x, i) => Object.is(x, t2[i])), "Adam step differs");
-  }
+});
+
+test("selectKernelBackend: auto picks the fastest available, unknown names are refused", () => {
+  const auto = selectKernelBackend("auto");
+  assert.equal(auto.name, loadKernelBackend("native") ? "native" : loadKernelBackend("wasm") ? "wasm" : "ts");
+  assert.equal(selectKernelBackend("ts"), TS_KERNELS);
+  assert.throws(() => selectKernelBackend("cuda"), /LFL_KERNELS must be/);
+});
+
+test("the WebAssembly module is generated deterministically (the same bytes on every build)", () => {
+  const a = wasmKernelsModuleBytes(), b = wasmKernelsModuleBytes();
+  assert.deepEqual(a, b);
+  assert.deepEqual([...a.subarray(0, 8)], [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 });

@@ -1,31 +1,80 @@
 /**
- * The hot loops of the neural-network code, and nothing else: a faster backend (WASM-SIMD, an N-API addon)
- * can replace this one module. Every matrix is a row-major Float64Array; shapes are given as [rows, cols].
- *
- * Products are all arranged as C = A·Bᵀ so that the inner loop is a contiguous dot product of a row of A with a
- * row of B; the kernel is blocked 2 rows × 4 columns (8 independent accumulators), which measured 2–3× faster
- * than naive loops on this machine (research/stack-probe.md §1).
- *
- * Backends: the TypeScript loops below, or the optional native addon (native/lfl_kernels.c, see
- * native-kernels.ts) which performs the same floating-point operations in the same order, so results are
- * bit-identical whichever backend runs (tested in kernels.test.ts when the addon is built).
+ * The hot loops of the neural-network code, behind ONE module: layer forward/backward, tanh and the Adam step
+ * go to the backend chosen once per process by LFL_KERNELS:
+ *   ts             the TypeScript loops (ts-kernels.ts) — the reference;
+ *   wasm           WebAssembly SIMD, assembled at run time (wasm-kernels.ts) — for the browser / no addon;
+ *   native         the N-API addon (native/lfl_kernels.c): AVX-512 / AVX2 / SSE2 code chosen at run time from
+ *                  the CPU, rows of large products split over a small thread pool;
+ *   native-scalar  the addon's previous kernels (one 4×8 block, no threads), kept to measure against;
+ *   auto (default) native when built, else wasm when WebAssembly SIMD works, else ts.
+ * Every backend computes each output entry with the same IEEE-754 operations in the same order (one sum over
+ * the inner index from 0.0, no fused multiply-add, tanh through our own `expBounded`), so all of them give
+ * bit-identical results for the same seed — tested in kernels.test.ts and kernel-backends.test.ts.
  */
+import { InputError } from "../core/errors.ts";
 import { loadNativeKernels } from "./native-kernels.ts";
+import * as ts from "./ts-kernels.ts";
+import { createWasmKernels } from "./wasm-kernels.ts";
 
-const native = loadNativeKernels();
+export { expBounded, gemmABt, linearScratchSize, scaleInPlace, sumRows, sumSquares, tanhBackward, transpose } from "./ts-kernels.ts";
 
-/** Which backend the layer and Adam kernels use. */
-export const KERNEL_BACKEND: "native" | "ts" = native ? "native" : "ts";
+export const KERNEL_BACKEND_NAMES = ["ts", "wasm", "native", "native-scalar"] as const;
+export type KernelBackendName = (typeof KERNEL_BACKEND_NAMES)[number];
 
-/** Scratch size (Float64 entries) that `linearForward`/`linearBackward` need for these sizes. */
-export function linearScratchSize(batch: number, inDim: number, outDim: number): number {
-  return (inDim + outDim) * batch + inDim * outDim;
+/** What a backend implements; everything else (transposes, sums, clipping) stays in ts-kernels.ts. */
+export interface KernelBackend {
+  readonly name: KernelBackendName;
+  /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b with W [outDim, inDim]. */
+  linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
+  /** dW += dyᵀ·x, dB += Σ_rows dy, dx = dy·W (when dx is not null). */
+  linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
+  /** y = tanh(x) on the first n entries (in place allowed). */
+  tanhForward(x: Float64Array, y: Float64Array, n: number): void;
+  /** ts-kernels.ts's `adamUpdate`. */
+  adamUpdate(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
+
+export const TS_KERNELS: KernelBackend = {
+  name: "ts",
+  linearForward: ts.linearForward,
+  linearBackward: ts.linearBackward,
+  tanhForward: ts.tanhForward,
+  adamUpdate: ts.adamUpdate,
+};
+
+/** The named backend, or null when it is not available here (addon not built, no WebAssembly SIMD). */
+export function loadKernelBackend(name: KernelBackendName): KernelBackend | null {
+  if (name === "ts") return TS_KERNELS;
+  if (name === "wasm") return createWasmKernels();
+  return loadNativeKernels(name);
+}
+
+/** The backend LFL_KERNELS asks for (see the module comment); throws InputError if it is unknown or unavailable. */
+export function selectKernelBackend(mode: string = envKernels() ?? "auto"): KernelBackend {
+  if (mode === "auto") return loadKernelBackend("native") ?? loadKernelBackend("wasm") ?? TS_KERNELS;
+  if (!(KERNEL_BACKEND_NAMES as readonly string[]).includes(mode)) {
+    throw new InputError("E_INVALID_CONFIG", `LFL_KERNELS must be ${KERNEL_BACKEND_NAMES.join(", ")} or auto, got '${mode}'`);
+  }
+  const b = loadKernelBackend(mode as KernelBackendName);
+  if (!b) {
+    const why = mode === "wasm" ? "WebAssembly SIMD is not available" : "the native addon is not built (run scripts/build-native-kernels.sh)";
+    throw new InputError("E_INVALID_CONFIG", `LFL_KERNELS=${mode} but ${why}`);
+  }
+  return b;
+}
+
+function envKernels(): string | undefined {
+  return typeof process === "undefined" ? undefined : process.env["LFL_KERNELS"];
+}
+
+const backend = selectKernelBackend();
+
+/** Which backend the layer, tanh and Adam kernels of this process use. */
+export const KERNEL_BACKEND: KernelBackendName = backend.name;
 
 /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b with W [outDim, inDim]. */
 export function linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void {
-  if (native) native.linearForward(x, w, bias, y, scratch, batch, inDim, outDim);
-  else gemmABt(x, w, y, batch, outDim, inDim, bias);
+  backend.linearForward(x, w, bias, y, scratch, batch, inDim, outDim);
 }
 
 /**
@@ -36,153 +85,7 @@ export function linearBackward(
   x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null,
   scratch: Float64Array, batch: number, inDim: number, outDim: number,
 ): void {
-  if (native) {
-    native.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
-    return;
-  }
-  const dyT = scratch.subarray(0, outDim * batch);
-  const xT = scratch.subarray(outDim * batch, (outDim + inDim) * batch);
-  transpose(dy, dyT, batch, outDim);
-  transpose(x, xT, batch, inDim);
-  gemmABt(dyT, xT, dw, outDim, inDim, batch, undefined, true);
-  sumRows(dy, db, batch, outDim, true);
-  if (dx) {
-    const wT = scratch.subarray((outDim + inDim) * batch, (outDim + inDim) * batch + inDim * outDim);
-    transpose(w, wT, outDim, inDim);
-    gemmABt(dy, wT, dx, batch, inDim, outDim);
-  }
-}
-
-/**
- * C[m, n] = A[m, k] · B[n, k]ᵀ (+ bias[n] on every row if given, or += into C if `accumulate`).
- * A, B, C must not alias.
- */
-export function gemmABt(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  m: number,
-  n: number,
-  k: number,
-  bias?: Float64Array,
-  accumulate = false,
-): void {
-  const m2 = m - (m % 2);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m2; i += 2) {
-    const a0 = i * k, a1 = a0 + k;
-    const c0 = i * n, c1 = c0 + n;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p]!, x1 = a[a1 + p]!;
-        const w0 = b[b0 + p]!, w1 = b[b1 + p]!, w2 = b[b2 + p]!, w3 = b[b3 + p]!;
-        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
-        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
-      }
-      if (accumulate) {
-        c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c0 + j + 2] += s02; c[c0 + j + 3] += s03;
-        c[c1 + j] += s10; c[c1 + j + 1] += s11; c[c1 + j + 2] += s12; c[c1 + j + 3] += s13;
-      } else {
-        const b0v = bias ? bias[j]! : 0, b1v = bias ? bias[j + 1]! : 0, b2v = bias ? bias[j + 2]! : 0, b3v = bias ? bias[j + 3]! : 0;
-        c[c0 + j] = s00 + b0v; c[c0 + j + 1] = s01 + b1v; c[c0 + j + 2] = s02 + b2v; c[c0 + j + 3] = s03 + b3v;
-        c[c1 + j] = s10 + b0v; c[c1 + j + 1] = s11 + b1v; c[c1 + j + 2] = s12 + b2v; c[c1 + j + 3] = s13 + b3v;
-      }
-    }
-    for (let j = n4; j < n; j++) {
-      const bj = j * k;
-      let s0 = 0, s1 = 0;
-      for (let p = 0; p < k; p++) {
-        const w = b[bj + p]!;
-        s0 += a[a0 + p]! * w;
-        s1 += a[a1 + p]! * w;
-      }
-      if (accumulate) {
-        c[c0 + j] += s0;
-        c[c1 + j] += s1;
-      } else {
-        const bv = bias ? bias[j]! : 0;
-        c[c0 + j] = s0 + bv;
-        c[c1 + j] = s1 + bv;
-      }
-    }
-  }
-  for (let i = m2; i < m; i++) {
-    const a0 = i * k, c0 = i * n;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[a0 + p]!;
-        s0 += x * b[b0 + p]!; s1 += x * b[b1 + p]!; s2 += x * b[b2 + p]!; s3 += x * b[b3 + p]!;
-      }
-      if (accumulate) {
-        c[c0 + j] += s0; c[c0 + j + 1] += s1; c[c0 + j + 2] += s2; c[c0 + j + 3] += s3;
-      } else {
-        c[c0 + j] = s0 + (bias ? bias[j]! : 0);
-        c[c0 + j + 1] = s1 + (bias ? bias[j + 1]! : 0);
-        c[c0 + j + 2] = s2 + (bias ? bias[j + 2]! : 0);
-        c[c0 + j + 3] = s3 + (bias ? bias[j + 3]! : 0);
-      }
-    }
-    for (let j = n4; j < n; j++) {
-      const bj = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p]! * b[bj + p]!;
-      if (accumulate) c[c0 + j] += s;
-      else c[c0 + j] = s + (bias ? bias[j]! : 0);
-    }
-  }
-}
-
-/** T[cols, rows] = A[rows, cols]ᵀ. */
-export function transpose(a: Float64Array, t: Float64Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const ai = i * cols;
-    for (let j = 0; j < cols; j++) t[j * rows + i] = a[ai + j]!;
-  }
-}
-
-/** out[j] (+)= Σ_i A[i, j] over the rows of A[rows, cols] (the bias gradient). */
-export function sumRows(a: Float64Array, out: Float64Array, rows: number, cols: number, accumulate = false): void {
-  if (!accumulate) out.fill(0, 0, cols);
-  for (let i = 0; i < rows; i++) {
-    const ai = i * cols;
-    for (let j = 0; j < cols; j++) out[j] += a[ai + j]!;
-  }
-}
-
-// exp on [−40, 40] by our own range reduction and polynomial, so that the TypeScript and native backends
-// compute tanh with identical operations (Math.exp and the C library's exp may differ in the last bit).
-const LN2_HI = 6.93147180369123816490e-1; // ln 2 rounded to 32 significant bits: k·LN2_HI is exact for |k| < 2^20
-const LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI
-const INV_LN2 = 1.44269504088896338700;
-/** 2^k for k = −64 … 64 (exact). */
-const POW2 = Float64Array.from({ length: 129 }, (_, i) => 2 ** (i - 64));
-
-/**
- * e^x for |x| ≤ 40 with error of a few ulp: x = k ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite reduction), then
- * e^r by its Taylor polynomial of degree 13 (truncation < 1e-17) in Horner form, scaled by 2^k.
- */
-export function expBounded(x: number): number {
-  const k = Math.floor(x * INV_LN2 + 0.5);
-  const r = x - k * LN2_HI - k * LN2_LO;
-  let p = 1 / 6227020800; // 1/13!
-  p = p * r + 1 / 479001600;
-  p = p * r + 1 / 39916800;
-  p = p * r + 1 / 3628800;
-  p = p * r + 1 / 362880;
-  p = p * r + 1 / 40320;
-  p = p * r + 1 / 5040;
-  p = p * r + 1 / 720;
-  p = p * r + 1 / 120;
-  p = p * r + 1 / 24;
-  p = p * r + 1 / 6;
-  p = p * r + 0.5;
-  p = p * r + 1;
-  p = p * r + 1;
-  return p * POW2[k + 64]!;
+  backend.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
 }
 
 /**
@@ -190,35 +93,7 @@ export function expBounded(x: number): number {
  * [−20, 20], where the formula already rounds to exactly ±1. Within 1e-15 of Math.tanh; NaN stays NaN.
  */
 export function tanhForward(x: Float64Array, y: Float64Array, n: number): void {
-  if (native) {
-    native.tanhForward(x, y, n);
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const v0 = x[i]!;
-    const v = v0 > 20 ? 20 : v0 < -20 ? -20 : v0; // NaN passes through
-    y[i] = 1 - 2 / (expBounded(2 * v) + 1);
-  }
-}
-
-/** dx[i] = dy[i] · (1 − y[i]²) where y = tanh(x) (in place on dy allowed). */
-export function tanhBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const t = y[i]!;
-    dx[i] = dy[i]! * (1 - t * t);
-  }
-}
-
-/** Σ g[i]² (for global-norm gradient clipping). */
-export function sumSquares(g: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
-  return s;
-}
-
-/** g[i] *= c. */
-export function scaleInPlace(g: Float64Array, c: number): void {
-  for (let i = 0; i < g.length; i++) g[i] *= c;
+  backend.tanhForward(x, y, n);
 }
 
 /**
@@ -226,31 +101,12 @@ export function scaleInPlace(g: Float64Array, c: number): void {
  *   m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  θ ← θ − lr · (m / (1−β1^t)) / (√(v / (1−β2^t)) + eps).
  * `t` is the 1-based step count.
  */
-export function adamStep(
-  theta: Float64Array,
-  g: Float64Array,
-  m: Float64Array,
-  v: Float64Array,
-  lr: number,
-  beta1: number,
-  beta2: number,
-  eps: number,
-  t: number,
-): void {
-  const bc1 = 1 - Math.pow(beta1, t);
-  const bc2 = 1 - Math.pow(beta2, t);
-  const stepSize = lr / bc1;
-  const sqrtBc2 = Math.sqrt(bc2);
-  if (native) {
-    native.adamStep(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2);
-    return;
-  }
-  for (let i = 0; i < theta.length; i++) {
-    const gi = g[i]!;
-    const mi = beta1 * m[i]! + (1 - beta1) * gi;
-    const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    theta[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
-  }
+export function adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+  const [stepSize, sqrtBc2] = adamScalars(lr, beta1, beta2, t);
+  backend.adamUpdate(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2);
+}
+
+/** [lr/(1−β1^t), √(1−β2^t)]: the scalars of `adamUpdate` at step t. */
+export function adamScalars(lr: number, beta1: number, beta2: number, t: number): [number, number] {
+  return [lr / (1 - Math.pow(beta1, t)), Math.sqrt(1 - Math.pow(beta2, t))];
 }

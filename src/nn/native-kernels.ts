@@ -1,31 +1,53 @@
 /**
  * Loads the optional native kernel backend (native/lfl_kernels.c, an N-API addon built by
- * `scripts/build-native-kernels.sh`). It computes bit-identical results to the TypeScript kernels, only faster.
- * LFL_KERNELS=ts forces TypeScript, LFL_KERNELS=native requires the addon, unset/auto uses it when built.
+ * `scripts/build-native-kernels.sh`), which computes bit-identical results to the TypeScript kernels, only
+ * faster. The addon carries two kernel sets: its current ones ("native": SIMD code chosen at run time from the
+ * CPU's features, a thread pool for large products) and the previous ones ("native-scalar", kept to measure
+ * against). kernels.ts chooses between backends (LFL_KERNELS).
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { LflError } from "../core/errors.ts";
+import type { KernelBackend } from "./kernels.ts";
 
-export interface NativeKernels {
+/** One kernel set of the addon. */
+export interface NativeKernelSet {
   linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   tanhForward(x: Float64Array, y: Float64Array, n: number): void;
   adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
 
+/** The addon's exports: the current set, plus the previous one and what the run-time dispatch chose. */
+export interface NativeAddon extends NativeKernelSet {
+  scalar?: NativeKernelSet;
+  /** The instruction set the SIMD kernels use on this CPU ("avx512", "avx2" or "sse2"). */
+  isa?: string;
+  /** Threads the products may use (1 = no pool). */
+  threads?: number;
+  /** Sets the number of threads (1 … 8) and the minimum multiply-adds per product to use them; for benchmarks. */
+  setThreading?(threads: number, minWork: number): void;
+}
+
 /** The addon's path (it may not exist). */
 export const NATIVE_KERNELS_PATH = fileURLToPath(new URL("../../native/build/Release/lfl_kernels.node", import.meta.url));
 
-/** The native backend per LFL_KERNELS, or null for the TypeScript one. */
-export function loadNativeKernels(): NativeKernels | null {
-  const mode = process.env["LFL_KERNELS"] ?? "auto";
-  if (mode === "ts") return null;
-  if (mode !== "auto" && mode !== "native") throw new LflError("E_INVALID_CONFIG", `LFL_KERNELS must be ts, native or auto, got '${mode}'`);
-  if (!existsSync(NATIVE_KERNELS_PATH)) {
-    if (mode === "native") throw new LflError("E_INVALID_CONFIG", `LFL_KERNELS=native but ${NATIVE_KERNELS_PATH} is not built (run scripts/build-native-kernels.sh)`);
-    return null;
-  }
-  return createRequire(import.meta.url)(NATIVE_KERNELS_PATH) as NativeKernels;
+/** The addon itself, or null when it is not built. */
+export function loadNativeAddon(): NativeAddon | null {
+  if (!existsSync(NATIVE_KERNELS_PATH)) return null;
+  return createRequire(import.meta.url)(NATIVE_KERNELS_PATH) as NativeAddon;
+}
+
+/** The native backend ("native": current kernels; "native-scalar": the previous ones), or null when not built. */
+export function loadNativeKernels(variant: "native" | "native-scalar"): KernelBackend | null {
+  const addon = loadNativeAddon();
+  const set = variant === "native" ? addon : addon?.scalar;
+  if (!set) return null;
+  return {
+    name: variant,
+    linearForward: set.linearForward,
+    linearBackward: set.linearBackward,
+    tanhForward: set.tanhForward,
+    adamUpdate: set.adamStep,
+  };
 }

@@ -1,0 +1,309 @@
+/**
+ * The WebAssembly-SIMD kernel backend (LFL_KERNELS=wasm): for the browser and for machines without the native
+ * addon. The module is assembled at run time by wasm-assembler.ts from the generators below — there is no
+ * toolchain and no binary artefact — and computes bit-identical results to ts-kernels.ts: every output entry
+ * is the same sequential sum over the inner index from 0.0 (the SIMD lanes run over OUTPUT columns, never
+ * over the sum), then the bias / +0 / added into C; WebAssembly has no fused multiply-add in its
+ * deterministic SIMD set, and tanh uses the same Cody–Waite exp as `expBounded`.
+ *
+ * Data lives in JS Float64Arrays, so each call copies its operands into the module's memory and the results
+ * back (memcpy speed). Where the copies cost more than the arithmetic saves (batch-1 acting, tiny vectors) the
+ * TypeScript loops run instead — the same bytes either way.
+ */
+import { FuncBuilder, ModuleBuilder } from "./wasm-assembler.ts";
+import { adamUpdate, gemmABt, INV_LN2, LN2_HI, LN2_LO, sumRows, tanhRange } from "./ts-kernels.ts";
+import type { KernelBackend } from "./kernels.ts";
+
+const MODE_BIAS = 0, MODE_ZERO = 1, MODE_ACC = 2;
+
+/**
+ * gemm(m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode): C[r, j] from acc = Σ_{p<k} A(r, p)·B[p, j] in increasing
+ * p from 0.0, A(r, p) = f64 at a + r·ars + p·aps, B[p, j] at b + p·ldb + 8j, C[r, j] at c + r·ldc + 8j (all
+ * byte addresses/strides), then C = acc + bias[j] (mode 0), acc + 0.0 (mode 1) or C + acc (mode 2).
+ * Blocks of 4 rows × {4, 2} columns in f64x2 accumulators, then 4 × 1 scalar; the last m mod 4 rows likewise
+ * one row at a time.
+ */
+function gemmFunction(): FuncBuilder {
+  const f = new FuncBuilder(Array(12).fill("i32"));
+  const [M, N, K, A, ARS, APS, B, LDB, C, LDC, BIAS, MODE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+  const r = f.local("i32"), j = f.local("i32"), p = f.local("i32"), ap = f.local("i32"), bp = f.local("i32"), cp = f.local("i32");
+  const rowOff = [-1, f.local("i32"), f.local("i32"), f.local("i32")];
+  const x = f.local("v128");
+  const bv = [f.local("v128"), f.local("v128")];
+  const acc = Array.from({ length: 8 }, () => f.local("v128"));
+  const sb = f.local("f64");
+  const sacc = Array.from({ length: 4 }, () => f.local("f64"));
+  f.get(ARS).set(rowOff[1]!);
+  f.get(ARS).i32(2).i32Mul().set(rowOff[2]!);
+  f.get(ARS).i32(3).i32Mul().set(rowOff[3]!);
+  /** Pushes the address of row i of the current A column (ap + i·ars). */
+  const rowAddr = (i: number): void => {
+    f.get(ap);
+    if (i > 0) f.get(rowOff[i]!).i32Add();
+  };
+  /** One block of R rows × (V f64x2 vectors, or one scalar column when V = 0) at (r, j). */
+  const block = (R: number, V: number): void => {
+    for (let i = 0; i < R; i++) {
+      if (V === 0) f.f64(0).set(sacc[i]!);
+      for (let v = 0; v < V; v++) f.f64x2Const(0).set(acc[i * 2 + v]!);
+    }
+    f.get(A).get(r).get(ARS).i32Mul().i32Add().set(ap);
+    f.get(B).get(j).i32(3).i32Shl().i32Add().set(bp);
+    f.get(K).set(p);
+    f.while(() => f.get(p).i32(0).i32GtS(), () => {
+      if (V === 0) f.get(bp).f64Load().set(sb);
+      for (let v = 0; v < V; v++) f.get(bp).v128Load(16 * v).set(bv[v]!);
+      for (let i = 0; i < R; i++) {
+        if (V === 0) {
+          f.get(sacc[i]!);
+          rowAddr(i);
+          f.f64Load().get(sb).f64Mul().f64Add().set(sacc[i]!);
+        } else {
+          rowAddr(i);
+          f.load64Splat().set(x);
+          for (let v = 0; v < V; v++) f.get(acc[i * 2 + v]!).get(x).get(bv[v]!).f64x2Mul().f64x2Add().set(acc[i * 2 + v]!);
+        }
+      }
+      f.get(ap).get(APS).i32Add().set(ap);
+      f.get(bp).get(LDB).i32Add().set(bp);
+      f.get(p).i32(1).i32Sub().set(p);
+    });
+    // Finish: C = acc + bias | acc + 0 | C + acc.
+    const finish = (mode: number): void => {
+      for (let i = 0; i < R; i++) {
+        f.get(C).get(r).i32(i).i32Add().get(LDC).i32Mul().i32Add().get(j).i32(3).i32Shl().i32Add().set(cp);
+        if (V === 0) {
+          f.get(cp);
+          if (mode === MODE_ACC) f.get(cp).f64Load().get(sacc[i]!).f64Add();
+          else if (mode === MODE_ZERO) f.get(sacc[i]!).f64(0).f64Add();
+          else f.get(sacc[i]!).get(BIAS).get(j).i32(3).i32Shl().i32Add().f64Load().f64Add();
+          f.f64Store();
+        }
+        for (let v = 0; v < V; v++) {
+          f.get(cp);
+          if (mode === MODE_ACC) f.get(cp).v128Load(16 * v).get(acc[i * 2 + v]!).f64x2Add();
+          else if (mode === MODE_ZERO) f.get(acc[i * 2 + v]!).f64x2Const(0).f64x2Add();
+          else f.get(acc[i * 2 + v]!).get(BIAS).get(j).i32(3).i32Shl().i32Add().v128Load(16 * v).f64x2Add();
+          f.v128Store(16 * v);
+        }
+      }
+    };
+    f.get(MODE).i32(MODE_BIAS).i32Eq();
+    f.if(() => finish(MODE_BIAS), () => {
+      f.get(MODE).i32(MODE_ZERO).i32Eq();
+      f.if(() => finish(MODE_ZERO), () => finish(MODE_ACC));
+    });
+  };
+  f.i32(0).set(r);
+  for (const R of [4, 1]) {
+    f.while(() => f.get(r).i32(R).i32Add().get(M).i32LeS(), () => {
+      f.i32(0).set(j);
+      for (const V of [2, 1, 0]) {
+        const cols = V === 0 ? 1 : 2 * V;
+        f.while(() => f.get(j).i32(cols).i32Add().get(N).i32LeS(), () => {
+          block(R, V);
+          f.get(j).i32(cols).i32Add().set(j);
+        });
+      }
+      f.get(r).i32(R).i32Add().set(r);
+    });
+  }
+  return f;
+}
+
+/** transpose(src, dst, rows, cols): dst[j·rows + i] = src[i·cols + j] (byte addresses). */
+function transposeFunction(): FuncBuilder {
+  const f = new FuncBuilder(["i32", "i32", "i32", "i32"]);
+  const [SRC, DST, ROWS, COLS] = [0, 1, 2, 3] as const;
+  const i = f.local("i32"), j = f.local("i32"), sp = f.local("i32"), dp = f.local("i32");
+  f.i32(0).set(i).get(SRC).set(sp);
+  f.while(() => f.get(i).get(ROWS).i32LtS(), () => {
+    f.get(DST).get(i).i32(3).i32Shl().i32Add().set(dp);
+    f.i32(0).set(j);
+    f.while(() => f.get(j).get(COLS).i32LtS(), () => {
+      f.get(dp).get(sp).f64Load().f64Store();
+      f.get(sp).i32(8).i32Add().set(sp);
+      f.get(dp).get(ROWS).i32(3).i32Shl().i32Add().set(dp);
+      f.get(j).i32(1).i32Add().set(j);
+    });
+    f.get(i).i32(1).i32Add().set(i);
+  });
+  return f;
+}
+
+/** tanh(x, y, pairs): y = 1 − 2/(e^{2v}+1), v = x clamped to [−20, 20], two lanes at a time (as tanhForward). */
+function tanhFunction(): FuncBuilder {
+  const f = new FuncBuilder(["i32", "i32", "i32"]);
+  const [X, Y, PAIRS] = [0, 1, 2] as const;
+  const q = f.local("i32"), v = f.local("v128"), k = f.local("v128"), r = f.local("v128"), p = f.local("v128");
+  const coeffs = [1 / 479001600, 1 / 39916800, 1 / 3628800, 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
+  f.i32(0).set(q);
+  f.while(() => f.get(q).get(PAIRS).i32LtS(), () => {
+    f.get(X).get(q).i32(4).i32Shl().i32Add().v128Load().set(v);
+    f.f64x2Const(20).get(v).get(v).f64x2Const(20).f64x2Gt().bitselect().set(v); // v > 20 ? 20 : v (NaN stays)
+    f.f64x2Const(-20).get(v).get(v).f64x2Const(-20).f64x2Lt().bitselect().set(v);
+    f.f64x2Const(2).get(v).f64x2Mul().set(v); // the argument 2v
+    f.get(v).f64x2Const(INV_LN2).f64x2Mul().f64x2Const(0.5).f64x2Add().f64x2Floor().set(k);
+    f.get(v).get(k).f64x2Const(LN2_HI).f64x2Mul().f64x2Sub().get(k).f64x2Const(LN2_LO).f64x2Mul().f64x2Sub().set(r);
+    f.f64x2Const(1 / 6227020800).set(p);
+    for (const c of coeffs) f.get(p).get(r).f64x2Mul().f64x2Const(c).f64x2Add().set(p);
+    // 2^k: k + (2^52 + 1023) holds k + 1023 in its low mantissa bits; shifted left by 52 it is the exponent.
+    f.get(Y).get(q).i32(4).i32Shl().i32Add();
+    f.f64x2Const(1);
+    f.f64x2Const(2);
+    f.get(p).get(k).f64x2Const(2 ** 52 + 1023).f64x2Add().i32(52).i64x2Shl().f64x2Mul();
+    f.f64x2Const(1).f64x2Add().f64x2Div().f64x2Sub();
+    f.v128Store();
+    f.get(q).i32(1).i32Add().set(q);
+  });
+  return f;
+}
+
+/** adam(theta, g, m, v, pairs, stepSize, beta1, beta2, eps, sqrtBc2, 1−beta1, 1−beta2): adamUpdate, two lanes at a time. */
+function adamFunction(): FuncBuilder {
+  const f = new FuncBuilder(["i32", "i32", "i32", "i32", "i32", "f64", "f64", "f64", "f64", "f64", "f64", "f64"]);
+  const [TH, G, MM, VV, PAIRS, STEP, B1, B2, EPS, SQ, C1, C2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+  const q = f.local("i32"), off = f.local("i32"), g = f.local("v128"), mi = f.local("v128"), vi = f.local("v128");
+  const splat = [STEP, B1, B2, EPS, SQ, C1, C2].map(() => f.local("v128"));
+  [STEP, B1, B2, EPS, SQ, C1, C2].forEach((s, i) => f.get(s).f64x2Splat().set(splat[i]!));
+  const [step, b1, b2, eps, sq, c1, c2] = splat as [number, number, number, number, number, number, number];
+  f.i32(0).set(q);
+  f.while(() => f.get(q).get(PAIRS).i32LtS(), () => {
+    f.get(q).i32(4).i32Shl().set(off);
+    f.get(G).get(off).i32Add().v128Load().set(g);
+    f.get(b1).get(MM).get(off).i32Add().v128Load().f64x2Mul().get(c1).get(g).f64x2Mul().f64x2Add().set(mi);
+    f.get(b2).get(VV).get(off).i32Add().v128Load().f64x2Mul().get(c2).get(g).f64x2Mul().get(g).f64x2Mul().f64x2Add().set(vi);
+    f.get(MM).get(off).i32Add().get(mi).v128Store();
+    f.get(VV).get(off).i32Add().get(vi).v128Store();
+    f.get(TH).get(off).i32Add();
+    f.get(TH).get(off).i32Add().v128Load();
+    f.get(step).get(mi).f64x2Mul().get(vi).f64x2Sqrt().get(sq).f64x2Div().get(eps).f64x2Add().f64x2Div();
+    f.f64x2Sub().v128Store();
+    f.get(q).i32(1).i32Add().set(q);
+  });
+  return f;
+}
+
+/** The module's bytes (deterministic: the same source gives the same bytes). */
+export function wasmKernelsModuleBytes(): Uint8Array {
+  const mod = new ModuleBuilder();
+  mod.add("gemm", gemmFunction());
+  mod.add("transpose", transposeFunction());
+  mod.add("tanh", tanhFunction());
+  mod.add("adam", adamFunction());
+  return mod.encode();
+}
+
+interface WasmExports {
+  gemm(m: number, n: number, k: number, a: number, ars: number, aps: number, b: number, ldb: number, c: number, ldc: number, bias: number, mode: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  tanh(x: number, y: number, pairs: number): void;
+  adam(theta: number, g: number, m: number, v: number, pairs: number, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number, c1: number, c2: number): void;
+}
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+interface WebAssemblyApi {
+  Memory: new (desc: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+/** Below these sizes the TypeScript loops are faster than copy + WASM (measured with `lfl bench nn`). */
+const MIN_FORWARD_BATCH = 4;
+const MIN_ELEMENTS = 64;
+
+/** A WASM-SIMD backend (each has its own memory), or null when WebAssembly SIMD is unavailable. */
+export function createWasmKernels(): KernelBackend | null {
+  const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (!api) return null;
+  let exports: WasmExports;
+  const memory = new api.Memory({ initial: 16 });
+  try {
+    const module = new api.Module(wasmKernelsModuleBytes());
+    exports = new api.Instance(module, { env: { memory } }).exports as WasmExports;
+  } catch {
+    return null; // no SIMD support: the module does not validate
+  }
+  let heap = new Float64Array(memory.buffer);
+  /** The heap view with room for `doubles` entries (grown in 64 KiB pages). */
+  const reserve = (doubles: number): Float64Array => {
+    const need = doubles * 8 - memory.buffer.byteLength;
+    if (need > 0) memory.grow(Math.ceil(need / 65536));
+    if (heap.buffer !== memory.buffer) heap = new Float64Array(memory.buffer);
+    return heap;
+  };
+  /** Offsets (in doubles, 16-byte aligned) of consecutive arrays of the given lengths, and the total. */
+  const layout = (...lengths: number[]): number[] => {
+    const offs: number[] = [];
+    let o = 0;
+    for (const n of lengths) {
+      offs.push(o);
+      o += n + (n & 1);
+    }
+    offs.push(o);
+    return offs;
+  };
+  return {
+    name: "wasm",
+    linearForward(x, w, bias, y, _scratch, batch, inDim, outDim) {
+      if (batch < MIN_FORWARD_BATCH) {
+        gemmABt(x, w, y, batch, outDim, inDim, bias);
+        return;
+      }
+      const nx = batch * inDim, nw = outDim * inDim, ny = batch * outDim;
+      const [X, W, WT, BI, Y, end] = layout(nx, nw, nw, outDim, ny) as [number, number, number, number, number, number];
+      const h = reserve(end);
+      h.set(x.subarray(0, nx), X);
+      h.set(w.subarray(0, nw), W);
+      h.set(bias.subarray(0, outDim), BI);
+      exports.transpose(W * 8, WT * 8, outDim, inDim);
+      exports.gemm(batch, outDim, inDim, X * 8, inDim * 8, 8, WT * 8, outDim * 8, Y * 8, outDim * 8, BI * 8, MODE_BIAS);
+      y.set(h.subarray(Y, Y + ny));
+    },
+    linearBackward(x, w, dy, dw, db, dx, _scratch, batch, inDim, outDim) {
+      const nx = batch * inDim, nw = outDim * inDim, ny = batch * outDim;
+      const [X, W, DY, DW, DX, end] = layout(nx, dx ? nw : 0, ny, nw, dx ? nx : 0) as [number, number, number, number, number, number];
+      const h = reserve(end);
+      h.set(x.subarray(0, nx), X);
+      h.set(dy.subarray(0, ny), DY);
+      h.set(dw.subarray(0, nw), DW);
+      exports.gemm(outDim, inDim, batch, DY * 8, 8, outDim * 8, X * 8, inDim * 8, DW * 8, inDim * 8, 0, MODE_ACC);
+      dw.set(h.subarray(DW, DW + nw));
+      sumRows(dy, db, batch, outDim, true);
+      if (dx) {
+        h.set(w.subarray(0, nw), W);
+        exports.gemm(batch, inDim, outDim, DY * 8, outDim * 8, 8, W * 8, inDim * 8, DX * 8, inDim * 8, 0, MODE_ZERO);
+        dx.set(h.subarray(DX, DX + nx));
+      }
+    },
+    tanhForward(x, y, n) {
+      const even = n - (n & 1);
+      if (even >= MIN_ELEMENTS) {
+        const [X, Y, end] = layout(even, even) as [number, number, number];
+        const h = reserve(end);
+        h.set(x.subarray(0, even), X);
+        exports.tanh(X * 8, Y * 8, even / 2);
+        y.set(h.subarray(Y, Y + even));
+        if (even < n) tanhRange(x, y, even, n);
+      } else tanhRange(x, y, 0, n);
+    },
+    adamUpdate(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2) {
+      const n = theta.length, even = n - (n & 1);
+      if (even < MIN_ELEMENTS) {
+        adamUpdate(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2);
+        return;
+      }
+      const [T, G, Mo, V, end] = layout(even, even, even, even) as [number, number, number, number, number];
+      const h = reserve(end);
+      h.set(theta.subarray(0, even), T);
+      h.set(g.subarray(0, even), G);
+      h.set(m.subarray(0, even), Mo);
+      h.set(v.subarray(0, even), V);
+      exports.adam(T * 8, G * 8, Mo * 8, V * 8, even / 2, stepSize, beta1, beta2, eps, sqrtBc2, 1 - beta1, 1 - beta2);
+      theta.set(h.subarray(T, T + even));
+      m.set(h.subarray(Mo, Mo + even));
+      v.set(h.subarray(V, V + even));
+      if (even < n) adamUpdate(theta.subarray(even), g.subarray(even, n), m.subarray(even), v.subarray(even), stepSize, beta1, beta2, eps, sqrtBc2);
+    },
+  };
+}
