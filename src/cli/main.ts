@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   export: () => import("./export.ts"),
   reproduce: () => import("./reproduce.ts"),
   bench: () => import("./bench.ts"),
+  worker: () => import("./worker.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -105,14 +105,14 @@ class SweepRun {
   pool(jobs: number): Promise<void> {
     const entry = join(import.meta.dirname, "cell-worker.ts");
     const tsx = import.meta.resolve("tsx");
-    interface Slot { id: string; child: ChildProcess; ready: boolean; cell?: { spec: CellSpec; t: number } }
+    interface Slot { id: string; child: ChildProcess; ready: boolean; cell: { spec: CellSpec; t: number } | undefined }
     const slots: Slot[] = [];
     let nextId = 1;
     return new Promise<void>((resolvePool) => {
       const spawn = (): Slot => {
         const child = fork(entry, [], { execArgv: ["--import", tsx], env: { ...process.env, LFL_CELL_WORKER: "1" }, stdio: ["ignore", "pipe", "inherit", "ipc"] });
         child.stdout?.pipe(process.stderr); // cells must not write to our stdout (it may carry --json output)
-        const slot: Slot = { id: `pool-${nextId++}`, child, ready: false };
+        const slot: Slot = { id: `pool-${nextId++}`, child, ready: false, cell: undefined };
         child.on("message", (m: FromWorker) => {
           if (m.type === "ready") slot.ready = true;
           else if (m.type === "progress" && slot.cell) this.emit({ type: "cell-progress", key: m.key, label: slot.cell.spec.label, worker: slot.id, progress: m.progress });

@@ -1,0 +1,113 @@
+/**
+ * `--commit-cells DIR`: each finished cell's result as a small JSON file in the repository (e.g.
+ * results/cells/<experiment>/<key>.json), so a long run can stop on one machine, be committed, and continue or be
+ * assembled (`--finished-only`) on another. Files are written atomically (temp + fsync + rename): a run killed
+ * mid-write leaves the previous file or none, never a torn one.
+ *
+ * File: { format: 1, command, seeds, revision, key, label, experiment, result }.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../../core/errors.ts";
+import type { CellSpec } from "../engine/cell.ts";
+import { writeJsonAtomic } from "../engine/write-json-atomic.ts";
+import type { CellResultStore, SweepEventListener } from "./sweep-types.ts";
+
+export const COMMITTED_CELL_FORMAT = 1;
+
+/** How the sweep was started (recorded in every committed cell). */
+export interface CommitMeta {
+  /** The exact command line, e.g. "lfl reproduce table3 --seeds 0-9 --jobs 2 --commit-cells results/cells". */
+  command: string;
+  seeds: readonly number[];
+  /** Git revision of the code that computed the cell (null outside a checkout). */
+  revision: string | null;
+}
+
+export interface CommittedCell extends CommitMeta {
+  format: typeof COMMITTED_CELL_FORMAT;
+  key: string;
+  label: string;
+  experiment: string;
+  result: unknown;
+}
+
+/** A file-name-safe version of an experiment name ("table3/full" → "table3-full"). */
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, "-");
+}
+
+/** The file a cell is committed to: <dir>/<experiment>/<key>.json. */
+export function committedCellPath(dir: string, spec: Pick<CellSpec, "experiment" | "key">): string {
+  return join(dir, safeName(spec.experiment), `${safeName(spec.key)}.json`);
+}
+
+/** Writes one finished cell atomically; returns its path. */
+export function writeCommittedCell(dir: string, spec: CellSpec, result: unknown, meta: CommitMeta): string {
+  const path = committedCellPath(dir, spec);
+  mkdirSync(join(dir, safeName(spec.experiment)), { recursive: true });
+  const cell: CommittedCell = { format: COMMITTED_CELL_FORMAT, command: meta.command, seeds: [...meta.seeds], revision: meta.revision, key: spec.key, label: spec.label, experiment: spec.experiment, result };
+  writeJsonAtomic(path, cell);
+  return path;
+}
+
+/**
+ * A sweep event listener that commits every cell as it finishes (pass it alongside the progress display:
+ * `onEvent: (e) => { progress.onEvent(e); commit(e); }`).
+ */
+export function commitCellsListener(dir: string, cells: readonly CellSpec[], meta: CommitMeta): SweepEventListener {
+  const byKey = new Map(cells.map((c) => [c.key, c]));
+  return (e) => {
+    if (e.type !== "cell-done") return;
+    const spec = byKey.get(e.key);
+    if (spec !== undefined) writeCommittedCell(dir, spec, e.result, meta);
+  };
+}
+
+/**
+ * Loads every committed cell under `dir` (optionally only `experiment`'s) into `store`, skipping keys it already
+ * has; returns the keys loaded. A file that is not a committed cell is an InputError naming it.
+ */
+export function loadCommittedCells(dir: string, store: CellResultStore, opts: { experiment?: string } = {}): string[] {
+  if (!existsSync(dir)) return [];
+  const loaded: string[] = [];
+  const subdirs = opts.experiment !== undefined ? [safeName(opts.experiment)] : readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory());
+  for (const sub of subdirs) {
+    const folder = join(dir, sub);
+    if (!existsSync(folder)) continue;
+    for (const f of readdirSync(folder).sort()) {
+      if (!f.endsWith(".json") || f.startsWith(".")) continue;
+      const path = join(folder, f);
+      const cell = parseCommittedCell(path);
+      if (!store.has(cell.key)) {
+        store.put(cell.key, cell.result);
+        loaded.push(cell.key);
+      }
+    }
+  }
+  return loaded;
+}
+
+/** Reads and validates one committed-cell file. */
+export function parseCommittedCell(path: string): CommittedCell {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new InputError("E_INVALID_JSON", `${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const c = v as Partial<CommittedCell>;
+  const bad = (field: string): never => {
+    throw new InputError("E_INVALID_JSON", `${path}: not a committed cell (field '${field}' missing or wrong)`);
+  };
+  if (typeof v !== "object" || v === null) bad("format");
+  if (c.format !== COMMITTED_CELL_FORMAT) bad("format");
+  if (typeof c.key !== "string" || c.key === "") bad("key");
+  if (typeof c.label !== "string") bad("label");
+  if (typeof c.experiment !== "string") bad("experiment");
+  if (typeof c.command !== "string") bad("command");
+  if (!Array.isArray(c.seeds)) bad("seeds");
+  if (!("result" in c)) bad("result");
+  if (`${safeName(c.key!)}.json` !== path.split("/").pop()) bad("key (does not match the file name)");
+  return c as CommittedCell;
+}

@@ -1,0 +1,34 @@
+/**
+ * The BullMQ sandboxed processor of a cell job (redis-worker.ts gives BullMQ this file's path; BullMQ runs it in
+ * a child process, so a long CPU-bound cell never blocks the worker's lock renewal and is not marked stalled).
+ * Runs the cell with runOneCell, forwards progress (throttled) to the queue, and returns
+ * { result, worker: "host:pid", seconds }. Large intermediates stay in the cell's work directory on this host
+ * ($LFL_WORK_DIR or <tmp>/lfl-cells, then /<key>).
+ */
+import { hostname } from "node:os";
+import type { SandboxedJob } from "bullmq";
+import { throttledProgress } from "./cell-worker.ts";
+import type { CellJobData, CellJobProgress, CellJobReturn } from "./queue-connection.ts";
+import { cellWorkDir, defaultWorkRoot, describeError, runOneCell } from "./run-one-cell.ts";
+
+// If the worker process dies (e.g. SIGKILL), this child must not go on computing a cell nobody will collect:
+// BullMQ re-runs it elsewhere once the lock expires.
+process.on("disconnect", () => process.exit(1));
+
+export default async function processCell(job: SandboxedJob<CellJobData, CellJobReturn>): Promise<CellJobReturn> {
+  const { spec, inputs } = job.data;
+  const worker = `${hostname()}:${process.pid}`;
+  const t0 = performance.now();
+  const progress = throttledProgress((p) => {
+    const data: CellJobProgress = { ...p, worker };
+    job.updateProgress(data).catch(() => {});
+  });
+  let result: unknown;
+  try {
+    result = await runOneCell({ spec, inputs, workDir: cellWorkDir(defaultWorkRoot(), spec.key) }, progress);
+  } catch (e) {
+    throw new Error(describeError(e));
+  }
+  if (process.connected === false) process.exit(1);
+  return { result, worker, seconds: (performance.now() - t0) / 1000 };
+}

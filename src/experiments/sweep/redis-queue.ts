@@ -1,0 +1,179 @@
+/**
+ * The distributed executor (`lfl reproduce … --queue redis://HOST:PORT`): enqueues cells on the BullMQ queue,
+ * collects their results and puts them into this machine's store; workers on any host (`lfl worker`) run them.
+ *
+ * - Job id = "cell-" + content key (queue-connection.ts), so enqueueing a cell twice runs it once, and a cell
+ *   already in the store is never enqueued. A cell whose job already completed (e.g. the submitter was stopped
+ *   and started again) is collected, not recomputed; one that failed for good in an earlier sweep is retried.
+ * - Dependencies: a cell is enqueued when its inputs are finished, with their results in the job data.
+ * - Redis unreachable at the start, or lost mid-sweep for longer than `graceMs` → LflError E_QUEUE. Results
+ *   collected before are in the store, so re-running the same command resumes.
+ */
+import { Queue, QueueEvents, type Job } from "bullmq";
+import { LflError } from "../../core/errors.ts";
+import type { CellSpec } from "../engine/cell.ts";
+import { CellSchedule } from "./cell-schedule.ts";
+import { CELL_ATTEMPTS, CELL_QUEUE, RedisWatchdog, bullConnection, cellJobId, checkRedis, keyOfJobId, type CellJobData, type CellJobProgress, type CellJobReturn } from "./queue-connection.ts";
+import type { SweepEvent, SweepOptions, SweepOutcome } from "./sweep-types.ts";
+
+export interface QueueSweepOptions extends Omit<SweepOptions, "workRoot"> {
+  url: string;
+  queue?: string;
+  /** How long Redis may be unreachable mid-sweep before giving up with E_QUEUE (default 15 s). */
+  graceMs?: number;
+}
+
+/** Runs `cells` on the queue (skipping those already in the store); resolves when all are done or failed. */
+export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSweepOptions): Promise<SweepOutcome> {
+  const t0 = performance.now();
+  const schedule = new CellSchedule(cells, opts.store);
+  const emit = (e: SweepEvent): void => opts.onEvent?.(e);
+  const outcome: SweepOutcome = { done: [], cached: [], failed: [], skipped: [], wallSeconds: 0 };
+  const cached = schedule.cachedCells();
+  emit({ type: "sweep-start", total: schedule.cells.length, cached: cached.length, workers: 0, executor: `queue ${opts.url}` });
+  for (const c of cached) {
+    outcome.cached.push(c.key);
+    emit({ type: "cell-cached", key: c.key, label: c.label });
+  }
+  const finish = (): SweepOutcome => {
+    outcome.wallSeconds = (performance.now() - t0) / 1000;
+    emit({ type: "sweep-end", outcome });
+    return outcome;
+  };
+  if (schedule.unfinished === 0) return finish();
+
+  await checkRedis(opts.url);
+  const name = opts.queue ?? CELL_QUEUE;
+  const connQ = bullConnection(opts.url);
+  const connE = bullConnection(opts.url);
+  const queue = new Queue<CellJobData, CellJobReturn>(name, { connection: connQ });
+  const events = new QueueEvents(name, { connection: connE });
+  // Connection errors are handled by the watchdog; BullMQ's own reconnection attempts would otherwise throw.
+  queue.on("error", () => {});
+  events.on("error", () => {});
+
+  return new Promise<SweepOutcome>((resolve, reject) => {
+    let settled = false;
+    const mine = new Set(schedule.cells.map((c) => c.key));
+    const inFlight = new Set<string>(); // enqueued, not yet collected
+    const collecting = new Set<string>();
+    const attempts = new Map<string, number>();
+
+    const shutdown = async (): Promise<void> => {
+      watchdog.stop();
+      await Promise.allSettled([events.close(), queue.close()]);
+      await Promise.allSettled([connQ.quit(), connE.quit()]);
+    };
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      void shutdown().finally(() => reject(e));
+    };
+    const succeed = (): void => {
+      if (settled) return;
+      settled = true;
+      void shutdown().finally(() => resolve(finish()));
+    };
+    const watchdog = new RedisWatchdog(opts.url, opts.graceMs ?? 15_000, (reason) => {
+      fail(new LflError("E_QUEUE", `lost Redis at ${opts.url} mid-sweep (${reason}); ${outcome.done.length + outcome.cached.length} of ${schedule.cells.length} cells are finished and stored — run the same command again to resume`));
+    });
+
+    const spec = (key: string): CellSpec => schedule.spec(key);
+
+    const maybeFinished = (): void => {
+      if (schedule.unfinished === 0) succeed();
+      else if (!settled) enqueueReady().catch((e: Error) => fail(queueError(opts.url, e)));
+    };
+
+    const cellFailed = (key: string, error: string, n: number): void => {
+      if (!inFlight.delete(key)) return;
+      const s = spec(key);
+      outcome.failed.push({ key, label: s.label, error });
+      emit({ type: "cell-failed", key, label: s.label, error, attempts: n });
+      for (const sk of schedule.markFailed(key)) {
+        const reason = `input '${s.label}' failed`;
+        outcome.skipped.push({ ...sk, reason });
+        emit({ type: "cell-skipped", ...sk, reason });
+      }
+      maybeFinished();
+    };
+
+    const collect = async (key: string, job?: Job<CellJobData, CellJobReturn>): Promise<void> => {
+      if (!inFlight.has(key) || collecting.has(key)) return;
+      collecting.add(key);
+      try {
+        const j = job ?? (await queue.getJob(cellJobId(key)));
+        const ret = j?.returnvalue;
+        if (ret === undefined || ret === null) throw new Error(`job ${cellJobId(key)} completed without a return value`);
+        if (!inFlight.delete(key)) return;
+        opts.store.put(key, ret.result);
+        schedule.markDone(key);
+        outcome.done.push(key);
+        emit({ type: "cell-done", key, label: spec(key).label, worker: ret.worker, seconds: ret.seconds, result: ret.result });
+        maybeFinished();
+      } finally {
+        collecting.delete(key);
+      }
+    };
+
+    const enqueueReady = async (): Promise<void> => {
+      for (const s of schedule.ready()) {
+        if (settled) return;
+        schedule.markRunning(s.key);
+        inFlight.add(s.key);
+        const inputs: Record<string, unknown> = {};
+        for (const k of s.inputs) inputs[k] = opts.store.get(k);
+        const job = await queue.add(s.label, { spec: s, inputs }, { jobId: cellJobId(s.key), attempts: CELL_ATTEMPTS, removeOnComplete: false, removeOnFail: false });
+        // The job may exist from an earlier sweep: collect it if completed, retry it if it failed for good.
+        const state = await job.getState();
+        if (state === "completed") await collect(s.key, job);
+        else if (state === "failed") {
+          emit({ type: "cell-retry", key: s.key, label: s.label, error: `failed in an earlier sweep: ${job.failedReason}`, attempt: 1 });
+          await job.retry("failed", { resetAttemptsMade: true });
+        }
+      }
+    };
+
+    events.on("active", ({ jobId }) => {
+      const key = keyOfJobId(jobId);
+      if (!inFlight.has(key)) return;
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      emit({ type: "cell-start", key, label: spec(key).label, worker: "queue", attempt: n });
+    });
+    events.on("progress", ({ jobId, data }) => {
+      const key = keyOfJobId(jobId);
+      if (!inFlight.has(key) || typeof data !== "object" || data === null) return;
+      const p = data as CellJobProgress;
+      emit({ type: "cell-progress", key, label: spec(key).label, worker: p.worker, progress: { stage: p.stage, done: p.done, total: p.total } });
+    });
+    events.on("stalled", ({ jobId }) => {
+      const key = keyOfJobId(jobId);
+      if (inFlight.has(key)) emit({ type: "cell-retry", key, label: spec(key).label, error: "its worker was lost (lock expired); re-queued", attempt: attempts.get(key) ?? 1 });
+    });
+    events.on("completed", ({ jobId }) => {
+      const key = keyOfJobId(jobId);
+      if (mine.has(key)) collect(key).catch((e: Error) => fail(queueError(opts.url, e)));
+    });
+    events.on("failed", ({ jobId, failedReason }) => {
+      const key = keyOfJobId(jobId);
+      if (!inFlight.has(key)) return;
+      queue.getJob(jobId).then((job) => {
+        const made = job?.attemptsMade ?? CELL_ATTEMPTS;
+        if (job !== undefined && made < (job.opts.attempts ?? CELL_ATTEMPTS) && !/stalled more than/.test(failedReason)) {
+          emit({ type: "cell-retry", key, label: spec(key).label, error: failedReason, attempt: made });
+        } else cellFailed(key, failedReason, made);
+      }, (e: Error) => fail(queueError(opts.url, e)));
+    });
+
+    events.waitUntilReady().then(async () => {
+      watchdog.start();
+      await enqueueReady();
+      if (schedule.unfinished === 0) succeed();
+    }).catch((e: Error) => fail(queueError(opts.url, e)));
+  });
+}
+
+function queueError(url: string, e: Error): LflError {
+  return e instanceof LflError ? e : new LflError("E_QUEUE", `queue at ${url}: ${e.message}`, { cause: e });
+}
