@@ -57,14 +57,13 @@ def _column(name: str, a, space: dict, n: int) -> np.ndarray:
         if bad.size:
             raise ValueError(f"array '{name}' row {bad[0]} is {a[bad[0]]}, outside the discrete space 0..{space['n'] - 1}")
         return a
-    a = a.reshape(n, -1).astype(np.float64)
-    if a.shape[1] != space["dim"]:
-        raise ValueError(f"array '{name}' has {a.shape[1]} columns, the {'action' if name == 'actions' else 'observation'} space has dim {space['dim']}")
-    return a
+    if a.size != n * space["dim"]:
+        raise ValueError(f"array '{name}' has shape {a.shape}, expected {n} rows of the {'action' if name == 'actions' else 'observation'} space's dim {space['dim']}")
+    return a.reshape(n, space["dim"]).astype(np.float64)
 
 
 def _check_finite(name: str, a: np.ndarray) -> None:
-    if a.dtype.kind == "f":
+    if a.dtype.kind == "f" and a.size:
         bad = np.flatnonzero(~np.isfinite(a.reshape(len(a), -1)).all(axis=1))
         if bad.size:
             raise ValueError(f"array '{name}' row {bad[0]} is not finite (refusing to write NaN/Inf)")
