@@ -250,3 +250,42 @@ test("property: corrupted or truncated files raise InputError or read as valid h
     }
   }), { numRuns: 300 });
 });
+
+/** Asserts an InputError with `code`, one line, naming `path`, matching `pattern`. */
+function refuses(fn: () => unknown, code: string, path: string, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.ok(!e.message.includes("\n"), e.message);
+    assert.ok(e.message.includes(path), `'${e.message}' names ${path}`);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+test("every history error names the file", () => {
+  const p = fileWith((a) => (a.rewards = f8([0, 0, NaN, 0, 1])));
+  refuses(() => readHistoryFile(p), "E_INVALID_HISTORY", p, /^.*h\d+\.npz: array 'rewards' row 2 is NaN/);
+  const q = fileWith((a) => (a.episode = i8([0, 0, 0, 0])));
+  refuses(() => readHistoryColumns(q), "E_INVALID_HISTORY", q, /'episode' has 4 rows but 'obs' has 5/);
+});
+
+test("budgets: file size, total inflate, element counts and space sizes are refused before reading or inflating", () => {
+  const good = fileWith(() => {});
+  const size = readFileSync(good).length;
+  refuses(() => readHistoryColumns(good, { limits: { maxNpzBytes: size - 1 } }), "E_TOO_LARGE", good, /size in bytes is \d+, more than the limit of \d+ \(raise it with --max-input-bytes\)/);
+  // The arrays total 8·(5·8) + 2·5 + header bytes; a budget below that is refused before the first array is inflated.
+  refuses(() => readHistoryColumns(good, { limits: { maxInflatedBytes: 600, maxInflateRatio: 1e9 } }), "E_TOO_LARGE", good, /would inflate to \d+ bytes, more than this archive's budget of 600 bytes/);
+  refuses(() => readHistoryColumns(good, { limits: { maxElements: 4 } }), "E_TOO_LARGE", good, /element count of array '\w+' \(shape \(5,\)\) is 5, more than the limit of 4/);
+  refuses(() => readHistoryFile(fileWith((_a, m) => (m.observationSpace = { kind: "discrete", n: 1e9 }))), "E_TOO_LARGE", "meta.json", /'observationSpace\.n' is 1000000000, more than the limit/);
+  refuses(() => readHistoryFile(fileWith((_a, m) => (m.actionSpace = { kind: "box", dim: 1e7 }))), "E_TOO_LARGE", "meta.json", /'actionSpace\.dim' is 10000000/);
+});
+
+test("a row-count mismatch visible in the headers is refused before anything is inflated", () => {
+  // 'rewards' declares 4,000,000 rows (32 MB of zeros, ~32 KB deflated); 'obs' has 5. With an inflate budget far
+  // below 32 MB, reaching the inflate step would answer E_TOO_LARGE: the row-count error proves it was never reached.
+  const p = tmp();
+  const zeros = new Float64Array(4_000_000);
+  writeNpz(p, { ...validArrays(), rewards: { dtype: "f8", shape: [zeros.length], data: zeros } }, { "meta.json": metaJson() }, { deflate: true });
+  refuses(() => readHistoryColumns(p, { limits: { maxInflatedBytes: 2 ** 20 } }), "E_INVALID_HISTORY", p, /array 'rewards' has 4000000 rows but 'obs' has 5/);
+});

@@ -16,10 +16,11 @@
  * array and row.
  */
 import { InputError, NumericalError } from "../core/errors.ts";
+import { checkLimit, DEFAULT_INPUT_LIMITS, resolveLimits, type InputLimits } from "../core/input-limits.ts";
 import { columnsToHistory, historyToColumns, validateColumns, type HistoryColumns } from "./history-columns.ts";
 import type { HistoryMeta, LearningHistory, SpaceInfo } from "./learning-history.ts";
-import { formatShape, int64FromNumbers, numbersFromInt64, type NpyArray } from "./npy.ts";
-import { readNpz, writeNpz, type NpzWriteOptions } from "./npz.ts";
+import { formatShape, int64FromNumbers, numbersFromInt64, type NpyArray, type NpyHeader } from "./npy.ts";
+import { namingFile, NpzReader, writeNpz, type NpzWriteOptions } from "./npz.ts";
 
 export type { HistoryColumns } from "./history-columns.ts";
 
@@ -61,54 +62,75 @@ export function writeHistoryColumns(path: string, c: HistoryColumns, options: Np
   writeNpz(path, arrays, { "meta.json": metaJson }, options);
 }
 
-/** Reads and validates a history file, grouped into trajectories per update. */
-export function readHistoryFile(path: string): LearningHistory {
-  return columnsToHistory(readHistoryColumns(path));
+/** Budgets of a history read (defaults: DEFAULT_INPUT_LIMITS); the CLI exposes `maxNpzBytes` as a flag. */
+export interface HistoryReadOptions {
+  limits?: Partial<InputLimits>;
 }
 
-/** Reads and validates a history file as columns (one row per transition). */
-export function readHistoryColumns(path: string): HistoryColumns {
-  const npz = readNpz(path, { only: HISTORY_ARRAYS });
-  const rawMeta = npz.json.get("meta.json");
-  if (rawMeta === undefined) bad(`${path}: member 'meta.json' is missing`);
-  const { meta, updates } = parseMeta(rawMeta);
-  for (const name of HISTORY_ARRAYS) if (!npz.arrays.has(name)) bad(`${path}: array '${name}' is missing (no member '${name}.npy')`);
-  const get = (name: (typeof HISTORY_ARRAYS)[number]): NpyArray => npz.arrays.get(name)!;
-  const obsArr = get("obs");
-  const n = obsArr.shape[0] ?? 0;
-  const expect = (name: (typeof HISTORY_ARRAYS)[number], dtype: NpyArray["dtype"], shape: number[], why: string): NpyArray => {
-    const a = get(name);
-    const dtypeName = { f8: "float64", i8: "int64", b1: "bool" } as const;
-    if (a.dtype !== dtype) bad(`array '${name}' has dtype ${dtypeName[a.dtype]}, expected ${dtypeName[dtype]}${why}`);
-    if (a.shape.length !== shape.length || a.shape.some((d, k) => d !== shape[k])) {
-      if (a.shape.length === shape.length && a.shape[0] !== n && shape.slice(1).every((d, k) => d === a.shape[k + 1])) {
-        bad(`array '${name}' has ${a.shape[0]} rows but 'obs' has ${n}: N must agree across arrays`);
+/** Reads and validates a history file, grouped into trajectories per update. */
+export function readHistoryFile(path: string, options: HistoryReadOptions = {}): LearningHistory {
+  return columnsToHistory(readHistoryColumns(path, options));
+}
+
+const DTYPE_NAME = { f8: "float64", i8: "int64", b1: "bool" } as const;
+
+/**
+ * Reads and validates a history file as columns (one row per transition). Order of checks: file size (before
+ * reading), meta.json (spaces bounded), every array's .npy header against meta and against the row count of
+ * 'obs' (dtypes, shapes), the total against the inflate budget — and only then is any array inflated.
+ * Every error names the file.
+ */
+export function readHistoryColumns(path: string, options: HistoryReadOptions = {}): HistoryColumns {
+  const limits = resolveLimits(options.limits);
+  return namingFile(path, () => {
+    using npz = new NpzReader(path, { only: HISTORY_ARRAYS, limits });
+    const rawMeta = npz.readJson("meta.json");
+    if (rawMeta === undefined) bad(`member 'meta.json' is missing`);
+    const { meta, updates } = parseMeta(rawMeta, limits);
+    for (const name of HISTORY_ARRAYS) if (!npz.headers.has(name)) bad(`array '${name}' is missing (no member '${name}.npy')`);
+    const header = (name: (typeof HISTORY_ARRAYS)[number]): NpyHeader => npz.headers.get(name)!;
+    const n = header("obs").shape[0] ?? 0;
+    const expect = (name: (typeof HISTORY_ARRAYS)[number], dtype: NpyArray["dtype"], shape: number[], why: string): void => {
+      const a = header(name);
+      if (a.dtype !== dtype) bad(`array '${name}' has dtype ${DTYPE_NAME[a.dtype]}, expected ${DTYPE_NAME[dtype]}${why}`);
+      if (a.shape.length !== shape.length || a.shape.some((d, k) => d !== shape[k])) {
+        if (a.shape.length === shape.length && a.shape[0] !== n && shape.slice(1).every((d, k) => d === a.shape[k + 1])) {
+          bad(`array '${name}' has ${a.shape[0]} rows but 'obs' has ${n}: N must agree across arrays`);
+        }
+        bad(`array '${name}' has shape ${formatShape(a.shape)}, expected ${formatShape(shape)}${why}`);
       }
-      bad(`array '${name}' has shape ${formatShape(a.shape)}, expected ${formatShape(shape)}${why}`);
-    }
-    return a;
-  };
-  const spaceColumn = (name: "obs" | "next_obs" | "actions", space: SpaceInfo): Float64Array => {
-    const label = name === "actions" ? "action" : "observation";
-    const a = space.kind === "discrete"
-      ? expect(name, "i8", [n], ` for a discrete ${label} space`)
-      : expect(name, "f8", [n, space.dim], ` for a box ${label} space of dimension ${space.dim}`);
-    return toFloat(a, name);
-  };
-  const update = toFloat(expect("update", "i8", [n], ""), "update");
-  const cols: HistoryColumns = {
-    meta, n, update,
-    updates: updates ?? [...new Set(update)].sort((a, b) => a - b),
-    obs: spaceColumn("obs", meta.observationSpace),
-    nextObs: spaceColumn("next_obs", meta.observationSpace),
-    actions: spaceColumn("actions", meta.actionSpace),
-    rewards: toFloat(expect("rewards", "f8", [n], ""), "rewards"),
-    terminated: expect("terminated", "b1", [n], "").data as Uint8Array,
-    truncated: expect("truncated", "b1", [n], "").data as Uint8Array,
-    episode: toFloat(expect("episode", "i8", [n], ""), "episode"),
-  };
-  validateColumns(cols, "input");
-  return cols;
+    };
+    const expectSpace = (name: "obs" | "next_obs" | "actions", space: SpaceInfo): void => {
+      const label = name === "actions" ? "action" : "observation";
+      if (space.kind === "discrete") expect(name, "i8", [n], ` for a discrete ${label} space`);
+      else expect(name, "f8", [n, space.dim], ` for a box ${label} space of dimension ${space.dim}`);
+    };
+    // Every check the headers allow, before anything is inflated.
+    expectSpace("obs", meta.observationSpace);
+    expectSpace("next_obs", meta.observationSpace);
+    expectSpace("actions", meta.actionSpace);
+    expect("rewards", "f8", [n], "");
+    expect("terminated", "b1", [n], "");
+    expect("truncated", "b1", [n], "");
+    expect("update", "i8", [n], "");
+    expect("episode", "i8", [n], "");
+    const arrays = npz.readArrays([...HISTORY_ARRAYS]);
+    const get = (name: (typeof HISTORY_ARRAYS)[number]): NpyArray => arrays.get(name)!;
+    const update = toFloat(get("update"), "update");
+    const cols: HistoryColumns = {
+      meta, n, update,
+      updates: updates ?? [...new Set(update)].sort((a, b) => a - b),
+      obs: toFloat(get("obs"), "obs"),
+      nextObs: toFloat(get("next_obs"), "next_obs"),
+      actions: toFloat(get("actions"), "actions"),
+      rewards: toFloat(get("rewards"), "rewards"),
+      terminated: get("terminated").data as Uint8Array,
+      truncated: get("truncated").data as Uint8Array,
+      episode: toFloat(get("episode"), "episode"),
+    };
+    validateColumns(cols, "input");
+    return cols;
+  });
 }
 
 /** float64 data as is; int64 data converted to numbers (rejecting values beyond ±2^53); bool as 0/1. */
@@ -119,7 +141,7 @@ function toFloat(a: NpyArray, name: string): Float64Array {
 }
 
 /** Validates meta.json and returns the HistoryMeta it describes (and its update list, if present). */
-export function parseMeta(raw: unknown): { meta: HistoryMeta; updates?: number[] } {
+export function parseMeta(raw: unknown, limits: Pick<InputLimits, "maxCount" | "maxWidth"> = DEFAULT_INPUT_LIMITS): { meta: HistoryMeta; updates?: number[] } {
   const where = "meta.json";
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`${where} must be a JSON object`);
   const o = raw as Record<string, unknown>;
@@ -142,10 +164,12 @@ export function parseMeta(raw: unknown): { meta: HistoryMeta; updates?: number[]
     if (s.kind === "discrete") {
       if (!Number.isSafeInteger(s.n) || (s.n as number) <= 0) bad(`${where}: '${k}.n' must be a positive integer for a discrete space`);
       if (s.dim !== undefined && s.dim !== 1) bad(`${where}: '${k}.dim' must be 1 for a discrete space`);
+      checkLimit(s.n as number, limits.maxCount, `${where} '${k}.n'`, "");
       return { kind: "discrete", dim: 1, n: s.n as number };
     }
     if (s.kind === "box") {
       if (!Number.isSafeInteger(s.dim) || (s.dim as number) <= 0) bad(`${where}: '${k}.dim' must be a positive integer`);
+      checkLimit(s.dim as number, limits.maxWidth, `${where} '${k}.dim'`, "");
       return { kind: "box", dim: s.dim as number };
     }
     return bad(`${where}: '${k}.kind' must be "box" or "discrete", got ${JSON.stringify(s.kind)}`);

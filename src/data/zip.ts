@@ -15,6 +15,8 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { constants as zc, deflateRawSync, inflateRawSync } from "node:zlib";
 import { InputError } from "../core/errors.ts";
+import { checkLimit, DEFAULT_INPUT_LIMITS, fsReason, INFLATE_RATIO_FLOOR } from "../core/input-limits.ts";
+import { printable } from "../core/printable.ts";
 
 export interface ZipEntry {
   readonly name: string;
@@ -26,6 +28,16 @@ export interface ZipEntry {
   readonly size: number;
   /** Offset of the member's data (after its local header) in the archive. */
   readonly dataOffset: number;
+}
+
+/** Budgets of one archive read (defaults: DEFAULT_INPUT_LIMITS). */
+export interface ZipReadLimits {
+  /** Bytes of the archive on disk. */
+  maxFileBytes?: number | undefined;
+  /** Total bytes all members may inflate to. */
+  maxInflatedBytes?: number | undefined;
+  /** Total inflated / on-disk bytes (never binding below 64 MiB). */
+  maxInflateRatio?: number | undefined;
 }
 
 export interface ZipMemberInput {
@@ -66,31 +78,31 @@ function invalid(msg: string): never {
 /** A member name we accept: a plain file name, no directories, no traversal, no absolute or drive paths. */
 export function checkMemberName(name: string): void {
   if (name.length === 0) invalid("zip member with an empty name");
-  if (name.includes("/") || name.includes("\\")) invalid(`zip member '${name}': names with '/' or '\\' are not allowed`);
-  if (name.includes("..")) invalid(`zip member '${name}': names with '..' are not allowed`);
-  if (/^[A-Za-z]:/.test(name)) invalid(`zip member '${name}': absolute (drive) paths are not allowed`);
+  if (name.includes("/") || name.includes("\\")) invalid(`zip member '${printable(name)}': names with '/' or '\\' are not allowed`);
+  if (name.includes("..")) invalid(`zip member '${printable(name)}': names with '..' are not allowed`);
+  if (/^[A-Za-z]:/.test(name)) invalid(`zip member '${printable(name)}': absolute (drive) paths are not allowed`);
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) invalid(`zip member ${JSON.stringify(name)}: control characters are not allowed`);
+    if (c < 0x20 || c === 0x7f) invalid(`zip member "${printable(name)}": control characters are not allowed`);
   }
 }
 
 /**
- * Writes `members` as a zip archive to the already-open file descriptor `fd` (STORE, or DEFLATE when
+ * Writes `members` as a zip archive to the already-open file descriptor or byte sink `out` (STORE, or DEFLATE when
  * `deflate` is set). Sizes and offsets must fit the classic (non-zip64) format: < 4 GiB, < 65535 members.
  */
-export function writeZip(fd: number, members: readonly ZipMemberInput[], options: { deflate?: boolean } = {}): void {
+export function writeZip(out: number | ((bytes: Uint8Array) => void), members: readonly ZipMemberInput[], options: { deflate?: boolean } = {}): void {
   const seen = new Set<string>();
   const central: Buffer[] = [];
   let offset = 0;
   const put = (b: Uint8Array): void => {
-    let done = 0;
-    while (done < b.length) done += writeSync(fd, b, done, b.length - done);
+    if (typeof out === "function") out(b);
+    else for (let done = 0; done < b.length;) done += writeSync(out, b, done, b.length - done);
     offset += b.length;
   };
   for (const m of members) {
     checkMemberName(m.name);
-    if (seen.has(m.name)) throw new InputError("E_INVALID_ARGUMENT", `zip: duplicate member '${m.name}'`);
+    if (seen.has(m.name)) throw new InputError("E_INVALID_ARGUMENT", `zip: duplicate member '${printable(m.name)}'`);
     seen.add(m.name);
     const name = Buffer.from(m.name, "utf8");
     const method = options.deflate ? 8 : 0;
@@ -147,20 +159,49 @@ export class ZipReader {
   readonly entries: ReadonlyMap<string, ZipEntry>;
   private fd: number;
 
-  constructor(path: string) {
+  /** Total bytes the members of this archive may inflate to (see `ZipReadLimits`). */
+  readonly inflateBudget: number;
+  private inflated = 0;
+
+  constructor(path: string, limits: ZipReadLimits = {}) {
     this.path = path;
     try {
       this.fd = openSync(path, "r");
     } catch (e) {
-      throw new InputError("E_FILE", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+      throw new InputError("E_FILE", `cannot open ${printable(path)}: ${fsReason(e)}`, { cause: e });
     }
     try {
+      const st = fstatSync(this.fd);
+      if (!st.isFile()) throw new InputError("E_FILE", `cannot read ${printable(path)}: not a regular file`);
+      const maxFileBytes = limits.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxNpzBytes;
+      checkLimit(st.size, maxFileBytes, "the file's size in bytes", path, " (raise it with --max-input-bytes)");
+      const ratio = limits.maxInflateRatio ?? DEFAULT_INPUT_LIMITS.maxInflateRatio;
+      this.inflateBudget = Math.min(limits.maxInflatedBytes ?? DEFAULT_INPUT_LIMITS.maxInflatedBytes, Math.max(INFLATE_RATIO_FLOOR, ratio * st.size));
       this.entries = this.readDirectory();
     } catch (e) {
       this.close();
       if (e instanceof InputError) throw e;
-      throw new InputError("E_FILE", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+      throw new InputError("E_FILE", `cannot read ${printable(path)}: ${fsReason(e)}`, { cause: e });
     }
+  }
+
+  /** Bytes inflated so far (whole members and header prefixes). */
+  get inflatedBytes(): number {
+    return this.inflated;
+  }
+
+  /**
+   * Refuses (E_TOO_LARGE) before anything is inflated when `bytes` more would exceed the archive's total
+   * inflate budget: min(maxInflatedBytes, max(64 MiB, maxInflateRatio × file size)).
+   */
+  reserve(bytes: number, what: string): void {
+    if (this.inflated + bytes > this.inflateBudget) {
+      throw new InputError("E_TOO_LARGE", `${printable(this.path)}: ${what} would inflate to ${this.inflated + bytes} bytes, more than this archive's budget of ${this.inflateBudget} bytes (${this.fileSize} bytes on disk)`);
+    }
+  }
+
+  private get fileSize(): number {
+    return fstatSync(this.fd).size;
   }
 
   close(): void {
@@ -171,16 +212,24 @@ export class ZipReader {
     this.close();
   }
 
-  /** The first min(n, size) uncompressed bytes of a member, inflating only a bounded prefix of it. */
+  /**
+   * The first min(n, size) uncompressed bytes of a member, inflating only a bounded prefix of it: the
+   * compressed prefix read doubles from 64 bytes until it yields n bytes, so a bomb's first bytes can
+   * produce at most ~1032× what was needed so far. Counted against the inflate budget.
+   */
   readPrefix(entry: ZipEntry, n: number): Uint8Array {
     const want = Math.min(n, entry.size);
     if (entry.method === 0) return this.readAt(entry.dataOffset, want);
     // 2n + 1024 compressed bytes hold at least n output bytes in any sane DEFLATE stream (stored: n + 5 per
     // 64 KiB, fixed Huffman ≤ 9 bits per literal, dynamic ≤ 15 bits per literal + a table of < 300 bytes).
-    const k = Math.min(entry.compressedSize, 2 * want + 1024);
-    const bound = DEFLATE_MAX_RATIO * k + 1024;
-    const out = this.inflate(entry, this.readAt(entry.dataOffset, k), bound, true, `DEFLATE can produce from its first ${k} compressed bytes`);
-    return out.subarray(0, Math.min(want, out.length));
+    const kMax = Math.min(entry.compressedSize, 2 * want + 1024);
+    for (let k = Math.min(kMax, 64); ; k = Math.min(kMax, 2 * k)) {
+      const bound = DEFLATE_MAX_RATIO * k + 1024;
+      this.reserve(Math.min(bound, want), `the header of member '${printable(entry.name)}'`);
+      const out = this.inflate(entry, this.readAt(entry.dataOffset, k), bound, true, `DEFLATE can produce from its first ${k} compressed bytes`);
+      this.inflated += out.length;
+      if (out.length >= want || k === kMax) return out.subarray(0, Math.min(want, out.length));
+    }
   }
 
   /**
@@ -188,12 +237,14 @@ export class ZipReader {
    * implies). Inflation stops as soon as the output would exceed the bound; the CRC is verified.
    */
   read(entry: ZipEntry, expected: number, why: string): Uint8Array {
-    if (entry.size !== expected) invalid(`zip member '${entry.name}' declares ${entry.size} bytes but ${why} implies ${expected}`);
+    if (entry.size !== expected) invalid(`zip member '${printable(entry.name)}' declares ${entry.size} bytes but ${why} implies ${expected}`);
+    this.reserve(expected, `member '${printable(entry.name)}'`);
     const raw = this.readAt(entry.dataOffset, entry.compressedSize);
     const out = entry.method === 0 ? raw : this.inflate(entry, raw, expected, false, `${why} implies`);
-    if (out.length !== expected) invalid(`zip member '${entry.name}' inflates to ${out.length} bytes but ${why} implies ${expected}`);
+    this.inflated += out.length;
+    if (out.length !== expected) invalid(`zip member '${printable(entry.name)}' inflates to ${out.length} bytes but ${why} implies ${expected}`);
     const crc = crc32(out);
-    if (crc !== entry.crc32) invalid(`zip member '${entry.name}' fails its CRC-32 check (stored ${hex(entry.crc32)}, computed ${hex(crc)}): the file is corrupt`);
+    if (crc !== entry.crc32) invalid(`zip member '${printable(entry.name)}' fails its CRC-32 check (stored ${hex(entry.crc32)}, computed ${hex(crc)}): the file is corrupt`);
     return out;
   }
 
@@ -205,9 +256,9 @@ export class ZipReader {
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "ERR_BUFFER_TOO_LARGE") {
-        invalid(`zip member '${entry.name}' inflates beyond the ${bound} bytes ${limit} (a zip bomb?); rejected without inflating the rest`);
+        invalid(`zip member '${printable(entry.name)}' inflates beyond the ${bound} bytes ${limit} (a zip bomb?); rejected without inflating the rest`);
       }
-      invalid(`zip member '${entry.name}' is not valid DEFLATE data (${(e as Error).message})`);
+      invalid(`zip member '${printable(entry.name)}' is not valid DEFLATE data (${(e as Error).message})`);
     }
   }
 
@@ -216,7 +267,7 @@ export class ZipReader {
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) invalid(`${this.path}: unexpected end of file at byte ${position + done}`);
+      if (n === 0) invalid(`${printable(this.path)}: unexpected end of file at byte ${position + done}`);
       done += n;
     }
     return buf;
@@ -224,7 +275,7 @@ export class ZipReader {
 
   private readDirectory(): Map<string, ZipEntry> {
     const fileSize = fstatSync(this.fd).size;
-    const where = this.path;
+    const where = printable(this.path);
     if (fileSize < 22) invalid(`${where}: not a zip archive or truncated (${fileSize} bytes; no end-of-central-directory record)`);
     // The end record is the last 22 bytes plus a comment of at most 65535 bytes.
     const tailLen = Math.min(fileSize, 22 + 0xffff);
@@ -258,27 +309,27 @@ export class ZipReader {
       const name = cd.toString("utf8", p + 46, p + 46 + nameLen);
       p += 46 + nameLen + extraLen + commentLen;
       checkMemberName(name);
-      if (entries.has(name)) invalid(`${where}: duplicate zip member '${name}'`);
-      if (flags & 1) invalid(`zip member '${name}' is encrypted`);
-      if (method !== 0 && method !== 8) invalid(`zip member '${name}' uses compression method ${method}; only STORE (0) and DEFLATE (8) are supported`);
-      if (csize === 0xffffffff || usize === 0xffffffff || localOffset === 0xffffffff) invalid(`zip member '${name}': zip64 sizes are not supported`);
-      if (method === 0 && csize !== usize) invalid(`zip member '${name}' is stored but declares ${csize} compressed and ${usize} uncompressed bytes`);
-      if (method === 8 && usize > DEFLATE_MAX_RATIO * csize + 1024) invalid(`zip member '${name}' declares ${usize} bytes from ${csize} compressed bytes, beyond what DEFLATE can produce`);
-      if (localOffset + 30 > cdOffset) invalid(`zip member '${name}': local header at ${localOffset} lies outside the archive data`);
+      if (entries.has(name)) invalid(`${where}: duplicate zip member '${printable(name)}'`);
+      if (flags & 1) invalid(`zip member '${printable(name)}' is encrypted`);
+      if (method !== 0 && method !== 8) invalid(`zip member '${printable(name)}' uses compression method ${method}; only STORE (0) and DEFLATE (8) are supported`);
+      if (csize === 0xffffffff || usize === 0xffffffff || localOffset === 0xffffffff) invalid(`zip member '${printable(name)}': zip64 sizes are not supported`);
+      if (method === 0 && csize !== usize) invalid(`zip member '${printable(name)}' is stored but declares ${csize} compressed and ${usize} uncompressed bytes`);
+      if (method === 8 && usize > DEFLATE_MAX_RATIO * csize + 1024) invalid(`zip member '${printable(name)}' declares ${usize} bytes from ${csize} compressed bytes, beyond what DEFLATE can produce`);
+      if (localOffset + 30 > cdOffset) invalid(`zip member '${printable(name)}': local header at ${localOffset} lies outside the archive data`);
       const local = Buffer.from(this.readAt(localOffset, 30));
-      if (local.readUInt32LE(0) !== SIG_LOCAL) invalid(`zip member '${name}': bad local header signature at byte ${localOffset}`);
+      if (local.readUInt32LE(0) !== SIG_LOCAL) invalid(`zip member '${printable(name)}': bad local header signature at byte ${localOffset}`);
       const lNameLen = local.readUInt16LE(26), lExtraLen = local.readUInt16LE(28);
       const dataOffset = localOffset + 30 + lNameLen + lExtraLen;
-      if (dataOffset + csize > cdOffset) invalid(`zip member '${name}' (${csize} bytes at ${dataOffset}) runs past the archive data: truncated?`);
+      if (dataOffset + csize > cdOffset) invalid(`zip member '${printable(name)}' (${csize} bytes at ${dataOffset}) runs past the archive data: truncated?`);
       const lName = Buffer.from(this.readAt(localOffset + 30, lNameLen)).toString("utf8");
-      if (lName !== name) invalid(`zip member '${name}': local header names it '${lName}'`);
+      if (lName !== name) invalid(`zip member '${printable(name)}': local header names it '${printable(lName)}'`);
       spans.push([localOffset, dataOffset + csize, name]);
       entries.set(name, { name, method, crc32: crc, compressedSize: csize, size: usize, dataOffset });
     }
     if (p !== cd.length) invalid(`${where}: central directory has ${cd.length - p} unexplained bytes`);
     spans.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) {
-      if (spans[i]![0] < spans[i - 1]![1]) invalid(`zip members '${spans[i - 1]![2]}' and '${spans[i]![2]}' overlap`);
+      if (spans[i]![0] < spans[i - 1]![1]) invalid(`zip members '${printable(spans[i - 1]![2])}' and '${printable(spans[i]![2])}' overlap`);
     }
     return entries;
   }
