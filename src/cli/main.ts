@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   reproduce: () => import("./reproduce.ts"),
   bench: () => import("./bench.ts"),
   worker: () => import("./worker.ts"),
+  dashboard: () => import("./dashboard.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

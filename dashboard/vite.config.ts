@@ -1,0 +1,67 @@
+/**
+ * Vite build of the dashboard (dashboard/ → dashboard/dist). The app bundles the library's own code from src/
+ * (tabular LfL, MuJoCo envs, reports) — the SAME functions the CLI runs. A few src/ modules import node:*
+ * builtins at the top (file I/O the browser pages never call); they resolve here to a stub whose functions
+ * throw "not available in the browser", except the two that run at module load (native-kernels.ts):
+ * existsSync → false and fileURLToPath → its argument. `process.env` reads become `{}` (TypeScript kernels).
+ * Nothing is fetched from outside at run time: every asset (JS, the MuJoCo WASM, MJCF models) is in dist.
+ */
+import { defineConfig, type Plugin } from "vite";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const BUILTINS = ["fs", "path", "url", "zlib", "child_process", "os", "crypto", "module", "worker_threads", "http", "util", "process", "perf_hooks"];
+const NAMES = [
+  "existsSync", "readFileSync", "writeFileSync", "renameSync", "mkdirSync", "closeSync", "fsyncSync", "openSync", "rmSync", "fstatSync",
+  "readSync", "writeSync", "lstatSync", "readdirSync", "realpathSync", "statSync", "copyFileSync", "mkdtempSync", "dirname", "join", "basename",
+  "resolve", "relative", "extname", "sep", "fileURLToPath", "pathToFileURL", "constants", "deflateRawSync", "inflateRawSync", "execFileSync",
+  "spawnSync", "fork", "createHash", "createRequire", "availableParallelism", "cpus", "loadavg", "hostname", "tmpdir", "parseArgs",
+  "Worker", "isMainThread", "parentPort", "workerData", "createServer", "performance",
+];
+
+/** node:* (and bare builtin) imports → a stub module (see the header). */
+function nodeStub(): Plugin {
+  return {
+    name: "lfl-node-stub",
+    enforce: "pre",
+    resolveId(id) {
+      const name = id.startsWith("node:") ? id.slice(5) : id;
+      return BUILTINS.includes(name) ? `\0lfl-node-stub:${name}` : null;
+    },
+    load(id) {
+      if (!id.startsWith("\0lfl-node-stub:")) return null;
+      const mod = id.slice("\0lfl-node-stub:".length);
+      const fail = (n: string): string => `export function ${n}() { throw new Error("node:${mod}.${n} is not available in the browser"); }`;
+      const lines = NAMES.map((n) => {
+        if (n === "existsSync") return "export function existsSync() { return false; }";
+        if (n === "fileURLToPath") return "export function fileURLToPath(u) { return String(u); }";
+        if (n === "sep") return 'export const sep = "/";';
+        if (n === "constants") return "export const constants = {};";
+        if (n === "isMainThread") return "export const isMainThread = true;";
+        if (n === "parentPort" || n === "workerData") return `export const ${n} = null;`;
+        if (n === "performance") return "export const performance = globalThis.performance;";
+        return fail(n);
+      });
+      return `${lines.join("\n")}\nexport default {};\n`;
+    },
+  };
+}
+
+export default defineConfig({
+  root: here,
+  base: "./",
+  publicDir: false,
+  logLevel: "warn",
+  plugins: [nodeStub()],
+  define: { "process.env": "{}" },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 12000,
+    assetsInlineLimit: 0,
+    reportCompressedSize: false,
+    rolldownOptions: { checks: { pluginTimings: false } },
+  },
+  worker: { format: "es", plugins: () => [nodeStub()] },
+});
