@@ -2,9 +2,10 @@
   "targets": [
     {
       "target_name": "lfl_kernels",
-      "sources": ["lfl_kernels.c"],
-      "cflags": ["-O3", "-march=native", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno", "-std=gnu11"],
-      "cflags!": ["-O2"]
+      "sources": ["lfl_kernels.c", "gemm.c", "legacy.c"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno", "-std=gnu11", "-pthread"],
+      "cflags!": ["-O2"],
+      "ldflags": ["-pthread"]
     }
   ]
 }

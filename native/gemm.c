@@ -1,0 +1,196 @@
+/*
+ * The product kernel of the native backend and its thread pool (contract in lfl_kernels.h).
+ *
+ * Register blocks of 4 rows x {8, 4, 2, 1} columns (vector accumulators over OUTPUT columns, never over the
+ * sum), then the last m mod 4 rows one at a time with the same column blocks: every entry is one sequential
+ * sum over p from 0.0, so blocking, vector width and threads change how many sums run at once, never a bit.
+ * Each function is compiled once per instruction set (LFL_MULTI) and the CPU picks at load time.
+ *
+ * Threads: a small persistent pool (pthreads, created on first use). A product with m*n*k >= minWork is split
+ * into contiguous row ranges, one per thread (the caller's thread takes the first), each entry computed by
+ * exactly one thread with the same code. Only one product uses the pool at a time; a concurrent caller
+ * (another JS thread) computes alone.
+ */
+#include <pthread.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include "lfl_kernels.h"
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v2d __attribute__((vector_size(16)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* One R x W block at (r0, j0). W = 8, 4, 2 or 1 columns; R = 4 or 1 rows (compile-time constants after inlining). */
+INLINE void block(const int R, const int W, int k, const double *restrict a, long ars, long aps, const double *restrict b, long ldb,
+                  double *restrict c, long ldc, const double *restrict bias, int mode) {
+  v4d acc4[4][2] = {{{0}}};
+  v2d acc2[4] = {{0}};
+  double acc1[4] = {0};
+  for (int p = 0; p < k; p++) {
+    const double *restrict bp = b + (long)p * ldb;
+    const double *restrict ap = a + (long)p * aps;
+    v4d b0 = {0}, b1 = {0};
+    v2d b2 = {0};
+    double b3 = 0;
+    if (W >= 4) memcpy(&b0, bp, sizeof b0);
+    if (W == 8) memcpy(&b1, bp + 4, sizeof b1);
+    if (W == 2) memcpy(&b2, bp, sizeof b2);
+    if (W == 1) b3 = bp[0];
+    for (int i = 0; i < R; i++) {
+      const double x = ap[i * ars];
+      if (W >= 4) acc4[i][0] += x * b0;
+      if (W == 8) acc4[i][1] += x * b1;
+      if (W == 2) acc2[i] += x * b2;
+      if (W == 1) acc1[i] += x * b3;
+    }
+  }
+  for (int i = 0; i < R; i++) {
+    double s[8];
+    if (W >= 4) memcpy(s, &acc4[i][0], sizeof(v4d));
+    if (W == 8) memcpy(s + 4, &acc4[i][1], sizeof(v4d));
+    if (W == 2) memcpy(s, &acc2[i], sizeof(v2d));
+    if (W == 1) s[0] = acc1[i];
+    double *restrict ci = c + (long)i * ldc;
+    if (mode == MODE_BIAS) for (int q = 0; q < W; q++) ci[q] = s[q] + bias[q];
+    else if (mode == MODE_ZERO) for (int q = 0; q < W; q++) ci[q] = s[q] + 0.0;
+    else for (int q = 0; q < W; q++) ci[q] += s[q];
+  }
+}
+
+/* Rows [r0, r1) of the product, all columns. */
+INLINE void rows_of(const int R, int *r, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                    double *c, long ldc, const double *bias, int mode) {
+  for (; *r + R <= r1; *r += R) {
+    const double *ar = a + (long)*r * ars;
+    double *cr = c + (long)*r * ldc;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) block(R, 8, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 4 <= n; j += 4) block(R, 4, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 2 <= n; j += 2) block(R, 2, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j < n; j++) block(R, 1, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+  }
+}
+
+LFL_MULTI static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                                double *c, long ldc, const double *bias, int mode) {
+  int r = r0;
+  rows_of(4, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+  rows_of(1, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+}
+
+/* ---- thread pool ---- */
+
+#define MAX_THREADS 8
+typedef struct {
+  int m, n, k; const double *a; long ars, aps; const double *b; long ldb; double *c; long ldc; const double *bias; int mode;
+  int parts;
+} job_t;
+
+static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER; /* held by the caller using the pool */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
+static job_t job;
+static unsigned long generation;
+static int pending, started; /* workers still running the job; workers created */
+static int threads = 0;      /* 0 = not yet initialised */
+static long min_work = 4L << 20;
+
+/* Rows of part `i` of `parts`: contiguous ranges, multiples of 4 except the last. */
+static void part_rows(int m, int parts, int i, int *r0, int *r1) {
+  const int blocks = (m + 3) / 4;
+  const int b0 = (int)((long)blocks * i / parts), b1 = (int)((long)blocks * (i + 1) / parts);
+  *r0 = b0 * 4 < m ? b0 * 4 : m;
+  *r1 = b1 * 4 < m ? b1 * 4 : m;
+}
+
+static void run_part(const job_t *j, int i) {
+  int r0, r1;
+  part_rows(j->m, j->parts, i, &r0, &r1);
+  if (r0 < r1) gemm_rows(r0, r1, j->n, j->k, j->a, j->ars, j->aps, j->b, j->ldb, j->c, j->ldc, j->bias, j->mode);
+}
+
+static void *worker(void *arg) {
+  const int id = (int)(long)arg; /* 1 .. threads-1 */
+  unsigned long seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&mu);
+    while (generation == seen) pthread_cond_wait(&start_cv, &mu);
+    seen = generation;
+    const job_t j = job;
+    pthread_mutex_unlock(&mu);
+    if (id < j.parts) run_part(&j, id);
+    pthread_mutex_lock(&mu);
+    if (--pending == 0) pthread_cond_signal(&done_cv);
+    pthread_mutex_unlock(&mu);
+  }
+  return NULL;
+}
+
+static void init_threads(void) {
+  if (threads) return;
+  const char *env = getenv("LFL_NATIVE_THREADS");
+  long t = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  threads = t < 1 ? 1 : t > MAX_THREADS ? MAX_THREADS : (int)t;
+  const char *mw = getenv("LFL_NATIVE_MIN_WORK");
+  if (mw) min_work = strtol(mw, NULL, 10);
+}
+
+/* Starts workers up to `want` - 1 (under pool_busy). Returns how many threads can run (>= 1). */
+static int ensure_workers(int want) {
+  while (started < want - 1) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    const int ok = pthread_create(&t, &attr, worker, (void *)(long)(started + 1)) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) break;
+    started++;
+  }
+  return started + 1 < want ? started + 1 : want;
+}
+
+void lfl_set_threading(int t, long minWork) {
+  init_threads();
+  threads = t < 1 ? 1 : t > MAX_THREADS ? MAX_THREADS : t;
+  if (minWork >= 0) min_work = minWork;
+}
+
+int lfl_threads(void) {
+  init_threads();
+  return threads;
+}
+
+void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+              double *c, long ldc, const double *bias, int mode) {
+  init_threads();
+  const long work = (long)m * n * k;
+  if (threads > 1 && m >= 8 && work >= min_work && pthread_mutex_trylock(&pool_busy) == 0) {
+    int parts = ensure_workers(threads);
+    if ((m + 3) / 4 < parts) parts = (m + 3) / 4;
+    if (parts > 1) {
+      pthread_mutex_lock(&mu);
+      job = (job_t){ m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, parts };
+      pending = started;
+      generation++;
+      pthread_cond_broadcast(&start_cv);
+      pthread_mutex_unlock(&mu);
+      run_part(&job, 0);
+      pthread_mutex_lock(&mu);
+      while (pending > 0) pthread_cond_wait(&done_cv, &mu);
+      pthread_mutex_unlock(&mu);
+      pthread_mutex_unlock(&pool_busy);
+      return;
+    }
+    pthread_mutex_unlock(&pool_busy);
+  }
+  gemm_rows(0, m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+}
+
+const char *lfl_isa(void) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return "avx512";
+  if (__builtin_cpu_supports("avx2")) return "avx2";
+  return "sse2";
+}

@@ -1,0 +1,65 @@
+/*
+ * Shared declarations of the native kernel backend (see lfl_kernels.c). All matrices are row-major float64;
+ * every kernel computes each output entry with the same IEEE-754 operations in the same order as
+ * src/nn/ts-kernels.ts, so results are bit-identical to the TypeScript kernels whatever the instruction set
+ * or the number of threads.
+ */
+#ifndef LFL_KERNELS_H
+#define LFL_KERNELS_H
+
+/* One function body per instruction set, chosen at load time from the CPU (GCC function multiversioning). No
+ * fused multiply-add in any of them: the build uses -ffp-contract=off. */
+#define LFL_MULTI __attribute__((target_clones("avx512f", "avx2", "default")))
+
+enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
+
+/*
+ * C[r, j] for r < m, j < n from acc = sum_{p<k} A(r, p) * B[p, j] in increasing p from 0.0, where
+ * A(r, p) = a[r*ars + p*aps] and B[p, j] = b[p*ldb + j]; then C = acc + bias[j] (MODE_BIAS), acc + 0.0
+ * (MODE_ZERO) or C + acc (MODE_ACC). Rows are split over the thread pool when m*n*k is large enough.
+ */
+void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+              double *c, long ldc, const double *bias, int mode);
+
+/* Threads used by lfl_gemm (1 = none) and the minimum m*n*k to use them; minWork < 0 keeps the current one. */
+void lfl_set_threading(int threads, long minWork);
+int lfl_threads(void);
+/* "avx512", "avx2" or "sse2": the clone the CPU runs. */
+const char *lfl_isa(void);
+
+/* The previous kernels (one 4x8 block, edges one entry at a time, no threads), kept as "native-scalar". */
+void lfl_legacy_linear_forward(const double *x, const double *w, const double *bias, double *y, double *wt, int batch, int in, int out);
+void lfl_legacy_linear_backward(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx, int batch, int in, int out);
+void lfl_legacy_tanh(const double *x, double *y, int n);
+void lfl_legacy_adam(double *theta, const double *g, double *m, double *v, long n, double stepSize, double beta1, double beta2, double eps, double sqrtBc2);
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* e^x for |x| <= 40: the same range reduction, Horner polynomial and scaling as expBounded in kernels.ts. */
+static inline double lfl_exp_bounded(double x) {
+  const double LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10, INV_LN2 = 1.44269504088896338700;
+  const double k = floor(x * INV_LN2 + 0.5);
+  const double r = x - k * LN2_HI - k * LN2_LO;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const int64_t bits = ((int64_t)k + 1023) << 52; /* 2^k, exact for |k| <= 1022 */
+  double s2k;
+  memcpy(&s2k, &bits, sizeof s2k);
+  return p * s2k;
+}
+
+#endif
