@@ -4,11 +4,10 @@
  * `evalEpisodes` fresh episodes (deterministic = Gaussian mean, stochastic = sampled), with the same evaluation
  * start states for every policy. Checkpoint 0 is the random initial policy π_0.
  *
- * Runs can be stored and reused (`store`): each (setting, seed) run is saved after every scored checkpoint, a
- * complete stored run is never trained again, so seeds can run in separate processes and be combined later, and
- * `partial` combines runs that stopped early (each checkpoint then reports how many seeds reached it).
+ * Each (setting, seed) run is one cell of the experiment engine (ppo-curves-experiment.ts): stored under its
+ * content key, never trained twice, runnable in separate processes and assembled later.
  *
- * Usage: `runPpoCurves(PPO_CURVES.pendulum, (i) => makeEnv("Pendulum-v1"))`.
+ * Usage: `summarisePpoCurves(spec, [runPpoCurve(spec, "rl-zoo", 0, makeEnvFn)], [0])`.
  */
 import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
@@ -16,6 +15,7 @@ import { trainPpo, type PpoActorJson, type PpoConfig } from "../learners/ppo.ts"
 import { policyReturns, type PolicyReturns } from "../evaluation/policy-return.ts";
 import { uniformPolicyReturns } from "../evaluation/uniform-policy-return.ts";
 import { seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
+import { streamSeed } from "./engine/streams.ts";
 
 export interface PpoCurvesSpec {
   envId: string;
@@ -71,11 +71,11 @@ export interface PpoCurvesResult {
   summary: PpoCurveSummary[];
   /** Training env-steps/s of each complete run (all settings and seeds, in order). */
   stepsPerSecond: number[];
-  /** Seeds whose run stopped before the last checkpoint (only with `partial`), as "setting/seed". */
+  /** Requested runs not finished (finished-only assembly), as "setting/seed". */
   incomplete: string[];
 }
 
-/** One (setting, seed) run as stored: the points scored so far; `stepsPerSecond` is null until it completes. */
+/** One (setting, seed) run: its scored points and its training speed. */
 export interface PpoCurveRun {
   setting: string;
   seed: number;
@@ -83,66 +83,45 @@ export interface PpoCurveRun {
   stepsPerSecond: number | null;
 }
 
-export interface PpoCurvesOptions {
-  onRun?: (setting: string, seed: number) => void;
-  /** Only these seeds (default: the spec's). */
-  seeds?: number[];
-  /** Where runs are saved and found again (e.g. one JSON file per run). */
-  store?: { load(setting: string, seed: number): PpoCurveRun | undefined; save(run: PpoCurveRun): void };
-  /** Train nothing: summarise the stored runs, complete or not (needs `store`). */
-  partial?: boolean;
-}
-
-export function runPpoCurves(spec: PpoCurvesSpec, makeEnv: (rank: number) => BoxEnv, options: PpoCurvesOptions = {}): PpoCurvesResult {
-  const { store } = options;
-  const seeds = options.seeds ?? spec.seeds;
-  const points: PpoCurvePoint[] = [];
-  const stepsPerSecond: number[] = [];
-  const incomplete: string[] = [];
+/** One (setting, seed) run: PPO trained to the last budget, scored at every checkpoint (own stream per run). */
+export function runPpoCurve(spec: PpoCurvesSpec, setting: string, seed: number, makeEnv: (rank: number) => BoxEnv): PpoCurveRun {
+  const overrides = spec.settings[setting]!;
   const score = (actor: PpoActorJson, mode: "deterministic" | "stochastic"): number =>
     policyReturns(actor, makeEnv, { episodes: spec.evalEpisodes, mode, seed: PPO_CURVES_EVAL_SEED }).mean;
   const budget = spec.checkpoints[spec.checkpoints.length - 1]!;
-  for (const [setting, overrides] of Object.entries(spec.settings)) {
-    for (const seed of seeds) {
-      const stored = store?.load(setting, seed);
-      if (stored && (stored.stepsPerSecond !== null || options.partial)) {
-        points.push(...stored.points);
-        if (stored.stepsPerSecond === null) incomplete.push(`${setting}/${seed}`);
-        else stepsPerSecond.push(stored.stepsPerSecond);
-        continue;
-      }
-      if (options.partial) continue;
-      options.onRun?.(setting, seed);
-      const run: PpoCurveRun = { setting, seed, points: [], stepsPerSecond: null };
-      const N = (overrides.nSteps ?? 2048) * (overrides.numEnvs ?? 1);
-      const nUpdates = Math.ceil(budget / N);
-      const wanted = new Map<number, number[]>(); // update k → checkpoints scored with π_k
-      for (const c of [0, ...spec.checkpoints]) {
-        const k = Math.ceil(c / N);
-        wanted.set(k, [...(wanted.get(k) ?? []), c]);
-      }
-      const record = (k: number, actor: PpoActorJson): void => {
-        const d = score(actor, "deterministic"), s = score(actor, "stochastic");
-        for (const c of wanted.get(k) ?? []) run.points.push({ setting, seed, checkpoint: c, steps: k * N, update: k, deterministic: d, stochastic: s });
-        store?.save(run);
-      };
-      const t0 = performance.now();
-      let evalMs = 0;
-      const trained = trainPpo({ ...overrides, totalSteps: budget, seed, recordHistory: false }, makeEnv, {
-        onPolicy: (k, actor) => {
-          if (!wanted.has(k)) return;
-          const e0 = performance.now();
-          record(k, actor());
-          evalMs += performance.now() - e0;
-        },
-      });
-      run.stepsPerSecond = trained.steps / ((performance.now() - t0 - evalMs) / 1000);
-      const m = trained.model();
-      record(nUpdates, { policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs });
-      points.push(...run.points);
-      stepsPerSecond.push(run.stepsPerSecond);
-    }
+  const run: PpoCurveRun = { setting, seed, points: [], stepsPerSecond: null };
+  const N = (overrides.nSteps ?? 2048) * (overrides.numEnvs ?? 1);
+  const nUpdates = Math.ceil(budget / N);
+  const wanted = new Map<number, number[]>(); // update k → checkpoints scored with π_k
+  for (const c of [0, ...spec.checkpoints]) {
+    const k = Math.ceil(c / N);
+    wanted.set(k, [...(wanted.get(k) ?? []), c]);
   }
+  const record = (k: number, actor: PpoActorJson): void => {
+    const d = score(actor, "deterministic"), st = score(actor, "stochastic");
+    for (const c of wanted.get(k) ?? []) run.points.push({ setting, seed, checkpoint: c, steps: k * N, update: k, deterministic: d, stochastic: st });
+  };
+  const t0 = performance.now();
+  let evalMs = 0;
+  const trained = trainPpo({ ...overrides, totalSteps: budget, seed: streamSeed("ppo-curves", spec.envId, seed, setting), recordHistory: false }, makeEnv, {
+    onPolicy: (k, actor) => {
+      if (!wanted.has(k)) return;
+      const e0 = performance.now();
+      record(k, actor());
+      evalMs += performance.now() - e0;
+    },
+  });
+  run.stepsPerSecond = trained.steps / ((performance.now() - t0 - evalMs) / 1000);
+  const m = trained.model();
+  record(nUpdates, { policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs });
+  return run;
+}
+
+/** The curves' statistics over the runs that finished (a missing run is listed in `incomplete`). */
+export function summarisePpoCurves(spec: PpoCurvesSpec, runs: readonly PpoCurveRun[], requestedSeeds: readonly number[]): PpoCurvesResult {
+  const points = runs.flatMap((r) => r.points);
+  const stepsPerSecond = runs.flatMap((r) => (r.stepsPerSecond === null ? [] : [r.stepsPerSecond]));
+  const incomplete = Object.keys(spec.settings).flatMap((setting) => requestedSeeds.filter((seed) => !runs.some((r) => r.setting === setting && r.seed === seed)).map((seed) => `${setting}/${seed}`));
   const rng = new Rng(0);
   const summary: PpoCurveSummary[] = [];
   for (const setting of Object.keys(spec.settings)) {

@@ -22,6 +22,7 @@ import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolic
 import { tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-estimation.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
+import { streamSeed } from "./engine/streams.ts";
 
 export type Table2RowId = "spi" | "svi" | "q-learning" | "random";
 
@@ -128,7 +129,8 @@ export interface Table2Result {
 
 /** One run of one row: learner (seeded), observer, ceilings. */
 export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number, observer: TabularLflConfig, alpha: number = TABLE2.alpha): Table2Run {
-  const run = TABULAR_LEARNERS[spec.learner].train(mdp, {}, new Rng(seed));
+  // The learner's own stream (experiment, row, seed, stage): no two cells share one.
+  const run = TABULAR_LEARNERS[spec.learner].train(mdp, {}, new Rng(streamSeed("table2", spec.id, seed, "learner")));
   const J = run.policies.map((pi) => softReturn(mdp, pi, alpha));
   const res = inferTabularReward(run.history, mdp, observer);
   const play = (reward: Float64Array): number => softReturn(mdp, observerPolicy(mdp, reward, alpha), alpha);
@@ -159,17 +161,28 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
   };
 }
 
+/** The observer settings Table 2 uses: the library defaults with the paper's α_model. */
+export function table2Observer(overrides: Partial<TabularLflConfig> = {}): TabularLflConfig {
+  return { ...TABULAR_LFL_DEFAULTS, alphaModel: TABLE2.alphaModel, ...overrides };
+}
+
+/** Runs Table 2 in this process (library convenience; `lfl reproduce table2` runs the same cells through the engine). */
 export function runTable2(config: Table2Config = {}): Table2Result {
   const mdp = config.mdp ?? gridWorld();
-  const observer: TabularLflConfig = { ...TABULAR_LFL_DEFAULTS, alphaModel: TABLE2.alphaModel, ...config.observer };
+  const observer = table2Observer(config.observer);
   const seeds = [...(config.seeds ?? (config.quick ? TABLE2.quickSeeds : TABLE2.seeds))];
   const specs = TABLE2.rows.filter((r) => config.rows === undefined || config.rows.includes(r.id));
-  const rows = specs.map((spec): Table2RowResult => {
-    const runs = seeds.map((seed) => {
-      const r = runTable2Case(mdp, spec, seed, observer);
-      config.onRun?.(spec.id, seed);
-      return r;
-    });
+  const rows = specs.map((spec) => table2Row(spec, seeds.map((seed) => {
+    const r = runTable2Case(mdp, spec, seed, observer);
+    config.onRun?.(spec.id, seed);
+    return r;
+  })));
+  return { name: "table2", scale: config.quick ? "quick" : "full", mdp: { name: mdp.name, nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma }, alpha: TABLE2.alpha, observer, seeds, rows };
+}
+
+/** One row's statistics over its runs (paired observer − learner comparisons, model tallies). */
+export function table2Row(spec: Table2RowSpec, runs: Table2Run[]): Table2RowResult {
+  {
     const statsRng = new Rng(20190610); // bootstrap stream, fixed so reports are reproducible
     const col = (f: (r: Table2Run) => number): number[] => runs.map(f);
     const cmp = pairedComparison(col((r) => r.observer), col((r) => r.learner), statsRng);
@@ -193,6 +206,5 @@ export function runTable2(config: Table2Config = {}): Table2Result {
       observerBeatsLearner: cmp.meanDiff > 0,
       observerBeatsLearnerSignificant: cmp.meanDiff > 0 && cmp.pValue < 0.05,
     };
-  });
-  return { name: "table2", scale: config.quick ? "quick" : "full", mdp: { name: mdp.name, nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma }, alpha: TABLE2.alpha, observer, seeds, rows };
+  }
 }

@@ -7,17 +7,17 @@
  *
  * Usage: `writeFileSync("fig4.svg", await renderFig4(result));`
  */
-import type { CurvePoint, Table3Result } from "../experiments/table3.ts";
+import type { CurvePoint, Table3Result } from "../experiments/table3/table3.ts";
 import { vegaLiteToSvg, type TopLevelSpec } from "./vega-svg.ts";
 
-export const FIG4_SERIES = {
-  learner: "learner (observed)",
-  continued: "learner continued",
-  observer: "LfL observer",
-  "true-reward": "PPO on true reward (from clone)",
-  constant: "PPO on r ≡ 1 (from clone)",
-  "bc-reward": "PPO on ln π̂K, no LfL (from clone)",
-} as const;
+/** The curves drawn: the observed learner, then every method with a curve, labelled from the results' method list. */
+export function fig4Series(result: Table3Result): Array<{ key: string; label: string }> {
+  const withCurve = new Set(result.envs.flatMap((e) => e.runs.flatMap((r) => Object.keys(r.curves))));
+  return [{ key: "learner", label: "learner (observed)" }, ...result.methods.filter((m) => withCurve.has(m.id)).map((m) => ({ key: m.id, label: m.label }))];
+}
+
+const PALETTE = ["#d62728", "#1f77b4", "#ff9896", "#2ca02c", "#7f7f7f", "#9467bd", "#17becf", "#bcbd22", "#8c564b"];
+const DASHES = [[1, 0], [1, 0], [4, 3], [2, 2], [6, 2], [1, 0], [3, 1], [5, 5], [2, 4]];
 
 export interface Fig4Point {
   env: string;
@@ -37,10 +37,10 @@ export function fig4Points(result: Table3Result): Fig4Point[] {
   for (const env of result.envs) {
     const improved = env.runs.filter((r) => r.learnerImproved);
     const runs = improved.length > 0 ? improved : env.runs.filter((r) => r.learnerLast !== r.learnerFirst);
-    for (const [key, label] of Object.entries(FIG4_SERIES) as [keyof typeof FIG4_SERIES, string][]) {
+    for (const { key, label } of fig4Series(result)) {
       const byUpdate = new Map<number, number[]>();
       for (const r of runs) {
-        const curve: CurvePoint[] = r.curves[key];
+        const curve: CurvePoint[] = r.curves[key] ?? [];
         for (const p of curve) {
           const z = (p.mean - r.learnerFirst) / (r.learnerLast - r.learnerFirst);
           byUpdate.set(p.update, [...(byUpdate.get(p.update) ?? []), z]);
@@ -55,7 +55,7 @@ export function fig4Points(result: Table3Result): Fig4Point[] {
 }
 
 export function fig4Spec(result: Table3Result): TopLevelSpec {
-  const series = Object.values(FIG4_SERIES);
+  const series = fig4Series(result).map((s) => s.label);
   const notImproved = result.envs.filter((e) => !e.runs.some((r) => r.learnerImproved)).map((e) => e.id);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -76,8 +76,8 @@ export function fig4Spec(result: Table3Result): TopLevelSpec {
           encoding: {
             x: { field: "update", type: "quantitative", title: "learner update k (clone runs: k_last + j)", scale: { zero: false } },
             y: { field: "score", type: "quantitative", title: "normalised score" },
-            color: { field: "series", type: "nominal", scale: { domain: series, range: ["#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f", "#9467bd"] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
-            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: [[1, 0], [4, 3], [1, 0], [2, 2], [6, 2], [1, 0]] }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
+            color: { field: "series", type: "nominal", scale: { domain: series, range: PALETTE.slice(0, series.length) }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
+            strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: DASHES.slice(0, series.length) }, legend: { orient: "bottom", columns: 3, title: null, labelLimit: 320 } },
           },
         },
         { data: { values: [{ y: 0 }, { y: 1 }] }, mark: { type: "rule", strokeDash: [3, 3], color: "#999" }, encoding: { y: { field: "y", type: "quantitative" } } },

@@ -4,7 +4,7 @@
  *
  * Usage: `console.log(table1Table(runTable1()));`
  */
-import type { Provenance } from "../experiments/provenance.ts";
+import { provenanceLine, type ReportMeta } from "../experiments/engine/results-doc.ts";
 import type { Table1Result, Table1Row } from "../experiments/table1.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
 
@@ -45,11 +45,11 @@ export function table1StateOnlyNote(result: Table1Result): string {
 }
 
 /** The whole markdown page written to results/table1.md. */
-export function table1Markdown(result: Table1Result, meta: Provenance): string {
+export function table1Markdown(result: Table1Result, meta: ReportMeta): string {
   return [
     `# ${table1Title(result)}`,
     "",
-    `Command: \`${meta.command}\` · git ${meta.gitRevision ?? "unknown"} · ${meta.startedAt} · ${meta.wallTimeSeconds.toFixed(2)} s`,
+    provenanceLine(meta, 2),
     "",
     table1Table(result),
     "",

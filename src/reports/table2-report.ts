@@ -4,7 +4,7 @@
  *
  * Usage: `console.log(table2Table(runTable2()));`
  */
-import type { Provenance } from "../experiments/provenance.ts";
+import { provenanceLine, type ReportMeta } from "../experiments/engine/results-doc.ts";
 import type { PaperStat, Table2Result, Table2RowResult } from "../experiments/table2.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
@@ -56,11 +56,11 @@ export function table2Notes(result: Table2Result): string[] {
   ];
 }
 
-export function table2Markdown(result: Table2Result, meta: Provenance): string {
+export function table2Markdown(result: Table2Result, meta: ReportMeta): string {
   return [
     `# ${table2Title(result)}`,
     "",
-    `Command: \`${meta.command}\` · git ${meta.gitRevision ?? "unknown"} · ${meta.startedAt} · ${meta.wallTimeSeconds.toFixed(2)} s`,
+    provenanceLine(meta, 2),
     "",
     table2Table(result),
     "",

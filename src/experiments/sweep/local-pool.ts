@@ -113,8 +113,9 @@ class SweepRun {
         const child = fork(entry, [], { execArgv: ["--import", tsx], env: { ...process.env, LFL_CELL_WORKER: "1" }, stdio: ["ignore", "pipe", "inherit", "ipc"] });
         child.stdout?.pipe(process.stderr); // cells must not write to our stdout (it may carry --json output)
         const slot: Slot = { id: `pool-${nextId++}`, child, ready: false, cell: undefined };
+        if (process.env.DBG) console.error("spawn", slot.id, performance.now());
         child.on("message", (m: FromWorker) => {
-          if (m.type === "ready") slot.ready = true;
+          if (m.type === "ready") { slot.ready = true; if (process.env.DBG) console.error("ready", slot.id, performance.now()); }
           else if (m.type === "progress" && slot.cell) this.emit({ type: "cell-progress", key: m.key, label: slot.cell.spec.label, worker: slot.id, progress: m.progress });
           else if ((m.type === "result" || m.type === "error") && slot.cell) {
             const { spec, t } = slot.cell;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InputError } from "../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import { TABLE3_SCALES, parseWindow, withWindow } from "./table3.ts";
 
 test("parseWindow reads 'from-to/step' inclusively and plain lists", () => {

@@ -3,14 +3,8 @@
  * sees ONE env's 2048 pairs of each update in a window, recovers a reward with Algorithm 1, clones the last
  * observed update and trains PPO on the recovered reward; everything is scored on the TRUE reward.
  *
- * Controls on the same data and budget (U = `observerUpdates` PPO updates of the same size):
- *   bc            the clone of the last observed update alone (the observer's start, no RL);
- *   continued     the learner simply continued for U more updates;
- *   true-reward   PPO on the env reward from the same clone (what the observer could do if it saw the reward);
- *   constant      PPO on r ≡ 1 from the same clone (survival bias: is "staying alive" all it takes?);
- *   bc-reward     PPO on r = ln π̂K(a|s), the clone's own log-density, from the same clone: behaviour cloning used
- *                 as a reward, no LfL (no other update, no KL, no shaping). The observer minus this control is
- *                 what Algorithm 1's use of the learner's PROGRESS adds (the scout measured none at small scale).
+ * Controls on the same data and budget (U = `observerUpdates` PPO updates of the same size) are the methods of
+ * methods/method-registry.ts (BC, learner continued, PPO on the true reward, on r ≡ 1, on ln π̂K, ...).
  *
  * Scores: mean undiscounted true return of `evalEpisodes` episodes of the STOCHASTIC policy (the behaviour the
  * observer sees and the paper scores), envs reset with seeds shared by every policy of one (env, seed) run.
@@ -24,17 +18,14 @@
  * returns are lower than the paper's and are reported beside the normalised scores. `paper` is declared for
  * reference (32 envs) and not meant for this machine.
  *
- * The runner is src/experiments/table3-runner.ts: each (env, seed, stage) is checkpointed to a run directory and
- * a re-run skips finished work.
+ * Run by the experiment engine (table3-experiment.ts): per (env, seed) a learner cell, an Algorithm 1 cell and
+ * one cell per PPO method of the registry (methods/method-registry.ts), each stored under its content key.
  */
-import { InputError } from "../core/errors.ts";
-import type { MujocoRuntime } from "../envs/mujoco/mujoco-runtime.ts";
-import type { HistoryColumns } from "../data/history-columns.ts";
-import type { PpoActorJson, PpoConfig } from "../learners/ppo.ts";
-import type { RewardFn } from "../rewards/reward-fn.ts";
-import type { Algorithm1Config, Algorithm1Hooks } from "../observer/algorithm-1/algorithm-1.ts";
-import type { PolicyReturns } from "../evaluation/policy-return.ts";
-import type { SeedStats } from "../evaluation/seed-stats.ts";
+import { InputError } from "../../core/errors.ts";
+import type { PpoActorJson, PpoConfig } from "../../learners/ppo.ts";
+import type { Algorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
+import type { PolicyReturns } from "../../evaluation/policy-return.ts";
+import type { SeedStats } from "../../evaluation/seed-stats.ts";
 
 /** A paper number: mean and the ± (null where the paper prints none). */
 export interface PaperStat {
@@ -172,18 +163,13 @@ export const TABLE3 = {
 } as const;
 
 // ── Results ──────────────────────────────────────────────────────────────────────────────────────────────
-/** Stage order = computation order; "bc-reward" was added last, so older run directories resume by computing it alone. */
-export type Table3Stage = "learner" | "algorithm-1" | "observer" | "true-reward" | "constant" | "bc-reward";
-export const TABLE3_STAGES: readonly Table3Stage[] = ["learner", "algorithm-1", "observer", "true-reward", "constant", "bc-reward"];
-/** The post-observation runs that start from the clone. */
-export type CloneRun = "observer" | "true-reward" | "constant" | "bc-reward";
-
 export interface CurvePoint {
-  /** Learner update index k; a clone run's j-th update is drawn at k_last + j. */
+  /** Learner update index k; a post-observation run's j-th update is drawn at k_last + j. */
   update: number;
   mean: number;
 }
 
+/** The learner cell: π_k scored over the window, then continued for U updates (the "continued" control). */
 export interface LearnerStageResult {
   /** Score of π_k for every observed k (evalEpisodes each). */
   observed: Array<{ update: number } & PolicyReturns>;
@@ -198,16 +184,17 @@ export interface LearnerStageResult {
   steps: number;
 }
 
+/** The Algorithm 1 cell: the recovered reward, the clone π̂K of the last observed update and its scores (BC). */
 export interface Algorithm1StageResult {
   reward: unknown;
   bcPolicy: PpoActorJson;
   diagnostics: unknown;
-  /** Score of the clone alone (the BC control), and of its mean action. */
   bc: PolicyReturns;
   bcMeanAction: number;
 }
 
-export interface CloneStageResult {
+/** A PPO method's cell: its curve over the U updates and its final scores. */
+export interface MethodStageResult {
   curve: CurvePoint[];
   final: PolicyReturns;
   finalMeanAction: number;
@@ -215,124 +202,72 @@ export interface CloneStageResult {
   steps: number;
 }
 
-/** One (env, seed): absolute scores and the paper's normalisation of each. */
+/** Observer − X over the same seeds: mean difference, 95% bootstrap CI, one-sided sign-flip p. */
+export interface PairedDiff {
+  meanDiff: number;
+  ci95: [number, number];
+  pValue: number;
+}
+
+/** One (env, seed). Keys of the records: "learnerFirst", "learnerLast", "learnerBest" and the method ids. */
 export interface Table3Run {
   env: string;
   seed: number;
   learnerFirst: number;
   learnerLast: number;
   learnerBest: number;
-  observer: number;
-  bc: number;
-  continued: number;
-  trueReward: number;
-  constant: number;
-  /** PPO on ln π̂K (the clone's log-density) from the clone: the no-LfL control. */
-  bcReward: number;
-  /** Each score above normalised: 0 = learnerFirst, 1 = learnerLast (null when they are equal). */
-  normalised: Record<"learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant" | "bcReward", number | null>;
   learnerImproved: boolean;
-  /** The same scores with the policies' MEAN actions (a secondary view; the table's scores are stochastic). */
-  meanAction: Record<Exclude<Table3Metric, "learnerBest">, number>;
-  /** Curves for Fig. 4 (absolute returns). */
-  curves: Record<"learner" | "continued" | CloneRun, CurvePoint[]>;
-  wallSeconds: Partial<Record<Table3Stage, number>>;
-  /** Stages loaded from the run directory instead of computed. */
-  resumed: Table3Stage[];
-  /** Git revision of the code that computed each stage (differs from the results' when resumed across commits). */
-  revisions: Partial<Record<Table3Stage, string | null>>;
+  /** Final true-reward return (stochastic policy) per method id. */
+  scores: Record<string, number>;
+  /** Mean-action returns: learnerFirst, learnerLast and every method. */
+  meanAction: Record<string, number>;
+  /** 0 = learnerFirst, 1 = learnerLast (null when equal): learnerBest and every method. */
+  normalised: Record<string, number | null>;
+  /** Fig. 4: "learner" (observed window) and every method with a curve. */
+  curves: Record<string, CurvePoint[]>;
+  /** Wall seconds per stage (learner, algorithm-1, each PPO method). */
+  wallSeconds: Record<string, number>;
   algorithm1: unknown;
 }
 
-/** What the runner needs from Algorithm 1 (the real one by default; tests may pass a stand-in). */
-export type RecoverReward = (columns: HistoryColumns, config: Partial<Algorithm1Config>, seed: number, hooks?: Algorithm1Hooks) => {
-  reward: RewardFn & { toJSON(): unknown };
-  bcPolicy: PpoActorJson;
-  diagnostics: unknown;
-};
-
-export interface Table3Options {
-  scale: Table3ScaleName | Table3Scale;
-  /** Checkpoints go to <runDir>/<scale>/<env>/seed-<s>/<stage>.json. */
-  runDir: string;
-  /** Subsets of the scale's envs and seeds. */
-  envs?: readonly string[];
-  seeds?: readonly number[];
-  mujoco?: MujocoRuntime;
-  recover?: RecoverReward;
-  loadReward?: (json: unknown) => RewardFn;
-  /** Assemble only: load the (env, seed) cells whose every stage is checkpointed with a matching key, list the
-   * others in `missing` and compute NOTHING (no PPO, no Algorithm 1). Throws E_FILE when no cell is finished. */
-  finishedOnly?: boolean;
-  /** Progress: a stage starts/ends, or one more PPO update / Algorithm 1 step is done. */
-  onProgress?: (e: Table3Progress) => void;
-}
-
-export type Table3Progress =
-  | { kind: "stage"; env: string; seed: number; stage: Table3Stage; status: "start" | "done" | "skipped"; seconds?: number }
-  | { kind: "tick"; env: string; seed: number; stage: Table3Stage; detail: string; ppoUpdate: boolean };
-
-/** A stage checkpoint of one (env, seed): usable, or why not (stale = written with another key of settings). */
-export type CheckpointState = "ok" | "absent" | "stale" | "torn";
-
-/** A requested (env, seed) left out of the tables by `finishedOnly`: each stage that is not usable and why. */
-export interface Table3MissingCell {
-  env: string;
-  seed: number;
-  stages: Array<{ stage: Table3Stage; state: Exclude<CheckpointState, "ok"> }>;
-}
-
-export type Table3Metric = "learnerFirst" | "learnerLast" | "learnerBest" | "observer" | "bc" | "continued" | "trueReward" | "constant" | "bcReward";
-export type Table3NormalisedMetric = keyof Table3Run["normalised"];
-
-/** Mean ± std over seeds of every score of one env, the pooled normalisation and paired tests. */
 export interface Table3EnvResult {
   id: string;
   window: number[];
   paper: Table3EnvPaper | null;
   runs: Table3Run[];
-  absolute: Record<Table3Metric, SeedStats>;
+  /** Mean ± std over all seeds: learnerFirst, learnerLast, learnerBest and every method. */
+  absolute: Record<string, SeedStats>;
   /** Over the seeds whose learner improved (last > first); null when none did. */
-  normalised: Record<Table3NormalisedMetric, SeedStats | null>;
-  /** Mean-action (deterministic) returns, mean ± std over all seeds. */
-  meanAction: Record<Exclude<Table3Metric, "learnerBest">, SeedStats>;
-  /** (mean score − mean first)/(mean last − mean first) over all seeds; null unless mean last > mean first. */
-  pooled: Record<Table3NormalisedMetric, number | null>;
-  /** The observer against each control on absolute returns, paired by seed: mean difference, 95% CI, one-sided p. */
-  comparisons: Record<"bc" | "continued" | "trueReward" | "constant" | "bcReward", { meanDiff: number; ci95: [number, number]; pValue: number } | null>;
+  normalised: Record<string, SeedStats | null>;
+  meanAction: Record<string, SeedStats>;
+  /** (mean score − mean first)/(mean last − mean first); null unless mean last > mean first. */
+  pooled: Record<string, number | null>;
+  /** Observer − X paired by seed, X = learnerLast and every other method; sampled and mean-action returns. */
+  comparisons: Record<string, PairedDiff | null>;
+  comparisonsMeanAction: Record<string, PairedDiff | null>;
 }
 
-/** Every budget, resolved (defaults filled in), as recorded in results/table3.json. */
+/** Every budget, resolved (defaults filled in), as recorded in the results. */
 export interface Table3Budgets {
   /** The PPO of the learner and of every post-observation run (all settings; totalSteps/seed vary per run). */
   ppo: Omit<PpoConfig, "totalSteps" | "seed" | "rewardFn" | "initialActor">;
-  /** Env steps per PPO update, and per post-observation run (observer and each control). */
   stepsPerUpdate: number;
   observerSteps: number;
-  /** Per env: learner updates in all (k_last + 1 + U) and its env steps. */
   learner: Array<{ env: string; updates: number; steps: number }>;
   algorithm1: Algorithm1Config;
 }
 
 export interface Table3Result {
   name: "table3";
-  title: string;
   scale: Table3Scale;
   budgets: Table3Budgets;
-  /** The seeds actually run (the scale's, or a subset / shift chosen on the command line). */
-  seeds: number[];
-  /** NN kernels the run used ("native" addon or "ts"; bit-identical results, different speed). */
-  kernelBackend: "native" | "ts";
   evaluation: string;
-  runDir: string;
-  /** Per env with at least one seed in the tables (an env with no finished seed is only in `missing`). */
+  /** The methods in column order (from the registry). */
+  methods: Array<{ id: string; label: string; description: string }>;
+  /** "paper" when run with the paper's §6.3 Algorithm 1 settings. */
+  algorithm1: "ours" | "paper";
+  /** Per env with at least one finished seed. */
   envs: Table3EnvResult[];
-  /** True when assembled with `finishedOnly` (nothing computed; `missing` lists the cells left out). */
-  finishedOnly: boolean;
-  /** Requested (env, seed) cells not in the tables; empty unless `finishedOnly`. */
-  missing: Table3MissingCell[];
   /** Per requested env: how many seeds were requested and which are in the tables. */
   seedCounts: Array<{ env: string; requested: number; seeds: number[] }>;
-  /** The git revision(s) that computed the stages used, each with its cells ("Hopper-v5 seed 0: learner, …"). */
-  revisions: Array<{ revision: string | null; cells: string[] }>;
 }

@@ -1,0 +1,28 @@
+/** The Table 3 methods in column order. Adding a method: one file in this folder and one line here. */
+import { bc } from "./bc.ts";
+import { bcReward } from "./bc-reward.ts";
+import { constant } from "./constant.ts";
+import { continued } from "./continued.ts";
+import type { Table3Method } from "./method.ts";
+import { observer } from "./observer.ts";
+import { observerRandomStart } from "./observer-random-start.ts";
+import { trueReward } from "./true-reward.ts";
+
+export const TABLE3_METHODS: readonly Table3Method[] = [
+  observer,
+  bc,
+  continued,
+  trueReward,
+  constant,
+  bcReward,
+  observerRandomStart,
+];
+
+/** The method the others are compared with. */
+export const OBSERVER_ID = observer.id;
+
+export function table3Method(id: string): Table3Method {
+  const m = TABLE3_METHODS.find((x) => x.id === id);
+  if (!m) throw new RangeError(`table3: no method '${id}' (methods: ${TABLE3_METHODS.map((x) => x.id).join(", ")})`);
+  return m;
+}

@@ -1,0 +1,43 @@
+/**
+ * A Table 3 method: the observer or one control, as data. The registry (method-registry.ts) lists them in
+ * column order; cells, table columns, progress counts, metric lists and paired comparisons all derive from it.
+ *
+ *   kind "ppo"      a PPO run of U updates (the observer's budget) from `start` on `reward(ctx)`, one cell each;
+ *   kind "derived"  scored from an earlier stage, no cell of its own: "clone" = the clone of the last observed
+ *                   update as it is (BC), "learner-continued" = the learner's own U further updates.
+ */
+import type { PpoActorJson } from "../../../learners/ppo.ts";
+import type { RewardFn } from "../../../rewards/reward-fn.ts";
+
+export interface MethodRewardContext {
+  /** The reward Algorithm 1 recovered (rebuilt from its JSON). */
+  recovered: RewardFn;
+  /** The clone π̂K of the last observed update. */
+  clone: PpoActorJson;
+  obsDim: number;
+  actDim: number;
+}
+
+interface MethodBase {
+  /** Stable id (kebab-case): the results' key, the cell's stage name. */
+  id: string;
+  /** Column header. */
+  label: string;
+  /** One sentence for the report's notes. */
+  description: string;
+}
+
+export interface PpoMethod extends MethodBase {
+  kind: "ppo";
+  /** "clone": start from π̂K (the observer's start); "random": PPO's own initialisation. */
+  start: "clone" | "random";
+  /** The reward PPO trains on ("env" = the true reward: only the true-reward control may read it). */
+  reward(ctx: MethodRewardContext): RewardFn | "env";
+}
+
+export interface DerivedMethod extends MethodBase {
+  kind: "derived";
+  from: "clone" | "learner-continued";
+}
+
+export type Table3Method = PpoMethod | DerivedMethod;

@@ -1,0 +1,125 @@
+/**
+ * Table 3 + Fig. 4 as an experiment of the engine. Per (env, seed): a learner cell, an Algorithm 1 cell (input:
+ * the learner) and one cell per PPO method of the registry (input: Algorithm 1). Keys cover every resolved
+ * setting the cell depends on and the code computing it, so the learner of `--algorithm1 paper` is the same cell
+ * as ours, and a changed window or budget never mixes with another.
+ *
+ * Options: `--window W` (one --env: other observed updates; own output files -w<from>-<to>), `--algorithm1
+ * ours|paper` (the paper's §6.3 settings; own output files -paper-alg1).
+ */
+import { fileURLToPath } from "node:url";
+import { InputError } from "../../core/errors.ts";
+import { resolvePpoConfig } from "../../learners/ppo.ts";
+import { ALGORITHM1_PAPER, resolveAlgorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
+import { codeHash, contentKey, settingsKey } from "../engine/content-key.ts";
+import type { Experiment, PlannedCell } from "../engine/experiment.ts";
+import { TABLE3_METHODS } from "./methods/method-registry.ts";
+import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
+import type { Table3CellPayload } from "./table3-cells.ts";
+import { summariseEnv, table3Run } from "./table3-summary.ts";
+
+const RUNNER = "src/experiments/table3/table3-cells.ts";
+const RUNNER_FILE = fileURLToPath(new URL("./table3-cells.ts", import.meta.url));
+
+interface Table3Settings {
+  scale: Table3Scale;
+  algorithm1: "ours" | "paper";
+  requestedSeeds: number;
+}
+
+export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = scale.envs): Table3Budgets {
+  const { totalSteps: _t, seed: _s, rewardFn: _r, initialActor: _i, ...ppo } = resolvePpoConfig({ ...scale.ppo, totalSteps: 1, seed: 0 });
+  const stepsPerUpdate = scale.ppo.numEnvs * scale.ppo.nSteps;
+  return {
+    ppo, stepsPerUpdate, observerSteps: scale.observerUpdates * stepsPerUpdate,
+    learner: envs.map((e) => {
+      const updates = Math.max(...e.window) + 1 + scale.observerUpdates;
+      return { env: e.id, updates, steps: updates * stepsPerUpdate };
+    }),
+    algorithm1: resolveAlgorithm1Config(scale.algorithm1),
+  };
+}
+
+/** The scale a request resolves to: its envs subset, an adapted window, the paper's Algorithm 1. */
+function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Scale; alg1: "ours" | "paper"; suffix: string[] } {
+  let scale = TABLE3_SCALES[req.scale as Table3ScaleName];
+  const suffix: string[] = [];
+  const window = req.options.window as string | undefined;
+  if (window !== undefined) {
+    if (req.envs?.length !== 1) throw new InputError("E_USAGE", "--window applies to one env: give exactly one --env");
+    const w = parseWindow(window);
+    scale = withWindow(scale, req.envs[0]!, w);
+    suffix.push(`${req.envs[0]!}-w${w[0]}-${w[w.length - 1]}`);
+  }
+  const alg1 = (req.options.algorithm1 as "ours" | "paper" | undefined) ?? "ours";
+  if (alg1 === "paper") {
+    scale = { ...scale, algorithm1: { ...ALGORITHM1_PAPER, ...scale.algorithm1, ...pick(ALGORITHM1_PAPER, ["policyFit", "kl", "rewardInit", "rewardForm", "normaliseReward"]) } };
+    suffix.push("paper-alg1");
+  }
+  if (req.envs) {
+    for (const id of req.envs) if (!scale.envs.some((e) => e.id === id)) throw new InputError("E_UNKNOWN_ID", `table3: env '${id}' is not in scale '${scale.name}' (${scale.envs.map((e) => e.id).join(", ")})`);
+    scale = { ...scale, envs: scale.envs.filter((e) => req.envs!.includes(e.id)) };
+  }
+  return { scale, alg1, suffix };
+}
+
+const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
+export const table3Experiment: Experiment<Table3Result> = {
+  name: "table3",
+  title: TABLE3.title,
+  summary: "Table 3 + Fig. 4: LfL on MuJoCo, observer vs learner and every control (hours at full scale; --quick ≈ 1 min; resumable)",
+  scales: ["full", "small", "quick", "paper"],
+  quickScale: "quick",
+  seeded: true,
+  envIds: (scale) => TABLE3_SCALES[scale as Table3ScaleName].envs.map((e) => e.id),
+  options: [
+    { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
+    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper"], defaultText: "ours", description: "ours, or paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1; the learner cells are shared)" },
+  ],
+  plan(req) {
+    const { scale, alg1, suffix } = resolveScale(req);
+    const seeds = [...(req.seeds ?? scale.seeds)];
+    const code = codeHash([RUNNER_FILE]);
+    const cells: PlannedCell[] = [];
+    for (const env of scale.envs) {
+      const window = [...env.window].sort((a, b) => a - b);
+      for (const seed of seeds) {
+        const base = { env: env.id, window, seed, ppo: scale.ppo, observerUpdates: scale.observerUpdates, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride };
+        const cell = (stage: string, payload: Table3CellPayload, inputs: string[]): PlannedCell => {
+          // The payload's own keys (learnerKey, algorithm1Key) are inputs already.
+          const { learnerKey: _l, algorithm1Key: _a, ...settings } = payload;
+          const s = { experiment: "table3", ...settings, ...(payload.algorithm1 ? { algorithm1: resolveAlgorithm1Config(payload.algorithm1) } : {}) };
+          return { key: contentKey({ settings: s, inputs, code }), settingsKey: settingsKey({ settings: s, inputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/${stage}`, experiment: "table3", runner: RUNNER, payload, inputs, stage, env: env.id, seed };
+        };
+        const learner = cell("learner", { stage: "learner", ...base }, []);
+        const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
+        cells.push(learner, alg);
+        for (const m of TABLE3_METHODS) if (m.kind === "ppo") cells.push(cell(m.id, { stage: "method", method: m.id, ...base, algorithm1Key: alg.key }, [alg.key]));
+      }
+    }
+    const canonicalSeeds = req.seeds === undefined || req.seeds.join() === scale.seeds.join();
+    const stem = ["table3", req.scale === "full" ? null : req.scale, ...suffix, req.envs && suffix.length === 0 ? req.envs.map((e) => e.replace(/-v\d+$/, "")).join("_") : null, canonicalSeeds ? null : `seeds-${seeds.join("_")}`].filter((x) => x !== null).join("-");
+    return { cells, seeds, stem, settings: { scale, algorithm1: alg1, requestedSeeds: seeds.length } satisfies Table3Settings };
+  },
+  assemble(results, plan) {
+    const { scale, algorithm1 } = plan.settings as Table3Settings;
+    const seedCounts: Table3Result["seedCounts"] = [];
+    const envs = scale.envs.flatMap((env) => {
+      const window = [...env.window].sort((a, b) => a - b);
+      const runs = plan.seeds.flatMap((seed) => {
+        const mine = plan.cells.filter((c) => c.env === env.id && c.seed === seed);
+        if (!mine.every((c) => results.has(c.key))) return [];
+        const get = <T>(stage: string): T => results.get(mine.find((c) => c.stage === stage)!.key) as T;
+        const methods = new Map(TABLE3_METHODS.filter((m) => m.kind === "ppo").map((m) => [m.id, get<MethodStageResult>(m.id)]));
+        return [table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {})];
+      });
+      seedCounts.push({ env: env.id, requested: plan.seeds.length, seeds: runs.map((r) => r.seed) });
+      return runs.length > 0 ? [summariseEnv(env.id, window, runs)] : [];
+    });
+    return {
+      name: "table3", scale, budgets: table3Budgets(scale), evaluation: TABLE3.evaluation, algorithm1,
+      methods: TABLE3_METHODS.map((m) => ({ id: m.id, label: m.label, description: m.description })), envs, seedCounts,
+    };
+  },
+};

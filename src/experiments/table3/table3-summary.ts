@@ -1,0 +1,65 @@
+/**
+ * Table 3's statistics: one (env, seed) run assembled from its cells, and per env the statistics over seeds —
+ * mean ± std, the paper's normalisation, the pooled normalisation, and the observer paired against the learner's
+ * last observed policy and against every other method (sampled and mean-action returns). Metric lists come from
+ * the method registry.
+ */
+import { Rng } from "../../core/rng.ts";
+import { normalisedScore, pooledNormalisedScore } from "../../evaluation/normalised-score.ts";
+import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
+import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
+import type { Table3Method } from "./methods/method.ts";
+import { TABLE3_PAPER, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
+
+/** One (env, seed) from its learner, Algorithm 1 and method cells (`methods` by id; derived methods need none). */
+export function table3Run(env: string, seed: number, window: readonly number[], learner: LearnerStageResult, alg: Algorithm1StageResult, methods: ReadonlyMap<string, MethodStageResult>, wallSeconds: Record<string, number>, methodList: readonly Table3Method[] = TABLE3_METHODS): Table3Run {
+  const first = window[0]!, last = window[window.length - 1]!;
+  const learnerFirst = learner.observed.find((o) => o.update === first)!.mean;
+  const learnerLast = learner.observed.find((o) => o.update === last)!.mean;
+  const learnerBest = Math.max(...learner.observed.map((o) => o.mean));
+  const scores: Record<string, number> = {}, meanAction: Record<string, number> = { learnerFirst: learner.meanAction.first, learnerLast: learner.meanAction.last };
+  const curves: Table3Run["curves"] = { learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })) };
+  for (const m of methodList) {
+    if (m.kind === "derived" && m.from === "clone") {
+      scores[m.id] = alg.bc.mean;
+      meanAction[m.id] = alg.bcMeanAction;
+    } else if (m.kind === "derived") {
+      scores[m.id] = learner.continuedFinal.mean;
+      meanAction[m.id] = learner.meanAction.continued;
+      curves[m.id] = learner.continuedCurve;
+    } else {
+      const r = methods.get(m.id)!;
+      scores[m.id] = r.final.mean;
+      meanAction[m.id] = r.finalMeanAction;
+      curves[m.id] = r.curve;
+    }
+  }
+  const norm = (x: number): number | null => (learnerLast === learnerFirst ? null : normalisedScore(x, learnerFirst, learnerLast));
+  const normalised: Table3Run["normalised"] = { learnerBest: norm(learnerBest), ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, norm(v)])) };
+  return { env, seed, learnerFirst, learnerLast, learnerBest, learnerImproved: learnerLast > learnerFirst, scores, meanAction, normalised, curves, wallSeconds, algorithm1: alg.diagnostics };
+}
+
+/** Value of a score key for one run: "learnerFirst" | "learnerLast" | "learnerBest" | a method id. */
+export function scoreOf(r: Table3Run, key: string): number {
+  return key === "learnerFirst" || key === "learnerLast" || key === "learnerBest" ? r[key] : r.scores[key]!;
+}
+
+export function summariseEnv(id: string, window: number[], runs: Table3Run[], methodList: readonly Table3Method[] = TABLE3_METHODS): Table3EnvResult {
+  const rng = new Rng(0); // bootstrap stream, fixed so reports are reproducible
+  const ids = methodList.map((m) => m.id);
+  const absoluteKeys = ["learnerFirst", "learnerLast", "learnerBest", ...ids];
+  const absolute = Object.fromEntries(absoluteKeys.map((k) => [k, seedStats(runs.map((r) => scoreOf(r, k)), rng)]));
+  const improved = runs.filter((r) => r.learnerImproved);
+  const normalised = Object.fromEntries(["learnerBest", ...ids].map((k) => [k, improved.length ? seedStats(improved.map((r) => r.normalised[k]!), rng) : null]));
+  const firsts = runs.map((r) => r.learnerFirst), lasts = runs.map((r) => r.learnerLast);
+  const pooledOk = lasts.reduce((s, x) => s + x, 0) > firsts.reduce((s, x) => s + x, 0);
+  const pooled = Object.fromEntries(["learnerBest", ...ids].map((k) => [k, pooledOk ? pooledNormalisedScore(runs.map((r) => scoreOf(r, k)), firsts, lasts) : null]));
+  const meanAction = Object.fromEntries(["learnerFirst", "learnerLast", ...ids].map((k) => [k, seedStats(runs.map((r) => r.meanAction[k]!), rng)]));
+  const against = ["learnerLast", ...ids.filter((k) => k !== OBSERVER_ID)];
+  const paired = (xs: (r: Table3Run, k: string) => number): Record<string, PairedDiff | null> =>
+    Object.fromEntries(against.map((k) => [k, runs.length >= 2 ? pairedComparison(runs.map((r) => xs(r, OBSERVER_ID)), runs.map((r) => xs(r, k)), rng) : null]));
+  return {
+    id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction,
+    comparisons: paired(scoreOf), comparisonsMeanAction: paired((r, k) => r.meanAction[k]!),
+  };
+}
