@@ -66,8 +66,9 @@ export function seedStats(xs: readonly number[], rng: Rng): SeedStats {
 /**
  * One-sided paired comparison "a beats b" over seeds: the mean difference a − b, its 95% bootstrap interval, and
  * the sign-flip (paired permutation) p-value of H0 "no difference" against "a > b" (exact for n ≤ 16).
+ * `opts` sets the interval's resamples (default 2000) and level (default 0.95; `ci95` then holds that level).
  */
-export function pairedComparison(a: readonly number[], b: readonly number[], rng: Rng): { meanDiff: number; ci95: [number, number]; pValue: number } {
+export function pairedComparison(a: readonly number[], b: readonly number[], rng: Rng, opts: { resamples?: number; level?: number } = {}): { meanDiff: number; ci95: [number, number]; pValue: number } {
   if (a.length !== b.length || a.length === 0) throw new InputError("E_INVALID_ARGUMENT", `paired comparison needs two equal non-empty lists, got ${a.length} and ${b.length}`);
   const d = a.map((x, i) => x - b[i]!);
   const observed = mean(d);
@@ -88,5 +89,5 @@ export function pairedComparison(a: readonly number[], b: readonly number[], rng
       total++;
     }
   }
-  return { meanDiff: observed, ci95: bootstrapCi(d, rng), pValue: atLeast / total };
+  return { meanDiff: observed, ci95: bootstrapCi(d, rng, opts.level ?? 0.95, opts.resamples ?? 2000), pValue: atLeast / total };
 }
