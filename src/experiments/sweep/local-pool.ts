@@ -113,9 +113,8 @@ class SweepRun {
         const child = fork(entry, [], { execArgv: ["--import", tsx], env: { ...process.env, LFL_CELL_WORKER: "1" }, stdio: ["ignore", "pipe", "inherit", "ipc"] });
         child.stdout?.pipe(process.stderr); // cells must not write to our stdout (it may carry --json output)
         const slot: Slot = { id: `pool-${nextId++}`, child, ready: false, cell: undefined };
-        if (process.env.DBG) console.error("spawn", slot.id, performance.now());
         child.on("message", (m: FromWorker) => {
-          if (m.type === "ready") { slot.ready = true; if (process.env.DBG) console.error("ready", slot.id, performance.now()); }
+          if (m.type === "ready") slot.ready = true;
           else if (m.type === "progress" && slot.cell) this.emit({ type: "cell-progress", key: m.key, label: slot.cell.spec.label, worker: slot.id, progress: m.progress });
           else if ((m.type === "result" || m.type === "error") && slot.cell) {
             const { spec, t } = slot.cell;
@@ -153,7 +152,8 @@ class SweepRun {
         }
         // Start workers for ready cells that no idle or starting worker will take.
         const idle = slots.filter((s) => s.cell === undefined).length;
-        for (let i = 0; i < Math.min(this.schedule.ready().length - idle, jobs - slots.length); i++) spawn();
+        const more = Math.min(this.schedule.ready().length - idle, jobs - slots.length);
+        for (let i = 0; i < more; i++) spawn();
       };
       dispatch();
     });
