@@ -59,3 +59,48 @@ test("lfl export --onnx detects reward vs actor JSON and writes models onnxrunti
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("lfl export converts a learning history to a Minari dataset and back; a dataset without the update index is refused in one line", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lfl-export-"));
+  try {
+    const rng = new Rng(4);
+    const n = 10, D = 2, A = 1;
+    const obs = new Float64Array(n * D), nextObs = new Float64Array(n * D);
+    let s = [rng.normal(), rng.normal()];
+    for (let i = 0; i < n; i++) {
+      const s2 = [rng.normal(), rng.normal()];
+      obs.set(s, i * D);
+      nextObs.set(s2, i * D);
+      s = i === 5 ? [rng.normal(), rng.normal()] : s2; // episode 0: rows 0–5 (terminated), episode 1: rows 6–9
+    }
+    const terminated = new Uint8Array(n);
+    terminated[5] = 1;
+    const columns = {
+      meta: { envId: "Test-v0", learner: "ppo", observationSpace: { kind: "box" as const, dim: D }, actionSpace: { kind: "box" as const, dim: A } },
+      updates: [0, 1], n, obs, nextObs, actions: Float64Array.from({ length: n }, () => rng.normal()), rewards: Float64Array.from({ length: n }, () => rng.normal()),
+      terminated, truncated: new Uint8Array(n), update: Float64Array.from({ length: n }, (_, i) => (i < 3 ? 0 : 1)), episode: Float64Array.from({ length: n }, (_, i) => (i <= 5 ? 0 : 1)),
+    };
+    const { readHistoryColumns, writeHistoryColumns } = await import("../src/data/history-file.ts");
+    writeHistoryColumns(join(dir, "h.npz"), columns);
+    const to = lfl("export", "--history", join(dir, "h.npz"), "--to-minari", join(dir, "ds"));
+    assert.equal(to.code, 0, to.stderr);
+    assert.match(to.stdout, /wrote the Minari dataset .*10 steps of 2 policy updates/);
+    const from = lfl("export", "--from-minari", join(dir, "ds"), "--out", join(dir, "back.npz"));
+    assert.equal(from.code, 0, from.stderr);
+    assert.deepEqual(readHistoryColumns(join(dir, "back.npz")), readHistoryColumns(join(dir, "h.npz")));
+
+    // Strip the update index from every episode: refused, exit 2, one line.
+    const h5wasm = (await import("h5wasm/node")).default;
+    await h5wasm.ready;
+    const f = new h5wasm.File(join(dir, "ds", "data", "main_data.hdf5"), "a");
+    for (const name of f.keys()) (f.get(name) as InstanceType<typeof h5wasm.Group>).delete_attribute("update");
+    f.close();
+    const bad = lfl("export", "--from-minari", join(dir, "ds"), "--out", join(dir, "x.npz"));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^lfl: error E_INVALID_HISTORY: .*episode_0 records no policy-update index/);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
+    assert.equal(lfl("export", "--to-minari", join(dir, "ds2")).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

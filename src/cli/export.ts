@@ -3,10 +3,14 @@
  * `lfl infer` writes) or a PPO actor (the JSON `lfl observe --out` / `lfl learn --model` write) as an ONNX model
  * that onnxruntime and browser viewers load (docs/interop.md gives the graph's inputs and outputs). The kind is
  * detected from the file: `kind: "lfl-gaussian-log-density-reward"` is a reward; `policy` + `logStd` an actor.
+ *
+ * Also converts learning histories to and from Minari datasets (data/minari-dataset.ts):
+ * `lfl export --history H.npz --to-minari DIR` and `lfl export --from-minari DIR --out H.npz`.
  */
-import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
-import { writeFileAtomic } from "../data/npz.ts";
+import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
+import { readMinariDataset, writeMinariDataset } from "../data/minari-dataset.ts";
 import { actorToOnnx, parseActorJson } from "../learners/actor-onnx.ts";
 import type { OnnxFloat } from "../nn/onnx-model.ts";
 import { loadRewardModel, NEURAL_REWARD_KIND } from "../rewards/neural-reward.ts";
@@ -16,6 +20,9 @@ import type { Command } from "./command.ts";
 import { parseCommandArgs } from "./command.ts";
 
 const USAGE = `lfl export --onnx IN.json --out OUT.onnx [--dtype float32|float64] [--json FILE]
+lfl export --history H.npz --to-minari DIR      a learning history as a Minari dataset (DIR/data/)
+lfl export --from-minari DIR --out H.npz        a Minari dataset whose episodes record the policy-update
+                                                index (attribute 'update') as a learning history
 
   --onnx FILE         a recovered Box reward (from 'lfl infer') or a PPO actor (from 'lfl observe --out' or
                       'lfl learn --model'); which one is detected from the file
@@ -27,15 +34,36 @@ const USAGE = `lfl export --onnx IN.json --out OUT.onnx [--dtype float32|float64
   Reward graph: inputs obs [N, obsDim], action [N, actDim], next_obs [N, obsDim], terminated [N];
                 output reward [N] (our RewardFn, observation normalisation included).
   Actor graph:  input obs [N, obsDim] (raw observations); outputs mean_action [N, actDim], log_std [actDim].
-  See docs/interop.md.`;
+  See docs/interop.md (ONNX graphs, the Minari mapping).`;
 
 export const command: Command = {
   name: "export",
-  summary: "write a recovered reward or a policy as an ONNX model (onnxruntime, browser viewers)",
+  summary: "write a recovered reward or a policy as ONNX; convert histories to and from Minari datasets",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const { values: v, positionals } = parseCommandArgs("export", argv, { onnx: { type: "string" }, out: { type: "string" }, dtype: { type: "string" } });
+    const { values: v, positionals } = parseCommandArgs("export", argv, {
+      onnx: { type: "string" }, out: { type: "string" }, dtype: { type: "string" },
+      history: { type: "string" }, "to-minari": { type: "string" }, "from-minari": { type: "string" },
+    });
     if (positionals.length > 0) throw new InputError("E_USAGE", `export: unexpected argument '${positionals[0]}' (see 'lfl export --help')`);
+    const modes = (["onnx", "to-minari", "from-minari"] as const).filter((m) => v[m] !== undefined);
+    if (modes.length !== 1) throw new InputError("E_USAGE", "export: give exactly one of --onnx IN.json, --to-minari DIR (with --history H.npz), --from-minari DIR (with --out H.npz)");
+    if (v["to-minari"] !== undefined) {
+      if (v.history === undefined) throw new InputError("E_USAGE", "export: --to-minari DIR needs --history H.npz");
+      const columns = readHistoryColumns(v.history);
+      const dataDir = await writeMinariDataset(v["to-minari"], columns);
+      console.log(`wrote the Minari dataset ${dataDir}: ${columns.n} steps of ${columns.updates.length} policy updates (episode attribute 'update')`);
+      if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ in: v.history, out: dataDir, steps: columns.n, updates: columns.updates }, null, 2)}\n`);
+      return 0;
+    }
+    if (v["from-minari"] !== undefined) {
+      if (v.out === undefined) throw new InputError("E_USAGE", "export: --from-minari DIR needs --out H.npz");
+      const columns = await readMinariDataset(v["from-minari"]);
+      writeHistoryColumns(v.out, columns);
+      console.log(`wrote ${v.out}: ${columns.n} transitions of ${columns.updates.length} policy updates (${columns.updates[0]}–${columns.updates[columns.updates.length - 1]}) from ${v["from-minari"]}`);
+      if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ in: v["from-minari"], out: v.out, transitions: columns.n, updates: columns.updates }, null, 2)}\n`);
+      return 0;
+    }
     if (v.onnx === undefined) throw new InputError("E_USAGE", "export: --onnx IN.json is required (the reward or actor JSON to export)");
     if (v.out === undefined) throw new InputError("E_USAGE", "export: --out OUT.onnx is required");
     const dtype = (v.dtype ?? "float32") as OnnxFloat;
@@ -73,10 +101,14 @@ export const command: Command = {
     } else {
       throw new InputError("E_INVALID_JSON", `${v.onnx}: neither a Box reward (kind "${NEURAL_REWARD_KIND}") nor a PPO actor (fields policy, logStd)`);
     }
-    writeFileAtomic(v.out, (fd) => {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    });
+    const tmp = `${v.out}.tmp-${process.pid}`; // write beside the target, then rename: no half-written model
+    try {
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, v.out);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw new InputError("E_FILE", `export: cannot write ${v.out}: ${(e as Error).message}`);
+    }
     const full = { ...summary, dtype, in: v.onnx, out: v.out, bytes: bytes.length, irVersion: 8, opset: 17 };
     console.log(`wrote ${v.out}: ${summary["kind"]} (${dtype}, ${bytes.length} bytes); inputs ${(summary["inputs"] as string[]).join(", ")}; outputs ${(summary["outputs"] as string[]).join(", ")}`);
     if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(full, null, 2)}\n`);
