@@ -15,7 +15,7 @@ import { intFlag, numberFlag, parseCommandArgs } from "./command.ts";
 export const LEARN_MDP_USAGE = `lfl learn --mdp m.json --learner L --out history.npz [options]
 
   --mdp FILE          tabular MDP as JSON (docs/mdp-json.md, e.g. examples/two-state.json)
-  --learner L         ${Object.keys(TABULAR_LEARNERS).join(" | ")}
+  --learner L         required: ${Object.keys(TABULAR_LEARNERS).join(" | ")}
   --out FILE          learning-history file to write (.npz)
   --improvements N    policy updates K (default: the learner's, as in Table 2)
   --pairs N           state–action pairs sampled per update (default 1000)
@@ -30,7 +30,8 @@ export async function runLearnMdp(argv: string[]): Promise<number> {
   });
   if (v.mdp === undefined) throw new InputError("E_USAGE", "learn: --mdp FILE is required");
   if (v.out === undefined) throw new InputError("E_USAGE", "learn: --out FILE is required");
-  const id = v.learner ?? "soft-policy-iteration";
+  if (v.learner === undefined) throw new InputError("E_USAGE", `learn: --learner L is required for a tabular MDP (one of ${Object.keys(TABULAR_LEARNERS).join(", ")})`);
+  const id = v.learner;
   if (!isTabularLearnerId(id)) throw new InputError("E_UNKNOWN_ID", `learn: unknown tabular learner '${id}' (learners: ${Object.keys(TABULAR_LEARNERS).join(", ")})`);
   const mdp = loadMdpJson(v.mdp);
   const seed = intFlag("seed", v.seed, 0);
@@ -40,11 +41,14 @@ export async function runLearnMdp(argv: string[]): Promise<number> {
   if (id === "random-improvement" && typeof config.observed === "number") config.points = Math.max(15, config.observed);
 
   const run = TABULAR_LEARNERS[id].train(mdp, config, new Rng(seed));
-  const history = new LearningHistory({ ...run.history.meta, seed }, run.history.updates);
-  writeHistoryFile(v.out, history);
   const scores = run.policies.map((pi) => softReturn(mdp, pi, alpha));
-  console.log(`${id} on ${mdp.name}: ${history.updates.length} policy updates × ${config.pairsPerUpdate} pairs → ${v.out}`);
-  console.log(`learner J(π_k) under the true reward: ${scores.map((j) => j.toFixed(3)).join(" ")}`);
+  // The learner's true scores travel with the history (meta.extra.trueReturns), for `observe --history`.
+  const meta = { ...run.history.meta, seed, envKwargs: { ...run.history.meta.envKwargs, gamma: mdp.gamma }, extra: { ...run.history.meta.extra, alpha, trueReturns: scores } };
+  const history = new LearningHistory(meta, run.history.updates);
+  writeHistoryFile(v.out, history);
+  console.log(`${id} on ${mdp.name}: ${history.updates.length} policy updates × ${config.pairsPerUpdate} pairs → ${v.out} (α = ${alpha} and γ = ${mdp.gamma} recorded in the history for infer and observe)`);
+  console.log(`learner true J(π_k) (soft return, α = ${alpha}, true reward): ${scores.map((j) => j.toFixed(3)).join(" ")}`);
+  console.log(`learner true J: last ${scores[scores.length - 1]!.toFixed(4)}, best ${Math.max(...scores).toFixed(4)}`);
   if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ learner: id, mdp: mdp.name, seed, config, scores, out: v.out }, null, 2)}\n`);
   return 0;
 }

@@ -6,17 +6,25 @@
 import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
-import { observerPolicy } from "../observer/tabular/tabular-lfl.ts";
+import { columnsToHistory } from "../data/history-columns.ts";
+import { readHistoryColumns } from "../data/history-file.ts";
+import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { observerPolicy, TABULAR_LFL_DEFAULTS } from "../observer/tabular/tabular-lfl.ts";
+import { estimatePolicy, tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-estimation.ts";
 import { readTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import { softReturn, softValueIteration, uniformPolicy } from "../solvers/soft-policy.ts";
 import type { Command } from "./command.ts";
 import { numberFlag, parseCommandArgs } from "./command.ts";
 
-const USAGE = `lfl observe --mdp m.json --reward reward.json [--alpha X] [--json FILE]
+const USAGE = `lfl observe --mdp m.json --reward reward.json [--history h.npz] [--alpha X] [--json FILE]
 
   --mdp FILE          the MDP (docs/mdp-json.md): true dynamics for planning, true reward for scoring
   --reward FILE       a recovered reward written by 'lfl infer'
-  --alpha X           entropy weight of the observer's planning and of the score (default 0.3)
+  --history FILE      the learning history the reward came from: prints the learner's last and best true J beside
+                      the observer's (the learner's exact scores when 'lfl learn' recorded them, else those of the
+                      policies estimated from each update's pairs)
+  --alpha X           entropy weight of the observer's planning and of every score (default: the learner's α
+                      recorded by 'lfl learn'/'lfl infer', else 0.3; a different value is said aloud)
   --json FILE         also write the scores and the observer's policy as JSON
 
 lfl observe --reward reward.json [--env ID] [options]   (no --mdp: a Box reward written by 'lfl infer')
@@ -33,7 +41,7 @@ export const command: Command = {
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const { values: v } = parseCommandArgs("observe", argv, {
-      mdp: { type: "string" }, reward: { type: "string" }, alpha: { type: "string" },
+      mdp: { type: "string" }, reward: { type: "string" }, alpha: { type: "string" }, history: { type: "string" },
       env: { type: "string" }, updates: { type: "string" }, "num-envs": { type: "string" }, "n-steps": { type: "string" }, episodes: { type: "string" }, out: { type: "string" },
     });
     if (v.reward === undefined) throw new InputError("E_USAGE", "observe: --reward FILE is required");
@@ -41,18 +49,47 @@ export const command: Command = {
     const mdp = loadMdpJson(v.mdp);
     const file = readTabularRewardFile(v.reward);
     if (file.nS !== mdp.nS || file.nA !== mdp.nA) throw new InputError("E_INVALID_REWARD", `${v.reward}: reward is ${file.nS}×${file.nA}, but ${v.mdp} has ${mdp.nS} states and ${mdp.nA} actions`);
-    const alpha = numberFlag("alpha", v.alpha, 0.3);
+    // α: the learner's, as recorded in the reward file (from the history's meta), unless given.
+    const recorded = typeof file.info.alpha === "number" ? file.info.alpha : undefined;
+    const alpha = numberFlag("alpha", v.alpha, recorded ?? 0.3);
     if (!(alpha > 0)) throw new InputError("E_USAGE", `--alpha must be > 0, got ${alpha}`);
+    if (recorded !== undefined && v.alpha !== undefined && alpha !== recorded) console.log(`note: scoring at --alpha ${alpha}, not the learner's α = ${recorded} recorded in ${v.reward}`);
+    if (recorded === undefined && v.alpha === undefined) console.log(`note: ${v.reward} records no learner α; scoring at α = 0.3 (give --alpha to change)`);
+    if (Math.abs(file.gamma - mdp.gamma) > 1e-12) console.log(`note: ${v.reward} was inferred with γ = ${file.gamma}; ${v.mdp} has γ = ${mdp.gamma} (planning and scores use the MDP's)`);
     const pi = observerPolicy(mdp, file.reward, alpha);
     const observer = softReturn(mdp, pi, alpha);
     const optimal = softReturn(mdp, softValueIteration(mdp, alpha).pi, alpha);
     const uniform = softReturn(mdp, uniformPolicy(mdp.nS, mdp.nA), alpha);
-    console.log(`observer J = ${observer.toFixed(4)}   (optimal J* = ${optimal.toFixed(4)}, regret ${(optimal - observer).toExponential(2)}; uniform ${uniform.toFixed(4)})`);
-    console.log(`J: soft return (α = ${alpha}) under the true reward of ${mdp.name} from its start distribution.`);
+    const recovered = softReturn(mdp.withReward(file.reward), pi, alpha);
+    let learner: { last: number; best: number; source: string } | undefined;
+    if (v.history !== undefined) learner = learnerScores(v.history, mdp, alpha);
+    const rows: [string, number][] = [["observer (true J)", observer]];
+    if (learner) rows.push([`learner's last policy (true J${learner.source})`, learner.last], [`learner's best policy (true J${learner.source})`, learner.best]);
+    rows.push(["optimal J*", optimal], ["uniform policy J(U)", uniform], ["observer under the recovered reward (not a true score)", recovered]);
+    for (const [name, j] of rows) console.log(`${name.padEnd(60)} ${j.toFixed(4)}`);
+    if (learner) {
+      const scale = optimal - uniform;
+      console.log(`observer − learner's last = ${(observer - learner.last).toFixed(4)} (${(((observer - learner.last) / scale) * 100).toFixed(1)}% of J* − J(U)); gap to J* closed: ${optimal - learner.last > 1e-9 ? `${(((observer - learner.last) / (optimal - learner.last)) * 100).toFixed(1)}%` : "— (the learner's last policy is optimal)"}`);
+    }
+    console.log(`true J: soft return (α = ${alpha}) under the true reward of ${mdp.name} from its start distribution.`);
     if (v.json !== undefined) {
       const policy = Array.from({ length: mdp.nS }, (_, s) => Array.from(pi.subarray(s * mdp.nA, (s + 1) * mdp.nA)));
-      writeFileSync(v.json, `${JSON.stringify({ mdp: mdp.name, reward: v.reward, alpha, observer, optimal, uniform, policy }, null, 2)}\n`);
+      writeFileSync(v.json, `${JSON.stringify({ mdp: mdp.name, reward: v.reward, alpha, observer, optimal, uniform, recoveredReturn: recovered, ...(learner ? { learnerLast: learner.last, learnerBest: learner.best, learnerScoreSource: learner.source.trim() || "exact" } : {}), policy }, null, 2)}\n`);
     }
     return 0;
   },
 };
+
+/** The learner's last and best true J: exact when `lfl learn` recorded them (meta.extra.trueReturns at the same α), else from π̂_k. */
+function learnerScores(path: string, mdp: TabularMdp, alpha: number): { last: number; best: number; source: string } {
+  const history = columnsToHistory(readHistoryColumns(path));
+  const extra = history.meta.extra ?? {};
+  const stored = extra.trueReturns;
+  if (Array.isArray(stored) && stored.length > 0 && extra.alpha === alpha && stored.every((x) => typeof x === "number")) {
+    const js = stored as number[];
+    return { last: js[js.length - 1]!, best: Math.max(...js), source: "" };
+  }
+  const batches = tabularBatches(history, mdp.nS, mdp.nA);
+  const js = batches.map((b) => softReturn(mdp, estimatePolicy(visitCounts(b, mdp.nS, mdp.nA), mdp.nS, mdp.nA, TABULAR_LFL_DEFAULTS.lambda), alpha));
+  return { last: js[js.length - 1]!, best: Math.max(...js), source: " of π̂_k estimated from each update's pairs" };
+}

@@ -30,6 +30,9 @@ import type { LearningHistory } from "../../data/learning-history.ts";
 import { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 import { softReturn } from "../../solvers/soft-policy.ts";
 import { planOnReward } from "./plan-on-reward.ts";
+import { bootstrapRewards, type RewardBootstrap } from "./reward-bootstrap.ts";
+import { robustAssumption } from "./assumption-ensemble.ts";
+import { ASSUMPTION_CANDIDATES, crossValidateAssumptions, type AssumptionSelection } from "./assumption-selection.ts";
 import { candidateName, selectLearnerModel, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
@@ -45,10 +48,13 @@ export interface TabularLflConfig {
    * reward: a drop larger than this fraction of the spread over the whole history (smaller drops are sampling noise).
    */
   nonImprovingTolerance: number;
-  /** Learner-update model: the paper's "spi", "svi", "td", or "auto" (chosen from the data). */
+  /** Learner-update model: the paper's "spi", "svi", "td", or "auto" (chosen from the data by cross-validation). */
   learnerModel: "spi" | "svi" | "td" | "auto";
-  /** Nats per observed action another model must gain over SPI to be chosen by "auto" (tuned on seeds 100–129). */
+  /** Unused since the cross-validated choice (kept for old configs; the first pass's fixed margin, 0.075 nats). */
   selectionMargin: number;
+  /** Held-out updates of the cross-validated choice of assumptions, and L-BFGS iterations per fold fit. */
+  cvFolds: number;
+  cvIterations: number;
   /** Step sizes η tried by the "td" model. */
   tdSteps: readonly number[];
   /** L-BFGS iterations of the svi / td maximum-likelihood fits, and of the spi fit that only scores SPI. */
@@ -56,28 +62,53 @@ export interface TabularLflConfig {
   spiScoreIterations: number;
   /** Pessimistic reward prior of the svi / td fits, in observed actions (learner-model-selection.ts); 0 = none. */
   priorVisits: number;
-  /** "state": refit the chosen learner model with a state-only reward ρ(s); "state-action": keep r(s,a). */
-  rewardForm: RewardForm;
+  /** "state": refit the chosen learner model with a state-only reward ρ(s); "state-action": keep r(s,a); "auto": chosen from the data. */
+  rewardForm: RewardForm | "auto";
   /** L-BFGS iterations of the state-only refit. */
   stateIterations: number;
   /** β of the planning lower confidence bound r̂ − β/√(n + 1) (in units of the recovered reward); 0 = none. */
   pessimism: number;
+  /**
+   * Planning within the data's support: in a state where some action was observed at least this many times, an
+   * action observed fewer times gets the state's lowest well-supported reward minus `supportPenalty`; 0 = off.
+   */
+  supportVisits: number;
+  supportPenalty: number;
+  /** Bootstrap replicates over the observed pairs (uncertainty of the reward, flags); 0 = none. */
+  bootstrap: number;
+  /** L-BFGS iterations of each bootstrap refit (warm-started at the fit). */
+  bootstrapIterations: number;
+  /** Seed of the bootstrap resampling (inference stays a pure function of history, spec, config). */
+  bootstrapSeed: number;
+  /**
+   * Robust choice over the assumption ensemble: every candidate assumption is fitted on all data, and the reward
+   * returned is the candidate whose planned policy (P̂, α = 0.3) has the largest WORST-CASE normalised advantage over
+   * π̂_K under the candidates' rewards (ensemble.ts). false: the cross-validated choice alone.
+   */
+  robust: boolean;
 }
 
-/** The models "auto" compares ("td" is left out: measured on tuning seeds, see docs/observer-tabular.md). */
-export const AUTO_LEARNER_MODELS: readonly LearnerModelKind[] = ["spi", "svi"];
+/** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: true };
 
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "state", stateIterations: 50, pessimism: 0.5 };
-
-/** Which learner model gave the reward, and how every candidate scored. */
+/** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
   /** Name of the chosen model, e.g. "svi" or "td(η=0.2)". */
   chosen: string;
   kind: LearnerModelKind;
+  /** The reward form used ("state" or "state-action"). */
+  rewardForm: RewardForm;
   /** η of a chosen "td" model. */
   eta?: number;
-  /** Mean log-likelihood per observed action of D_1..D_K, by candidate name. */
+  /**
+   * Held-out log-likelihood per action of the next update's actions, by candidate "model/form" (the evidence of the
+   * cross-validated choice; empty when nothing was chosen from the data).
+   */
   logLikelihood: Record<string, number>;
+  /** The full cross-validation (held-out updates, per-fold scores, paired differences), when it ran. */
+  selection?: AssumptionSelection;
+  /** The robust choice's evidence: worst-case normalised advantage over π̂_K of each candidate's policy. */
+  ensemble?: Record<string, number>;
 }
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
@@ -98,8 +129,13 @@ export interface ImprovementDiagnostic {
   /** Soft returns (α_model) of π̂_from and π̂_to under r̄φ and P̂, from the empirical start distribution. */
   returnFrom: number;
   returnTo: number;
-  /** True when the update looks non-improving under the recovered reward. */
+  /**
+   * True when the update looks non-improving under the recovered reward: a drop larger than the tolerance, and
+   * (with a bootstrap) a drop in EVERY bootstrap replicate (re-estimated π̂, P̂ and reward), i.e. not sampling noise.
+   */
   nonImproving: boolean;
+  /** Fraction of bootstrap replicates in which the update drops (NaN without a bootstrap). */
+  dropFraction: number;
 }
 
 export interface TabularLflResult {
@@ -121,6 +157,8 @@ export interface TabularLflResult {
   /** n(s,a) over all updates. */
   visits: Float64Array;
   diagnostics: ImprovementDiagnostic[];
+  /** Bootstrap replicates over the observed pairs (config.bootstrap > 0): their rewards, policies and models. */
+  bootstrap?: RewardBootstrap;
 }
 
 /** Steps 2–4 from given policies and a model MDP (its reward is ignored). Used with exact policies for the ceiling. */
@@ -132,21 +170,34 @@ export function recoverFromPolicies(model: TabularMdp, policies: readonly Float6
 }
 
 /**
- * Step 5: the reward under the configured learner model, from a model MDP (reward ignored), the batches, their
- * counts, policies and the paper's SPI reward. With exact policies, expected counts and the true model it gives
- * the noise-free ceiling of the selected-model observer.
+ * Step 5: the reward under the configured learner model and reward form, from a model MDP (reward ignored), the
+ * batches, their counts, policies and the paper's SPI reward. "auto" (either setting) is resolved by
+ * cross-validation over updates (assumption-selection.ts). With exact policies, expected counts and the true model
+ * it gives the noise-free ceiling of the selected-model observer.
  */
 export function recoverWithLearnerModel(model: TabularMdp, batches: readonly TabularBatch[], counts: readonly Float64Array[], policies: readonly Float64Array[], spiReward: Float64Array, config: TabularLflConfig): { reward: Float64Array; learnerModel: LearnerModelReport } {
-  if (config.learnerModel === "spi" && config.rewardForm === "state-action") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", logLikelihood: {} } };
-  const models = config.learnerModel === "auto" ? AUTO_LEARNER_MODELS : [config.learnerModel];
-  const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models, margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: config.rewardForm, stateIterations: config.stateIterations });
-  return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood: Object.fromEntries(sel.candidates.map((c) => [candidateName(c), c.logLikelihood])) } };
+  let kind: LearnerModelKind, form: RewardForm, selection: AssumptionSelection | undefined;
+  if (config.learnerModel === "td") {
+    kind = "td";
+    form = config.rewardForm === "auto" ? "state-action" : config.rewardForm;
+  } else {
+    const candidates = ASSUMPTION_CANDIDATES.filter((a) => (config.learnerModel === "auto" || a.model === config.learnerModel) && (config.rewardForm === "auto" || a.form === config.rewardForm));
+    if (candidates.length > 1) {
+      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates });
+      ({ model: kind, form } = selection.chosen);
+    } else ({ model: kind, form } = candidates[0]!);
+  }
+  const logLikelihood = Object.fromEntries((selection?.scores ?? []).map((c) => [c.name, c.heldOut]));
+  if (kind === "spi" && form === "state-action") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) } };
+  const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: kind === "td" ? ["td"] : [kind], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: form, stateIterations: config.stateIterations });
+  if (kind === "td") for (const c of sel.candidates) logLikelihood[candidateName(c)] = c.logLikelihood;
+  return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, rewardForm: form, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood, ...(selection ? { selection } : {}) } };
 }
 
 export function inferTabularReward(history: LearningHistory, spec: TabularSpec, config: Partial<TabularLflConfig> = {}): TabularLflResult {
   const c: TabularLflConfig = { ...TABULAR_LFL_DEFAULTS, ...config };
   if (!(c.alphaModel > 0)) throw new InputError("E_INVALID_CONFIG", `alphaModel must be > 0, got ${c.alphaModel}`);
-  if (!["state", "state-action"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state or state-action, got ${String(c.rewardForm)}`);
+  if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -159,18 +210,31 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   // 2–3. Targets and the consistent reward.
   const { reward: paperReward, shapings, targets, residuals } = recoverFromPolicies(model0, policies, c.alphaModel);
   // 5. The learner model.
-  const { reward: fittedReward, learnerModel } = recoverWithLearnerModel(model0, batches, counts, policies, paperReward, c);
-  const reward = pessimisticReward(fittedReward, visits, c.pessimism);
+  const cvChoice = recoverWithLearnerModel(model0, batches, counts, policies, paperReward, c);
+  const planning = (r: Float64Array): Float64Array => supportedReward(pessimisticReward(r, visits, c.pessimism), visits, nS, nA, c.supportVisits, c.supportPenalty);
+  let { reward: fittedReward, learnerModel } = cvChoice;
+  if (c.robust && c.learnerModel !== "td") {
+    const ens = robustAssumption(model0, policies, cvChoice, (a) => recoverWithLearnerModel(model0, batches, counts, policies, paperReward, { ...c, learnerModel: a.model, rewardForm: a.form }), planning);
+    fittedReward = ens.reward;
+    learnerModel = { ...ens.learnerModel, logLikelihood: cvChoice.learnerModel.logLikelihood, ...(cvChoice.learnerModel.selection ? { selection: cvChoice.learnerModel.selection } : {}), ensemble: ens.table };
+  }
+  const reward = planning(fittedReward);
   const model = model0.withReward(fittedReward);
+  // Uncertainty: bootstrap over the observed pairs, refitting the chosen assumptions.
+  const boot = c.bootstrap > 0 && learnerModel.kind !== "td"
+    ? bootstrapRewards(batches, spec, { model: learnerModel.kind, form: learnerModel.rewardForm }, fittedReward, { alphaModel: c.alphaModel, lambda: c.lambda, replicates: c.bootstrap, iterations: c.bootstrapIterations, seed: c.bootstrapSeed })
+    : undefined;
   // 4. Diagnostics.
   const J = policies.map((pi) => softReturn(model, pi, c.alphaModel));
   const drop = c.nonImprovingTolerance * (Math.max(...J) - Math.min(...J));
+  const Jb = (boot?.models ?? []).map((m, b) => boot!.policies[b]!.map((pi) => softReturn(m, pi, c.alphaModel)));
   const diagnostics = residuals.map((res, k): ImprovementDiagnostic => {
     let all = 0, vis = 0, nVis = 0;
     for (let i = 0; i < res.length; i++) {
       all += res[i]! ** 2;
       if (counts[k]![i]! > 0) { vis += res[i]! ** 2; nVis++; }
     }
+    const dropFraction = Jb.length > 0 ? Jb.filter((j) => j[k + 1]! < j[k]!).length / Jb.length : Number.NaN;
     return {
       from: history.updates[k]!.index,
       to: history.updates[k + 1]!.index,
@@ -178,10 +242,11 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
       residualRmsVisited: nVis > 0 ? Math.sqrt(vis / nVis) : Number.NaN,
       returnFrom: J[k]!,
       returnTo: J[k + 1]!,
-      nonImproving: J[k + 1]! < J[k]! - drop,
+      nonImproving: J[k + 1]! < J[k]! - drop && (Jb.length === 0 || dropFraction === 1),
+      dropFraction,
     };
   });
-  return { reward, fittedReward, paperReward, learnerModel, shapings, targets, policies, model, visits, diagnostics };
+  return { reward, fittedReward, paperReward, learnerModel, shapings, targets, policies, model, visits, diagnostics, ...(boot ? { bootstrap: boot } : {}) };
 }
 
 /**
@@ -192,6 +257,25 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
 export function pessimisticReward(reward: Float64Array, visits: Float64Array, beta: number): Float64Array {
   if (!(beta >= 0)) throw new InputError("E_INVALID_CONFIG", `pessimism must be ≥ 0, got ${beta}`);
   return reward.map((r, i) => r - beta / Math.sqrt(visits[i]! + 1));
+}
+
+/**
+ * Planning within the data's support: in a state where some action was observed ≥ m times, every action observed
+ * fewer times is given the state's lowest well-supported reward minus `penalty`, so the planner keeps to actions
+ * the learner actually took there (an action tried a handful of times cannot lure it). States with no
+ * well-supported action are left as they are. m = 0: off.
+ */
+export function supportedReward(reward: Float64Array, visits: Float64Array, nS: number, nA: number, m: number, penalty: number): Float64Array {
+  if (!(m >= 0) || !(penalty >= 0)) throw new InputError("E_INVALID_CONFIG", `supportVisits and supportPenalty must be ≥ 0, got ${m}, ${penalty}`);
+  if (m === 0) return reward;
+  const out = Float64Array.from(reward);
+  for (let s = 0; s < nS; s++) {
+    let low = Infinity;
+    for (let a = 0; a < nA; a++) if (visits[s * nA + a]! >= m) low = Math.min(low, reward[s * nA + a]!);
+    if (low === Infinity) continue;
+    for (let a = 0; a < nA; a++) if (visits[s * nA + a]! < m) out[s * nA + a] = Math.min(reward[s * nA + a]!, low - penalty);
+  }
+  return out;
 }
 
 /** The observer's policy: optimal soft policy of r̄φ under the TRUE dynamics of `mdp` at entropy weight α. */
