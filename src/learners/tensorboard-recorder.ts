@@ -10,11 +10,12 @@
  *   lfl/update           the policy-update index k
  *
  * Usage (a CLI with `--tensorboard DIR`):
- *   const tb = TensorBoardWriter.open(dir);
- *   trainPpo(cfg, makeEnv, { onUpdate: tensorBoardOnUpdate(tb) });   // or chainOnUpdate(existing, tensorBoardOnUpdate(tb))
- *   tb.close();
+ *   const tb = tensorBoardRecorder(v.tensorboard);                    // a no-op when the flag is absent
+ *   try { trainPpo(cfg, makeEnv, { onUpdate: chainOnUpdate(existing, tb.onUpdate) }); } finally { tb.close(); }
+ * Several runs in one command (seeds, cells): one sub-directory each, `tensorBoardRecorder(join(dir, "seed-3"))`,
+ * so TensorBoard shows them as separate runs.
  */
-import type { ScalarSink } from "../data/tensorboard-writer.ts";
+import { TensorBoardWriter, type ScalarSink, type TensorBoardOptions } from "../data/tensorboard-writer.ts";
 import type { PpoCallbacks, PpoUpdateStats } from "./ppo-config.ts";
 
 /** SB3's tag → value of one update's statistics. */
@@ -44,4 +45,20 @@ export function chainOnUpdate(...fns: Array<PpoCallbacks["onUpdate"] | undefined
   return (stats) => {
     for (const f of fns) f?.(stats);
   };
+}
+
+/** What a command needs for `--tensorboard DIR`: an `onUpdate` to chain in, and `close` (flushes) for a `finally`. */
+export interface TensorBoardRecorder {
+  /** Undefined when no directory was given. */
+  onUpdate: PpoCallbacks["onUpdate"];
+  /** The event file (undefined when no directory was given). */
+  path: string | undefined;
+  close(): void;
+}
+
+/** Opens an event file in `dir` (nothing when `dir` is undefined) and returns its PPO callback and `close`. */
+export function tensorBoardRecorder(dir: string | undefined, options: TensorBoardOptions & { prefix?: string } = {}): TensorBoardRecorder {
+  if (dir === undefined) return { onUpdate: undefined, path: undefined, close: () => {} };
+  const writer = TensorBoardWriter.open(dir, options);
+  return { onUpdate: tensorBoardOnUpdate(writer, options.prefix), path: writer.path, close: () => writer.close() };
 }
