@@ -6,6 +6,32 @@
 #include <stdlib.h>
 #include "lfl_kernels.h"
 
+/* e^x for |x| <= 40 (the previous version, converting k to an integer): the same range reduction, Horner polynomial and scaling as expBounded in kernels.ts. */
+static inline double legacy_exp_bounded(double x) {
+  const double LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10, INV_LN2 = 1.44269504088896338700;
+  const double k = floor(x * INV_LN2 + 0.5);
+  const double r = x - k * LN2_HI - k * LN2_LO;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const int64_t bits = ((int64_t)k + 1023) << 52; /* 2^k, exact for |k| <= 1022 */
+  double s2k;
+  memcpy(&s2k, &bits, sizeof s2k);
+  return p * s2k;
+}
+
+
 /*
  * The one product kernel: C[m×n] from acc[r][j] = Σ_{p=0}^{k-1} A(r, p)·B[p, j], summed in increasing p from 0.0,
  * where A(r, p) = a[r·ars + p·aps] (any strides) and B is row-major with row stride ldb. Then, per `mode`:
@@ -114,7 +140,7 @@ LFL_MULTI void lfl_legacy_tanh(const double *x, double *y, int n) {
   for (int i = 0; i < n; i++) {
     const double v0 = x[i];
     const double v = v0 > 20 ? 20.0 : v0 < -20 ? -20.0 : v0; /* NaN passes through */
-    y[i] = 1.0 - 2.0 / (lfl_exp_bounded(2.0 * v) + 1.0);
+    y[i] = 1.0 - 2.0 / (legacy_exp_bounded(2.0 * v) + 1.0);
   }
 }
 

@@ -71,7 +71,7 @@ LFL_MULTI static void linear_backward(const double *restrict x, const double *re
 }
 
 /* y = 1 - 2/(e^{2v} + 1), v = x clamped to [-20, 20] (gives exactly +-1 there), as ts-kernels.ts. */
-LFL_MULTI static void tanh_forward(const double *restrict x, double *restrict y, int n) {
+LFL_MULTI static void tanh_forward(const double *x, double *y, int n) { /* in place allowed: no restrict */
   for (int i = 0; i < n; i++) {
     const double v0 = x[i];
     const double v = v0 > 20 ? 20.0 : v0 < -20 ? -20.0 : v0; /* NaN passes through */

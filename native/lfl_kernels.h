@@ -7,9 +7,10 @@
 #ifndef LFL_KERNELS_H
 #define LFL_KERNELS_H
 
-/* One function body per instruction set, chosen at load time from the CPU (GCC function multiversioning). No
- * fused multiply-add in any of them: the build uses -ffp-contract=off. */
-#define LFL_MULTI __attribute__((target_clones("avx512f", "avx2", "default")))
+/* One function body per instruction set, chosen at load time from the CPU (GCC function multiversioning):
+ * x86-64-v4 (AVX-512 F/BW/CD/DQ/VL), x86-64-v3 (AVX2), baseline (SSE2). No fused multiply-add in any of them
+ * although v3/v4 have FMA: the build uses -ffp-contract=off. */
+#define LFL_MULTI __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
 enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
 
@@ -56,7 +57,12 @@ static inline double lfl_exp_bounded(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const int64_t bits = ((int64_t)k + 1023) << 52; /* 2^k, exact for |k| <= 1022 */
+  /* 2^k without a float-to-int conversion (AVX2 has none for 64-bit lanes): k + (2^52 + 1023) is exact and holds
+   * k + 1023 in its low mantissa bits; shifted left by 52 they become the exponent field of 2^k (|k| <= 60). */
+  const double t = k + 4503599627371519.0; /* 2^52 + 1023 */
+  uint64_t bits;
+  memcpy(&bits, &t, sizeof bits);
+  bits <<= 52;
   double s2k;
   memcpy(&s2k, &bits, sizeof s2k);
   return p * s2k;
