@@ -1,6 +1,6 @@
 // The Python package (python/, docs/python.md) against the TypeScript side: its unit tests, histories it writes
 // read by our reader (and `lfl infer`), and load_reward / load_policy equal to our own evaluation to 1e-10.
-// Runs with the first Python that has NumPy: $LFL_PYTHON, `python3` on PATH, /usr/bin/python3 (CI installs
+// Runs with the first Python that has NumPy: $LFL_PYTHON, /usr/bin/python3, `python3` on PATH (CI installs
 // Debian's python3-numpy); without one every test is skipped, saying so.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,7 +21,7 @@ import { writeTabularRewardFile } from "../src/rewards/tabular-reward-file.ts";
 import type { PpoActorJson } from "../src/learners/ppo.ts";
 
 const PYTHON_DIR = join(ROOT, "python");
-const candidates = [process.env.LFL_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
+const candidates = [process.env.LFL_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
 const PYTHON = candidates.find((p) => spawnSync(p, ["-c", "import numpy"], { stdio: "ignore" }).status === 0);
 const skip = PYTHON === undefined ? `no Python with NumPy among ${candidates.join(", ")} (install python3-numpy)` : false;
 const dir = mkdtempSync(join(tmpdir(), "lfl-python-"));
