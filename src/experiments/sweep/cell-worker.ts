@@ -34,7 +34,7 @@ export function throttledProgress(send: (p: CellProgress) => void, ms = 250): (p
 }
 
 function send(m: FromWorker): void {
-  process.send!(m);
+  if (process.connected) process.send!(m);
 }
 
 if (process.send !== undefined && process.env.LFL_CELL_WORKER === "1") {
