@@ -145,3 +145,74 @@ class PolicyTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+DOCS = os.path.join(_path.ROOT, "..", "docs")
+
+
+def doc_block(name, marker):
+    """The ```python block of docs/<name> that contains `marker`."""
+    import re
+
+    with open(os.path.join(DOCS, name), encoding="utf-8") as f:
+        blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
+    found = [b for b in blocks if marker in b]
+    assert found, f"docs/{name} has a python block containing {marker!r}"
+    return found[0]
+
+
+class DocsTest(unittest.TestCase):
+    def test_file_formats_numpy_reference_equals_load_reward(self):
+        rng = np.random.default_rng(9)
+        o = reward_json(rng, version=2)
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, "reward.json"), "w") as f:
+            json.dump(o, f)
+        ns = {}
+        cwd = os.getcwd()
+        try:
+            os.chdir(d)  # the block opens "reward.json"
+            exec(doc_block("file-formats.md", "def continuous_reward"), ns)
+        finally:
+            os.chdir(cwd)
+        obs, act = rng.normal(scale=3, size=(20, 4)), rng.normal(size=(20, 2))
+        np.testing.assert_allclose(ns["continuous_reward"](ns["f"], obs, act), load_reward(o)(obs, act, obs, None), rtol=0, atol=1e-12)
+
+    def test_python_md_reward_wrapper(self):
+        import sys
+        import types
+
+        class Wrapper:  # the part of gymnasium.Wrapper the example uses
+            def __init__(self, env):
+                self.env = env
+
+        gym = types.ModuleType("gymnasium")
+        gym.Wrapper = Wrapper
+        sys.modules.setdefault("gymnasium", gym)
+        try:
+            rng = np.random.default_rng(10)
+            o = reward_json(rng, version=1)
+            path = os.path.join(tempfile.mkdtemp(), "reward.json")
+            with open(path, "w") as f:
+                json.dump(o, f)
+
+            class Env:
+                def reset(self, **kw):
+                    self.s = rng.normal(size=4)
+                    return self.s, {}
+
+                def step(self, a):
+                    self.s = self.s + 0.1
+                    return self.s, -1.0, False, False, {}
+
+            ns = {}
+            exec(doc_block("python.md", "class RecoveredReward"), ns)
+            env = ns["RecoveredReward"](Env(), path)
+            s0, _ = env.reset()
+            a = np.array([0.3, -0.2])
+            s1, r, term, trunc, info = env.step(a)
+            self.assertEqual(info["true_reward"], -1.0)
+            self.assertAlmostEqual(r, float(load_reward(o)(s0, a)), places=12)
+        finally:
+            if sys.modules.get("gymnasium") is gym:
+                del sys.modules["gymnasium"]
