@@ -9,6 +9,8 @@ import { InputError } from "../core/errors.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
 import { readHistoryColumns } from "../data/history-file.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
+import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
+import { observerFlags } from "../observer/tabular/observer-flags.ts";
 import { inferTabularReward, TABULAR_LFL_DEFAULTS, type TabularSpec } from "../observer/tabular/tabular-lfl.ts";
 import { formatNumber, markdownTable } from "../reports/markdown-table.ts";
 import { writeTabularRewardFile } from "../rewards/tabular-reward-file.ts";
@@ -21,11 +23,13 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --out FILE          where to write the recovered reward r̄φ(s,a) (JSON)
   --mdp FILE          the MDP (docs/mdp-json.md): gives nS, nA and γ, and checks the history against it
   --gamma X           discount, when no --mdp (default: the history's envKwargs.gamma)
+  --alpha X           entropy weight of the observer's planning (default: the learner's α recorded in the history,
+                      else 0.3; a different value is said aloud); written into the reward file for 'lfl observe'
   --alpha-model X     entropy weight the observer assumes (default ${TABULAR_LFL_DEFAULTS.alphaModel})
   --lambda X          entropy bonus of the policy maximum likelihood (default ${TABULAR_LFL_DEFAULTS.lambda})
-  --reward-form F     state-action (default: r(s,a), the general form) or state (r(s) only, the paper's §4.3
-                      assumption; what Table 2's observer uses on the grid, whose reward depends on the state only)
-  --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen by likelihood; docs/observer-tabular.md)
+  --reward-form F     auto | state-action | state (default ${TABULAR_LFL_DEFAULTS.rewardForm}: chosen from the data by the held-out likelihood
+                      of the next update's actions; state = r(s) only, the paper's §4.3 assumption)
+  --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen with the reward form; docs/observer-tabular.md)
   --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
   --json FILE         also write the diagnostics as JSON
 
@@ -47,7 +51,7 @@ export const command: Command = {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
       updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" },
-      "reward-form": { type: "string" }, "learner-model": { type: "string" }, pessimism: { type: "string" },
+      "reward-form": { type: "string" }, "learner-model": { type: "string" }, pessimism: { type: "string" }, alpha: { type: "string" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
@@ -57,7 +61,9 @@ export const command: Command = {
     if (os.kind !== "discrete" || as.kind !== "discrete" || os.n === undefined || as.n === undefined) {
       throw new InputError("E_INVALID_HISTORY", `${v.history}: infer needs discrete observation and action spaces (got ${os.kind}, ${as.kind})`);
     }
+    const storedGamma = columns.meta.envKwargs?.gamma;
     let spec: TabularSpec;
+    let planMdp: TabularMdp | undefined;
     if (v.mdp !== undefined) {
       const mdp = loadMdpJson(v.mdp);
       const outside = (name: string, xs: Float64Array, n: number, what: string): void => {
@@ -68,13 +74,22 @@ export const command: Command = {
       outside("next_obs", columns.nextObs, mdp.nS, "a state");
       outside("actions", columns.actions, mdp.nA, "an action");
       spec = { nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma };
+      planMdp = mdp;
+      if (typeof storedGamma === "number" && storedGamma !== mdp.gamma) console.log(`note: using γ = ${mdp.gamma} of ${v.mdp}; the history records γ = ${storedGamma}`);
     } else {
-      const stored = columns.meta.envKwargs?.gamma;
-      const gamma = numberFlag("gamma", v.gamma, typeof stored === "number" ? stored : Number.NaN);
+      const gamma = numberFlag("gamma", v.gamma, typeof storedGamma === "number" ? storedGamma : Number.NaN);
       if (!(gamma >= 0 && gamma < 1)) throw new InputError("E_USAGE", "infer: give --mdp FILE or --gamma X in [0, 1) (the history records no gamma)");
+      if (typeof storedGamma === "number" && v.gamma !== undefined && gamma !== storedGamma) console.log(`note: using --gamma ${gamma}; the history records γ = ${storedGamma}`);
       spec = { nS: os.n, nA: as.n, gamma };
     }
-    const rewardForm = oneOf("reward-form", v["reward-form"], ["state-action", "state"] as const, "state-action");
+    // α: the learner's (recorded by lfl learn in learnerConfig / extra), unless given.
+    const lc = columns.meta.learnerConfig ?? {}, ex = columns.meta.extra ?? {};
+    const storedAlpha = typeof lc.alpha === "number" ? lc.alpha : typeof ex.alpha === "number" ? ex.alpha : undefined;
+    const alpha = numberFlag("alpha", v.alpha, storedAlpha ?? 0.3);
+    if (!(alpha > 0)) throw new InputError("E_USAGE", `infer: --alpha must be > 0, got ${alpha}`);
+    if (storedAlpha !== undefined && v.alpha !== undefined && alpha !== storedAlpha) console.log(`note: planning at --alpha ${alpha}; the history records the learner's α = ${storedAlpha}`);
+    if (storedAlpha === undefined && v.alpha === undefined) console.log("note: the history records no learner α; planning at α = 0.3 (give --alpha to change)");
+    const rewardForm = oneOf("reward-form", v["reward-form"], ["auto", "state-action", "state"] as const, TABULAR_LFL_DEFAULTS.rewardForm);
     const learnerModel = oneOf("learner-model", v["learner-model"], ["spi", "svi", "td", "auto"] as const, TABULAR_LFL_DEFAULTS.learnerModel);
     const config = {
       alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda),
@@ -82,20 +97,44 @@ export const command: Command = {
     };
     const history = columnsToHistory(columns);
     const res = inferTabularReward(history, spec, config);
-    const info = { history: v.history, learner: history.meta.learner, envId: history.meta.envId, observer: { ...TABULAR_LFL_DEFAULTS, ...config }, diagnostics: res.diagnostics };
+    const lm = res.learnerModel;
+    // Flags under the true dynamics when --mdp is given, else under P̂.
+    const flags = observerFlags(planMdp ?? res.model, res, alpha);
+    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
+    const info = {
+      history: v.history, learner: history.meta.learner, envId: history.meta.envId, alpha, gamma: spec.gamma,
+      observer: { ...TABULAR_LFL_DEFAULTS, ...config }, assumptions,
+      flags: { flags: flags.flags, offSupportMass: flags.offSupportMass, winFraction: flags.winFraction, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" },
+      recoveredReturn: flags.recoveredReturn, diagnostics: res.diagnostics,
+    };
     writeTabularRewardFile(v.out, { ...spec, reward: res.reward, info });
 
-    console.log(`inferred r̄φ(${rewardForm === "state" ? "s" : "s,a"}) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}; learner model ${learnerModel}, planning penalty β = ${config.pessimism}`);
+    console.log(`inferred r̄φ(${lm.rewardForm === "state" ? "s" : "s,a"}) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}; γ = ${spec.gamma}, planning α = ${alpha}, penalty β = ${config.pessimism}`);
+    console.log(`assumptions: learner model ${lm.chosen}, reward form ${lm.rewardForm}${learnerModel === "auto" || rewardForm === "auto" ? " (chosen from the data)" : " (as given)"}`);
+    if (lm.selection && lm.selection.scores.length > 0) {
+      console.log(`evidence: held-out log-likelihood of the next update's actions (updates ${lm.selection.heldOutUpdates.join(", ")}; ${lm.selection.heldOutActions} actions), nats per action:`);
+      console.log(markdownTable([
+        { header: "candidate", value: (c) => c.name },
+        { header: "held-out ll", value: (c) => c.heldOut, digits: 4 },
+        { header: "− best", value: (c) => c.diffToBest, digits: 4 },
+        { header: "SE", value: (c) => c.diffSe, digits: 4 },
+        { header: "worst advantage over π̂_K", value: (c) => lm.ensemble?.[c.name] ?? null, digits: 3 },
+      ], lm.selection.scores));
+      console.log("rule: the simplest candidate within one SE of the best; kept unless its planned policy is worse than π̂_K under another candidate's reward (then the best worst case).");
+    }
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
       { header: "residual RMS", value: (d) => d.residualRms, digits: 3 },
       { header: "RMS on visited", value: (d) => d.residualRmsVisited, digits: 3 },
-      { header: "J(π̂_from)", value: (d) => d.returnFrom, digits: 3 },
-      { header: "J(π̂_to)", value: (d) => d.returnTo, digits: 3 },
+      { header: "J_r̂(π̂_from)", value: (d) => d.returnFrom, digits: 3 },
+      { header: "J_r̂(π̂_to)", value: (d) => d.returnTo, digits: 3 },
+      { header: "drops in bootstrap", value: (d) => d.dropFraction, digits: 2 },
       { header: "flag", value: (d) => (d.nonImproving ? "NON-IMPROVING" : "") },
     ], res.diagnostics));
     const flagged = res.diagnostics.filter((d) => d.nonImproving);
-    console.log(`J: soft return (α_model = ${config.alphaModel}) under r̄φ and the estimated model. ${flagged.length} of ${res.diagnostics.length} updates look non-improving under r̄φ; worst residual RMS ${formatNumber(Math.max(...res.diagnostics.map((d) => d.residualRms)), 3)}.`);
+    console.log(`J_r̂: soft return (α_model = ${config.alphaModel}) under the RECOVERED reward and P̂ — not a true score. ${flagged.length} of ${res.diagnostics.length} updates look non-improving (a drop under r̂ that every bootstrap replicate repeats); worst residual RMS ${formatNumber(Math.max(...res.diagnostics.map((d) => d.residualRms)), 3)}.`);
+    console.log(`planned policy: J under the recovered reward ${formatNumber(flags.recoveredReturn, 4)} (not a true score; 'lfl observe' gives the true J); off-support mass ${formatNumber(flags.offSupportMass, 3)}; beats π̂_K in ${Number.isNaN(flags.winFraction) ? "—" : `${formatNumber(100 * flags.winFraction, 0)}%`} of bootstrap replicates (${planMdp ? "true dynamics" : "estimated dynamics"}).`);
+    console.log(flags.flags.length > 0 ? `FLAGGED: ${flags.flags.join(", ")} — do not trust this reward's policy without checking (docs/observer-tabular.md).` : "flags: none");
     console.log(`wrote ${v.out}`);
     if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(info, null, 2)}\n`);
     return 0;

@@ -22,9 +22,9 @@ type Fit = { reward: Float64Array; learnerModel: LearnerModelReport };
 
 export const ENSEMBLE_ALPHA = 0.3;
 
-export function robustAssumption(model: TabularMdp, policies: readonly Float64Array[], cvChoice: Fit, fit: (a: Assumption) => Fit, planning: (r: Float64Array) => Float64Array): Fit & { table: Record<string, number> } {
+export function robustAssumption(model: TabularMdp, policies: readonly Float64Array[], cvChoice: Fit, fit: (a: Assumption) => Fit, planning: (r: Float64Array) => Float64Array, candidates: readonly Assumption[] = ASSUMPTION_CANDIDATES): Fit & { table: Record<string, number> } {
   const chosenName = assumptionName({ model: cvChoice.learnerModel.kind as Assumption["model"], form: cvChoice.learnerModel.rewardForm });
-  const fits = ASSUMPTION_CANDIDATES.map((a) => (assumptionName(a) === chosenName ? cvChoice : fit(a)));
+  const fits = candidates.map((a) => (assumptionName(a) === chosenName ? cvChoice : fit(a)));
   const rewards = fits.map((f) => planning(f.reward));
   const pis = rewards.map((r) => planOnReward(model, r, ENSEMBLE_ALPHA).pi);
   const last = policies[policies.length - 1]!, U = uniformPolicy(model.nS, model.nA);
@@ -36,6 +36,6 @@ export function robustAssumption(model: TabularMdp, policies: readonly Float64Ar
   });
   let best = fits.indexOf(cvChoice);
   if (worst[best]! < 0) worst.forEach((w, i) => { if (w > worst[best]! + 1e-9) best = i; });
-  const table = Object.fromEntries(ASSUMPTION_CANDIDATES.map((a, i) => [assumptionName(a), worst[i]!]));
+  const table = Object.fromEntries(candidates.map((a, i) => [assumptionName(a), worst[i]!]));
   return { ...fits[best]!, table };
 }

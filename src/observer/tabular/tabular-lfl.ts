@@ -213,8 +213,9 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const cvChoice = recoverWithLearnerModel(model0, batches, counts, policies, paperReward, c);
   const planning = (r: Float64Array): Float64Array => supportedReward(pessimisticReward(r, visits, c.pessimism), visits, nS, nA, c.supportVisits, c.supportPenalty);
   let { reward: fittedReward, learnerModel } = cvChoice;
-  if (c.robust && c.learnerModel !== "td") {
-    const ens = robustAssumption(model0, policies, cvChoice, (a) => recoverWithLearnerModel(model0, batches, counts, policies, paperReward, { ...c, learnerModel: a.model, rewardForm: a.form }), planning);
+  const ensembleCandidates = ASSUMPTION_CANDIDATES.filter((a) => (c.learnerModel === "auto" || a.model === c.learnerModel) && (c.rewardForm === "auto" || a.form === c.rewardForm));
+  if (c.robust && c.learnerModel !== "td" && ensembleCandidates.length > 1) {
+    const ens = robustAssumption(model0, policies, cvChoice, (a) => recoverWithLearnerModel(model0, batches, counts, policies, paperReward, { ...c, learnerModel: a.model, rewardForm: a.form }), planning, ensembleCandidates);
     fittedReward = ens.reward;
     learnerModel = { ...ens.learnerModel, logLikelihood: cvChoice.learnerModel.logLikelihood, ...(cvChoice.learnerModel.selection ? { selection: cvChoice.learnerModel.selection } : {}), ensemble: ens.table };
   }
