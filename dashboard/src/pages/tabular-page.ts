@@ -111,7 +111,7 @@ export function mount(el: HTMLElement): void {
     if (step) {
       const arrows = nA === 4 && grid ? Array.from({ length: nS }, (_, s) => step.observerPolicy.slice(s * nA, (s + 1) * nA)) : null;
       figs.push(heatmap(stateValues(step.fittedReward, nS, nA), { rows, cols, caption: caption(`recovered r̂(s) after ${step.k} improvement(s), ${step.learnerModel}`), testId: "heat-recovered" }));
-      figs.push(heatmap(stateValues(step.reward, nS, nA), { rows, cols, caption: caption("planning reward r̂ − β/√(n+1), observer policy"), arrows, testId: "heat-policy" }));
+      figs.push(heatmap(stateValues(step.reward, nS, nA), { rows, cols, caption: caption("planning reward r̂ − β/√(n+1) (colour), observer policy (arrows)"), arrows, labels: !arrows, testId: "heat-policy" }));
     }
     maps.replaceChildren(...figs);
   };
@@ -124,7 +124,7 @@ export function mount(el: HTMLElement): void {
     ];
     const spec: TopLevelSpec = {
       width: 460, height: 200, data: { values }, title: "Scores under the true reward (soft return, α)",
-      mark: { type: "line", point: true }, encoding: { x: { field: "k", type: "quantitative", title: "policy update k" }, y: { field: "J", type: "quantitative", scale: { zero: false } }, color: { field: "who", type: "nominal", title: null } },
+      mark: { type: "line", point: true }, encoding: { x: { field: "k", type: "quantitative", title: "policy update k", axis: { tickMinStep: 1, format: "d" } }, y: { field: "J", type: "quantitative", scale: { zero: false } }, color: { field: "who", type: "nominal", title: null } },
     } as TopLevelSpec;
     const last = steps[steps.length - 1];
     scores.replaceChildren(h("div", { class: "row" }, await plot(spec, "tabular-scores"), h("dl", { class: "kv card", dataset: { testid: "tabular-numbers" } },
@@ -164,6 +164,13 @@ export function mount(el: HTMLElement): void {
         }
       });
     };
+    worker.onerror = (e: ErrorEvent) => {
+      state.error = `the worker failed: ${e.message || "could not load"}`;
+      state.done = true;
+      status.textContent = state.error;
+      run.disabled = false;
+      stop.disabled = true;
+    };
     worker.onmessage = (e: MessageEvent) => {
       const m = e.data as (TabularLearnerInfo | TabularStep | { kind: "done" } | { kind: "error"; message: string }) & { ms: number };
       if (m.kind === "learner") {
@@ -184,6 +191,7 @@ export function mount(el: HTMLElement): void {
       if (m.kind === "done" || m.kind === "error") { run.disabled = false; stop.disabled = true; worker?.terminate(); }
       redraw();
     };
+    worker.postMessage(req);
   });
   stop.addEventListener("click", () => { worker?.terminate(); run.disabled = false; stop.disabled = true; status.textContent = "stopped"; });
 
