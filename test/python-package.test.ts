@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { lfl, ROOT } from "./lfl-cli.ts";
 import { Rng } from "../src/core/rng.ts";
 import { readHistoryColumns, readHistoryFile } from "../src/data/history-file.ts";
@@ -29,7 +29,7 @@ const dir = mkdtempSync(join(tmpdir(), "lfl-python-"));
 /** Runs a Python snippet with python/ and python/tests on the path; returns stdout (asserting exit 0). */
 function py(code: string, ...args: string[]): string {
   const r = spawnSync(PYTHON!, ["-c", code, ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, PYTHONPATH: `${PYTHON_DIR}:${join(PYTHON_DIR, "tests")}`, PYTHONDONTWRITEBYTECODE: "1" },
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, PYTHONPATH: [PYTHON_DIR, join(PYTHON_DIR, "tests")].join(delimiter), PYTHONDONTWRITEBYTECODE: "1" },
   });
   assert.equal(r.status, 0, `python failed:\n${r.stderr}`);
   return r.stdout;
