@@ -2,6 +2,7 @@
  * `lfl bench ppo --env ID --steps N`: PPO env-steps/s (rollouts + updates + history recording, as `lfl learn`),
  * physics-only env-steps/s of the same env under uniformly random actions, and their ratio.
  */
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
@@ -9,19 +10,35 @@ import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { trainPpo } from "../learners/ppo.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
+import { isBenchChild, median, parseBackends, runPerBackend, times } from "./bench-backends.ts";
 
-export const BENCH_PPO_USAGE = `lfl bench ppo --env ID [--steps N] [--num-envs N] [--seed N] [--json FILE]
+export const BENCH_PPO_USAGE = `lfl bench ppo --env ID [--steps N] [--num-envs N] [--seed N] [--backends LIST|all|current] [--rounds N] [--json FILE]
 
   PPO with SB3's defaults (2048-step rollouts, minibatch 64, 10 epochs, 64-64 tanh nets) for N env steps
   (default 20000, rounded up to whole rollouts), then the same number of physics-only steps with random
-  actions. Prints both rates and PPO ÷ physics. Check the machine is quiet first (cat /proc/loadavg).`;
+  actions. Prints both rates and PPO ÷ physics. Check the machine is quiet first (cat /proc/loadavg).
+  --backends  NN kernel backends to compare (ts,wasm,native,native-scalar; default all available): each run
+              in its own process, --rounds rounds (default 3) in rotated order; prints medians, the speed-up
+              over ts from the same rounds, and checks every backend learned the same bytes.
+              'current' runs only this process's backend (LFL_KERNELS), in process.`;
+
+interface PpoResult {
+  env: string; steps: number; numEnvs: number; kernels: string;
+  ppoSeconds: number; ppoStepsPerSecond: number; ppoCpuSeconds: number;
+  physicsStepsPerSecond: number; physicsCpuSeconds: number; ratio: number; loadAverage: string;
+  /** SHA-256 of the final policy parameters: equal for every backend (bit-identical kernels). */
+  paramsSha256: string;
+}
 
 export async function runBenchPpo(argv: string[]): Promise<number> {
   const { values: v } = parseCommandArgs("bench ppo", argv, {
     env: { type: "string" },
     steps: { type: "string" },
     "num-envs": { type: "string" },
+    backends: { type: "string" },
+    rounds: { type: "string" },
   });
+  if (!isBenchChild() && v.backends !== "current") return compareBackends(argv, parseBackends(v.backends), intFlag("rounds", v.rounds, 3, 1));
   const spec = envSpec(v.env ?? "Pendulum-v1");
   const steps = intFlag("steps", v.steps, 20000, 1);
   const numEnvs = intFlag("num-envs", v["num-envs"], 1, 1);
@@ -60,15 +77,43 @@ export async function runBenchPpo(argv: string[]): Promise<number> {
   const result = {
     env: spec.id, steps: r.steps, numEnvs, ppoSeconds, ppoStepsPerSecond: ppoRate, physicsSeconds, physicsStepsPerSecond: physicsRate,
     ratio: ppoRate / physicsRate, ppoCpuSeconds, physicsCpuSeconds, kernels: KERNEL_BACKEND, loadAverage: await loadAvg(), node: process.version,
+    paramsSha256: createHash("sha256").update(r.policy.params).update(r.gaussian.logStd).update(r.value.params).digest("hex"),
   };
+  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify(result, null, 2));
+  if (isBenchChild()) return 0;
   console.log(`env             ${spec.id} (${numEnvs} env${numEnvs > 1 ? "s" : ""}, ${r.steps} steps)`);
   console.log(`PPO             ${ppoRate.toFixed(0)} env-steps/s (${ppoSeconds.toFixed(1)} s)`);
   console.log(`physics only    ${physicsRate.toFixed(0)} env-steps/s (${physicsSeconds.toFixed(2)} s, random actions)`);
   console.log(`PPO ÷ physics   ${(ppoRate / physicsRate).toFixed(3)}`);
   console.log(`per CPU second  PPO ${(r.steps / ppoCpuSeconds).toFixed(0)}, physics ${(r.steps / physicsCpuSeconds).toFixed(0)} env-steps (less sensitive to other processes)`);
-  console.log(`NN kernels      ${KERNEL_BACKEND} (LFL_KERNELS=ts|native)`);
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify(result, null, 2));
+  console.log(`NN kernels      ${KERNEL_BACKEND} (LFL_KERNELS=ts|wasm|native|native-scalar)`);
   return 0;
+}
+
+/** Runs the benchmark under each backend (child processes, rotated rounds) and prints medians and speed-ups over ts. */
+async function compareBackends(argv: string[], backends: string[], rounds: number): Promise<number> {
+  const { values: v } = parseCommandArgs("bench ppo", argv, { env: { type: "string" }, steps: { type: "string" }, "num-envs": { type: "string" }, backends: { type: "string" }, rounds: { type: "string" } });
+  const childArgv = argv.filter((_, i) => !["--backends", "--rounds", "--json"].includes(argv[i - 1] ?? "") && !["--backends", "--rounds", "--json"].includes(argv[i]!));
+  process.stderr.write(`bench ppo: ${backends.join(", ")}, ${rounds} rounds, load average ${await loadAvg()}\n`);
+  const runs = runPerBackend<PpoResult>("ppo", childArgv, backends as never, rounds);
+  const first = [...runs.values()][0]![0]!;
+  const med = (b: string, f: (r: PpoResult) => number): number => median(runs.get(b as never)!.map(f));
+  const wall = (r: PpoResult): number => r.ppoStepsPerSecond;
+  const cpu = (r: PpoResult): number => r.steps / r.ppoCpuSeconds;
+  const hashes = new Set([...runs.values()].flat().map((r) => r.paramsSha256));
+  console.log(`PPO on ${first.env} (${first.numEnvs} env, ${first.steps} steps): env-steps/s, median of ${rounds} rounds; speed-up over ts in the same run`);
+  console.log(`${"kernels".padEnd(15)}${"wall".padStart(10)}${"× ts".padStart(8)}${"per CPU s".padStart(12)}${"× ts".padStart(8)}${"physics/CPU s".padStart(15)}`);
+  const summary: Record<string, { wall: number; cpu: number; wallVsTs?: number; cpuVsTs?: number; physicsPerCpuSecond: number }> = {};
+  for (const b of backends) {
+    const w = med(b, wall), c = med(b, cpu), phys = med(b, (r) => r.steps / r.physicsCpuSeconds);
+    const hasTs = backends.includes("ts");
+    const wt = hasTs ? w / med("ts", wall) : undefined, ct = hasTs ? c / med("ts", cpu) : undefined;
+    summary[b] = { wall: w, cpu: c, physicsPerCpuSecond: phys, ...(wt !== undefined && ct !== undefined ? { wallVsTs: wt, cpuVsTs: ct } : {}) };
+    console.log(`${b.padEnd(15)}${w.toFixed(0).padStart(10)}${(wt !== undefined ? times(wt) : "").padStart(8)}${c.toFixed(0).padStart(12)}${(ct !== undefined ? times(ct) : "").padStart(8)}${phys.toFixed(0).padStart(15)}`);
+  }
+  console.log(hashes.size === 1 ? `same learned parameters (SHA-256 ${[...hashes][0]!.slice(0, 16)}…) under every backend and round` : `WARNING: ${hashes.size} different learned parameter hashes across backends/rounds`);
+  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ env: first.env, steps: first.steps, rounds, summary, runs: Object.fromEntries(runs) }, null, 2));
+  return hashes.size === 1 ? 0 : 1;
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
