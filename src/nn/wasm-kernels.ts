@@ -131,31 +131,50 @@ function transposeFunction(): FuncBuilder {
   return f;
 }
 
-/** tanh(x, y, pairs): y = 1 − 2/(e^{2v}+1), v = x clamped to [−20, 20], two lanes at a time (as tanhForward). */
+/**
+ * tanh(x, y, pairs): y = 1 − 2/(e^{2v}+1), v = x clamped to [−20, 20], as tanhForward; two f64x2 vectors per
+ * iteration (independent chains for the CPU to overlap) and the constants splatted once into locals, then
+ * one vector for an odd number of pairs.
+ */
 function tanhFunction(): FuncBuilder {
   const f = new FuncBuilder(["i32", "i32", "i32"]);
   const [X, Y, PAIRS] = [0, 1, 2] as const;
-  const q = f.local("i32"), v = f.local("v128"), k = f.local("v128"), r = f.local("v128"), p = f.local("v128");
-  const coeffs = [1 / 479001600, 1 / 39916800, 1 / 3628800, 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
-  f.i32(0).set(q);
-  f.while(() => f.get(q).get(PAIRS).i32LtS(), () => {
-    f.get(X).get(q).i32(4).i32Shl().i32Add().v128Load().set(v);
-    f.f64x2Const(20).get(v).get(v).f64x2Const(20).f64x2Gt().bitselect().set(v); // v > 20 ? 20 : v (NaN stays)
-    f.f64x2Const(-20).get(v).get(v).f64x2Const(-20).f64x2Lt().bitselect().set(v);
-    f.f64x2Const(2).get(v).f64x2Mul().set(v); // the argument 2v
-    f.get(v).f64x2Const(INV_LN2).f64x2Mul().f64x2Const(0.5).f64x2Add().f64x2Floor().set(k);
-    f.get(v).get(k).f64x2Const(LN2_HI).f64x2Mul().f64x2Sub().get(k).f64x2Const(LN2_LO).f64x2Mul().f64x2Sub().set(r);
-    f.f64x2Const(1 / 6227020800).set(p);
-    for (const c of coeffs) f.get(p).get(r).f64x2Mul().f64x2Const(c).f64x2Add().set(p);
-    // 2^k: k + (2^52 + 1023) holds k + 1023 in its low mantissa bits; shifted left by 52 it is the exponent.
-    f.get(Y).get(q).i32(4).i32Shl().i32Add();
-    f.f64x2Const(1);
-    f.f64x2Const(2);
-    f.get(p).get(k).f64x2Const(2 ** 52 + 1023).f64x2Add().i32(52).i64x2Shl().f64x2Mul();
-    f.f64x2Const(1).f64x2Add().f64x2Div().f64x2Sub();
-    f.v128Store();
-    f.get(q).i32(1).i32Add().set(q);
+  const q = f.local("i32"), xp = f.local("i32"), yp = f.local("i32");
+  const coeffs = [1 / 6227020800, 1 / 479001600, 1 / 39916800, 1 / 3628800, 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
+  const constants = new Map<number, number>();
+  for (const c of [20, -20, 2, INV_LN2, 0.5, LN2_HI, LN2_LO, 2 ** 52 + 1023, 1, ...coeffs]) {
+    if (!constants.has(c)) {
+      const l = f.local("v128");
+      f.f64x2Const(c).set(l);
+      constants.set(c, l);
+    }
+  }
+  const C = (c: number): number => constants.get(c)!;
+  const lanes = [0, 1].map(() => ({ v: f.local("v128"), k: f.local("v128"), r: f.local("v128"), p: f.local("v128") }));
+  /** tanh of `n` consecutive vectors at xp → yp, their steps interleaved. */
+  const body = (n: number): void => {
+    const ls = lanes.slice(0, n);
+    ls.forEach(({ v }, i) => f.get(xp).v128Load(16 * i).set(v));
+    for (const { v } of ls) f.get(C(20)).get(v).get(v).get(C(20)).f64x2Gt().bitselect().set(v); // v > 20 ? 20 : v (NaN stays)
+    for (const { v } of ls) f.get(C(-20)).get(v).get(v).get(C(-20)).f64x2Lt().bitselect().set(v);
+    for (const { v } of ls) f.get(C(2)).get(v).f64x2Mul().set(v); // the argument 2v
+    for (const { v, k } of ls) f.get(v).get(C(INV_LN2)).f64x2Mul().get(C(0.5)).f64x2Add().f64x2Floor().set(k);
+    for (const { v, k, r } of ls) f.get(v).get(k).get(C(LN2_HI)).f64x2Mul().f64x2Sub().get(k).get(C(LN2_LO)).f64x2Mul().f64x2Sub().set(r);
+    for (const { p } of ls) f.get(C(coeffs[0]!)).set(p);
+    for (const c of coeffs.slice(1)) for (const { r, p } of ls) f.get(p).get(r).f64x2Mul().get(C(c)).f64x2Add().set(p);
+    // 2^k: k + (2^52 + 1023) holds k + 1023 in its low mantissa bits; shifted left by 52 they are the exponent.
+    ls.forEach(({ k, p }, i) => {
+      f.get(yp).get(C(1)).get(C(2));
+      f.get(p).get(k).get(C(2 ** 52 + 1023)).f64x2Add().i32(52).i64x2Shl().f64x2Mul();
+      f.get(C(1)).f64x2Add().f64x2Div().f64x2Sub().v128Store(16 * i);
+    });
+  };
+  f.get(X).set(xp).get(Y).set(yp).i32(0).set(q);
+  f.while(() => f.get(q).i32(2).i32Add().get(PAIRS).i32LeS(), () => {
+    body(2);
+    f.get(xp).i32(32).i32Add().set(xp).get(yp).i32(32).i32Add().set(yp).get(q).i32(2).i32Add().set(q);
   });
+  f.get(q).get(PAIRS).i32LtS().if(() => body(1));
   return f;
 }
 
