@@ -1,214 +1,154 @@
 /**
- * Table 3 at the quick scale (Pendulum-v1, the real Algorithm 1 with tiny budgets): runs end to end, the
- * observer starts from the clone, a re-run with the same run directory recomputes nothing, an interrupted run
- * resumes from its finished stages to the same numbers, `--finished-only` assembles the finished cells without
- * computing anything, and `lfl reproduce table3 --quick` writes its files with their provenance.
+ * Table 3 at the quick scale (Pendulum-v1, the real Algorithm 1 with tiny budgets) through the experiment engine:
+ * every cell runs, the observer starts from the clone, a re-run recomputes nothing, a lost or torn cell is
+ * recomputed alone to the same numbers, `--finished-only` computes nothing, the `--window` / `--algorithm1 paper`
+ * variants write their own files (and share the learner cells), and the CLI writes its set with provenance.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lfl, ROOT } from "./lfl-cli.ts";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { lfl } from "./lfl-cli.ts";
 import { makeEnv } from "../src/envs/registry.ts";
 import { policyReturns } from "../src/evaluation/policy-return.ts";
-import { TABLE3_SCALES, TABLE3_STAGES, type Table3Progress, type Table3Result, type Algorithm1StageResult } from "../src/experiments/table3.ts";
-import { runTable3, table3CellState } from "../src/experiments/table3-runner.ts";
+import { CellStore } from "../src/experiments/engine/cell-store.ts";
+import type { ResultsDoc } from "../src/experiments/engine/results-doc.ts";
+import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
+import { TABLE3_METHODS } from "../src/experiments/table3/methods/method-registry.ts";
+import { TABLE3_SCALES, type Algorithm1StageResult, type Table3Result } from "../src/experiments/table3/table3.ts";
+import { table3Experiment } from "../src/experiments/table3/table3-experiment.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
-import { ALGORITHM1_LEGACY } from "../src/observer/algorithm-1/algorithm-1.ts";
-import { table3Notes, table3Tables } from "../src/reports/table3-report.ts";
+import { table3Tables } from "../src/reports/table3-report.ts";
 
 const QUICK = TABLE3_SCALES.quick;
 const tmp = mkdtempSync(join(tmpdir(), "lfl-table3-"));
-const runDir = join(tmp, "runs");
-const seedDir = (seed: number) => join(runDir, "quick", "Pendulum-v1", `seed-${seed}`);
+const storeDir = join(tmp, "store");
+const PPO_METHODS = TABLE3_METHODS.filter((m) => m.kind === "ppo");
+const CELLS_PER_SEED = 2 + PPO_METHODS.length;
 
-/** Runs the quick scale, returning the result and the stage events. */
-function run(dir: string, onProgress?: (e: Table3Progress) => void): { result: Table3Result; events: Extract<Table3Progress, { kind: "stage" }>[] } {
-  const events: Extract<Table3Progress, { kind: "stage" }>[] = [];
-  const result = runTable3({ scale: "quick", runDir: dir, onProgress: (e) => { if (e.kind === "stage") events.push(e); onProgress?.(e); } });
-  return { result, events };
-}
-// Wall and CPU times (of stages, and Algorithm 1's diagnostics' `…Ms` fields) differ between runs; nothing else may.
-const untimed = (d: unknown): unknown => Object.fromEntries(Object.entries(d as object).filter(([k]) => !k.endsWith("Ms")));
-const stripResume = (r: Table3Result) => r.envs.flatMap((e) => e.runs.map(({ resumed: _r, wallSeconds: _w, revisions: _v, algorithm1, ...rest }) => ({ ...rest, algorithm1: untimed(algorithm1) })));
+const run = (opts: { store?: string; finishedOnly?: boolean } = {}) =>
+  runExperiment(table3Experiment, { scale: "quick", options: {} }, { storeDir: opts.store ?? storeDir, command: "test", ...(opts.finishedOnly ? { finishedOnly: true } : {}) });
+/** The body without timings (wall times and Algorithm 1's `…Ms` fields differ between runs; nothing else may). */
+const numbers = (d: ResultsDoc<Table3Result>) => d.envs.map((e) => e.runs.map(({ algorithm1, ...r }) => ({ ...r, algorithm1: Object.fromEntries(Object.entries(algorithm1 as object).filter(([k]) => !k.endsWith("Ms"))) })));
 
-let first: Table3Result;
+let first: ResultsDoc<Table3Result>;
 
-test("quick scale runs end to end: every stage, score and curve, the observer starting from the clone", async () => {
-  const { result, events } = run(runDir);
-  first = result;
-  assert.equal(result.envs.length, 1);
-  const env = result.envs[0]!;
-  assert.deepEqual(env.runs.map((r) => r.seed), QUICK.seeds);
-  assert.equal(events.filter((e) => e.status === "done").length, QUICK.seeds.length * TABLE3_STAGES.length);
+test("quick scale: every cell of every method runs; the observer and its controls start from the clone", async () => {
+  const { doc, stem } = await run();
+  first = doc;
+  assert.equal(stem, "table3-quick");
+  assert.equal(doc.cells.length, QUICK.seeds.length * CELLS_PER_SEED);
+  assert.ok(doc.cells.every((c) => c.status === "computed"));
+  assert.deepEqual(doc.seeds, QUICK.seeds);
+  assert.deepEqual(doc.methods.map((m) => m.id), TABLE3_METHODS.map((m) => m.id));
+  const env = doc.envs[0]!;
   const U = QUICK.observerUpdates, last = Math.max(...env.window);
   for (const r of env.runs) {
-    for (const v of [r.learnerFirst, r.learnerLast, r.observer, r.bc, r.continued, r.trueReward, r.constant, r.bcReward, ...Object.values(r.meanAction)]) assert.ok(Number.isFinite(v));
-    assert.equal(r.curves["bc-reward"].at(-1)!.mean, r.bcReward);
-    assert.deepEqual(r.curves.learner.map((p) => p.update), env.window);
-    assert.equal(r.curves.learner[0]!.mean, r.learnerFirst);
-    assert.equal(r.curves.observer.at(-1)!.update, last + U);
-    assert.equal(r.curves.observer.at(-1)!.mean, r.observer);
-    assert.equal(r.curves.continued.at(-1)!.mean, r.continued);
-    if (r.learnerLast !== r.learnerFirst) assert.equal(r.normalised.observer, (r.observer - r.learnerFirst) / (r.learnerLast - r.learnerFirst));
-    // π_0 of the observer is the clone of the last observed update: its curve point j = 0 is the clone's score.
-    const alg = (JSON.parse(readFileSync(join(seedDir(r.seed), "algorithm-1.json"), "utf8")) as { result: Algorithm1StageResult }).result;
+    for (const m of TABLE3_METHODS) {
+      assert.ok(Number.isFinite(r.scores[m.id]), m.id);
+      assert.ok(Number.isFinite(r.meanAction[m.id]), m.id);
+    }
+    assert.deepEqual(r.curves.learner!.map((p) => p.update), env.window);
+    for (const m of PPO_METHODS) assert.equal(r.curves[m.id]!.at(-1)!.update, last + U);
+    assert.equal(r.curves.observer!.at(-1)!.mean, r.scores.observer);
+    // π_0 of the observer is the clone of the last observed update: its first curve point is the clone's score.
+    const algKey = doc.cells.find((c) => c.label.endsWith(`seed-${r.seed}/algorithm-1`))!.key;
+    const alg = new CellStore(storeDir).get(algKey) as Algorithm1StageResult;
     const clone = policyReturns(alg.bcPolicy, () => makeEnv("Pendulum-v1"), { episodes: QUICK.curveEpisodes, mode: "stochastic", seed: 10_000 + 1000 * r.seed });
-    assert.equal(r.curves.observer[0]!.update, last);
-    assert.equal(r.curves.observer[0]!.mean, clone.mean);
-    assert.ok(existsSync(join(seedDir(r.seed), "history.npz")));
+    assert.equal(r.curves.observer![0]!.mean, clone.mean);
+    // From a random start the first point is not the clone's (the new method runs its own start).
+    assert.notEqual(r.curves["observer-random-start"]![0]!.mean, clone.mean);
   }
-  assert.match(table3Tables(result), /Pendulum-v1/);
-  assert.match(await renderFig4(result), /^<svg/);
+  for (const k of ["learnerLast", ...TABLE3_METHODS.slice(1).map((m) => m.id)]) assert.ok(k in env.comparisons && k in env.comparisonsMeanAction, k);
+  assert.match(table3Tables(doc), /PPO on r̄φ from random/);
+  assert.match(await renderFig4(doc), /^<svg/);
 });
 
-test("a second run with the same run directory recomputes nothing and returns the same numbers", () => {
-  const t0 = performance.now();
-  const { result, events } = run(runDir);
-  assert.ok(events.every((e) => e.status === "skipped"), `stages recomputed: ${events.filter((e) => e.status !== "skipped").map((e) => `${e.seed}/${e.stage}`).join(", ")}`);
-  assert.deepEqual(result.envs[0]!.runs.map((r) => r.resumed), QUICK.seeds.map(() => [...TABLE3_STAGES]));
-  assert.deepEqual(stripResume(result), stripResume(first));
-  assert.ok(performance.now() - t0 < 5000);
-});
-
-test("an interrupted run resumes from its finished stages to the same numbers; torn checkpoints are recomputed", () => {
-  const dir = join(tmp, "killed");
-  // Interrupt seed 1 in the middle of its observer stage (as a kill would).
-  assert.throws(() => run(dir, (e) => {
-    if (e.kind === "tick" && e.seed === 1 && e.stage === "observer") throw new Error("killed");
-  }), /killed/);
-  const done = (seed: number) => TABLE3_STAGES.filter((s) => existsSync(join(dir, "quick", "Pendulum-v1", `seed-${seed}`, `${s}.json`)));
-  assert.deepEqual(done(0), [...TABLE3_STAGES]);
-  assert.deepEqual(done(1), ["learner", "algorithm-1"]);
-  // A checkpoint torn mid-write is not trusted.
-  writeFileSync(join(dir, "quick", "Pendulum-v1", "seed-0", "constant.json"), '{"key": "{\\"table');
-  const { result, events } = run(dir);
-  const computed = events.filter((e) => e.status === "done").map((e) => `${e.seed}/${e.stage}`);
-  assert.deepEqual(computed, ["0/constant", "0/bc-reward", "1/observer", "1/true-reward", "1/constant", "1/bc-reward"]);
-  assert.deepEqual(stripResume(result), stripResume(first));
-});
-
-test("a run directory keeps its learner when Algorithm 1's settings change, and an older one computes only the new bc-reward stage", () => {
-  const dir = join(tmp, "old"), cell = join(dir, "quick", "Pendulum-v1", "seed-0");
-  cpSync(seedDir(0), cell, { recursive: true });
-  // An older run directory: no bc-reward stage yet.
-  rmSync(join(cell, "bc-reward.json"));
-  const env = QUICK.envs[0]!;
-  assert.deepEqual(table3CellState(QUICK, env, 0, dir)["bc-reward"], "absent");
-  // Other Algorithm 1 settings: the learner stays usable, every later stage is stale.
-  const other = { ...QUICK, algorithm1: { ...QUICK.algorithm1, kl: "regressed" as const } };
-  assert.deepEqual(table3CellState(other, env, 0, dir), { learner: "ok", "algorithm-1": "stale", observer: "stale", "true-reward": "stale", constant: "stale", "bc-reward": "absent" });
-  // Resuming computes the new stage alone, to the same numbers as a fresh run.
-  const events: string[] = [];
-  const result = runTable3({ scale: "quick", runDir: dir, seeds: [0], onProgress: (e) => { if (e.kind === "stage" && e.status === "done") events.push(e.stage); } });
-  assert.deepEqual(events, ["bc-reward"]);
-  assert.deepEqual(result.envs[0]!.runs[0]!.bcReward, first.envs[0]!.runs[0]!.bcReward);
-});
-
-test("checkpoints keyed by the code before the Algorithm 1 options existed still load under ALGORITHM1_LEGACY", () => {
-  // The `algorithm1` part of a key as that code wrote it for the quick scale (copied from one of its run dirs).
-  const OLD = '{"updates":null,"alphaModel":0.7,"gamma":0.99,"lambda":0.01,"learningRate":0.001,"policySteps":60,"klSteps":30,"rewardInitSteps":60,"consistencySteps":60,"batchSize":null,"rewardInitData":"all","policyHidden":[64,64],"klHidden":128,"shapingHidden":128,"clipObs":10,"scaleTargets":true}';
-  const dir = join(tmp, "legacy-key"), cell = join(dir, "quick", "Pendulum-v1", "seed-0");
-  mkdirSync(cell, { recursive: true });
-  const learner = JSON.parse(readFileSync(join(seedDir(0), "learner.json"), "utf8")) as { key: string };
-  const key = JSON.parse(learner.key) as { budgets: { algorithm1: unknown } };
-  key.budgets.algorithm1 = JSON.parse(OLD);
-  writeFileSync(join(cell, "algorithm-1.json"), `${JSON.stringify({ key: JSON.stringify(key), gitRevision: null, wallSeconds: 0, result: {} })}\n`);
-  const { updates: _u, ...legacy } = ALGORITHM1_LEGACY;
-  const scale = { ...QUICK, algorithm1: { ...legacy, ...QUICK.algorithm1 } };
-  assert.equal(table3CellState(scale, QUICK.envs[0]!, 0, dir)["algorithm-1"], "ok");
-  assert.equal(table3CellState(QUICK, QUICK.envs[0]!, 0, dir)["algorithm-1"], "stale");
+test("a second run recomputes nothing and gives the same numbers; a lost or torn cell is recomputed alone", async () => {
+  const again = await run();
+  assert.ok(again.doc.cells.every((c) => c.status === "stored"));
+  assert.deepEqual(numbers(again.doc), numbers(first));
+  // Lose seed 1's observer cell and tear seed 0's constant cell: only those two run again, to the same numbers.
+  const store = new CellStore(storeDir);
+  const key = (suffix: string) => first.cells.find((c) => c.label.endsWith(suffix))!.key;
+  rmSync(join(storeDir, key("seed-1/observer").slice(0, 2), `${key("seed-1/observer")}.json`));
+  writeFileSync(join(storeDir, key("seed-0/constant").slice(0, 2), `${key("seed-0/constant")}.json`), '{"key": "torn');
+  assert.equal(store.has(key("seed-0/constant")), false);
+  const resumed = await run();
+  assert.deepEqual(resumed.doc.cells.filter((c) => c.status === "computed").map((c) => c.label).sort(), ["table3/quick/Pendulum-v1/seed-0/constant", "table3/quick/Pendulum-v1/seed-1/observer"]);
+  assert.deepEqual(numbers(resumed.doc), numbers(first));
 });
 
 /** Every file under dir with its size and mtime: a computation would add or rewrite one. */
-const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).sort().map((f) => {
-  const st = statSync(join(dir, f));
-  return `${f} ${st.size} ${st.mtimeMs}`;
+const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).sort().map((f) => `${f} ${statSync(join(dir, f)).size} ${statSync(join(dir, f)).mtimeMs}`);
+
+test("--finished-only assembles the finished cells without computing and lists the missing ones; none finished → exit 2", async () => {
+  const empty = join(tmp, "empty-store");
+  const none = await run({ store: empty, finishedOnly: true });
+  assert.equal(none.doc.envs.length, 0);
+  assert.equal(none.doc.missing.length, QUICK.seeds.length * CELLS_PER_SEED);
+  // Seed 1 loses its learner: its whole (env, seed) leaves the tables, nothing is computed.
+  const partial = join(tmp, "partial");
+  const lose = first.cells.find((c) => c.label.endsWith("seed-1/learner"))!.key;
+  for (const c of first.cells) if (c.key !== lose) new CellStore(partial).put(new CellStore(storeDir).read(c.key)!);
+  const before = listing(partial);
+  const { doc } = await run({ store: partial, finishedOnly: true });
+  assert.deepEqual(listing(partial), before);
+  assert.deepEqual(doc.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0] }]);
+  assert.deepEqual(doc.missing, ["table3/quick/Pendulum-v1/seed-1/learner (not computed (--finished-only))"]);
+  assert.deepEqual(numbers(doc)[0], [numbers(first)[0]![0]]);
+  const out = join(tmp, "none-out");
+  const cli = lfl("reproduce", "table3", "--quick", "--finished-only", "--store", empty, "--out-dir", out);
+  assert.equal(cli.code, 2, cli.stderr);
+  assert.match(cli.stderr, /E_FILE: reproduce table3: no cell is finished/);
 });
 
-test("--finished-only assembles the finished cells without computing and lists the missing ones; none finished → exit 2", () => {
-  // Seed 0 finished; seed 1 stopped after Algorithm 1, with a constant.json written under other settings.
-  const dir = join(tmp, "partial"), cell = (seed: number) => join(dir, "quick", "Pendulum-v1", `seed-${seed}`);
-  cpSync(seedDir(0), cell(0), { recursive: true });
-  mkdirSync(cell(1), { recursive: true });
-  for (const f of ["learner.json", "history.npz", "algorithm-1.json"]) cpSync(join(seedDir(1), f), join(cell(1), f));
-  writeFileSync(join(cell(1), "constant.json"), `${JSON.stringify({ key: "other settings", gitRevision: null, wallSeconds: 0, result: {} })}\n`);
-  const before = listing(dir);
-  const events: Table3Progress[] = [];
-  const result = runTable3({ scale: "quick", runDir: dir, finishedOnly: true, onProgress: (e) => events.push(e) });
-  assert.deepEqual(listing(dir), before); // no checkpoint written or rewritten
-  assert.ok(events.every((e) => e.kind === "stage" && e.status === "skipped"), "something was computed");
-  assert.equal(result.finishedOnly, true);
-  assert.deepEqual(result.envs[0]!.runs.map((r) => r.seed), [0]);
-  assert.deepEqual(stripResume(result), stripResume(first).filter((r) => r.seed === 0));
-  assert.deepEqual(result.missing, [{ env: "Pendulum-v1", seed: 1, stages: [{ stage: "observer", state: "absent" }, { stage: "true-reward", state: "absent" }, { stage: "constant", state: "stale" }, { stage: "bc-reward", state: "absent" }] }]);
-  assert.deepEqual(result.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0] }]);
-  assert.deepEqual(result.revisions.flatMap((r) => r.cells), ["Pendulum-v1 seed 0"]);
-  const notes = table3Notes(result).join("\n");
-  assert.match(notes, /Pendulum-v1 1\/2 \(seed 0\) — FEWER THAN 3 SEEDS/);
-  assert.match(notes, /Missing cells \(not in the tables\): Pendulum-v1 seed 1 \(observer absent, true-reward absent, constant stale, bc-reward absent\)/);
-
-  // The CLI writes the same assembly; with no finished cell it exits 2 and says why.
-  const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", "--finished-only", ...args);
-  const out = join(tmp, "partial-out");
-  const ok = cli("--run-dir", dir, "--out-dir", out);
-  assert.equal(ok.code, 0, ok.stderr);
-  assert.deepEqual(listing(dir), before);
-  const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Table3Result;
-  assert.deepEqual(json.missing, result.missing);
-  assert.deepEqual(json.seedCounts, result.seedCounts);
-  assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /Missing cells \(not in the tables\): Pendulum-v1 seed 1/);
-  rmSync(cell(0), { recursive: true });
-  const none = cli("--run-dir", dir, "--out-dir", out);
-  assert.equal(none.code, 2);
-  assert.match(none.stderr, /no \(env, seed\) cell has all 6 stages checkpointed/);
-});
-
-test("lfl reproduce table3 --window / --algorithm1 paper write their own files with the setting recorded; bad values exit 2", () => {
-  const dir = mkdtempSync(join(tmpdir(), "lfl-table3-window-"));
-  const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", ...args);
-  const r = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0", "--run-dir", join(dir, "runs"), "--out-dir", dir);
-  assert.equal(r.code, 0, r.stderr);
-  const json = JSON.parse(readFileSync(join(dir, "table3-quick-Pendulum-v1-w1-3.json"), "utf8")) as Table3Result;
-  assert.deepEqual(json.scale.envs.find((e) => e.id === "Pendulum-v1")!.window, [1, 2, 3]);
-  assert.deepEqual(json.envs[0]!.window, [1, 2, 3]);
-  assert.ok(existsSync(join(dir, "runs", "quick", "Pendulum-v1", "seed-0", "history.npz")));
-  const paper = cli("--seeds", "0", "--algorithm1", "paper", "--run-dir", join(dir, "runs-paper"), "--out-dir", dir);
-  assert.equal(paper.code, 0, paper.stderr);
-  const pj = JSON.parse(readFileSync(join(dir, "table3-quick-paper-alg1.json"), "utf8")) as Table3Result;
+test("--window and --algorithm1 paper: own files, the setting recorded, the learner cells shared; bad values exit 2", () => {
+  const dir = join(tmp, "variants");
+  const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", "--store", storeDir, "--out-dir", dir, ...args);
+  const w = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0");
+  assert.equal(w.code, 0, w.stderr);
+  const wj = JSON.parse(readFileSync(join(dir, "table3-quick-Pendulum-v1-w1-3-seeds-0.json"), "utf8")) as ResultsDoc<Table3Result>;
+  assert.deepEqual(wj.envs[0]!.window, [1, 2, 3]);
+  assert.deepEqual(wj.seeds, [0]);
+  const p = cli("--seeds", "0", "--algorithm1", "paper");
+  assert.equal(p.code, 0, p.stderr);
+  const pj = JSON.parse(readFileSync(join(dir, "table3-quick-paper-alg1-seeds-0.json"), "utf8")) as ResultsDoc<Table3Result>;
   assert.equal(pj.scale.algorithm1.policyFit, "paper");
-  assert.equal(pj.scale.algorithm1.policySteps, QUICK.algorithm1.policySteps); // the scale's step counts are kept
-  assert.match(readFileSync(join(dir, "table3-quick-paper-alg1.md"), "utf8"), /the paper's §6\.3 settings/);
+  assert.equal(pj.algorithm1, "paper");
+  // The learner does not depend on Algorithm 1: both variants plan the very same learner cells (shared in the store).
+  const plan = (options: Record<string, unknown>) => table3Experiment.plan({ scale: "quick", seeds: [0], options });
+  const [ours, paper] = [plan({}), plan({ algorithm1: "paper" })];
+  const keys = (p: typeof ours, stage: string) => p.cells.filter((c) => c.stage === stage).map((c) => c.key);
+  assert.deepEqual(keys(paper, "learner"), keys(ours, "learner"));
+  assert.notDeepEqual(keys(paper, "algorithm-1"), keys(ours, "algorithm-1"));
   for (const [args, message] of [
-    [["--algorithm1", "authors"], /--algorithm1 must be ours or paper/],
+    [["--algorithm1", "authors"], /--algorithm1 must be one of ours, paper/],
     [["--window", "1-3"], /give exactly one --env/],
     [["--env", "Pendulum-v1", "--window", "4"], /at least two increasing/],
-    [["--env", "Pendulum-v1", "--window", "3-1"], /from ≤ to/],
+    [["--scale", "huge"], /--scale must be one of/],
+    [["--seeds", "1-"], /--seeds must be a decimal integer/],
   ] as const) {
-    const bad = cli(...args, "--run-dir", join(dir, "bad"));
+    const bad = cli(...args);
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, message);
   }
-  rmSync(dir, { recursive: true, force: true });
 });
 
-test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg with provenance and budgets", () => {
+test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.svg as one set, with provenance", () => {
   const out = join(tmp, "out");
-  const r = lfl("reproduce", "table3", "--quick", "--run-dir", runDir, "--out-dir", out);
+  const r = lfl("reproduce", "table3", "--quick", "--store", storeDir, "--out-dir", out);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Normalised scores/);
-  const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as Record<string, unknown> & Table3Result;
-  for (const k of ["command", "gitRevision", "wallTimeSeconds", "seeds", "scale"]) assert.ok(k in json, k);
-  assert.equal(json.command, `lfl reproduce table3 --quick --run-dir ${runDir} --out-dir ${out}`);
+  const json = JSON.parse(readFileSync(join(out, "table3-quick.json"), "utf8")) as ResultsDoc<Table3Result>;
+  assert.equal(json.schema, "lfl-results/1");
+  assert.equal(json.command, `lfl reproduce table3 --quick --store ${storeDir} --out-dir ${out}`);
   assert.deepEqual(json.scale, QUICK);
   assert.equal(json.budgets.observerSteps, QUICK.observerUpdates * QUICK.ppo.numEnvs * QUICK.ppo.nSteps);
-  assert.equal(json.budgets.algorithm1.policySteps, QUICK.algorithm1.policySteps);
-  assert.equal(json.budgets.ppo.learningRate, 3e-4);
-  assert.deepEqual(stripResume(json), stripResume(JSON.parse(JSON.stringify(first)) as Table3Result)); // JSON has no −0
+  assert.ok(json.cells.every((c) => /^[0-9a-f]{32}$/.test(c.key)));
+  assert.deepEqual(numbers(json), numbers(JSON.parse(JSON.stringify(first)) as ResultsDoc<Table3Result>));
   assert.match(readFileSync(join(out, "fig4-quick.svg"), "utf8"), /^<svg/);
-  assert.match(readFileSync(join(out, "table3-quick.md"), "utf8"), /^# Table 3/);
-  const bad = lfl("reproduce", "table3", "--scale", "huge");
-  assert.equal(bad.code, 2);
+  assert.ok(existsSync(join(out, "table3-quick.md")));
   rmSync(tmp, { recursive: true, force: true });
 });
