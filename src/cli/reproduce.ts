@@ -1,81 +1,135 @@
 /**
- * `lfl reproduce <target>`: run one of the paper's tables and print our numbers beside the paper's. Each target
- * lives in its own file (loaded lazily) exporting `target: ReproduceTarget`; to add one, add an entry to TARGETS.
+ * `lfl reproduce NAME [options]`: runs any experiment of src/experiments/registry.ts through the engine (cells
+ * in a content-addressed store, reused on re-run; in-process, on the local worker pool or on a BullMQ queue) and
+ * writes <out-dir>/<stem>.json (the results document), <stem>.md and its figures as ONE set. Options are declared
+ * once (below and in each experiment) and parsing and help are generated from them.
+ *
+ * Seeds mean the same everywhere: `--seeds LIST` (ranges allowed, e.g. 0-9) runs exactly those seeds, `--seed N`
+ * is `--seeds N`; a deterministic experiment refuses both (exit 2). Outputs for anything but the canonical
+ * request get their own file names (e.g. table2-seeds-5.*), so the committed results are never overwritten by a
+ * variant.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { checkOutputPaths, writeFileSet } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
+import type { OptionSpec } from "../core/option-spec.ts";
+import type { Experiment } from "../experiments/engine/experiment.ts";
+import { CellStore } from "../experiments/engine/cell-store.ts";
+import { gitState, revisionLabel } from "../experiments/engine/results-doc.ts";
+import { runExperiment } from "../experiments/engine/run-experiment.ts";
+import { EXPERIMENTS } from "../experiments/registry.ts";
+import { commitCellsListener, loadCommittedCells } from "../experiments/sweep/commit-cells.ts";
+import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
+import type { SweepEvent } from "../experiments/sweep/sweep-types.ts";
+import { REPORTS } from "../reports/report-registry.ts";
 import type { Command } from "./command.ts";
-
-/** One reproducible table or figure. `run` receives the arguments after the target name. */
-export interface ReproduceTarget {
-  name: string;
-  run(argv: string[]): Promise<number>;
-}
-
-/** Options every target accepts besides --help/--seed/--json (spread into parseCommandArgs' options). */
-export const REPRODUCE_OPTIONS = {
-  "out-dir": { type: "string" },
-  quick: { type: "boolean" },
-} as const;
+import { helpText, parseOptions, refuseFlags } from "./options.ts";
 
 export const DEFAULT_OUT_DIR = "results";
+export const DEFAULT_STORE = join("runs", "store");
 
-interface TargetEntry {
-  summary: string;
-  /** The target's own options, one "--flag <v>  meaning" per line (shown by `lfl reproduce --help`). */
-  options: readonly string[];
-  load: () => Promise<{ target: ReproduceTarget }>;
+const SEED_MAX = 2 ** 31 - 1;
+
+/** The options every experiment takes (its own are added from its declaration). */
+function commonOptions(exp: Experiment): OptionSpec[] {
+  return [
+    { name: "scale", kind: "enum", arg: "S", choices: exp.scales, defaultText: exp.scales[0], description: "compute scale (docs/reproducing.md)" },
+    { name: "quick", kind: "boolean", description: `the CI scale (= --scale ${exp.quickScale})` },
+    { name: "seeds", kind: "int-list", arg: "LIST", max: SEED_MAX, description: exp.seeded ? "exactly these seeds, e.g. 0-9 or 0,3,7 (default: the scale's); other seeds get their own output files" : "refused: this experiment is deterministic" },
+    { name: "seed", kind: "int", arg: "N", max: SEED_MAX, description: exp.seeded ? "one seed: the same as --seeds N" : "refused: this experiment is deterministic" },
+    ...(exp.envIds(exp.scales[0]!).length > 0 ? [{ name: "env", kind: "list", arg: "IDS", description: "only these envs of the scale" } satisfies OptionSpec] : []),
+    { name: "out-dir", kind: "string", arg: "DIR", defaultText: DEFAULT_OUT_DIR, description: "where the results set (.json, .md, figures) is written" },
+    { name: "json", kind: "string", arg: "FILE", description: "also write the results JSON there" },
+    { name: "store", kind: "string", arg: "DIR", defaultText: DEFAULT_STORE, description: "the checkpoint store: finished cells by content key, reused on re-run" },
+    { name: "reuse-stale", kind: "boolean", description: "reuse cells computed by other code with the same settings (the results list them as stale)" },
+    { name: "finished-only", kind: "boolean", description: "compute nothing: assemble from the stored cells and list the missing ones" },
+    { name: "jobs", kind: "int", arg: "N", max: 1024, defaultText: "0 = this process", description: "run cells on N local worker processes" },
+    { name: "queue", kind: "string", arg: "URL", description: "redis://HOST:PORT: run cells on `lfl worker` processes of any machine (BullMQ)" },
+    { name: "commit-cells", kind: "string", arg: "DIR", description: "also write each finished cell's result as small JSON into DIR (e.g. results/cells) to continue elsewhere" },
+  ];
 }
 
-const TARGETS: Record<string, TargetEntry> = {
-  table1: {
-    summary: "Table 1 + Fig. 3: exact soft policy inversion on the 5×5 grid (instant)",
-    options: ["--mdp <file.json>  run on your own MDP (docs/mdp-json.md) instead of the grid", "--alpha <a>        entropy weight (default 0.3)"],
-    load: () => import("./reproduce-table1.ts"),
-  },
-  table2: { summary: "Table 2: LfL from 1000 sampled pairs per update, 4 learners × 10 seeds (~2 s)", options: [], load: () => import("./reproduce-table2.ts") },
-  table3: { summary: "Table 3 + Fig. 4: LfL on MuJoCo, observer vs learner + controls (hours; --quick ≈ 10 s; resumable)", options: ["--scale <s>        quick | small | full | paper (docs/table3.md)", "--run-dir <dir>    checkpoints, resumed on re-run (default runs/table3)", "--env <ids>        comma-separated subset of the envs", "--seeds <list>     comma-separated seeds (default: the scale's)", "--window <w>       other observed updates for the one --env given: from-to/step or a list (own run dir and files)", "--algorithm1 <a>   ours (default) | paper: the paper's §6.3 Algorithm 1 (own run dir and files)", "--finished-only    assemble from the fully checkpointed (env, seed) cells only; compute nothing"], load: () => import("./reproduce-table3.ts") },
-  "ppo-curves": { summary: "PPO learning curves, 3 seeds (Pendulum-v1: 50k/100k/200k steps, ~3 min)", options: ["--curve <name>     pendulum (default), pendulum-quick, reacher, hopper, halfcheetah, ant", "--seeds <list>     only these seeds (runs stored; a later run without --seeds combines them)", "--run-dir <dir>    stored runs, reused on re-run (default runs/ppo-curves/<curve>)", "--partial          summarise the stored runs as far as they got, train nothing", "--summary          the four MuJoCo curves beside the uniform random policy (results/ppo-summary.md)"], load: () => import("./reproduce-ppo-curves.ts") },
-};
-
 function usage(): string {
-  const lines = [
-    "usage: lfl reproduce <target> [options]",
-    "",
-    "Runs a table of the paper and prints our numbers beside the paper's; writes <out-dir>/<target>.json, a",
-    "markdown table and plots.",
-    "",
-    "options of every target:",
-    "  --out-dir <dir>    where results go (default results/)",
-    "  --json <file>      also write the results JSON there",
-    "  --seed <n>         random seed (recorded in the results)",
-    "  --quick            the CI scale, where a target has one",
-    "",
-    "targets:",
-  ];
-  for (const [name, t] of Object.entries(TARGETS)) {
-    lines.push(`  ${name.padEnd(10)} ${t.summary}`);
-    for (const o of t.options) lines.push(`    ${o}`);
-  }
+  const lines = ["usage: lfl reproduce NAME [options]   (lfl reproduce NAME --help for its options)", "", "Runs an experiment and writes <out-dir>/<name>.json, a markdown table and figures, our numbers beside the paper's.", "", "experiments:"];
+  for (const [name, e] of Object.entries(EXPERIMENTS)) lines.push(`  ${name.padEnd(12)} ${e.summary}`);
   return lines.join("\n");
 }
 
 export const command: Command = {
   name: "reproduce",
-  summary: "reproduce a paper table (table1, ...) with the paper's numbers beside ours",
+  summary: "run a paper table or figure (table1, table2, table3, ppo-curves, ppo-summary) with the paper's numbers beside ours",
   usage: usage(),
   async run(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;
     if (name === undefined || name.startsWith("-")) {
       console.log(usage());
-      return 2;
+      return name === "--help" || name === "-h" ? 0 : 2;
     }
-    const entry = TARGETS[name];
-    if (!entry) throw new InputError("E_UNKNOWN_ID", `reproduce: unknown target '${name}' (targets: ${Object.keys(TARGETS).join(", ")})`);
-    if (rest.includes("--help") || rest.includes("-h")) {
-      console.log([`usage: lfl reproduce ${name} [options]`, "", entry.summary, "", "options:", ...entry.options.map((o) => `  ${o}`),
-        "  --out-dir <dir>    where results go (default results/)", "  --json <file>      also write the results JSON there", "  --quick            the CI scale, where the target has one"].join("\n"));
+    const exp = EXPERIMENTS[name];
+    if (!exp) throw new InputError("E_UNKNOWN_ID", `reproduce: unknown experiment '${name}' (experiments: ${Object.keys(EXPERIMENTS).join(", ")})`);
+    const common = commonOptions(exp);
+    const cmd = `reproduce ${name}`;
+    const { values: v, help } = parseOptions(cmd, [...common, ...exp.options], rest);
+    if (help) {
+      console.log(helpText(`lfl reproduce ${name} [options]`, exp.summary, [{ title: "options", options: common }, { title: `options of ${name}`, options: exp.options }]));
       return 0;
     }
-    return (await entry.load()).target.run(rest);
+    if (!exp.seeded) refuseFlags(cmd, v, ["seed", "seeds"], `to ${name}: it is deterministic (no random seed to change)`);
+    if (v.quick && v.scale !== undefined) throw new InputError("E_USAGE", `${cmd}: give --quick or --scale, not both`);
+    if (v.seed !== undefined && v.seeds !== undefined) throw new InputError("E_USAGE", `${cmd}: give --seed or --seeds, not both`);
+    if (v.queue !== undefined && v.jobs !== undefined) refuseFlags(cmd, v, ["jobs"], "with --queue (the workers choose their own --jobs)");
+    if (v["finished-only"]) refuseFlags(cmd, v, ["jobs", "queue"], "with --finished-only (nothing is computed)");
+    if (v.queue !== undefined && !/^rediss?:\/\/[^\s/]+(:\d+)?\/?$/.test(v.queue as string)) throw new InputError("E_USAGE", `${cmd}: --queue must be redis://HOST:PORT, got '${v.queue as string}'`);
+    const scale = v.quick ? exp.quickScale : ((v.scale as string | undefined) ?? exp.scales[0]!);
+    const seeds = v.seed !== undefined ? [v.seed as number] : (v.seeds as number[] | undefined);
+    const options = Object.fromEntries(exp.options.map((o) => [o.name, v[o.name]]).filter(([, x]) => x !== undefined));
+    const outDir = (v["out-dir"] as string | undefined) ?? DEFAULT_OUT_DIR;
+    const progress = new SweepProgress({ title: name });
+    const commit = v["commit-cells"] as string | undefined;
+    const command = ["lfl", "reproduce", name, ...rest].join(" ");
+    let outputs: string[] = [];
+    let commitCell: ((e: SweepEvent) => void) | undefined;
+    const storeDir = (v.store as string | undefined) ?? DEFAULT_STORE;
+    const { doc, stem } = await runExperiment(exp, { scale, ...(seeds ? { seeds } : {}), ...(v.env ? { envs: v.env as string[] } : {}), options }, {
+      storeDir, command,
+      ...(v["reuse-stale"] ? { reuseStale: true } : {}), ...(v["finished-only"] ? { finishedOnly: true } : {}),
+      ...(v.jobs !== undefined ? { jobs: v.jobs as number } : {}), ...(v.queue !== undefined ? { queue: v.queue as string } : {}),
+      onPlan: (plan) => {
+        // Every output path is checked before any cell runs (the out-dir is ours to create).
+        mkdirSync(outDir, { recursive: true });
+        outputs = [join(outDir, `${plan.stem}.json`), join(outDir, `${plan.stem}.md`), ...(v.json !== undefined ? [v.json as string] : [])];
+        checkOutputPaths(outputs, typeof options.mdp === "string" ? [options.mdp] : []);
+        if (commit !== undefined) {
+          // Cells committed earlier (on this or another machine) count as finished; new ones are committed as they finish.
+          mkdirSync(commit, { recursive: true });
+          const store = new CellStore(storeDir), byKey = new Map(plan.cells.map((c) => [c.key, c]));
+          loadCommittedCells(commit, {
+            has: (k) => store.has(k), get: (k) => store.get(k),
+            put: (k, result) => { const c = byKey.get(k); if (c) store.put({ key: k, settingsKey: c.settingsKey, label: c.label, experiment: c.experiment, revision: null, wallSeconds: 0, result }); },
+          }, { experiment: exp.name });
+          commitCell = commitCellsListener(commit, plan.cells, { command, seeds: plan.seeds, revision: revisionLabel(gitState()) });
+        }
+      },
+      onEvent: (e: SweepEvent) => {
+        progress.onEvent(e);
+        commitCell?.(e);
+      },
+    });
+    progress.stop();
+    const report = await REPORTS[name]!(doc, stem);
+    const json = `${JSON.stringify(doc, null, 2)}\n`;
+    const files = [
+      { path: join(outDir, `${stem}.json`), data: json },
+      { path: join(outDir, `${stem}.md`), data: report.markdown },
+      ...Object.entries(report.files).map(([f, data]) => ({ path: join(outDir, f), data })),
+      ...(v.json !== undefined ? [{ path: v.json as string, data: json }] : []),
+    ];
+    writeFileSet(files);
+    console.log(report.console);
+    if (doc.missing.length > 0) console.log(`\n${doc.missing.length} requested cell(s) not in the results: ${doc.missing.slice(0, 5).join("; ")}${doc.missing.length > 5 ? "; …" : ""}`);
+    console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
+    if (doc.cells.length === 0) throw new InputError("E_FILE", `${cmd}: no cell is finished; nothing to report (run without --finished-only to compute them)`);
+    return 0;
   },
 };
