@@ -7,15 +7,15 @@ import assert from "node:assert/strict";
 import { loadMujoco } from "../../src/envs/mujoco/mujoco-runtime.ts";
 import { HalfCheetah } from "../../src/envs/mujoco/half-cheetah.ts";
 import { envSpec, makeEnv } from "../../src/envs/registry.ts";
-import { loadTrace, modelFactMismatches, multiStepErrors, relError, singleStepErrors, truncationMismatches } from "./trace.ts";
+import { loadTrace, modelFactMismatches, parityTolerance, relError, replayHorizons, singleStepErrors, truncationMismatches } from "./trace.ts";
 
 const ID = "HalfCheetah-v5";
-/** Target 1e-6; measured ≤ 2.2e-12 (MuJoCo 3.5.1 vs 3.14.0 round-off in contacts), so 1e-9 keeps a wide margin. */
-const SINGLE_STEP_TOL = 1e-9;
 /** Open-loop replay: contact dynamics amplify round-off; "close" means qpos, qvel and obs within 1e-6. */
 const MULTI_STEP_TOL = 1e-6;
 
 const trace = loadTrace(ID);
+/** 1e-12 on free steps, 100 × opt.tolerance on steps with ground contacts or joint limits (trace.ts). */
+const tol = parityTolerance(trace.model.opt);
 const mujoco = await loadMujoco();
 
 test(`${ID}: spaces, limits and the compiled model match Gymnasium's facts, array by array`, () => {
@@ -36,22 +36,19 @@ test(`${ID}: single steps from recorded states match qpos, qvel, observation, re
   using env = new HalfCheetah(mujoco);
   const table = singleStepErrors(env, trace);
   t.diagnostic(`largest relative errors: ${table.toString()}`);
-  assert.deepEqual(table.failures(() => SINGLE_STEP_TOL), [], table.toString());
+  assert.deepEqual(table.failures(tol), [], table.toString());
   for (const f of ["qpos", "qvel", "obs", "reward", "info.x_position", "info.x_velocity", "info.reward_forward", "info.reward_ctrl", "terminated"]) {
-    assert.ok(table.worst.has(f), f);
+    assert.ok(table.has(f), f);
   }
 });
 
-test(`${ID}: recorded episodes replayed open-loop stay close until contacts amplify round-off`, (t) => {
+test(`${ID}: recorded episodes replayed open-loop drift no faster than our own model amplifies the single-step differences`, (t) => {
   using env = new HalfCheetah(mujoco);
-  const { table, closeSteps } = multiStepErrors(env, trace, MULTI_STEP_TOL);
-  t.diagnostic(`steps within ${MULTI_STEP_TOL} per rollout: ${closeSteps.join(", ")}; largest errors up to the first diverging step: ${table.toString()}`);
-  // Small actions (seeds 3, 4: scale 0.1) stay within 1e-6 for all 200 recorded steps; random actions
-  // (seeds 0-2) for 57-66 steps (measured), asserted ≥ 40.
-  trace.rollouts.forEach((r, i) => {
-    const need = r.action_scale < 1 ? r.steps.length : 40;
-    assert.ok(closeSteps[i]! >= need, `seed ${r.seed}: close for ${closeSteps[i]} steps, need ${need} (${table.toString()})`);
-  });
+  const { table, close, twin, eps } = replayHorizons(env, trace, MULTI_STEP_TOL);
+  t.diagnostic(`steps within ${MULTI_STEP_TOL} per rollout: ${close.join(", ")}; our model against itself moved by ${eps.map((e) => e.toExponential(0)).join(", ")}: ${twin.join(", ")}; largest errors up to the first diverging step: ${table.toString()}`);
+  // A tumbling cheetah (random actions) is chaotic: our own model moved by 1e-12 leaves 1e-6 of itself within
+  // ~30-50 steps, and the replay of Gymnasium's actions may not do worse; gentle episodes stay close throughout.
+  trace.rollouts.forEach((r, i) => assert.ok(close[i]! >= twin[i]!, `seed ${r.seed}: close for ${close[i]} steps, our own model for ${twin[i]} (${table.toString()})`));
   assert.deepEqual(truncationMismatches(() => makeEnv(ID, {}, { mujoco }), trace), []);
 });
 
