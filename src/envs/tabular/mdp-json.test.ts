@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../core/errors.ts";
 import { loadMdpJson, parseMdpJson } from "./mdp-json.ts";
@@ -11,7 +14,8 @@ const base = () => ({ nS: 2, nA: 2, gamma: 0.5, start: 0, P: [[[1, 0], [0, 1]], 
 function rejects(text: string, code: string, ...parts: string[]): void {
   assert.throws(() => parseMdpJson(text, "m.json"), (e: unknown) => {
     assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
-    assert.equal(e.code, code);
+    assert.equal(e.code, code, e.message);
+    assert.ok(!/[\u0000-\u001f\u007f]/.test(e.message), `no control characters: ${JSON.stringify(e.message)}`);
     assert.ok(!e.message.includes("\n"), `message is one line: ${e.message}`);
     assert.ok(e.message.startsWith("m.json: "), e.message);
     for (const p of parts) assert.ok(e.message.includes(p), `'${e.message}' should mention '${p}'`);
@@ -67,4 +71,47 @@ test("a NaN-looking string inside a name is left alone", () => {
 
 test("a missing file is an E_FILE input error", () => {
   assert.throws(() => loadMdpJson("/nonexistent/mdp.json"), (e: unknown) => e instanceof InputError && e.code === "E_FILE");
+});
+
+test("the fast path (P scanned into a Float64Array) and the slow path build the same MDP", () => {
+  const m = { nS: 3, nA: 2, gamma: 0.9, start: [0.5, 0.25, 0.25], P: [[[0.1, 0.2, 0.7], [1, 0, 0]], [[0, 0, 1], [1e-3, 0.999, 0]], [[1 / 3, 1 / 3, 1 / 3], [0, 1, 0]]], r: [[1, -2], [0.5, 3e-7], [0, 1e10]] };
+  const fast = parseMdpJson(JSON.stringify(m, null, 1));
+  // Key order with P first (nS unknown when P is scanned) and a slow-path variant (P has a NaN token elsewhere: r).
+  const pFirst = parseMdpJson(JSON.stringify({ P: m.P, ...m }));
+  assert.deepEqual([...pFirst.P], [...fast.P]);
+  assert.deepEqual([...fast.P], m.P.flat(2));
+  assert.deepEqual([...fast.r], m.r.flat());
+  assert.deepEqual([...fast.start], m.start);
+  rejects(JSON.stringify(m).replace('"r":[[1,-2]', '"r":[[NaN,-2]'), "E_INVALID_MDP", "r[0][0]", "NaN");
+  rejects(JSON.stringify({ ...m, P: [m.P[0], m.P[1], [[1, 0, 0], [0, 1]]] }), "E_INVALID_MDP", "P[2][1] has 2 entries");
+  rejects(JSON.stringify(m).replace('"P":[[[0.1', '"P":[[["0.1"'), "E_INVALID_MDP", "P[0][0][0] must be a finite number", '"0.1"');
+  rejects(JSON.stringify({ ...m, P: m.P, extra: 1 }), "E_INVALID_MDP", "unknown field 'extra'");
+  rejects(JSON.stringify(m).replace(/}$/, ',"P":[]}'), "E_INVALID_MDP", "P has 0 entries");
+});
+
+test("huge nS / nA are refused before anything is allocated", () => {
+  for (const nS of [1e5, 1e9, 1e308]) {
+    rejects(edit((m) => { m.nS = nS; }), "E_TOO_LARGE", "nS", "more than the limit");
+  }
+  rejects(edit((m) => { m.nA = 1e12; }), "E_TOO_LARGE", "nA is 1000000000000, more than the limit");
+  assert.throws(() => parseMdpJson(edit((m) => { m.nS = 2000; m.nA = 1000; }), "m.json"), (e: unknown) => e instanceof InputError && e.code === "E_TOO_LARGE" && /nS·nA·nS/.test(e.message));
+});
+
+test("an input over the size budget is refused from its size alone; a directory or FIFO is not read", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lfl-mdp-"));
+  const big = join(dir, "big.json");
+  writeFileSync(big, "");
+  truncateSync(big, 200 * 2 ** 20); // sparse: 200 MB of size, no data written
+  assert.throws(() => loadMdpJson(big), (e: unknown) => e instanceof InputError && e.code === "E_TOO_LARGE" && e.message.includes(big) && /--max-input-bytes/.test(e.message));
+  assert.throws(() => loadMdpJson(EXAMPLE, { limits: { maxJsonBytes: 10 } }), (e: unknown) => e instanceof InputError && e.code === "E_TOO_LARGE");
+  assert.throws(() => loadMdpJson(dir), (e: unknown) => e instanceof InputError && e.code === "E_FILE" && /not a regular file|is a directory/.test(e.message));
+  rmSync(dir, { recursive: true });
+});
+
+test("syntax errors: line and column on deep nesting, BOM accepted, binary and NULs named not echoed", () => {
+  rejects("{\"nS\": " + "[".repeat(50_000) + "}", "E_INVALID_JSON", "line 1, column 50008");
+  assert.equal(parseMdpJson("\ufeff" + JSON.stringify(base())).nS, 2);
+  rejects(JSON.stringify(base()) + "\u0000\u0000", "E_INVALID_JSON", "U+0000 (NUL)");
+  rejects("\u0000\u0001PK\u0003\u0004", "E_INVALID_JSON", "line 1, column 1", "U+0000");
+  rejects(edit((m) => { m["bad\u001b[31mkey"] = 1; }), "E_INVALID_MDP", "unknown field 'bad\\u{001B}[31mkey'");
 });

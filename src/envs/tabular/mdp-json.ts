@@ -10,12 +10,17 @@
  * "gama" must not silently fall back to something). Every error is an `InputError` whose one-line message starts
  * with the source and names the field and index: E_INVALID_JSON when the text is not JSON, E_INVALID_MDP otherwise.
  * Python's `json.dump` writes bare NaN / Infinity; those tokens are accepted by the reader only so that the
- * validator can name the entry that holds them.
+ * validator can name the entry that holds them. Inputs are bounded (core/input-limits.ts): the file's size
+ * before it is read, nS, nA and nS·nA·nS before anything is allocated (E_TOO_LARGE). Valid JSON costs one
+ * `JSON.parse` (core/json-text.ts); a syntax error is located by line and column.
  *
  * Usage: `const mdp = loadMdpJson("examples/two-state.json");`
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../../core/errors.ts";
+import { checkLimit, readInputText, resolveLimits, type InputLimits } from "../../core/input-limits.ts";
+import { nonFiniteToken, parseJsonText } from "../../core/json-text.ts";
+import { scanNumericArray } from "../../core/numeric-array-scan.ts";
+import { printable } from "../../core/printable.ts";
 import { TabularMdp, type TabularMdpInit } from "./tabular-mdp.ts";
 
 /** The file's shape, as written by a user (nested arrays, state-major). */
@@ -36,51 +41,67 @@ export interface MdpJson {
 
 const REQUIRED = ["nS", "nA", "gamma", "start", "P", "r"] as const;
 const OPTIONAL = ["name", "stateNames", "actionNames"] as const;
-const NON_FINITE = "\u0000lfl-non-finite:";
 
-/** Reads and validates an MDP JSON file. */
-export function loadMdpJson(path: string): TabularMdp {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError("E_FILE", `cannot read MDP file ${path}: ${(e as Error).message.split("\n")[0]}`);
-  }
-  return parseMdpJson(text, path);
+export interface MdpJsonOptions {
+  /** Budgets (defaults: DEFAULT_INPUT_LIMITS): `maxJsonBytes` (checked before reading), `maxCount` (nS, nA), `maxElements` (nS·nA·nS). */
+  limits?: Partial<InputLimits>;
+}
+
+/**
+ * Reads and validates an MDP JSON file. The file's size is checked before it is read (E_TOO_LARGE), and the
+ * text is parsed by one `JSON.parse` when it is valid JSON.
+ */
+export function loadMdpJson(path: string, options: MdpJsonOptions = {}): TabularMdp {
+  const limits = resolveLimits(options.limits);
+  return parseMdpJson(readInputText(path, limits.maxJsonBytes, "MDP file"), path, options);
 }
 
 /** Parses and validates MDP JSON text; `source` (a file name) prefixes every error message. */
-export function parseMdpJson(text: string, source = "mdp.json"): TabularMdp {
+export function parseMdpJson(text: string, source = "mdp.json", options: MdpJsonOptions = {}): TabularMdp {
+  const limits = resolveLimits(options.limits);
+  const shown = printable(source);
   const bad = (msg: string): never => {
-    throw new InputError("E_INVALID_MDP", `${source}: ${msg}`);
+    throw new InputError("E_INVALID_MDP", `${shown}: ${msg}`);
   };
-  const quoted = quoteNonFinite(text);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(quoted);
-  } catch (e) {
-    throw new InputError("E_INVALID_JSON", `${source}: not valid JSON (${jsonErrorWhere(quoted, (e as Error).message)})`);
-  }
+  checkLimit(text.length, limits.maxJsonBytes, "the MDP text's length", source);
+  let fast = scanMdpText(text, limits);
+  let doc = fast ? fast.doc : parseJsonText(text, source, { nonFinite: true });
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) bad("the top level must be an object with fields nS, nA, gamma, start, P, r");
-  const obj = doc as Record<string, unknown>;
+  let obj = doc as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!(REQUIRED as readonly string[]).includes(key) && !(OPTIONAL as readonly string[]).includes(key)) {
-      bad(`unknown field '${key}' (allowed: ${[...REQUIRED, ...OPTIONAL].join(", ")})`);
+      bad(`unknown field '${printable(key, 60)}' (allowed: ${[...REQUIRED, ...OPTIONAL].join(", ")})`);
     }
   }
   for (const key of REQUIRED) if (!(key in obj)) bad(`missing field '${key}'`);
 
   const nS = count(obj.nS, "nS", bad), nA = count(obj.nA, "nA", bad);
+  // Sizes before any allocation: each of P's nS·nA·nS entries takes at least 2 characters ("0,").
+  checkLimit(nS, limits.maxCount, "nS", source);
+  checkLimit(nA, limits.maxCount, "nA", source);
+  checkLimit(nS * nA * nS, limits.maxElements, "nS·nA·nS (the entries of P)", source);
+  if (2 * nS * nA * nS > text.length) bad(`nS = ${nS}, nA = ${nA} need nS·nA·nS = ${nS * nA * nS} entries in P, more than a text of ${text.length} characters can hold`);
   const gamma = num(obj.gamma, "gamma", bad);
   if (!(gamma >= 0 && gamma < 1)) bad(`gamma must be in [0, 1), got ${gamma}`);
 
-  const P = new Float64Array(nS * nA * nS);
-  const Ps = list(obj.P, "P", nS, "nS", bad);
-  for (let s = 0; s < nS; s++) {
+  if (fast && !(fast.shape.length === 3 && fast.shape[0] === nS && fast.shape[1] === nA && fast.shape[2] === nS)) {
+    doc = parseJsonText(text, source, { nonFinite: true }); // P's shape is wrong: the slow path names the entry
+    obj = doc as Record<string, unknown>;
+    fast = undefined;
+  }
+  const P = fast ? fast.P : new Float64Array(nS * nA * nS);
+  const Ps = fast ? [] : list(obj.P, "P", nS, "nS", bad);
+  for (let s = 0; s < Ps.length; s++) {
     const Psa = list(Ps[s], `P[${s}]`, nA, "nA", bad);
     for (let a = 0; a < nA; a++) {
       const row = list(Psa[a], `P[${s}][${a}]`, nS, "nS", bad);
-      for (let t = 0; t < nS; t++) P[(s * nA + a) * nS + t] = num(row[t], `P[${s}][${a}][${t}]`, bad);
+      const base = (s * nA + a) * nS;
+      for (let t = 0; t < nS; t++) {
+        const v = row[t];
+        // The hot loop (nS·nA·nS entries): the field name is built only when an entry is bad.
+        if (typeof v === "number" && Number.isFinite(v)) P[base + t] = v;
+        else num(v, `P[${s}][${a}][${t}]`, bad);
+      }
     }
   }
   const r = new Float64Array(nS * nA);
@@ -100,7 +121,7 @@ export function parseMdpJson(text: string, source = "mdp.json"): TabularMdp {
 
   const init: TabularMdpInit = { nS, nA, P, r, start, gamma };
   if (obj.name !== undefined) {
-    if (typeof obj.name !== "string") bad("name must be a string");
+    if (typeof obj.name !== "string" || nonFiniteToken(obj.name) !== undefined) bad("name must be a string");
     init.name = obj.name as string;
   }
   if (obj.stateNames !== undefined) init.stateNames = names(obj.stateNames, "stateNames", nS, "nS", bad);
@@ -117,7 +138,7 @@ export function parseMdpJson(text: string, source = "mdp.json"): TabularMdp {
 type Bad = (msg: string) => never;
 
 function describe(v: unknown): string {
-  if (typeof v === "string") return v.startsWith(NON_FINITE) ? v.slice(NON_FINITE.length) : JSON.stringify(v);
+  if (typeof v === "string") return nonFiniteToken(v) ?? printable(JSON.stringify(v), 60);
   if (Array.isArray(v)) return `an array of ${v.length}`;
   return v === null ? "null" : typeof v === "object" ? "an object" : String(v);
 }
@@ -141,79 +162,97 @@ function list(v: unknown, field: string, n: number, nName: string, bad: Bad): un
 
 function names(v: unknown, field: string, n: number, nName: string, bad: Bad): string[] {
   const arr = list(v, field, n, nName, bad);
-  arr.forEach((x, i) => { if (typeof x !== "string") bad(`${field}[${i}] must be a string, got ${describe(x)}`); });
+  arr.forEach((x, i) => { if (typeof x !== "string" || nonFiniteToken(x) !== undefined) bad(`${field}[${i}] must be a string, got ${describe(x)}`); });
   return arr as string[];
 }
 
-/** Replaces bare NaN / Infinity / -Infinity tokens outside strings by marker strings, so the validator can name them. */
-function quoteNonFinite(text: string): string {
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === "\\") out += text[++i] ?? "";
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') { inString = true; out += c; continue; }
-    const m = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9));
-    if (m) {
-      out += JSON.stringify(NON_FINITE + m[1]);
-      i += m[1]!.length - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-/** "line L, column C: <reason>": V8 names the position only for some errors, so we locate it ourselves. */
-function jsonErrorWhere(text: string, message: string): string {
-  const reason = message.replace(/\s+/g, " ").replace(/, ".*" is not valid JSON$/, "").replace(/ in JSON at position \d+.*$/, "");
-  const pos = jsonErrorPosition(text);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  return `line ${line}, column ${pos - before.lastIndexOf("\n")}: ${reason}`;
-}
-
-/** Index of the first character at which `text` stops being valid JSON (a small recursive-descent scan). */
-function jsonErrorPosition(text: string): number {
-  let i = 0;
-  const ws = (): void => { while (i < text.length && " \t\n\r".includes(text[i]!)) i++; };
-  const fail = (): never => { throw i; };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === "{" || c === "[") {
-      const close = c === "{" ? "}" : "]";
-      i++; ws();
-      if (text[i] === close) { i++; return; }
-      for (;;) {
-        if (c === "{") { ws(); if (text[i] !== '"') fail(); string(); ws(); if (text[i] !== ":") fail(); i++; }
-        value(); ws();
-        if (text[i] === ",") { i++; continue; }
-        if (text[i] === close) { i++; return; }
-        fail();
+/**
+ * The fast path for big MDPs: P (nS·nA·nS numbers, nearly all of the text) is scanned straight into a
+ * Float64Array (core/numeric-array-scan.ts) and only the rest of the object goes through `JSON.parse`.
+ * Undefined whenever anything is unusual (P not a rectangular array of plain finite numbers, escapes in keys,
+ * duplicate P, sizes over the limits, invalid JSON): the caller then takes the slow path, whose messages
+ * name the bad entry.
+ */
+function scanMdpText(text: string, limits: InputLimits): { doc: Record<string, unknown>; P: Float64Array; shape: readonly number[] } | undefined {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const ws = (): void => {
+    while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+  };
+  /** Skips a JSON value (strings and brackets balanced); false when the text ends first. */
+  const skip = (): boolean => {
+    let depth = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        for (i++; i < n && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+        i++;
+      } else if (c === 0x5b || c === 0x7b) {
+        depth++;
+        i++;
+      } else if (c === 0x5d || c === 0x7d) {
+        if (depth === 0) return true;
+        depth--;
+        i++;
+      } else if (c === 0x2c && depth === 0) {
+        return true;
+      } else {
+        i++;
       }
+      if (depth === 0 && (c === 0x22 || c === 0x5d || c === 0x7d)) return true;
     }
-    if (c === '"') return string();
-    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
+    return false;
   };
-  const string = (): void => {
-    for (i++; i < text.length; i++) {
-      if (text[i] === "\\") i++;
-      else if (text[i] === '"') { i++; return; }
+  ws();
+  if (text.charCodeAt(i) !== 0x7b) return undefined;
+  i++;
+  const small: Record<string, number> = {};
+  let scan: ReturnType<typeof scanNumericArray>;
+  let pStart = -1;
+  for (;;) {
+    ws();
+    if (text.charCodeAt(i) !== 0x22) return undefined;
+    const close = text.indexOf('"', i + 1);
+    if (close < 0) return undefined;
+    const key = text.slice(i + 1, close);
+    if (key.includes("\\")) return undefined;
+    i = close + 1;
+    ws();
+    if (text.charCodeAt(i) !== 0x3a) return undefined;
+    i++;
+    ws();
+    if (key === "P") {
+      if (pStart >= 0) return undefined;
+      const { nS, nA } = small;
+      let capacity: number;
+      if (nS !== undefined && nA !== undefined) {
+        if (!(Number.isInteger(nS) && Number.isInteger(nA) && nS > 0 && nA > 0 && nS <= limits.maxCount && nA <= limits.maxCount && nS * nA * nS <= limits.maxElements)) return undefined;
+        capacity = nS * nA * nS;
+      } else {
+        capacity = Math.min(limits.maxElements, Math.floor((n - i) / 2) + 1); // untouched pages cost nothing
+      }
+      pStart = i;
+      scan = scanNumericArray(text, i, 3, capacity);
+      if (!scan) return undefined;
+      i = scan.end;
+    } else {
+      const at = i;
+      if (!skip()) return undefined;
+      if (key === "nS" || key === "nA") small[key] = Number(text.slice(at, i));
     }
-    fail();
-  };
-  try {
-    value(); ws();
-    return i;
-  } catch (at) {
-    return Math.min(at as number, text.length);
+    ws();
+    const c = text.charCodeAt(i);
+    if (c === 0x7d) break;
+    if (c !== 0x2c) return undefined;
+    i++;
   }
+  if (!scan) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, pStart) + "0" + text.slice(scan.end));
+  } catch {
+    return undefined;
+  }
+  if (typeof doc !== "object" || doc === null || (doc as Record<string, unknown>).P !== 0) return undefined;
+  return { doc: doc as Record<string, unknown>, P: scan.data, shape: scan.shape };
 }
