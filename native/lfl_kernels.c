@@ -79,6 +79,14 @@ LFL_MULTI static void tanh_forward(const double *x, double *y, int n) { /* in pl
   }
 }
 
+/* dx = dy * (1 - y*y), as ts-kernels.ts's tanhBackward (in place on dy allowed: no restrict). */
+LFL_MULTI static void tanh_backward(const double *y, const double *dy, double *dx, int n) {
+  for (int i = 0; i < n; i++) {
+    const double t = y[i];
+    dx[i] = dy[i] * (1.0 - t * t);
+  }
+}
+
 /* ts-kernels.ts's adamUpdate. */
 LFL_MULTI static void adam(double *restrict theta, const double *restrict g, double *restrict m, double *restrict v, long n,
                            double stepSize, double beta1, double beta2, double eps, double sqrtBc2) {
@@ -149,6 +157,18 @@ static napi_value js_tanh_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* tanhBackward(y, dy, dx, n) (current set only) */
+static napi_value js_tanh_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t ny = 0, ndy = 0, ndx = 0;
+  double *y = f64(env, a[0], &ny), *dy = f64(env, a[1], &ndy), *dx = f64(env, a[2], &ndx);
+  int n = i32(env, a[3]);
+  if (!y || !dy || !dx || n < 0 || (size_t)n > ny || (size_t)n > ndy || (size_t)n > ndx) { napi_throw_error(env, NULL, "lfl_kernels.tanhBackward: bad arguments"); return NULL; }
+  tanh_backward(y, dy, dx, n);
+  return NULL;
+}
+
 /* adamStep(theta, g, m, v, lr/bc1, beta1, beta2, eps, sqrt(bc2)) */
 static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   size_t argc = 9; napi_value a[9];
@@ -201,6 +221,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
     { "scalar", NULL, NULL, NULL, NULL, scalar, napi_enumerable, NULL },
     { "isa", NULL, NULL, NULL, NULL, isa, napi_enumerable, NULL },
+    { "tanhBackward", NULL, js_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL },
     { "threads", NULL, NULL, js_threads, NULL, NULL, napi_enumerable, NULL },
     { "setThreading", NULL, js_set_threading, NULL, NULL, NULL, napi_enumerable, NULL },
   };

@@ -102,15 +102,19 @@ function runAll(k: KernelBackend, batch: number, inDim: number, outDim: number, 
   k.tanhForward(t, tanh, t.length);
   const inPlace = y.slice();
   k.tanhForward(inPlace, inPlace, inPlace.length);
+  const dtanh = new Float64Array(tanh.length);
+  k.tanhBackward(tanh, t, dtanh, t.length);
+  const dtanhInPlace = t.slice();
+  k.tanhBackward(tanh, dtanhInPlace, dtanhInPlace, t.length);
   const n = outDim * inDim + 1;
   const theta = rand(n, rng), g = rand(n, rng), m = rand(n, rng), v = Float64Array.from(rand(n, rng), Math.abs);
   const [stepSize, sqrtBc2] = adamScalars(1e-3, 0.9, 0.999, 3);
   k.adamUpdate(theta, g, m, v, stepSize, 0.9, 0.999, 1e-5, sqrtBc2);
-  return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, theta, m, v];
+  return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, dtanh, dtanhInPlace, theta, m, v];
 }
 
 const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33]] as const;
-const NAMES = ["y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "Adam θ", "Adam m", "Adam v"];
+const NAMES = ["y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "tanh backward", "tanh backward in place", "Adam θ", "Adam m", "Adam v"];
 
 for (const name of KERNEL_BACKEND_NAMES) {
   if (name === "ts") continue;

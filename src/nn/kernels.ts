@@ -16,7 +16,7 @@ import { loadNativeKernels } from "./native-kernels.ts";
 import * as ts from "./ts-kernels.ts";
 import { createWasmKernels } from "./wasm-kernels.ts";
 
-export { expBounded, gemmABt, linearScratchSize, scaleInPlace, sumRows, sumSquares, tanhBackward, transpose } from "./ts-kernels.ts";
+export { expBounded, gemmABt, linearScratchSize, scaleInPlace, sumRows, sumSquares, transpose } from "./ts-kernels.ts";
 
 export const KERNEL_BACKEND_NAMES = ["ts", "wasm", "native", "native-scalar"] as const;
 export type KernelBackendName = (typeof KERNEL_BACKEND_NAMES)[number];
@@ -30,6 +30,8 @@ export interface KernelBackend {
   linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   /** y = tanh(x) on the first n entries (in place allowed). */
   tanhForward(x: Float64Array, y: Float64Array, n: number): void;
+  /** dx = dy·(1 − y²) on the first n entries (in place on dy allowed). */
+  tanhBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void;
   /** ts-kernels.ts's `adamUpdate`. */
   adamUpdate(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
@@ -39,6 +41,7 @@ export const TS_KERNELS: KernelBackend = {
   linearForward: ts.linearForward,
   linearBackward: ts.linearBackward,
   tanhForward: ts.tanhForward,
+  tanhBackward: ts.tanhBackward,
   adamUpdate: ts.adamUpdate,
 };
 
@@ -94,6 +97,11 @@ export function linearBackward(
  */
 export function tanhForward(x: Float64Array, y: Float64Array, n: number): void {
   backend.tanhForward(x, y, n);
+}
+
+/** dx[i] = dy[i] · (1 − y[i]²) where y = tanh(x) (in place on dy allowed). */
+export function tanhBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void {
+  backend.tanhBackward(y, dy, dx, n);
 }
 
 /**

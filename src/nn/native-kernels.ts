@@ -9,12 +9,15 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { KernelBackend } from "./kernels.ts";
+import { tanhBackward } from "./ts-kernels.ts";
 
 /** One kernel set of the addon. */
 export interface NativeKernelSet {
   linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   tanhForward(x: Float64Array, y: Float64Array, n: number): void;
+  /** Absent in the previous kernel set (native-scalar uses the TypeScript loop, as before). */
+  tanhBackward?(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void;
   adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
 
@@ -48,6 +51,7 @@ export function loadNativeKernels(variant: "native" | "native-scalar"): KernelBa
     linearForward: set.linearForward,
     linearBackward: set.linearBackward,
     tanhForward: set.tanhForward,
+    tanhBackward: set.tanhBackward ?? tanhBackward,
     adamUpdate: set.adamStep,
   };
 }

@@ -11,7 +11,7 @@
  * TypeScript loops run instead — the same bytes either way.
  */
 import { FuncBuilder, ModuleBuilder } from "./wasm-assembler.ts";
-import { adamUpdate, gemmABt, INV_LN2, LN2_HI, LN2_LO, sumRows, tanhRange } from "./ts-kernels.ts";
+import { adamUpdate, gemmABt, INV_LN2, LN2_HI, LN2_LO, sumRows, tanhBackward, tanhRange } from "./ts-kernels.ts";
 import type { KernelBackend } from "./kernels.ts";
 
 const MODE_BIAS = 0, MODE_ZERO = 1, MODE_ACC = 2;
@@ -306,6 +306,7 @@ export function createWasmKernels(): KernelBackend | null {
         if (even < n) tanhRange(x, y, even, n);
       } else tanhRange(x, y, 0, n);
     },
+    tanhBackward, // one multiply-add per entry: copying in and out would cost more than the loop
     adamUpdate(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2) {
       const n = theta.length, even = n - (n & 1);
       if (even < MIN_ELEMENTS) {
