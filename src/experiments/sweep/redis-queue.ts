@@ -74,15 +74,20 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
       settled = true;
       void shutdown().finally(() => resolve(finish()));
     };
-    const watchdog = new RedisWatchdog(opts.url, opts.graceMs ?? 15_000, (reason) => {
-      fail(new LflError("E_QUEUE", `lost Redis at ${opts.url} mid-sweep (${reason}); ${outcome.done.length + outcome.cached.length} of ${schedule.cells.length} cells are finished and stored — run the same command again to resume`));
-    });
+    const lost = (reason: string): LflError => new LflError("E_QUEUE", `lost Redis at ${opts.url} mid-sweep (${reason}); ${outcome.done.length + outcome.cached.length} of ${schedule.cells.length} cells are finished and stored — run the same command again to resume`);
+    const watchdog = new RedisWatchdog(opts.url, opts.graceMs ?? 15_000, (reason) => fail(lost(reason)));
+    /** A command failed: a lost connection reads as "lost Redis", anything else names the queue. */
+    const queueError = (e: Error): LflError => {
+      if (e instanceof LflError) return e;
+      if (/connection|closed|ECONNREFUSED|ECONNRESET|EPIPE/i.test(e.message)) return lost(e.message);
+      return new LflError("E_QUEUE", `queue at ${opts.url}: ${e.message}`, { cause: e });
+    };
 
     const spec = (key: string): CellSpec => schedule.spec(key);
 
     const maybeFinished = (): void => {
       if (schedule.unfinished === 0) succeed();
-      else if (!settled) enqueueReady().catch((e: Error) => fail(queueError(opts.url, e)));
+      else if (!settled) enqueueReady().catch((e: Error) => fail(queueError(e)));
     };
 
     const cellFailed = (key: string, error: string, n: number): void => {
@@ -153,7 +158,7 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
     });
     events.on("completed", ({ jobId }) => {
       const key = keyOfJobId(jobId);
-      if (mine.has(key)) collect(key).catch((e: Error) => fail(queueError(opts.url, e)));
+      if (mine.has(key)) collect(key).catch((e: Error) => fail(queueError(e)));
     });
     events.on("failed", ({ jobId, failedReason }) => {
       const key = keyOfJobId(jobId);
@@ -163,17 +168,13 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
         if (job !== undefined && made < (job.opts.attempts ?? CELL_ATTEMPTS) && !/stalled more than/.test(failedReason)) {
           emit({ type: "cell-retry", key, label: spec(key).label, error: failedReason, attempt: made });
         } else cellFailed(key, failedReason, made);
-      }, (e: Error) => fail(queueError(opts.url, e)));
+      }, (e: Error) => fail(queueError(e)));
     });
 
     events.waitUntilReady().then(async () => {
       watchdog.start();
       await enqueueReady();
       if (schedule.unfinished === 0) succeed();
-    }).catch((e: Error) => fail(queueError(opts.url, e)));
+    }).catch((e: Error) => fail(queueError(e)));
   });
-}
-
-function queueError(url: string, e: Error): LflError {
-  return e instanceof LflError ? e : new LflError("E_QUEUE", `queue at ${url}: ${e.message}`, { cause: e });
 }

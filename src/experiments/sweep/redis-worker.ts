@@ -56,6 +56,8 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     lockDuration,
     stalledInterval: opts.stalledIntervalMs ?? lockDuration,
     maxStalledCount: 2,
+    // After a connection error, try again in 2 s (BullMQ's default is 15 s) so workers resume soon after Redis.
+    runRetryDelay: 2000,
   });
   let finished = 0;
   let lastError = "";

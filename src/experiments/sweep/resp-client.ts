@@ -112,7 +112,13 @@ export class RespClient {
         this.socket = undefined;
         const err = new RespConnectionError(`Connection closed${hadError ? " with an error" : ""} (${host}:${port})`);
         for (const p of this.pending.splice(0)) p.reject(err);
-        if (wasConnected) this.onclose?.(err);
+        // The owner may have stopped listening (BullMQ's adapter re-emits this as an 'error' event): a lost
+        // connection must not become an uncaught exception; the owner learns of it from its next command.
+        if (wasConnected) {
+          try {
+            this.onclose?.(err);
+          } catch { /* nobody listening */ }
+        }
       });
       socket.on("connect", () => {
         socket.setTimeout(0);
