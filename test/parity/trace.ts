@@ -315,11 +315,16 @@ export function multiStepErrors(env: MujocoEnv, trace: GymTrace, tol: number): {
 /** The twin of `replayHorizons` starts this many times the rollout's largest single-step state error away. */
 export const TWIN_PERTURBATION_FACTOR = 10;
 
-/** Steps for which our env, fed `r`'s actions from its reset state with qvel moved by `eps` (relative), stays within `tol` of the unmoved run. */
+/**
+ * Steps for which our env, fed `r`'s actions from its reset state with every qvel entry moved by `eps` × the
+ * largest |qvel| of the recorded rollout (alternating signs), stays within `tol` of the unmoved run. The scale is
+ * the rollout's, not the reset state's, so that the move is at least as large in absolute terms as a single-step
+ * difference of relative size `eps` anywhere in the rollout.
+ */
 function twinHorizon(env: MujocoEnv, r: TraceRollout, eps: number, tol: number): number {
+  const scale = Math.max(1e-3, ...r.steps.flatMap((s) => s.qvel.map(Math.abs)));
   const run = (pert: number): Float64Array[][] => {
     const qvel = Float64Array.from(r.reset.qvel);
-    const scale = Math.max(1e-3, ...Array.from(qvel, Math.abs));
     for (let j = 0; j < qvel.length; j++) qvel[j]! += pert * scale * (j % 2 === 0 ? -1 : 1);
     env.setState({ qpos: r.reset.qpos, qvel });
     return r.steps.map((s) => {
