@@ -3,12 +3,18 @@
  * `lfl worker` processes, each in its own process group so a test can SIGKILL a whole "machine".
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import assert from "node:assert/strict";
+import type { CellSpec } from "../src/experiments/engine/cell.ts";
+import { runCellsLocal } from "../src/experiments/sweep/local-pool.ts";
+import { runCellsOnQueue } from "../src/experiments/sweep/redis-queue.ts";
 import { RespClient } from "../src/experiments/sweep/resp-client.ts";
+import { MemoryCellStore, type SweepEvent } from "../src/experiments/sweep/sweep-types.ts";
+import { markerCount, markerPids, toySweep } from "./fixtures/toy-cell-runner.ts";
 import { ROOT } from "./lfl-cli.ts";
 
 /** Why Redis tests cannot run here, or undefined when they can. */
@@ -132,4 +138,74 @@ export function startWorker(url: string, opts: { workDir: string; lockSeconds?: 
       }
     },
   };
+}
+
+/** The stored results of `cells`, in order, as one string (for byte-for-byte comparisons). */
+export function bytes(s: MemoryCellStore, cells: readonly CellSpec[]): string {
+  return JSON.stringify(cells.filter((c) => s.has(c.key)).map((c) => [c.key, s.get(c.key)]));
+}
+
+/** The reference: the same cells in this process (results only; marker files go to a scratch dir). */
+export async function localReference(cells: readonly CellSpec[]): Promise<MemoryCellStore> {
+  const scratch = mkdtempSync(join(tmpdir(), "lfl-sweep-ref-"));
+  try {
+    const store = new MemoryCellStore();
+    const plain = cells.map((c) => ({ ...c, payload: { ...(c.payload as object), markerDir: scratch } }));
+    await runCellsLocal(plain, { jobs: 0, store, workRoot: scratch });
+    return store;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The process group of `pid` (undefined once it is gone). */
+function processGroup(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Two workers (optionally wrapped, e.g. in `ip netns exec NS`), two submitters of the same toy sweep, worker 1
+ * SIGKILLed (with its sandboxed cell process) while one of its cells runs. Asserts every cell finished exactly
+ * once, one was interrupted and re-queued, and both submitters' results equal the local run. Returns the workers
+ * (for the caller to stop).
+ */
+export async function killScenario(opts: { url: string; work: string; wrap?: string[] }): Promise<WorkerProcess[]> {
+  const markerDir = mkdtempSync(join(opts.work, "markers-"));
+  const cells = toySweep({ name: "kill", seeds: 2, draws: 20000, sleepMs: 1000, markerDir });
+  const wrap = opts.wrap !== undefined ? { wrap: opts.wrap } : {};
+  const w1 = startWorker(opts.url, { workDir: join(opts.work, "w1"), ...wrap });
+  const w2 = startWorker(opts.url, { workDir: join(opts.work, "w2"), ...wrap });
+  await Promise.all([w1.waitFor(/ready:/), w2.waitFor(/ready:/)]);
+  // Kill worker 1's process group as soon as one of its cells is running.
+  const killed = (async () => {
+    while (!markerPids(markerDir).some((pid) => processGroup(pid) === w1.proc.pid)) await sleep(50);
+    w1.killHard();
+  })();
+  const events: SweepEvent[] = [];
+  const a = new MemoryCellStore();
+  const b = new MemoryCellStore();
+  const [outA, outB] = await Promise.all([
+    runCellsOnQueue(cells, { url: opts.url, store: a, onEvent: (e) => events.push(e) }),
+    runCellsOnQueue(cells, { url: opts.url, store: b }),
+  ]);
+  await killed;
+  assert.deepEqual(outA.failed, []);
+  assert.equal(outA.done.length, cells.length);
+  assert.equal(outB.done.length, cells.length);
+  // Worker 1 really died mid-cell: one cell was started twice (and announced as re-queued) ...
+  assert.ok(cells.some((c) => markerCount(markerDir, c.key, "start") === 2), "no cell was interrupted");
+  assert.ok(events.some((e) => e.type === "cell-retry" && /worker was lost/.test(e.error)));
+  // ... and yet every cell returned exactly once.
+  for (const c of cells) assert.equal(markerCount(markerDir, c.key, "done"), 1, c.label);
+  const ref = await localReference(cells);
+  assert.equal(bytes(a, cells), bytes(ref, cells));
+  assert.equal(bytes(b, cells), bytes(ref, cells));
+  // Submitting again enqueues nothing: every cell is in the store.
+  const again = await runCellsOnQueue(cells, { url: opts.url, store: a });
+  assert.equal(again.cached.length, cells.length);
+  return [w1, w2];
 }

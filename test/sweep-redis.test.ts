@@ -6,30 +6,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { LflError } from "../src/core/errors.ts";
-import type { CellSpec } from "../src/experiments/engine/cell.ts";
-import { runCellsLocal } from "../src/experiments/sweep/local-pool.ts";
 import { runCellsOnQueue } from "../src/experiments/sweep/redis-queue.ts";
-import { MemoryCellStore, type SweepEvent } from "../src/experiments/sweep/sweep-types.ts";
-import { markerCount, markerParents, toySweep } from "./fixtures/toy-cell-runner.ts";
-import { redisSkipReason, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./sweep-redis-server.ts";
+import { MemoryCellStore } from "../src/experiments/sweep/sweep-types.ts";
+import { markerCount, toySweep } from "./fixtures/toy-cell-runner.ts";
+import { bytes, killScenario, localReference, redisSkipReason, startRedis, type RedisServer, type WorkerProcess } from "./sweep-redis-server.ts";
 
 const skip = redisSkipReason();
-const bytes = (s: MemoryCellStore, cells: readonly CellSpec[]): string => JSON.stringify(cells.filter((c) => s.has(c.key)).map((c) => [c.key, s.get(c.key)]));
-
-/** The reference: the same cells in this process (results only; marker files go to a scratch dir). */
-async function localReference(cells: readonly CellSpec[]): Promise<MemoryCellStore> {
-  const scratch = mkdtempSync(join(tmpdir(), "lfl-sweep-ref-"));
-  try {
-    const store = new MemoryCellStore();
-    const plain = cells.map((c) => ({ ...c, payload: { ...(c.payload as object), markerDir: scratch } }));
-    await runCellsLocal(plain, { jobs: 0, store, workRoot: scratch });
-    return store;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
 
 describe("sweeps on Redis", { skip }, () => {
   let redis: RedisServer;
@@ -47,39 +30,7 @@ describe("sweeps on Redis", { skip }, () => {
   });
 
   test("two workers, one SIGKILLed mid-cell, two submitters: every cell finishes exactly once, results equal the local run", async () => {
-    const markerDir = mkdtempSync(join(work, "markers-"));
-    const cells = toySweep({ name: "kill", seeds: 2, draws: 20000, sleepMs: 1200, markerDir });
-    const w1 = startWorker(redis.url, { workDir: join(work, "w1") });
-    const w2 = startWorker(redis.url, { workDir: join(work, "w2") });
-    workers.push(w1, w2);
-    await Promise.all([w1.waitFor(/ready:/), w2.waitFor(/ready:/)]);
-    // Kill worker 1 (and its sandboxed cell process) as soon as one of its cells is running.
-    const killed = (async () => {
-      while (!markerParents(markerDir).includes(w1.proc.pid!)) await sleep(50);
-      w1.killHard();
-    })();
-    const events: SweepEvent[] = [];
-    const a = new MemoryCellStore();
-    const b = new MemoryCellStore();
-    const [outA, outB] = await Promise.all([
-      runCellsOnQueue(cells, { url: redis.url, store: a, onEvent: (e) => events.push(e) }),
-      runCellsOnQueue(cells, { url: redis.url, store: b }),
-    ]);
-    await killed;
-    assert.deepEqual(outA.failed, []);
-    assert.equal(outA.done.length, cells.length);
-    assert.equal(outB.done.length, cells.length);
-    // Worker 1 really died mid-cell: one cell was started twice (and announced as re-queued) ...
-    assert.ok(cells.some((c) => markerCount(markerDir, c.key, "start") === 2), "no cell was interrupted");
-    assert.ok(events.some((e) => e.type === "cell-retry" && /worker was lost/.test(e.error)));
-    // ... and yet every cell returned exactly once.
-    for (const c of cells) assert.equal(markerCount(markerDir, c.key, "done"), 1, c.label);
-    const ref = await localReference(cells);
-    assert.equal(bytes(a, cells), bytes(ref, cells));
-    assert.equal(bytes(b, cells), bytes(ref, cells));
-    // Submitting again enqueues nothing: every cell is in the store.
-    const again = await runCellsOnQueue(cells, { url: redis.url, store: a });
-    assert.equal(again.cached.length, cells.length);
+    workers.push(...(await killScenario({ url: redis.url, work })));
   });
 
   test("a cell failing on every attempt is reported after 3 attempts; the rest finish", async () => {
