@@ -182,7 +182,7 @@ export class ConstraintWatch {
     return this.active ? "constrained" : "free";
   }
   stop(): void {
-    this.env.sim.step = this.original;
+    delete (this.env.sim as unknown as { step?: unknown }).step; // back to MujocoSim.prototype.step
   }
   [Symbol.dispose](): void {
     this.stop();
