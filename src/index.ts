@@ -47,7 +47,7 @@ export { invertSoftImprovement, improvementShaping, policyKl } from "./observer/
 export { regressStateOnlyReward } from "./observer/tabular/state-only-regression.ts";
 export { planOnReward } from "./observer/tabular/plan-on-reward.ts";
 export { inferTabularReward, observerPolicy, recoverFromPolicies } from "./observer/tabular/tabular-lfl.ts";
-export { recoverReward, ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_LEGACY, type Algorithm1Config } from "./observer/algorithm-1/algorithm-1.ts";
+export { recoverReward, ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, type Algorithm1Config } from "./observer/algorithm-1/algorithm-1.ts";
 export { trainObserver } from "./observer/observer-training.ts";
 
 // evaluation

@@ -73,7 +73,8 @@ export const ppoSummaryExperiment: Experiment<PpoSummaryBody> = {
       const settings = { experiment: "ppo-curves", ...payload };
       cells.push({ key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `ppo-curves/${curve}/uniform`, experiment: "ppo-curves", runner: RUNNER, payload, inputs: [], stage: "uniform", env: spec.envId });
     }
-    return { cells, seeds, stem: "ppo-summary", settings: {} };
+    const canonical = req.seeds === undefined || req.seeds.join() === PPO_CURVES.reacher!.seeds.join();
+    return { cells, seeds, stem: canonical ? "ppo-summary" : `ppo-summary-seeds-${seeds.join("_")}`, settings: {} };
   },
   assemble(results, plan) {
     return {

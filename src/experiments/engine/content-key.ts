@@ -46,24 +46,17 @@ const nativeSources = (): string[] => {
   return existsSync(dir) ? readdirSync(dir).filter((f) => /\.(c|cc|cpp|h|gyp)$/.test(f)).sort().map((f) => join("native", f)) : [];
 };
 
-const codeHashCache = new Map<string, string>();
-
 /**
- * Hash of the code behind a runner: its import closure, the native kernel sources and the MuJoCo version.
- * Cached per process (the code does not change under a running process).
+ * Hash of the code behind a runner: its import closure, the native kernel sources and the MuJoCo version
+ * (read afresh on every call: a few milliseconds per plan).
  */
 export function codeHash(entries: readonly string[]): string {
-  const cacheKey = entries.join("\n");
-  const cached = codeHashCache.get(cacheKey);
-  if (cached !== undefined) return cached;
   const h = createHash("sha256");
   for (const rel of [...sourceClosure(entries), ...nativeSources()]) {
     h.update(rel).update("\0").update(readFileSync(join(REPO_ROOT, rel))).update("\0");
   }
   h.update(`mujoco ${mujocoVersion()}`);
-  const digest = h.digest("hex");
-  codeHashCache.set(cacheKey, digest);
-  return digest;
+  return h.digest("hex");
 }
 
 function mujocoVersion(): string {

@@ -48,7 +48,7 @@ import {
 } from "./algorithm-1-losses.ts";
 import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
-export { loadRewardModel } from "../../rewards/neural-reward.ts";
+export { loadRewardModel } from "../../rewards/reward-json.ts"; // validating reader: sizes bounded before allocation, errors name the file
 
 // ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
 export interface Algorithm1Config {
@@ -137,9 +137,6 @@ export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
 export const ALGORITHM1_PAPER: Algorithm1Config = {
   ...ALGORITHM1_DEFAULTS, policyFit: "paper", kl: "regressed", rewardInit: "ml-last", rewardForm: "log-density", normaliseReward: false, scaleTargets: false,
 };
-
-/** The configuration this module defaulted to before the measured deviations (paper + `scaleTargets` + init on all Dk). */
-export const ALGORITHM1_LEGACY: Algorithm1Config = { ...ALGORITHM1_PAPER, rewardInit: "ml-all", scaleTargets: true };
 
 export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
 export const ALGORITHM1_STAGES: readonly Algorithm1Stage[] = ["policies", "kl", "reward-init", "consistency"];

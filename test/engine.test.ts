@@ -1,0 +1,110 @@
+/**
+ * The experiment engine: content keys follow the code (a changed source file that a cell imports invalidates
+ * it; an unrelated one does not), `--reuse-stale` is explicit and recorded, streams are independent between
+ * cells, and `--seed` / `--seeds` mean the same on every experiment (or are refused).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { lfl } from "./lfl-cli.ts";
+import { codeHash, contentKey, settingsKey, sourceClosure } from "../src/experiments/engine/content-key.ts";
+import type { Experiment, PlannedCell } from "../src/experiments/engine/experiment.ts";
+import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
+import { streamSeed } from "../src/experiments/engine/streams.ts";
+import { EXPERIMENTS } from "../src/experiments/registry.ts";
+import { REPORTS } from "../src/reports/report-registry.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "lfl-engine-"));
+
+/** A toy experiment whose one cell runs a module in `dir` that imports ./dep.ts. */
+function toyExperiment(dir: string): Experiment<{ value: number }> {
+  const runner = join(dir, "runner.ts");
+  return {
+    name: "toy", title: "toy", summary: "toy", scales: ["full"], quickScale: "full", seeded: true, envIds: () => [], options: [],
+    plan(req) {
+      const seeds = [...(req.seeds ?? [0])];
+      const code = codeHash([runner]);
+      const cells = seeds.map((seed): PlannedCell => {
+        const settings = { seed };
+        return { key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `toy/seed-${seed}`, experiment: "toy", runner, payload: { seed }, inputs: [], stage: "toy", seed };
+      });
+      return { cells, seeds, stem: "toy", settings: {} };
+    },
+    assemble: (results, plan) => ({ value: plan.cells.reduce((s, c) => s + ((results.get(c.key) as number | undefined) ?? 0), 0) }),
+  };
+}
+
+test("a change to a source file a cell imports invalidates its checkpoint; an unrelated change does not; --reuse-stale is explicit", async () => {
+  const dir = join(tmp, "toy");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "dep.ts"), "export const K = 2;\n");
+  writeFileSync(join(dir, "unrelated.ts"), "export const U = 1;\n");
+  writeFileSync(join(dir, "runner.ts"), 'import { K } from "./dep.ts";\nexport const runCell = async (spec: { payload: { seed: number } }) => spec.payload.seed * K + 1;\n');
+  const exp = toyExperiment(dir), storeDir = join(dir, "store");
+  const run = (extra: { reuseStale?: boolean } = {}) => runExperiment(exp, { scale: "full", seeds: [3], options: {} }, { storeDir, command: "test", ...extra });
+  const first = await run();
+  assert.deepEqual(first.doc.cells.map((c) => c.status), ["computed"]);
+  assert.equal(first.doc.value, 7);
+  assert.deepEqual((await run()).doc.cells.map((c) => c.status), ["stored"]);
+  writeFileSync(join(dir, "unrelated.ts"), "export const U = 2;\n");
+  assert.deepEqual((await run()).doc.cells.map((c) => c.status), ["stored"], "a file outside the closure changes nothing");
+  assert.deepEqual(sourceClosure([join(dir, "runner.ts")]).map((f) => f.split("/").at(-1)), ["dep.ts", "runner.ts"]);
+  writeFileSync(join(dir, "dep.ts"), "export const K = 3;\n");
+  const stale = await run({ reuseStale: true });
+  assert.deepEqual(stale.doc.cells.map((c) => c.status), ["stale"], "reused only because asked, and said so");
+  rmSync(join(dir, "store"), { recursive: true });
+  const again = await run();
+  assert.deepEqual(again.doc.cells.map((c) => c.status), ["computed"]);
+  assert.notEqual(again.doc.cells[0]!.key, first.doc.cells[0]!.key);
+});
+
+test("the real Table 3 cells' keys cover the code they run (Algorithm 1, PPO, the envs) and not the reports", () => {
+  const files = sourceClosure([join(import.meta.dirname, "../src/experiments/table3/table3-cells.ts")]);
+  for (const f of ["src/observer/algorithm-1/algorithm-1.ts", "src/learners/ppo.ts", "src/envs/mujoco/hopper.ts", "src/nn/mlp.ts"]) assert.ok(files.includes(f), f);
+  assert.ok(!files.some((f) => f.startsWith("src/reports/") || f.startsWith("src/cli/")));
+});
+
+test("streams: every (experiment, env, seed, stage) its own — the observer of seed s never shares the learner stream of seed s + 1", () => {
+  const seen = new Map<number, string>();
+  for (const env of ["Hopper-v5", "Ant-v5"]) for (let s = 0; s < 50; s++) for (const stage of ["learner", "algorithm-1", "observer", "constant"]) {
+    const k = streamSeed("table3", env, s, stage);
+    assert.ok(Number.isSafeInteger(k) && k >= 0);
+    assert.ok(!seen.has(k), `${env}/${s}/${stage} collides with ${seen.get(k)}`);
+    seen.set(k, `${env}/${s}/${stage}`);
+  }
+  assert.equal(streamSeed("table2", "svi", 4, "learner"), streamSeed("table2", "svi", 4, "learner"));
+});
+
+test("--seed / --seeds mean the same on every experiment: exactly those seeds run, with their own files; deterministic ones refuse", () => {
+  for (const [name, exp] of Object.entries(EXPERIMENTS)) {
+    assert.ok(name in REPORTS, `${name} has a report`);
+    if (!exp.seeded) continue;
+    const canonical = exp.plan({ scale: exp.quickScale, options: {} });
+    const five = exp.plan({ scale: exp.quickScale, seeds: [5], options: {} });
+    assert.deepEqual(five.seeds, [5], name);
+    assert.ok(five.cells.every((c) => c.seed === undefined || c.seed === 5), name);
+    assert.notEqual(five.stem, canonical.stem, `${name}: a seed subset must not overwrite the canonical results`);
+  }
+  const t1 = lfl("reproduce", "table1", "--seed", "5", "--out-dir", tmp);
+  assert.equal(t1.code, 2);
+  assert.match(t1.stderr, /E_USAGE: reproduce table1: --seed does not apply to table1: it is deterministic/);
+  const t2 = lfl("reproduce", "table2", "--quick", "--seed", "5", "--store", join(tmp, "store"), "--out-dir", tmp);
+  assert.equal(t2.code, 0, t2.stderr);
+  assert.match(t2.stdout, /wrote .*table2-quick-seeds-5\.json/);
+  for (const bad of [["--seed", ""], ["--seed", "0x10"], ["--seed", "1e3"], ["--seed", " 5"], ["--seeds", "9-3"], ["--seed", "1", "--seeds", "2"], ["--seed", "99999999999"]]) {
+    const r = lfl("reproduce", "table2", "--quick", ...bad, "--out-dir", tmp);
+    assert.equal(r.code, 2, `${bad.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+});
+
+test("--help anywhere prints help and does nothing else", () => {
+  const r = lfl("reproduce", "table2", "--seeds", "3", "--help", "--out-dir", join(tmp, "never"));
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /usage: lfl reproduce table2/);
+  assert.match(r.stdout, /--reuse-stale/);
+  assert.ok(!existsSync(join(tmp, "never")));
+});
