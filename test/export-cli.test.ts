@@ -54,7 +54,6 @@ test("lfl export --onnx detects reward vs actor JSON and writes models onnxrunti
       assert.match(bad.stderr, pattern);
       assert.equal(bad.stderr.trim().split("\n").length, 1);
     }
-    assert.equal(lfl("export", "--onnx", join(dir, "actor.json")).code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -99,7 +98,6 @@ test("lfl export converts a learning history to a Minari dataset and back; a dat
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^lfl: error E_INVALID_HISTORY: .*episode_0 records no policy-update index/);
     assert.equal(bad.stderr.trim().split("\n").length, 1);
-    assert.equal(lfl("export", "--to-minari", join(dir, "ds2")).code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

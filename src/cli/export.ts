@@ -10,7 +10,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
-import { readMinariDataset, writeMinariDataset } from "../data/minari-dataset.ts";
 import { actorToOnnx, parseActorJson } from "../learners/actor-onnx.ts";
 import type { OnnxFloat } from "../nn/onnx-model.ts";
 import { loadRewardModel, NEURAL_REWARD_KIND } from "../rewards/neural-reward.ts";
@@ -51,6 +50,7 @@ export const command: Command = {
     if (v["to-minari"] !== undefined) {
       if (v.history === undefined) throw new InputError("E_USAGE", "export: --to-minari DIR needs --history H.npz");
       const columns = readHistoryColumns(v.history);
+      const { writeMinariDataset } = await import("../data/minari-dataset.ts");
       const dataDir = await writeMinariDataset(v["to-minari"], columns);
       console.log(`wrote the Minari dataset ${dataDir}: ${columns.n} steps of ${columns.updates.length} policy updates (episode attribute 'update')`);
       if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ in: v.history, out: dataDir, steps: columns.n, updates: columns.updates }, null, 2)}\n`);
@@ -58,6 +58,7 @@ export const command: Command = {
     }
     if (v["from-minari"] !== undefined) {
       if (v.out === undefined) throw new InputError("E_USAGE", "export: --from-minari DIR needs --out H.npz");
+      const { readMinariDataset } = await import("../data/minari-dataset.ts");
       const columns = await readMinariDataset(v["from-minari"]);
       writeHistoryColumns(v.out, columns);
       console.log(`wrote ${v.out}: ${columns.n} transitions of ${columns.updates.length} policy updates (${columns.updates[0]}–${columns.updates[columns.updates.length - 1]}) from ${v["from-minari"]}`);

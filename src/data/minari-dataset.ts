@@ -24,7 +24,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import h5wasm from "h5wasm/node";
 import { InputError } from "../core/errors.ts";
 import { validateColumns, type HistoryColumns } from "./history-columns.ts";
 import type { HistoryMeta, SpaceInfo } from "./learning-history.ts";
@@ -33,9 +32,17 @@ export const MINARI_FORMAT_VERSION = 1;
 /** Episode attributes read as the policy-update index, in order of preference (`update` is what we write). */
 export const MINARI_UPDATE_ATTRS = ["update", "policy_update", "policy_version", "policy_index"] as const;
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Group = InstanceType<typeof h5wasm.Group>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+type H5wasm = typeof import("h5wasm/node").default;
+type H5File = InstanceType<H5wasm["File"]>;
+type H5Group = InstanceType<H5wasm["Group"]>;
+type H5Dataset = InstanceType<H5wasm["Dataset"]>;
+
+/** h5wasm, loaded on first use: its 4 MB module (the HDF5 library as WebAssembly) costs seconds to load under tsx. */
+async function loadH5wasm(): Promise<H5wasm> {
+  const h5wasm = (await import("h5wasm/node")).default;
+  await h5wasm.ready;
+  return h5wasm;
+}
 
 /** Minari's serialised space (minari/serialization.py), as the JSON string stored in metadata.json. */
 function serializeSpace(s: SpaceInfo): string {
@@ -92,7 +99,7 @@ function int64Attr(g: H5Group, name: string, value: number): void {
  */
 export async function writeMinariDataset(dir: string, c: HistoryColumns, options: { datasetId?: string } = {}): Promise<string> {
   validateColumns(c, "numerical");
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   const dataDir = resolve(dir, "data");
   if (existsSync(join(dataDir, "metadata.json"))) throw new InputError("E_FILE", `${dataDir}: a Minari dataset is already there (delete it or choose another directory)`);
   const tmp = resolve(dir, `.data.tmp-${process.pid}`);
@@ -185,7 +192,7 @@ export async function readMinariDataset(dir: string): Promise<HistoryColumns> {
   };
   const dObs = observationSpace.dim, dAct = actionSpace.dim;
 
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   interface Ep { k: number; update: number; episode: number; T: number; obs: Float64Array; act: Float64Array; rew: Float64Array; term: Float64Array; trunc: Float64Array }
   const episodes: Ep[] = [];
   let file: H5File;
