@@ -3,7 +3,7 @@
  *
  *   lfl learn --mdp m.json --learner L --seed N [--pairs P --alpha A]      → TABULAR_LEARNERS[L].train(mdp, …, new Rng(N))
  *   (the history file round trip)                                          → historyToColumns → columnsToHistory
- *   lfl infer --history h.npz --mdp m.json [--reward-form …]              → inferTabularReward(history, { nS, nA, γ }, …)
+ *   lfl infer --history h.npz --mdp m.json [--reward-form …]              → inferTabularReward(history, { nS, nA, γ }, flags)
  *   lfl observe --mdp m.json --reward reward.json                         → observerPolicy + softReturn (α = 0.3)
  *
  * Step k (k = 1..K) runs the observer on the first k + 1 observed updates (k improvements); the last step is
@@ -30,15 +30,15 @@ export interface TabularRunRequest {
   alpha?: number;
   /** `lfl learn --improvements` (default: the learner's). */
   improvements?: number;
-  /** `lfl infer` options; defaults are the CLI's (reward form "state-action"). */
+  /** `lfl infer` options; defaults are the CLI's. */
   observer?: Partial<Pick<TabularLflConfig, "alphaModel" | "lambda" | "rewardForm" | "learnerModel" | "pessimism">>;
 }
 
-/** The CLI's `lfl infer` defaults (note: the CLI's reward form is "state-action", unlike TABULAR_LFL_DEFAULTS). */
-export const CLI_INFER_DEFAULTS = {
-  alphaModel: TABULAR_LFL_DEFAULTS.alphaModel, lambda: TABULAR_LFL_DEFAULTS.lambda, rewardForm: "state-action",
+/** The options `lfl infer` sets from its flags, at the CLI's defaults (src/cli/infer.ts: TABULAR_LFL_DEFAULTS). */
+export const CLI_INFER_DEFAULTS: Pick<TabularLflConfig, "alphaModel" | "lambda" | "rewardForm" | "learnerModel" | "pessimism"> = {
+  alphaModel: TABULAR_LFL_DEFAULTS.alphaModel, lambda: TABULAR_LFL_DEFAULTS.lambda, rewardForm: TABULAR_LFL_DEFAULTS.rewardForm,
   learnerModel: TABULAR_LFL_DEFAULTS.learnerModel, pessimism: TABULAR_LFL_DEFAULTS.pessimism,
-} as const satisfies Partial<TabularLflConfig>;
+};
 
 export interface TabularMdpView {
   name: string;

@@ -63,7 +63,7 @@ export async function mount(el: HTMLElement): Promise<void> {
   const load = h("button", { dataset: { testid: "mujoco-load" } }, "Load");
   const status = h("p", { class: "muted", dataset: { testid: "mujoco-status" } }, "Load a learning history (.npz): HalfCheetah-v5, Hopper-v5, Ant-v5 or Reacher-v5.");
   const episodeSel = h("select", { name: "episode", disabled: true });
-  const play = h("button", { class: "secondary", disabled: true }, "Pause");
+  const play = h("button", { class: "secondary", disabled: true, dataset: { testid: "mujoco-play" } }, "Pause");
   const slider = h("input", { type: "range", min: 0, max: 0, value: 0, style: "width: 300px", disabled: true });
   const left = h("div", { class: "scene-box" }), right = h("div", { class: "scene-box" });
   const leftCap = h("p", { class: "muted" }, "learner (replayed)"), rightCap = h("p", { class: "muted" }, "observer");

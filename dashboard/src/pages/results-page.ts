@@ -7,7 +7,7 @@
  */
 import type { Table1Result } from "../../../src/experiments/table1.ts";
 import type { Table2Result } from "../../../src/experiments/table2.ts";
-import type { Table3Result } from "../../../src/experiments/table3.ts";
+import type { Table3Result } from "../../../src/experiments/table3/table3.ts";
 import { fig3Spec } from "../../../src/reports/fig3.ts";
 import { fig4Spec } from "../../../src/reports/fig4.ts";
 import { iqm, meanCi, performanceProfile, probabilityOfImprovement } from "../lib/aggregates.ts";
@@ -109,9 +109,12 @@ async function table3View(r: Table3Result): Promise<HTMLElement[]> {
     ], rows),
   ];
   try {
-    out.push(await plot(fig4Spec(r), "fig4"));
+    // Files written before the results carried their method list: label the curves by their keys.
+    const keys = [...new Set(r.envs.flatMap((e) => e.runs.flatMap((run) => Object.keys(run.curves ?? {}))))].filter((k) => k !== "learner");
+    const methods = (r as { methods?: Table3Result["methods"] }).methods ?? keys.map((id) => ({ id, label: id, description: "" }));
+    out.push(await plot(fig4Spec({ ...r, methods }), "fig4"));
   } catch (e) {
-    out.push(h("p", { class: "error" }, `Fig. 4: ${(e as Error).message}`));
+    out.push(h("p", { class: "muted", dataset: { missing: "fig4" } }, `Fig. 4: not drawable from this results file (${(e as Error).message}).`));
   }
   // Aggregates over all envs and seeds, from the per-run normalised scores.
   const by = table3Normalised(r);

@@ -69,8 +69,8 @@ export function mount(el: HTMLElement): void {
   const learner = h("select", { name: "learner" }, ...Object.entries(TABULAR_LEARNERS).map(([id, l]) => h("option", { value: id, title: l.summary }, id)));
   const seed = h("input", { type: "number", name: "seed", value: "0", min: 0 });
   const pairs = h("input", { type: "number", name: "pairs", value: "1000", min: 1 });
-  const rewardForm = h("select", { name: "reward-form" }, h("option", { value: "state-action" }, "state-action (CLI default)"), h("option", { value: "state" }, "state (§4.3)"));
-  const model = h("select", { name: "learner-model" }, ...["auto", "spi", "svi", "td"].map((m) => h("option", { value: m }, m)));
+  const rewardForm = h("select", { name: "reward-form" }, ...[["auto", "auto (chosen from the data)"], ["state-action", "state-action r(s,a)"], ["state", "state-only r(s) (§4.3)"]].map(([v, t]) => h("option", { value: v, selected: v === CLI_INFER_DEFAULTS.rewardForm }, t)));
+  const model = h("select", { name: "learner-model" }, ...["auto", "spi", "svi", "td"].map((m) => h("option", { value: m, selected: m === CLI_INFER_DEFAULTS.learnerModel }, m)));
   const run = h("button", { dataset: { testid: "run" } }, "Run");
   const stop = h("button", { class: "secondary", disabled: true }, "Stop");
   const exportBtn = h("button", { class: "secondary" }, "Download MDP JSON");
@@ -140,7 +140,7 @@ export function mount(el: HTMLElement): void {
     try {
       req = {
         mdp: requestMdp(), learner: learner.value, seed: Number(seed.value), pairs: Number(pairs.value),
-        observer: { ...CLI_INFER_DEFAULTS, rewardForm: rewardForm.value as "state" | "state-action", learnerModel: model.value as "auto" },
+        observer: { ...CLI_INFER_DEFAULTS, rewardForm: rewardForm.value as typeof CLI_INFER_DEFAULTS.rewardForm, learnerModel: model.value as typeof CLI_INFER_DEFAULTS.learnerModel },
       };
     } catch (e) {
       status.textContent = (e as Error).message;
