@@ -197,3 +197,20 @@ export function jsonSyntaxError(text: string, nonFinite: boolean): { pos: number
     }
   }
 }
+
+/** The path ("a.b[2]") and token of the first non-finite marker in a parsed document, if any (iterative walk). */
+export function firstNonFinite(doc: unknown): { path: string; token: string } | undefined {
+  const stack: Array<[unknown, string]> = [[doc, ""]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    const token = nonFiniteToken(v);
+    if (token !== undefined) return { path: path || "the value", token };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (typeof v === "object" && v !== null) {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], path ? `${path}.${printable(entries[i]![0], 60)}` : printable(entries[i]![0], 60)]);
+    }
+  }
+  return undefined;
+}
