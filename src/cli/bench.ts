@@ -14,6 +14,7 @@ const TARGETS: Record<string, BenchTarget> = {
   table2: { summary: "wall time of the full Table 2 (4 learners × 10 seeds) vs the 10 s budget", load: async () => { const m = await import("./bench-table2.ts"); return { run: m.runBenchTable2, usage: m.BENCH_TABLE2_USAGE }; } },
   workers: { summary: "env stepping on the main thread vs split over worker threads", load: async () => { const m = await import("./bench-workers.ts"); return { run: m.runBenchWorkers, usage: m.BENCH_WORKERS_USAGE }; } },
   infer: { summary: "wall time of Algorithm 1 per stage on HalfCheetah-shaped data (K = 11 × 2048 pairs)", load: async () => { const m = await import("./bench-infer.ts"); return { run: m.runBenchInfer, usage: m.BENCH_INFER_USAGE }; } },
+  sweep: { summary: "cells/hour of a toy sweep in-process, on the pool (1, 2 jobs) and on Redis (2 workers)", load: async () => { const m = await import("./bench-sweep.ts"); return { run: m.runBenchSweep, usage: m.BENCH_SWEEP_USAGE }; } },
   json: { summary: "loading a 32 MB MDP JSON vs JSON.parse of it (target ≤ 1.5×); refusing a 200 MB input", load: async () => { const m = await import("./bench-json.ts"); return { run: m.runBenchJson, usage: m.BENCH_JSON_USAGE }; } },
 };
 
