@@ -72,11 +72,72 @@ INLINE void rows_of(const int R, int *r, int r1, int n, int k, const double *a, 
   }
 }
 
-LFL_MULTI static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+/* AVX-512 path (x86-64-v4 CPUs): blocks of 4 rows x 16 columns in two 512-bit accumulators per row first. On
+ * CPUs with full-width 512-bit FP pipes (AMD Zen 5, Intel server cores) this doubles the multiply-adds per
+ * instruction; the sums are the same sequential sums as everywhere else. */
+typedef double v8d __attribute__((vector_size(64)));
+#define AVX512 __attribute__((target("arch=x86-64-v4")))
+
+AVX512 static inline __attribute__((always_inline)) void block16(const int R, const int NV, int k, const double *restrict a, long ars, long aps,
+                                                                const double *restrict b, long ldb, double *restrict c, long ldc,
+                                                                const double *restrict bias, int mode) {
+  v8d acc[4][4] = {{{0}}};
+  for (int p = 0; p < k; p++) {
+    const double *restrict bp = b + (long)p * ldb;
+    const double *restrict ap = a + (long)p * aps;
+    v8d bv[4];
+    for (int v = 0; v < NV; v++) memcpy(&bv[v], bp + 8 * v, sizeof(v8d));
+    for (int i = 0; i < R; i++) {
+      const double x = ap[i * ars];
+      for (int v = 0; v < NV; v++) acc[i][v] += x * bv[v];
+    }
+  }
+  for (int i = 0; i < R; i++) {
+    double s[32];
+    for (int v = 0; v < NV; v++) memcpy(s + 8 * v, &acc[i][v], sizeof(v8d));
+    double *restrict ci = c + (long)i * ldc;
+    if (mode == MODE_BIAS) for (int q = 0; q < 8 * NV; q++) ci[q] = s[q] + bias[q];
+    else if (mode == MODE_ZERO) for (int q = 0; q < 8 * NV; q++) ci[q] = s[q] + 0.0;
+    else for (int q = 0; q < 8 * NV; q++) ci[q] += s[q];
+  }
+}
+
+AVX512 static inline __attribute__((always_inline)) void rows_of16(const int R, int *r, int r1, int n, int k, const double *a, long ars, long aps,
+                                                                  const double *b, long ldb, double *c, long ldc, const double *bias, int mode) {
+  for (; *r + R <= r1; *r += R) {
+    const double *ar = a + (long)*r * ars;
+    double *cr = c + (long)*r * ldc;
+    int j = 0;
+    for (; j + 32 <= n; j += 32) block16(R, 4, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 16 <= n; j += 16) block16(R, 2, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 8 <= n; j += 8) block(R, 8, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 4 <= n; j += 4) block(R, 4, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j + 2 <= n; j += 2) block(R, 2, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+    for (; j < n; j++) block(R, 1, k, ar, ars, aps, b + j, ldb, cr + j, ldc, bias ? bias + j : NULL, mode);
+  }
+}
+
+AVX512 static void gemm_rows_avx512(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                                    double *c, long ldc, const double *bias, int mode) {
+  int r = r0;
+  rows_of16(4, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+  rows_of16(1, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+}
+
+LFL_MULTI static void gemm_rows_portable(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
                                 double *c, long ldc, const double *bias, int mode) {
   int r = r0;
   rows_of(4, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
   rows_of(1, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+}
+
+static int has_avx512 = -1;
+
+static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                      double *c, long ldc, const double *bias, int mode) {
+  if (has_avx512 < 0) { __builtin_cpu_init(); has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"); }
+  if (has_avx512) gemm_rows_avx512(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+  else gemm_rows_portable(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
 }
 
 /* ---- thread pool ---- */
