@@ -1,6 +1,7 @@
 /** The shape of one `lfl` subcommand, and the shared argument parsing (every command has --help, --seed, --json). */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../core/errors.ts";
+import { convertOption } from "./options.ts";
 
 export interface Command {
   /** e.g. "reproduce". */
@@ -30,18 +31,14 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   }
 }
 
-/** Parses an integer flag, or throws E_USAGE naming the flag. */
-export function intFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
+/** Parses an integer flag strictly (decimal digits, safe integer, ≥ min, ≤ max; empty is an error), or throws E_USAGE. */
+export function intFlag(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InputError("E_USAGE", `--${name} must be an integer ≥ ${min}, got '${value}'`);
-  return n;
+  return convertOption("", { name, kind: "int", description: "", min, max }, value) as number;
 }
 
-/** Parses a number flag, or throws E_USAGE naming the flag. */
+/** Parses a finite number flag strictly (no blanks, no hex), or throws E_USAGE naming the flag. */
 export function numberFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InputError("E_USAGE", `--${name} must be a number, got '${value}'`);
-  return n;
+  return convertOption("", { name, kind: "number", description: "" }, value) as number;
 }

@@ -29,9 +29,9 @@ async function main(argv: string[]): Promise<number> {
   const load = COMMANDS[name];
   if (!load) throw new InputError("E_USAGE", `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(", ")})`);
   const { command } = await load();
-  // `lfl cmd --help` shows the command's usage; `lfl cmd target --help` is left to the command's dispatcher.
-  const helpAt = rest.findIndex((a) => a === "--help" || a === "-h");
-  if (helpAt >= 0 && !rest.slice(0, helpAt).some((a) => !a.startsWith("-"))) {
+  // `--help` anywhere shows the command's usage and does nothing else; commands with targets (reproduce, bench)
+  // answer it themselves so that `lfl reproduce table3 --help` shows the target's options.
+  if (rest.some((a) => a === "--help" || a === "-h") && !(name === "reproduce" || name === "bench") ) {
     console.log(command.usage);
     return 0;
   }

@@ -21,7 +21,8 @@ export interface ParsedOptions {
   help: boolean;
 }
 
-const usage = (command: string, msg: string): InputError => new InputError("E_USAGE", `${command}: ${msg} (see 'lfl ${command} --help')`);
+const usage = (command: string, msg: string): InputError =>
+  new InputError("E_USAGE", command === "" ? `${msg} (see --help)` : `${command}: ${msg} (see 'lfl ${command} --help')`);
 const shown = (v: string): string => JSON.stringify(v).slice(1, -1).slice(0, 80);
 
 function parseInt10(command: string, flag: string, v: string, spec: OptionSpec): number {
