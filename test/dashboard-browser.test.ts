@@ -72,8 +72,8 @@ async function open(hash: string): Promise<void> {
   await page.waitForFunction('document.body.dataset.ready === "1"', null, { timeout: 30000 });
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+async function shot(name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 function assertClean(where: string): void {
@@ -114,7 +114,7 @@ test("Tabular live: the browser recovers the CLI's reward for the same seed (1e-
   const state = (await page.evaluate("window.__lflTabular")) as { error?: string; request: TabularRunRequest; steps: TabularStep[] };
   assert.equal(state.error, undefined);
   await page.waitForSelector("[data-testid=heat-policy]");
-  await shot("tabular");
+  await shot("tabular", true);
   // Node, same request, same library functions.
   const node = [...runTabularLive(state.request)];
   const nodeSteps = node.filter((e): e is TabularStep => e.kind === "step");
@@ -153,7 +153,7 @@ test("MuJoCo: the replay in the browser steps the same trajectory as Node (1e-9)
   await page.fill("input[type=range]", "20");
   await page.dispatchEvent("input[type=range]", "input");
   await page.waitForTimeout(300);
-  await shot("mujoco");
+  await shot("mujoco", true);
   const browserReplays = (await page.evaluate("window.__lflMujoco.replays")) as Record<number, { learner: ReplayTrace; observer: ReplayTrace | null }>;
   // Node: the same history file, the same replay code, the Node build of the same WASM.
   const { readHistoryColumns } = await import("../src/data/history-file.ts");

@@ -16,6 +16,7 @@ const TARGETS: Record<string, BenchTarget> = {
   infer: { summary: "wall time of Algorithm 1 per stage on HalfCheetah-shaped data (K = 11 × 2048 pairs)", load: async () => { const m = await import("./bench-infer.ts"); return { run: m.runBenchInfer, usage: m.BENCH_INFER_USAGE }; } },
   sweep: { summary: "cells/hour of a toy sweep in-process, on the pool (1, 2 jobs) and on Redis (2 workers)", load: async () => { const m = await import("./bench-sweep.ts"); return { run: m.runBenchSweep, usage: m.BENCH_SWEEP_USAGE }; } },
   json: { summary: "loading a 32 MB MDP JSON vs JSON.parse of it (target ≤ 1.5×); refusing a 200 MB input", load: async () => { const m = await import("./bench-json.ts"); return { run: m.runBenchJson, usage: m.BENCH_JSON_USAGE }; } },
+  browser: { summary: "the dashboard in headless chromium vs Node: Table 1 pipeline time, MuJoCo env-steps/s in a Web Worker", load: async () => { const m = await import("./bench-browser.ts"); return { run: m.runBenchBrowser, usage: m.BENCH_BROWSER_USAGE }; } },
 };
 
 export const command: Command = {

@@ -74,7 +74,7 @@ export async function mount(el: HTMLElement): Promise<void> {
       h("label", {}, "recovered reward (lfl infer JSON)", rewardSel), h("label", {}, "or a reward file", rewardFile), h("label", {}, "observer policy (lfl observe --out, optional)", actorFile), load),
     status,
     h("div", { class: "controls" }, h("label", {}, "update / episode", episodeSel), play, h("label", {}, "step", slider)),
-    h("div", { class: "row" }, h("div", {}, left, leftCap), h("div", {}, right, rightCap)), info, chart,
+    h("div", { class: "scenes" }, h("div", {}, left, leftCap), h("div", {}, right, rightCap)), info, chart,
   );
 
   let scenes: { learner: import("../lib/mujoco-scene.ts").MujocoScene; observer: import("../lib/mujoco-scene.ts").MujocoScene | null } | null = null;
@@ -120,7 +120,7 @@ export async function mount(el: HTMLElement): Promise<void> {
     add(r.observer?.recoveredReward, "observer", "recovered reward");
     chart.replaceChildren(await plot({
       data: { values }, title: "Reward along the trajectory", facet: { row: { field: "reward", type: "nominal", title: null } },
-      spec: { width: 700, height: 120, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x: { field: "t", type: "quantitative", title: "step" }, y: { field: "value", type: "quantitative", title: null }, color: { field: "series", type: "nominal", title: null } } },
+      spec: { width: 820, height: 90, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x: { field: "t", type: "quantitative", title: "step" }, y: { field: "value", type: "quantitative", title: null }, color: { field: "series", type: "nominal", title: null } } },
       resolve: { scale: { y: "independent" } },
     } as TopLevelSpec, "mujoco-rewards"));
     status.textContent = `${state.loaded!.envId}: update ${state.loaded!.episodes[i]!.update}, episode ${state.loaded!.episodes[i]!.episode} (MuJoCo ${state.loaded!.mujoco} in a Web Worker)`;
@@ -143,8 +143,8 @@ export async function mount(el: HTMLElement): Promise<void> {
       try {
         scenes = { learner: new MujocoScene(loaded.model, loaded.nbody, loaded.envId), observer: loaded.actorSource ? new MujocoScene(loaded.model, loaded.nbody, loaded.envId) : null };
         left.replaceChildren(scenes.learner.canvas);
-        scenes.learner.resize(520, 360);
-        if (scenes.observer) { right.replaceChildren(scenes.observer.canvas); scenes.observer.resize(520, 360); }
+        scenes.learner.resize(460, 300);
+        if (scenes.observer) { right.replaceChildren(scenes.observer.canvas); scenes.observer.resize(460, 300); }
         else right.replaceChildren(h("p", { class: "muted" }, "No observer policy: load the reward file of `lfl infer` (its clone π̂) or an `lfl observe --out` policy."));
       } catch (e) {
         scenes = null;
