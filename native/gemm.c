@@ -155,7 +155,7 @@ static job_t job;
 static unsigned long generation;
 static int pending, started; /* workers still running the job; workers created */
 static int threads = 0;      /* 0 = not yet initialised */
-static long min_work = 4L << 20;
+static long min_work = 2L << 20; /* 2M multiply-adds: 512 rows through a 64x64 layer (measured: bench in docs/performance.md) */
 
 /* Rows of part `i` of `parts`: contiguous ranges, multiples of 4 except the last. */
 static void part_rows(int m, int parts, int i, int *r0, int *r1) {
