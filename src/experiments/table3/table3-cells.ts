@@ -38,7 +38,7 @@ export interface Table3CellPayload {
   curveEpisodes: number;
   curveStride: number;
   algorithm1?: Partial<Algorithm1Config>;
-  /** Content keys of the learner and Algorithm 1 cells of this (env, seed). */
+  /** Content keys of the learner and Algorithm 1 cells of this (env, seed) (the learner's: where its history is). */
   learnerKey?: string;
   algorithm1Key?: string;
 }
@@ -48,13 +48,16 @@ export const runCell: CellRunner = async (spec, ctx) => {
   const mujoco = envSpec(p.env).needsMujoco ? await loadMujoco() : undefined;
   const s = scorer(p, mujoco);
   if (p.stage === "learner") return runLearner(p, s, ctx, join(ctx.workDir, "history.npz"));
-  const alg = p.stage === "algorithm-1" ? null : (ctx.inputs.get(p.algorithm1Key!) as Algorithm1StageResult);
-  if (p.stage === "algorithm-1") {
-    const history = join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
-    if (!existsSync(history)) await runLearner(p, s, ctx, history); // another machine ran the learner
-    return runAlgorithm1(p, s, ctx, history);
-  }
-  return runMethod(p, s, ctx, alg!);
+  const alg = p.stage === "method" ? (ctx.inputs.get(p.algorithm1Key!) as Algorithm1StageResult) : null;
+  // The window's history: where the learner cell wrote it, or recomputed here (deterministic: the same bytes)
+  // when another machine ran the learner.
+  const history = join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
+  const ensureHistory = async (): Promise<string> => {
+    if (!existsSync(history)) await runLearner(p, s, ctx, history);
+    return history;
+  };
+  if (p.stage === "algorithm-1") return runAlgorithm1(p, s, ctx, await ensureHistory());
+  return runMethod(p, s, ctx, alg!, await ensureHistory());
 };
 
 interface Scorer {
@@ -109,12 +112,16 @@ function runAlgorithm1(p: Table3CellPayload, s: Scorer, ctx: CellContext, histor
   return { reward: res.reward.toJSON(), bcPolicy, diagnostics: res.diagnostics, bc: s.score(bcPolicy, p.evalEpisodes), bcMeanAction: s.meanAction(bcPolicy) };
 }
 
-function runMethod(p: Table3CellPayload, s: Scorer, ctx: CellContext, alg: Algorithm1StageResult): MethodStageResult {
+function runMethod(p: Table3CellPayload, s: Scorer, ctx: CellContext, alg: Algorithm1StageResult, historyPath: string): MethodStageResult {
   const method = table3Method(p.method!);
   if (method.kind !== "ppo") throw new RangeError(`table3: method '${method.id}' has no cell of its own`);
   // Always rebuilt from its JSON, so every machine and every resumed run trains on the very same reward.
   const recovered = loadRewardModel(alg.reward);
-  const reward = method.reward({ recovered, clone: alg.bcPolicy, obsDim: recovered.obsDim, actDim: recovered.actDim });
+  const reward = method.reward({
+    recovered, clone: alg.bcPolicy, obsDim: recovered.obsDim, actDim: recovered.actDim, window: p.window,
+    history: () => readHistoryColumns(historyPath), rewardSeed: streamSeed("table3", p.env, p.seed, method.id, "reward"),
+    progress: (stage, done, total) => ctx.progress({ stage: `${method.id} ${stage}`, done, total }),
+  });
   const last = p.window[p.window.length - 1]!, U = p.observerUpdates;
   const curve: CurvePoint[] = [];
   const run = trainObserver({

@@ -95,7 +95,7 @@ export const table3Experiment: Experiment<Table3Result> = {
         const learner = cell("learner", { stage: "learner", ...base }, []);
         const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
         cells.push(learner, alg);
-        for (const m of TABLE3_METHODS) if (m.kind === "ppo") cells.push(cell(m.id, { stage: "method", method: m.id, ...base, algorithm1Key: alg.key }, [alg.key]));
+        for (const m of TABLE3_METHODS) if (m.kind === "ppo") cells.push(cell(m.id, { stage: "method", method: m.id, ...base, learnerKey: learner.key, algorithm1Key: alg.key }, [alg.key]));
       }
     }
     const canonicalSeeds = req.seeds === undefined || req.seeds.join() === scale.seeds.join();

@@ -6,6 +6,7 @@
  *   kind "derived"  scored from an earlier stage, no cell of its own: "clone" = the clone of the last observed
  *                   update as it is (BC), "learner-continued" = the learner's own U further updates.
  */
+import type { HistoryColumns } from "../../../data/history-columns.ts";
 import type { PpoActorJson } from "../../../learners/ppo.ts";
 import type { RewardFn } from "../../../rewards/reward-fn.ts";
 
@@ -16,6 +17,14 @@ export interface MethodRewardContext {
   clone: PpoActorJson;
   obsDim: number;
   actDim: number;
+  /** The observed window (the same file Algorithm 1 read): for methods that learn their own reward from it. */
+  history(): HistoryColumns;
+  /** The observed update indices, sorted. */
+  window: readonly number[];
+  /** A stream of this method's own for learning its reward (never shared with another cell or stage). */
+  rewardSeed: number;
+  /** Report progress of a reward-learning stage. */
+  progress(stage: string, done: number, total: number): void;
 }
 
 interface MethodBase {
