@@ -218,6 +218,11 @@ void lfl_set_threading(int t, long minWork) {
   if (minWork >= 0) min_work = minWork;
 }
 
+long lfl_min_work(void) {
+  init_threads();
+  return min_work;
+}
+
 int lfl_threads(void) {
   init_threads();
   return threads;

@@ -201,6 +201,13 @@ static napi_value js_threads(napi_env env, napi_callback_info info) {
   return r;
 }
 
+static napi_value js_min_work(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_create_int64(env, lfl_min_work(), &r));
+  return r;
+}
+
 static napi_value define_set(napi_env env, napi_value target, const kernel_set *ks) {
   napi_property_descriptor d[] = {
     { "linearForward", NULL, js_linear_forward, NULL, NULL, NULL, napi_enumerable, (void *)ks },
@@ -223,6 +230,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "isa", NULL, NULL, NULL, NULL, isa, napi_enumerable, NULL },
     { "tanhBackward", NULL, js_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL },
     { "threads", NULL, NULL, js_threads, NULL, NULL, napi_enumerable, NULL },
+    { "minWork", NULL, NULL, js_min_work, NULL, NULL, napi_enumerable, NULL },
     { "setThreading", NULL, js_set_threading, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);

@@ -25,6 +25,7 @@ void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const do
 /* Threads used by lfl_gemm (1 = none) and the minimum m*n*k to use them; minWork < 0 keeps the current one. */
 void lfl_set_threading(int threads, long minWork);
 int lfl_threads(void);
+long lfl_min_work(void);
 /* "avx512", "avx2" or "sse2": the clone the CPU runs. */
 const char *lfl_isa(void);
 

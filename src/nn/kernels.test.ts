@@ -146,7 +146,7 @@ test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0)
   }
   const k = loadKernelBackend("native")!;
   assert.match(addon.isa ?? "", /^(avx512|avx2|sse2)$/);
-  const saved = addon.threads ?? 1;
+  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
   try {
     const ref = runAll(TS_KERNELS, 203, 37, 29, 5);
     for (const threads of [1, 2, 3]) {
@@ -155,7 +155,8 @@ test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0)
       ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with ${threads} threads`));
     }
   } finally {
-    addon.setThreading(saved, -1);
+    addon.setThreading(saved, savedMinWork);
+    assert.equal(addon.minWork, savedMinWork);
   }
 });
 

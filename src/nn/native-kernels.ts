@@ -28,6 +28,8 @@ export interface NativeAddon extends NativeKernelSet {
   isa?: string;
   /** Threads the products may use (1 = no pool). */
   threads?: number;
+  /** The minimum multiply-adds (m·n·k) of a product that uses the pool. */
+  minWork?: number;
   /** Sets the number of threads (1 … 8) and the minimum multiply-adds per product to use them; for benchmarks. */
   setThreading?(threads: number, minWork: number): void;
 }
