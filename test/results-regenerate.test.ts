@@ -1,0 +1,36 @@
+/**
+ * The committed results are what the code computes: Table 1, Table 2 and Table 3 at the quick scale are
+ * regenerated through the engine (a fresh store) and compared number for number with results/*.json.
+ * Provenance (times, revision, node) and wall-time fields are left out; everything else must be equal.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
+import { EXPERIMENTS } from "../src/experiments/registry.ts";
+
+const RESULTS = resolve(import.meta.dirname, "../results");
+const PROVENANCE = new Set(["command", "startedAt", "wallTimeSeconds", "gitRevision", "codeDirty", "node", "kernelBackend", "cells", "stepsPerSecond"]);
+
+/** The document without provenance and without any timing field (…Ms, wallSeconds). */
+function numbers(doc: unknown): unknown {
+  return JSON.parse(JSON.stringify(doc), (k, v: unknown) => (PROVENANCE.has(k) || k.endsWith("Ms") || k === "wallSeconds" ? undefined : v));
+}
+
+for (const [name, scale, file] of [["table1", "full", "table1.json"], ["table2", "full", "table2.json"], ["table3", "quick", "table3-quick.json"]] as const) {
+  test(`results/${file} regenerates from its command with the current code`, async () => {
+    const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as { schema?: string; seeds: number[]; command: string };
+    assert.equal(committed.schema, "lfl-results/1", `${file} was not made by the engine`);
+    assert.match(committed.command, new RegExp(`^lfl reproduce ${name}\\b`));
+    const store = mkdtempSync(join(tmpdir(), `lfl-regen-${name}-`));
+    try {
+      const { doc } = await runExperiment(EXPERIMENTS[name]!, { scale, options: {} }, { storeDir: store, command: committed.command });
+      assert.deepEqual(doc.seeds, committed.seeds);
+      assert.deepEqual(numbers(doc), numbers(committed));
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
+}
