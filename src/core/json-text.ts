@@ -198,12 +198,15 @@ export function jsonSyntaxError(text: string, nonFinite: boolean): { pos: number
   }
 }
 
-/** The path ("a.b[2]") and token of the first non-finite marker in a parsed document, if any (iterative walk). */
+/**
+ * The path ("a.b[2]") and token of the first non-finite value in a parsed document, if any: a marker left by
+ * `nonFinite` parsing, or a number JSON.parse overflowed to ±Infinity (1e400). Iterative walk.
+ */
 export function firstNonFinite(doc: unknown): { path: string; token: string } | undefined {
   const stack: Array<[unknown, string]> = [[doc, ""]];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
-    const token = nonFiniteToken(v);
+    const token = typeof v === "number" && !Number.isFinite(v) ? String(v) : nonFiniteToken(v);
     if (token !== undefined) return { path: path || "the value", token };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
@@ -213,4 +216,16 @@ export function firstNonFinite(doc: unknown): { path: string; token: string } | 
     }
   }
   return undefined;
+}
+
+/** A short, one-line, stack-safe description of a parsed JSON value for messages (JSON.stringify overflows on deep nesting). */
+export function describeJson(v: unknown, max = 60): string {
+  const token = nonFiniteToken(v);
+  if (token !== undefined) return token;
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return printable(JSON.stringify(v), max);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === null) return "null";
+  if (typeof v === "object") return "an object";
+  return printable(String(v), max);
 }

@@ -17,6 +17,7 @@
  */
 import { InputError, NumericalError } from "../core/errors.ts";
 import { checkLimit, DEFAULT_INPUT_LIMITS, resolveLimits, type InputLimits } from "../core/input-limits.ts";
+import { describeJson, firstNonFinite } from "../core/json-text.ts";
 import { columnsToHistory, historyToColumns, validateColumns, type HistoryColumns } from "./history-columns.ts";
 import type { HistoryMeta, LearningHistory, SpaceInfo } from "./learning-history.ts";
 import { formatShape, int64FromNumbers, numbersFromInt64, type NpyArray, type NpyHeader } from "./npy.ts";
@@ -145,9 +146,11 @@ export function parseMeta(raw: unknown, limits: Pick<InputLimits, "maxCount" | "
   const where = "meta.json";
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad(`${where} must be a JSON object`);
   const o = raw as Record<string, unknown>;
-  if (o.format !== HISTORY_FORMAT) bad(`${where}: 'format' must be "${HISTORY_FORMAT}", got ${JSON.stringify(o.format)}`);
+  const nf = firstNonFinite(o);
+  if (nf) bad(`${where}: ${nf.path} is ${nf.token}, not a finite number`);
+  if (o.format !== HISTORY_FORMAT) bad(`${where}: 'format' must be "${HISTORY_FORMAT}", got ${describeJson(o.format)}`);
   const v = o.formatVersion;
-  if (!Number.isInteger(v) || (v as number) < 1) bad(`${where}: 'formatVersion' must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1) bad(`${where}: 'formatVersion' must be a positive integer, got ${describeJson(v)}`);
   if ((v as number) > HISTORY_FORMAT_VERSION) bad(`${where}: formatVersion ${v} is newer than this reader (${HISTORY_FORMAT_VERSION}); upgrade lfl`);
   const str = (k: string): string => {
     if (typeof o[k] !== "string" || (o[k] as string).length === 0) bad(`${where}: '${k}' must be a non-empty string`);
@@ -172,7 +175,7 @@ export function parseMeta(raw: unknown, limits: Pick<InputLimits, "maxCount" | "
       checkLimit(s.dim as number, limits.maxWidth, `${where} '${k}.dim'`, "");
       return { kind: "box", dim: s.dim as number };
     }
-    return bad(`${where}: '${k}.kind' must be "box" or "discrete", got ${JSON.stringify(s.kind)}`);
+    return bad(`${where}: '${k}.kind' must be "box" or "discrete", got ${describeJson(s.kind)}`);
   };
   const meta: HistoryMeta = { envId: str("envId"), learner: str("learner"), observationSpace: space("observationSpace"), actionSpace: space("actionSpace") };
   const envKwargs = record("envKwargs"), learnerConfig = record("learnerConfig"), extra = record("extra");
@@ -180,7 +183,7 @@ export function parseMeta(raw: unknown, limits: Pick<InputLimits, "maxCount" | "
   if (learnerConfig) meta.learnerConfig = learnerConfig;
   if (extra) meta.extra = extra;
   if (o.seed !== undefined && o.seed !== null) {
-    if (!Number.isSafeInteger(o.seed)) bad(`${where}: 'seed' must be an integer, got ${JSON.stringify(o.seed)}`);
+    if (!Number.isSafeInteger(o.seed)) bad(`${where}: 'seed' must be an integer, got ${describeJson(o.seed)}`);
     meta.seed = o.seed as number;
   }
   if (o.updates === undefined || o.updates === null) return { meta };

@@ -15,7 +15,7 @@ import { writeFileAtomic, type AtomicWriteOptions } from "../core/atomic-file.ts
 import { InputError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import { checkLimit, DEFAULT_INPUT_LIMITS, readInputText, resolveLimits, type InputLimits } from "../core/input-limits.ts";
-import { firstNonFinite, nonFiniteToken, parseJsonText } from "../core/json-text.ts";
+import { describeJson, firstNonFinite, parseJsonText } from "../core/json-text.ts";
 import { printable } from "../core/printable.ts";
 import { Linear } from "../nn/linear.ts";
 import { loadRewardModel as buildRewardModel, NEURAL_REWARD_KIND, type GaussianLogDensityReward } from "./neural-reward.ts";
@@ -33,7 +33,7 @@ export interface RewardJsonFile {
 
 type Bad = (msg: string) => never;
 
-const show = (v: unknown): string => nonFiniteToken(v) ?? (v === undefined ? "nothing" : printable(JSON.stringify(v) ?? String(v), 60));
+const show = (v: unknown): string => describeJson(v);
 
 /** Checks an MLP's JSON (sizes bounded, params count and finiteness) without allocating the network. */
 export function checkMlpJson(v: unknown, field: string, bad: Bad, limits: Pick<InputLimits, "maxWidth" | "maxElements"> = DEFAULT_INPUT_LIMITS): void {
@@ -84,11 +84,21 @@ export function loadRewardModel(json: unknown, source = "reward JSON", options: 
     const v = o[k];
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) bad(`${k} must be a finite number, got ${show(v)}`);
   }
+  if (o["version"] !== 1 && o["version"] !== 2) bad(`version must be 1 or 2, got ${show(o["version"])}`);
+  const numbers = (v: unknown, field: string): void => {
+    if (!Array.isArray(v)) bad(`${field} must be an array of finite numbers, got ${show(v)}`);
+    (v as unknown[]).forEach((x, i) => {
+      if (typeof x !== "number" || !Number.isFinite(x)) bad(`${field}[${i}] is ${show(x)}, not a finite number`);
+    });
+  };
+  numbers(o["logStd"], "logStd");
   const norm = o["obsNorm"];
-  if (typeof norm === "object" && norm !== null) {
-    const c = (norm as Record<string, unknown>)["count"];
-    if (typeof c !== "number" || !Number.isFinite(c) || !(c > 0)) bad(`obsNorm.count must be a finite positive number, got ${show(c)}`);
-  }
+  if (typeof norm !== "object" || norm === null || Array.isArray(norm)) bad(`obsNorm must be an object {mean, var, count}, got ${show(norm)}`);
+  const nn = norm as Record<string, unknown>;
+  numbers(nn["mean"], "obsNorm.mean");
+  numbers(nn["var"], "obsNorm.var");
+  const c = nn["count"];
+  if (typeof c !== "number" || !Number.isFinite(c) || !(c > 0)) bad(`obsNorm.count must be a finite positive number, got ${show(c)}`);
   try {
     return buildRewardModel(json);
   } catch (e) {

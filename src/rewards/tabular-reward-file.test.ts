@@ -42,7 +42,7 @@ test("the reader names the file and field, bounds nS and nA before allocating, a
   refuses(() => parseTabularRewardJson(text.replace('"nS":2', '"nS":1000000').replace('"nA":3', '"nA":1000000'), "r.json"), "E_TOO_LARGE", "nS·nA");
   refuses(() => parseTabularRewardJson(text.replace('"nS":2', '"nS":1000'), "r.json"), "E_INVALID_REWARD", "reward must be an array of nS = 1000 rows");
   refuses(() => parseTabularRewardJson(text.replace("[3,4,5]", "[3,NaN,5]"), "r.json"), "E_INVALID_REWARD", "reward[1][1] is not a finite number (NaN)");
-  refuses(() => parseTabularRewardJson(text.replace("[3,4,5]", "[3,1e400,5]"), "r.json"), "E_INVALID_REWARD", "reward[1][1] is not a finite number (null)");
+  refuses(() => parseTabularRewardJson(text.replace("[3,4,5]", "[3,1e400,5]"), "r.json"), "E_INVALID_REWARD", "reward[1][1] is not a finite number (Infinity)");
   refuses(() => parseTabularRewardJson(text.replace('"info":{}', '"info":{"x":[Infinity]}'), "r.json"), "E_INVALID_REWARD", "info.x[0] is Infinity");
   refuses(() => parseTabularRewardJson(text.replace('"gamma":0.9', '"gamma":1'), "r.json"), "E_INVALID_REWARD", "gamma must be in [0, 1)");
   refuses(() => parseTabularRewardJson("\u0000\u0001binary", "r.json"), "E_INVALID_JSON", "r.json: not valid JSON (line 1, column 1", "U+0000");

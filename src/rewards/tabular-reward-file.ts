@@ -14,7 +14,7 @@ import { writeFileAtomic, type AtomicWriteOptions } from "../core/atomic-file.ts
 import { InputError, NumericalError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import { checkLimit, readInputText, resolveLimits, type InputLimits } from "../core/input-limits.ts";
-import { firstNonFinite, nonFiniteToken, parseJsonText } from "../core/json-text.ts";
+import { describeJson, firstNonFinite, parseJsonText } from "../core/json-text.ts";
 import { printable } from "../core/printable.ts";
 
 export const TABULAR_REWARD_FORMAT = "lfl-tabular-reward";
@@ -58,7 +58,7 @@ export function parseTabularRewardJson(text: string, source: string, options: Ta
   const limits = resolveLimits(options.limits);
   const raw = parseJsonText(text, source, { nonFinite: true });
   const bad = (msg: string): never => { throw new InputError("E_INVALID_REWARD", `${printable(source)}: ${msg}`); };
-  const show = (v: unknown): string => nonFiniteToken(v) ?? (v === undefined ? "nothing" : printable(JSON.stringify(v) ?? String(v), 60));
+  const show = (v: unknown): string => describeJson(v);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("not a JSON object");
   const o = raw as Record<string, unknown>;
   if (o.format !== TABULAR_REWARD_FORMAT) bad(`format must be "${TABULAR_REWARD_FORMAT}", got ${show(o.format)}`);
