@@ -7,12 +7,14 @@
  * Also converts learning histories to and from Minari datasets (data/minari-dataset.ts):
  * `lfl export --history H.npz --to-minari DIR` and `lfl export --from-minari DIR --out H.npz`.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
 import { actorToOnnx, parseActorJson } from "../learners/actor-onnx.ts";
 import type { OnnxFloat } from "../nn/onnx-model.ts";
-import { loadRewardModel, NEURAL_REWARD_KIND } from "../rewards/neural-reward.ts";
+import { NEURAL_REWARD_KIND } from "../rewards/neural-reward.ts";
+import { loadRewardModel } from "../rewards/reward-json.ts";
 import { rewardToOnnx } from "../rewards/reward-onnx.ts";
 import { TABULAR_REWARD_FORMAT } from "../rewards/tabular-reward-file.ts";
 import type { Command } from "./command.ts";
@@ -86,7 +88,7 @@ export const command: Command = {
     let bytes: Uint8Array;
     let summary: Record<string, unknown>;
     if (o["kind"] === NEURAL_REWARD_KIND) {
-      const reward = loadRewardModel(raw);
+      const reward = loadRewardModel(raw, v.onnx);
       bytes = rewardToOnnx(reward, dtype);
       summary = {
         kind: "reward", form: reward.plain ? "log-density" : "log-density + state term, shift, scale", obsDim: reward.obsDim, actDim: reward.actDim,
@@ -102,14 +104,7 @@ export const command: Command = {
     } else {
       throw new InputError("E_INVALID_JSON", `${v.onnx}: neither a Box reward (kind "${NEURAL_REWARD_KIND}") nor a PPO actor (fields policy, logStd)`);
     }
-    const tmp = `${v.out}.tmp-${process.pid}`; // write beside the target, then rename: no half-written model
-    try {
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, v.out);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new InputError("E_FILE", `export: cannot write ${v.out}: ${(e as Error).message}`);
-    }
+    writeFileAtomic(v.out, bytes);
     const full = { ...summary, dtype, in: v.onnx, out: v.out, bytes: bytes.length, irVersion: 8, opset: 17 };
     console.log(`wrote ${v.out}: ${summary["kind"]} (${dtype}, ${bytes.length} bytes); inputs ${(summary["inputs"] as string[]).join(", ")}; outputs ${(summary["outputs"] as string[]).join(", ")}`);
     if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(full, null, 2)}\n`);
