@@ -11,10 +11,10 @@ import { intFlag, parseCommandArgs, type Command } from "./command.ts";
 
 const USAGE = `lfl worker --queue redis://HOST:PORT [--jobs N] [--work-dir DIR] [--lock-seconds S]
 
-  Takes cells from the queue that 'lfl reproduce NAME --queue redis://HOST:PORT' fills, and runs up to N at a
-  time (default: this machine's cores, ${availableParallelism()} here), each in its own process. Runs until
-  stopped: Ctrl-C or SIGTERM lets the running cells finish; a second one abandons them (the queue re-runs them
-  on another worker once their lock expires).
+  Takes cells from the queue that 'lfl reproduce NAME --queue redis://HOST:PORT' fills and runs up to N at a
+  time, each in its own process (default N: this machine's cores, ${availableParallelism()} here). Runs until stopped:
+  Ctrl-C or SIGTERM lets the running cells finish; a second one abandons them (the queue re-runs them on
+  another worker once their lock expires). Every worker must run the same git revision as the submitter.
 
   --queue URL         the Redis server (redis://[user:password@]host:port[/db])
   --jobs N            cells at a time
@@ -36,11 +36,7 @@ export const command: Command = {
     });
     if (positionals.length > 0) throw new InputError("E_USAGE", `worker: unexpected argument '${positionals[0]}' (see 'lfl worker --help')`);
     if (v.queue === undefined) throw new InputError("E_USAGE", "worker: --queue redis://HOST:PORT is required");
-    try {
-      checkQueueUrl(v.queue);
-    } catch (e) {
-      throw new InputError("E_USAGE", (e as Error).message);
-    }
+    checkQueueUrl(v.queue);
     const jobs = intFlag("jobs", v.jobs, availableParallelism(), 1);
     const lockSeconds = intFlag("lock-seconds", v["lock-seconds"], 30, 1);
     const log = (line: string): void => void process.stderr.write(`worker ${hostname()}:${process.pid}: ${line}\n`);

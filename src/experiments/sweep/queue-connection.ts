@@ -4,7 +4,7 @@
  * reachability check and a watchdog that turn an unreachable or lost server into one coded error (E_QUEUE).
  */
 import { createBunRedisClient } from "bullmq";
-import { LflError } from "../../core/errors.ts";
+import { InputError, LflError } from "../../core/errors.ts";
 import type { CellProgress, CellSpec } from "../engine/cell.ts";
 import { RespClient, parseRedisUrl } from "./resp-client.ts";
 
@@ -47,12 +47,12 @@ export function bullConnection(url: string): any {
   return createBunRedisClient(new RespClient(url) as never);
 }
 
-/** Checks `url` is a redis:// URL (E_USAGE otherwise). */
+/** Checks `url` is a redis:// URL (InputError E_USAGE otherwise). */
 export function checkQueueUrl(url: string): void {
   try {
     parseRedisUrl(url);
   } catch (e) {
-    throw new LflError("E_USAGE", `--queue: ${(e as Error).message} (expected redis://HOST:PORT)`);
+    throw new InputError("E_USAGE", `--queue: ${(e as Error).message} (expected redis://HOST:PORT)`);
   }
 }
 
