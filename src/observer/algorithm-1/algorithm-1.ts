@@ -48,95 +48,9 @@ import {
 } from "./algorithm-1-losses.ts";
 import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
+export { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+import { resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
 export { loadRewardModel } from "../../rewards/reward-json.ts"; // validating reader: sizes bounded before allocation, errors name the file
-
-// ── Config ───────────────────────────────────────────────────────────────────────────────────────────────
-export interface Algorithm1Config {
-  /** Update indices to use (increasing); null = every update of the history that has transitions. */
-  updates: number[] | null;
-  /** Learner model: α of soft policy improvement (α_model). */
-  alphaModel: number;
-  gamma: number;
-  /** Entropy bonus λ of the policy maximum likelihood (stage i). */
-  lambda: number;
-  learningRate: number;
-  policySteps: number;
-  klSteps: number;
-  rewardInitSteps: number;
-  consistencySteps: number;
-  /** Pairs per gradient step and per Dk in the gradient stages; null = the whole Dk (paper). The authors' code: 100. */
-  batchSize: number | null;
-  /**
-   * Stage (i): "paper" = `policySteps` Adam steps of ML + λH on all of Dk; "early-stopping" (default) = the mean net
-   * on 1 − `holdout` of Dk with ln σ_j = ½ ln mean (a_j − μ_j)² in closed form, scored on the held-out rows every
-   * `validateEvery` steps, the best weights kept, stopped `patience` steps after the last improvement (at most
-   * `policySteps`), ln σ finally set from the held-out residuals. λ is unused there (σ is not a free parameter).
-   */
-  policyFit: "early-stopping" | "paper";
-  holdout: number;
-  validateEvery: number;
-  patience: number;
-  /** Stage (ii): "exact" (default) = closed-form KL(π̂k‖π̂k+1)(s′) of the Gaussians; "regressed" = the paper's ρ nets. */
-  kl: "exact" | "regressed";
-  /**
-   * Stage (iii): "clone" (default) = r_φ is a copy of π̂θK (its mean net and σ); "ml-last" = the paper's
-   * `rewardInitSteps` ML steps on D_K; "ml-all" = ML on D_1 ∪ … ∪ D_K, |D_K| rows drawn per step (measured on a
-   * Pendulum PPO history: the Eq. 5 loss from "ml-last" ends at 22, worse than a constant; from "ml-all" at 4.5).
-   */
-  rewardInit: "clone" | "ml-last" | "ml-all";
-  /**
-   * Stage (iv): "log-density" (paper) = r_φ = ln π_φ(a|s), μ_φ and σ_φ fitted; "log-density+state" = μ_φ FROZEN
-   * at its initialisation, r_φ = ln N(a; μ_φ(s), σ_φ²) + g_φ(s) with σ_φ and a state net g_φ (obs → 64 → 64 → 1
-   * tanh, output gain 0.01) fitted.
-   */
-  rewardForm: "log-density" | "log-density+state";
-  /** Standardise the final reward by its mean and std over D_K's pairs (stored in the reward JSON). */
-  normaliseReward: boolean;
-  /** Hidden widths of π̂θk and of π_φ (PPO's actor: 64, 64). */
-  policyHidden: number[];
-  /** Hidden width of the shared layer of ρ and of ψ (128). */
-  klHidden: number;
-  shapingHidden: number;
-  /** Observation clip after normalisation (PPO's 10). */
-  clipObs: number;
-  /**
-   * Scale-free regressions (not in the paper): ρk = c + sd·net(s) with c, sd the mean and std of the KL targets,
-   * and f_ψk = sd′·net(s) with sd′ the std of the targets r̄k, so the nets fit O(1) outputs whatever the size
-   * of the improvements (with 1e-3 Adam steps a net cannot reach targets of size ≫ 1 in 100–1000 steps).
-   */
-  scaleTargets: boolean;
-}
-
-export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
-  updates: null,
-  alphaModel: 0.7,
-  gamma: 0.99,
-  lambda: 0.01,
-  learningRate: 1e-3,
-  policySteps: 1000,
-  klSteps: 100,
-  rewardInitSteps: 3000,
-  consistencySteps: 1000,
-  batchSize: null,
-  policyFit: "early-stopping",
-  holdout: 0.2,
-  validateEvery: 10,
-  patience: 200,
-  kl: "exact",
-  rewardInit: "clone",
-  rewardForm: "log-density",
-  normaliseReward: true,
-  policyHidden: [64, 64],
-  klHidden: 128,
-  shapingHidden: 128,
-  clipObs: 10,
-  scaleTargets: true,
-};
-
-/** The paper's §6.3 configuration (every stage as the paper writes it; `scaleTargets` off). */
-export const ALGORITHM1_PAPER: Algorithm1Config = {
-  ...ALGORITHM1_DEFAULTS, policyFit: "paper", kl: "regressed", rewardInit: "ml-last", rewardForm: "log-density", normaliseReward: false, scaleTargets: false,
-};
 
 export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
 export const ALGORITHM1_STAGES: readonly Algorithm1Stage[] = ["policies", "kl", "reward-init", "consistency"];
@@ -182,31 +96,6 @@ export interface Algorithm1Result {
   reward: GaussianLogDensityReward;
   bcPolicy: BcPolicyJson;
   diagnostics: Algorithm1Diagnostics;
-}
-
-export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Algorithm1Config {
-  const c: Algorithm1Config = { ...ALGORITHM1_DEFAULTS, ...partial };
-  const bad = (msg: string): never => {
-    throw new InputError("E_INVALID_CONFIG", `algorithm 1: ${msg}`);
-  };
-  for (const k of ["policySteps", "klSteps", "rewardInitSteps", "consistencySteps", "klHidden", "shapingHidden"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 0 || (c[k] === 0 && k.endsWith("Hidden"))) bad(`${k} must be a non-negative integer, got ${c[k]}`);
-  }
-  for (const k of ["alphaModel", "learningRate", "clipObs"] as const) if (!(c[k] > 0)) bad(`${k} must be > 0, got ${c[k]}`);
-  if (!(c.gamma >= 0 && c.gamma < 1)) bad(`gamma must be in [0, 1), got ${c.gamma}`);
-  if (!(c.lambda >= 0)) bad(`lambda must be ≥ 0, got ${c.lambda}`);
-  if (c.batchSize !== null && !(Number.isInteger(c.batchSize) && c.batchSize > 0)) bad(`batchSize must be a positive integer or null, got ${c.batchSize}`);
-  const oneOf = <K extends keyof Algorithm1Config>(k: K, allowed: readonly Algorithm1Config[K][]): void => {
-    if (!allowed.includes(c[k])) bad(`${k} must be ${allowed.map((x) => JSON.stringify(x)).join(" or ")}, got ${JSON.stringify(c[k])}`);
-  };
-  oneOf("policyFit", ["early-stopping", "paper"]);
-  oneOf("kl", ["exact", "regressed"]);
-  oneOf("rewardInit", ["clone", "ml-last", "ml-all"]);
-  oneOf("rewardForm", ["log-density", "log-density+state"]);
-  if (!(c.holdout > 0 && c.holdout < 1)) bad(`holdout must be in (0, 1), got ${c.holdout}`);
-  for (const k of ["validateEvery", "patience"] as const) if (!Number.isInteger(c[k]) || c[k] <= 0) bad(`${k} must be a positive integer, got ${c[k]}`);
-  if (c.policyHidden.some((h) => !Number.isInteger(h) || h <= 0)) bad(`policyHidden must be positive integers, got [${c.policyHidden.join(", ")}]`);
-  return c;
 }
 
 // ── Algorithm 1 ──────────────────────────────────────────────────────────────────────────────────────────
