@@ -15,6 +15,12 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** A generator's complete state (JSON-serialisable), see `Rng.getState`. */
+export interface RngState {
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -137,6 +143,22 @@ export class Rng {
     if ((child.a | child.b | child.c | child.d) === 0) child.a = 1;
     child.spareNormal = undefined;
     return child;
+  }
+
+  // ── State (to checkpoint and resume a run exactly; added for `lfl learn --resume`) ──
+  /** The complete generator state: the four xoshiro words and the kept normal variate (null if none). */
+  getState(): RngState {
+    return { words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal ?? null };
+  }
+
+  /** A generator continuing exactly where `getState()` was taken. */
+  static fromState(s: RngState): Rng {
+    const ok = Array.isArray(s?.words) && s.words.length === 4 && s.words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) && (s.words.some((w) => w !== 0));
+    if (!ok || !(s.spareNormal === null || Number.isFinite(s.spareNormal))) throw new RangeError("Rng.fromState: not a valid generator state");
+    const r = Object.create(Rng.prototype) as Rng;
+    [r.a, r.b, r.c, r.d] = s.words.map((w) => w | 0) as [number, number, number, number];
+    r.spareNormal = s.spareNormal ?? undefined;
+    return r;
   }
 
   /** `n` independent child streams. */

@@ -27,11 +27,13 @@ import { Adam } from "../nn/adam.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import { computeGae } from "./gae.ts";
+import { ppoConfigKey, replayEnv, type PpoCheckpointing, type PpoTrainingState } from "./ppo-checkpoint.ts";
 import { resolvePpoConfig, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoUpdateStats } from "./ppo-config.ts";
 
 // ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
 export { PPO_DEFAULTS, resolvePpoConfig } from "./ppo-config.ts";
 export type { PpoActorJson, PpoCallbacks, PpoConfig, PpoModelJson, PpoResult, PpoUpdateStats } from "./ppo-config.ts";
+export type { PpoCheckpointing, PpoTrainingState } from "./ppo-checkpoint.ts";
 
 // ── Networks ─────────────────────────────────────────────────────────────────────────────────────────────
 /**
@@ -74,20 +76,23 @@ interface Segment {
  * Trains PPO on `numEnvs` envs made by `makeEnv(rank)` (each is closed at the end). Env `rank` is first reset
  * with seed `seed + rank` (as SB3). Throws NumericalError at the first NaN/Inf in observations, rewards,
  * losses, gradients or parameters, naming the update and stage.
+ * `checkpointing` (optional, ./ppo-checkpoint.ts) saves the complete training state every `every` updates and/or
+ * resumes from a saved state; a resumed run gives the same history and model as an uninterrupted one.
  */
 export function trainPpo(
   partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">,
   makeEnv: (rank: number) => BoxEnv,
   callbacks: PpoCallbacks = {},
   envKwargs: Record<string, unknown> = {},
+  checkpointing?: PpoCheckpointing,
 ): PpoResult {
   const cfg = resolvePpoConfig(partial);
   const { numEnvs: E, nSteps: T, batchSize: B } = cfg;
   const N = T * E;
   const rng = new Rng(cfg.seed);
   const initRng = rng.split();
-  const actRng = rng.split();
-  const shuffleRng = rng.split();
+  let actRng = rng.split();
+  let shuffleRng = rng.split();
 
   // ── Envs ──
   const envs = Array.from({ length: E }, (_, e) => makeEnv(e));
@@ -145,7 +150,52 @@ export function trainPpo(
     let stopped = false;
     const t0 = performance.now();
 
-    for (let k = 0; k < nUpdates && !stopped; k++) {
+    // ── Checkpoint / resume (./ppo-checkpoint.ts): every action each env receives is kept to replay envs ──
+    const envActions = checkpointing ? Array.from({ length: E }, () => [] as number[]) : null;
+    let firstUpdate = 0;
+    const resume = checkpointing?.resume;
+    if (resume) {
+      const r = resume, bad = (what: string): never => {
+        throw new InputError("E_INVALID_CONFIG", `ppo: cannot resume: the checkpoint's ${what} does not match this run`);
+      };
+      if (r.configKey !== ppoConfigKey(cfg)) bad("configuration");
+      if (r.rawObs.length !== E * D || r.envActions.length !== E || r.segmentEpisodes.length !== E || r.episodeReturn.length !== E) bad("env count or observation size");
+      if (r.policy.length !== policy.params.length || r.value.length !== value.params.length || r.logStd.length !== A || (r.running === null) !== (running === null)) bad("network sizes");
+      if (r.nextUpdate > nUpdates || r.envActions.some((a) => a.length !== (r.steps / E) * A)) bad("step counts");
+      policy.params.set(r.policy);
+      value.params.set(r.value);
+      gaussian.logStd.set(r.logStd);
+      adam.loadState(r.adam);
+      if (running && r.running) {
+        running.mean.set(r.running.mean);
+        running.var.set(r.running.var);
+        running.count = r.running.count;
+      }
+      actRng = Rng.fromState(r.rng.act);
+      shuffleRng = Rng.fromState(r.rng.shuffle);
+      for (let e = 0; e < E; e++) {
+        replayEnv(envs[e]!, cfg.seed + e, r.envActions[e]!, A, r.rawObs.subarray(e * D, (e + 1) * D), `ppo resume: env ${e} (${envs[e]!.id})`);
+        for (const x of r.envActions[e]!) envActions![e]!.push(x);
+        segments[e] = { obs: e < recordEnvs ? Array.from(r.rawObs.subarray(e * D, (e + 1) * D)) : [], actions: [], rewards: [], episode: r.segmentEpisodes[e]! };
+      }
+      rawObs.set(r.rawObs);
+      episodeReturn.set(r.episodeReturn);
+      recentReturns.push(...r.recentReturns);
+      ({ steps, episodes, nextEpisode } = r);
+      updates.push(...r.updates);
+      obsNormLog.push(...r.obsNormLog);
+      stats.push(...r.stats);
+      firstUpdate = r.nextUpdate;
+    }
+    const snapshot = (nextUpdate: number): PpoTrainingState => ({
+      configKey: ppoConfigKey(cfg), nextUpdate, steps, episodes, nextEpisode, recentReturns: [...recentReturns],
+      episodeReturn: episodeReturn.slice(), rawObs: rawObs.slice(), segmentEpisodes: segments.map((s) => s.episode),
+      policy: policy.params.slice(), value: value.params.slice(), logStd: gaussian.logStd.slice(), adam: adam.state(),
+      running: running ? running.toJSON() : null, rng: { act: actRng.getState(), shuffle: shuffleRng.getState() },
+      updates: [...updates], obsNormLog: [...obsNormLog], stats: [...stats], envActions: envActions!.map((a) => Float64Array.from(a)),
+    });
+
+    for (let k = firstUpdate; k < nUpdates && !stopped; k++) {
       // ── Stage 1: freeze the normalisation statistics of π_k ──
       const frozen = running ? running.clone() : null;
       if (frozen) obsNormLog.push({ update: k, ...frozen.toJSON() });
@@ -187,6 +237,7 @@ export function trainPpo(
             const a = actT[e * A + j]!;
             envAction[j] = a < low[j]! ? low[j]! : a > high[j]! ? high[j]! : a;
           }
+          if (envActions) for (let j = 0; j < A; j++) envActions[e]!.push(envAction[j]!);
           const res = envs[e]!.step(envAction);
           const where = (): string => `update ${k}, stage rollout: env ${e} step ${t}`;
           assertFiniteAt(res.observation, () => `${where()} observation`);
@@ -307,6 +358,7 @@ export function trainPpo(
       };
       stats.push(s);
       callbacks.onUpdate?.(s);
+      if (checkpointing?.save && (k + 1) % checkpointing.every === 0 && k + 1 < nUpdates) checkpointing.save(snapshot(k + 1));
     }
 
     const history = cfg.recordHistory
