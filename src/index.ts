@@ -36,6 +36,8 @@ export { sampleTabularTrajectory } from "./data/tabular-sampling.ts";
 
 // rewards: the one reward contract, and the models LfL recovers
 export type { RewardFn, TransitionBatch } from "./rewards/reward-fn.ts";
+export { TabularReward } from "./rewards/tabular-reward.ts";
+export { normalisedReward, shapedReward, ensembleReward, type Potential } from "./rewards/reward-wrappers.ts";
 export { loadRewardModel, GaussianLogDensityReward } from "./rewards/neural-reward.ts";
 
 // learners: the agents being observed
@@ -55,9 +57,17 @@ export { policyReturns } from "./evaluation/policy-return.ts";
 export { normalisedScore } from "./evaluation/normalised-score.ts";
 export { seedStats, pairedComparison, bootstrapCi } from "./evaluation/seed-stats.ts";
 
-// experiments: the paper's tables as typed declarations with runners
+// experiments: every table and figure declared as data, run by one engine (docs/architecture.md)
 export { runTable1 } from "./experiments/table1.ts";
 export { runTable2 } from "./experiments/table2.ts";
+export { EXPERIMENTS } from "./experiments/registry.ts";
+export { runExperiment, type EngineOptions } from "./experiments/engine/run-experiment.ts";
+export type { Experiment, ExperimentRequest, Plan, PlannedCell } from "./experiments/engine/experiment.ts";
+export type { CellSpec, CellRunner, CellContext } from "./experiments/engine/cell.ts";
+export type { ResultsDoc, Provenance } from "./experiments/engine/results-doc.ts";
+export { streamSeed } from "./experiments/engine/streams.ts";
+export { TABLE3_METHODS } from "./experiments/table3/methods/method-registry.ts";
+export type { Table3Method, PpoMethod, DerivedMethod, MethodRewardContext } from "./experiments/table3/methods/method.ts";
 
 // reports
 export { markdownTable } from "./reports/markdown-table.ts";
