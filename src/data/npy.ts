@@ -19,6 +19,7 @@
  * element count must match the bytes actually present.
  */
 import { InputError } from "../core/errors.ts";
+import { printable } from "../core/printable.ts";
 
 export type NpyDtype = "f8" | "i8" | "b1";
 
@@ -61,7 +62,7 @@ const DTYPE_NAMES: Record<string, string> = {
 };
 
 function fail(name: string, msg: string): never {
-  throw new InputError("E_INVALID_HISTORY", `array '${name}': ${msg}`);
+  throw new InputError("E_INVALID_HISTORY", printable(`array '${name}': ${msg}`, 1000));
 }
 
 /** A shape as Python prints it: (), (3,), (3, 2). */

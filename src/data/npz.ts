@@ -146,16 +146,17 @@ export class NpzReader {
   }
 }
 
-/** Runs `fn`; an `InputError` whose message does not yet name `path` gets the prefix "<path>: ". */
+/** Runs `fn`; an `InputError` gets the prefix "<path>: " unless it names the file already, and unsafe characters escaped. */
 export function namingFile<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (!(e instanceof InputError)) throw e;
     const shown = printable(path);
-    if (e instanceof InputError && !e.message.startsWith(`${shown}:`) && !e.message.includes(` ${shown}:`) && !e.message.includes(` ${shown} `)) {
-      throw new InputError(e.code, `${shown}: ${e.message}`, { cause: e });
-    }
-    throw e;
+    const named = e.message.startsWith(`${shown}:`) || e.message.includes(` ${shown}:`) || e.message.includes(` ${shown} `);
+    const message = printable(named ? e.message : `${shown}: ${e.message}`, 1000);
+    if (message === e.message) throw e;
+    throw new InputError(e.code, message, { cause: e });
   }
 }
 

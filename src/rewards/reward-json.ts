@@ -68,7 +68,7 @@ export function loadRewardModel(json: unknown, source = "reward JSON", options: 
   const limits = resolveLimits(options.limits);
   const where = printable(source);
   const bad: Bad = (msg) => {
-    throw new InputError("E_INVALID_REWARD", `${where}: ${msg}`);
+    throw new InputError("E_INVALID_REWARD", `${where}: ${printable(msg, 1000)}`);
   };
   if (typeof json !== "object" || json === null || Array.isArray(json)) bad("not a JSON object");
   const o = json as Record<string, unknown>;
@@ -104,7 +104,7 @@ export function loadRewardModel(json: unknown, source = "reward JSON", options: 
   } catch (e) {
     if (e instanceof InputError) {
       const msg = e.message.replace(/^reward JSON: /, "").replace(/^MLP JSON: /, "");
-      throw new InputError(e.code === "E_INVALID_JSON" ? "E_INVALID_REWARD" : e.code, `${where}: ${msg}`, { cause: e });
+      throw new InputError(e.code === "E_INVALID_JSON" ? "E_INVALID_REWARD" : e.code, `${where}: ${printable(msg, 1000)}`, { cause: e });
     }
     throw e;
   }

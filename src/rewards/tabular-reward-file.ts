@@ -57,7 +57,7 @@ export function readTabularRewardFile(path: string, options: TabularRewardReadOp
 export function parseTabularRewardJson(text: string, source: string, options: TabularRewardReadOptions = {}): TabularRewardFile {
   const limits = resolveLimits(options.limits);
   const raw = parseJsonText(text, source, { nonFinite: true });
-  const bad = (msg: string): never => { throw new InputError("E_INVALID_REWARD", `${printable(source)}: ${msg}`); };
+  const bad = (msg: string): never => { throw new InputError("E_INVALID_REWARD", `${printable(source)}: ${printable(msg, 1000)}`); };
   const show = (v: unknown): string => describeJson(v);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("not a JSON object");
   const o = raw as Record<string, unknown>;

@@ -61,7 +61,7 @@ export function parseMdpJson(text: string, source = "mdp.json", options: MdpJson
   const limits = resolveLimits(options.limits);
   const shown = printable(source);
   const bad = (msg: string): never => {
-    throw new InputError("E_INVALID_MDP", `${shown}: ${msg}`);
+    throw new InputError("E_INVALID_MDP", `${shown}: ${printable(msg, 1000)}`);
   };
   checkLimit(text.length, limits.maxJsonBytes, "the MDP text's length", source);
   let fast = scanMdpText(text, limits);
