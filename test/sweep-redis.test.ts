@@ -44,6 +44,16 @@ describe("sweeps on Redis", { skip }, () => {
     assert.equal(markerCount(markerDir, cells[0]!.key, "done"), 1);
   });
 
+  test("a worker whose code differs from the submitter's refuses the cell at once, naming the runner", async () => {
+    const markerDir = mkdtempSync(join(work, "markers-"));
+    const cells = toySweep({ name: "othercode", seeds: 1, draws: 1000, markerDir });
+    const out = await runCellsOnQueue(cells, { url: redis.url, store: new MemoryCellStore(), codeHashOf: () => "0".repeat(64) });
+    assert.deepEqual(out.failed.map((f) => f.label).sort(), ["othercode/seed-0/learner"]);
+    assert.match(out.failed[0]!.error, /code of test\/fixtures\/toy-cell-runner\.ts on this worker .* differs from the submitter's/);
+    assert.equal(out.failed.length + out.skipped.length, cells.length);
+    assert.equal(markerCount(markerDir, cells[0]!.key, "start"), 0); // refused before running, and not retried
+  });
+
   test("Redis unreachable → E_QUEUE; Redis lost mid-sweep → E_QUEUE; re-running resumes without recomputing", async () => {
     await assert.rejects(runCellsOnQueue(toySweep({ name: "nowhere", seeds: 1, draws: 10 }), { url: "redis://127.0.0.1:1", store: new MemoryCellStore() }),
       (e: LflError) => e.code === "E_QUEUE" && /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/.test(e.message));

@@ -5,8 +5,11 @@
  */
 import { createBunRedisClient } from "bullmq";
 import { InputError, LflError } from "../../core/errors.ts";
+import { resolve } from "node:path";
 import type { CellProgress, CellSpec } from "../engine/cell.ts";
+import { codeHash } from "../engine/content-key.ts";
 import { RespClient, parseRedisUrl } from "./resp-client.ts";
+import { REPO_ROOT } from "./run-one-cell.ts";
 
 /** The BullMQ queue every sweep uses (cells of different sweeps share it: their keys differ). */
 export const CELL_QUEUE = "lfl-cells";
@@ -31,6 +34,16 @@ export interface CellJobData {
   spec: CellSpec;
   /** Results of the cell's inputs, by key (the submitter sends them; workers need no store). */
   inputs: Record<string, unknown>;
+  /**
+   * The submitter's hash of the runner's code (runnerCodeHash): a worker whose checkout hashes differently
+   * refuses the cell instead of filing other code's result under its key.
+   */
+  code: string;
+}
+
+/** Hash of the code a runner module runs (its import closure, native kernels, MuJoCo version) in this checkout. */
+export function runnerCodeHash(runner: string): string {
+  return codeHash([resolve(REPO_ROOT, runner)]);
 }
 
 export interface CellJobReturn {

@@ -13,7 +13,7 @@ import { Queue, QueueEvents, type Job } from "bullmq";
 import { LflError } from "../../core/errors.ts";
 import type { CellSpec } from "../engine/cell.ts";
 import { CellSchedule } from "./cell-schedule.ts";
-import { CELL_ATTEMPTS, CELL_QUEUE, RedisWatchdog, bullConnection, cellJobId, checkRedis, keyOfJobId, type CellJobData, type CellJobProgress, type CellJobReturn } from "./queue-connection.ts";
+import { CELL_ATTEMPTS, CELL_QUEUE, RedisWatchdog, bullConnection, cellJobId, checkRedis, keyOfJobId, runnerCodeHash, type CellJobData, type CellJobProgress, type CellJobReturn } from "./queue-connection.ts";
 import type { SweepEvent, SweepOptions, SweepOutcome } from "./sweep-types.ts";
 
 export interface QueueSweepOptions extends Omit<SweepOptions, "workRoot"> {
@@ -21,6 +21,8 @@ export interface QueueSweepOptions extends Omit<SweepOptions, "workRoot"> {
   queue?: string;
   /** How long Redis may be unreachable mid-sweep before giving up with E_QUEUE (default 15 s). */
   graceMs?: number;
+  /** How the submitter hashes a runner's code (default runnerCodeHash; tests override it). */
+  codeHashOf?: (runner: string) => string;
 }
 
 /** Runs `cells` on the queue (skipping those already in the store); resolves when all are done or failed. */
@@ -58,6 +60,7 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
     const inFlight = new Set<string>(); // enqueued, not yet collected
     const collecting = new Set<string>();
     const attempts = new Map<string, number>();
+    const codes = new Map<string, string>();
 
     const shutdown = async (): Promise<void> => {
       watchdog.stop();
@@ -128,7 +131,9 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
         inFlight.add(s.key);
         const inputs: Record<string, unknown> = {};
         for (const k of s.inputs) inputs[k] = opts.store.get(k);
-        const job = await queue.add(s.label, { spec: s, inputs }, { jobId: cellJobId(s.key), attempts: CELL_ATTEMPTS, removeOnComplete: false, removeOnFail: false });
+        let code = codes.get(s.runner);
+        if (code === undefined) codes.set(s.runner, (code = (opts.codeHashOf ?? runnerCodeHash)(s.runner)));
+        const job = await queue.add(s.label, { spec: s, inputs, code }, { jobId: cellJobId(s.key), attempts: CELL_ATTEMPTS, removeOnComplete: false, removeOnFail: false });
         // The job may exist from an earlier sweep: collect it if completed, retry it if it failed for good.
         const state = await job.getState();
         if (state === "completed") await collect(s.key, job);
@@ -163,12 +168,14 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
     events.on("failed", ({ jobId, failedReason }) => {
       const key = keyOfJobId(jobId);
       if (!inFlight.has(key)) return;
-      queue.getJob(jobId).then((job) => {
+      // Failed for good (attempts used up, lost too often, or unrecoverable) only if the job rests in "failed".
+      (async () => {
+        const job = await queue.getJob(jobId);
+        const state = job === undefined ? "failed" : await job.getState();
         const made = job?.attemptsMade ?? CELL_ATTEMPTS;
-        if (job !== undefined && made < (job.opts.attempts ?? CELL_ATTEMPTS) && !/stalled more than/.test(failedReason)) {
-          emit({ type: "cell-retry", key, label: spec(key).label, error: failedReason, attempt: made });
-        } else cellFailed(key, failedReason, made);
-      }, (e: Error) => fail(queueError(e)));
+        if (state === "failed") cellFailed(key, failedReason, made);
+        else emit({ type: "cell-retry", key, label: spec(key).label, error: failedReason, attempt: made });
+      })().catch((e: Error) => fail(queueError(e)));
     });
 
     events.waitUntilReady().then(async () => {
