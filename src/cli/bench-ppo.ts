@@ -102,14 +102,22 @@ async function compareBackends(argv: string[], backends: string[], rounds: numbe
   const cpu = (r: PpoResult): number => r.steps / r.ppoCpuSeconds;
   const hashes = new Set([...runs.values()].flat().map((r) => r.paramsSha256));
   console.log(`PPO on ${first.env} (${first.numEnvs} env, ${first.steps} steps): env-steps/s, median of ${rounds} rounds; speed-up over ts in the same run`);
+  console.log(`(× ts: median over rounds of the ratio to ts's run in the same round, which the rotated order keeps close in time)`);
   console.log(`${"kernels".padEnd(15)}${"wall".padStart(10)}${"× ts".padStart(8)}${"per CPU s".padStart(12)}${"× ts".padStart(8)}${"physics/CPU s".padStart(15)}`);
   const summary: Record<string, { wall: number; cpu: number; wallVsTs?: number; cpuVsTs?: number; physicsPerCpuSecond: number }> = {};
+  const ts = runs.get("ts" as never);
+  /** Median over rounds of f(backend's run) / f(ts's run of the same round). */
+  const vsTs = (b: string, f: (r: PpoResult) => number): number | undefined => (ts ? median(runs.get(b as never)!.map((r, i) => f(r) / f(ts[i]!))) : undefined);
   for (const b of backends) {
     const w = med(b, wall), c = med(b, cpu), phys = med(b, (r) => r.steps / r.physicsCpuSeconds);
-    const hasTs = backends.includes("ts");
-    const wt = hasTs ? w / med("ts", wall) : undefined, ct = hasTs ? c / med("ts", cpu) : undefined;
+    const wt = vsTs(b, wall), ct = vsTs(b, cpu);
     summary[b] = { wall: w, cpu: c, physicsPerCpuSecond: phys, ...(wt !== undefined && ct !== undefined ? { wallVsTs: wt, cpuVsTs: ct } : {}) };
     console.log(`${b.padEnd(15)}${w.toFixed(0).padStart(10)}${(wt !== undefined ? times(wt) : "").padStart(8)}${c.toFixed(0).padStart(12)}${(ct !== undefined ? times(ct) : "").padStart(8)}${phys.toFixed(0).padStart(15)}`);
+  }
+  if (runs.has("native" as never) && runs.has("native-scalar" as never)) {
+    const n = runs.get("native" as never)!, o = runs.get("native-scalar" as never)!;
+    const pair = (f: (r: PpoResult) => number): string => times(median(n.map((r, i) => f(r) / f(o[i]!))));
+    console.log(`native ÷ native-scalar (the previous native kernels), same rounds: wall ${pair(wall)}, per CPU s ${pair(cpu)}`);
   }
   console.log(hashes.size === 1 ? `same learned parameters (SHA-256 ${[...hashes][0]!.slice(0, 16)}…) under every backend and round` : `WARNING: ${hashes.size} different learned parameter hashes across backends/rounds`);
   if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ env: first.env, steps: first.steps, rounds, summary, runs: Object.fromEntries(runs) }, null, 2));
