@@ -130,7 +130,7 @@ test("a non-loopback bind needs --host and prints a warning; bad flags are usage
   }
   // --host 0.0.0.0 (an empty results dir, for the second it listens): the warning, then the URL.
   const empty = mkdtempSync(join(tmpdir(), "lfl-dash-empty-"));
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "dashboard", "--host", "0.0.0.0", "--port", "0", "--results", empty, "--runs", empty], { cwd: ROOT });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "dashboard", "--no-build", "--host", "0.0.0.0", "--port", "0", "--results", empty, "--runs", empty], { cwd: ROOT });
   let out = "", err = "";
   child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
   await new Promise<void>((resolve, reject) => {
