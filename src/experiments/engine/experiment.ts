@@ -36,33 +36,6 @@ export interface Plan {
   settings: unknown;
 }
 
-export interface ExperimentRequest {
-  scale: string;
-  /** The seeds to run; undefined = the scale's. */
-  seeds?: readonly number[];
-  envs?: readonly string[];
-  options: Readonly<Record<string, unknown>>;
-}
-
-export interface Plan {
-  cells: PlannedCell[];
-  /** The seeds that run (recorded in the results exactly). */
-  seeds: number[];
-  /** Output file stem, e.g. "table3" or "table3-small-seeds-5"; canonical only for the canonical request. */
-  stem: string;
-  /** Anything assemble needs (resolved scale, windows, …); recorded in the results as `settings`. */
-  settings: unknown;
-}
-
-export interface ReportFiles {
-  /** The markdown table (written as <stem>.md). */
-  markdown: string;
-  /** Extra files by name, e.g. { "fig4.svg": "<svg…" } (written beside, as one set with the JSON and markdown). */
-  files: Record<string, string>;
-  /** What the command prints. */
-  console: string;
-}
-
 export interface Experiment<Body extends object = object> {
   name: string;
   title: string;
