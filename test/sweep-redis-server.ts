@@ -175,15 +175,20 @@ function processGroup(pid: number): number | undefined {
  */
 export async function killScenario(opts: { url: string; work: string; wrap?: string[] }): Promise<WorkerProcess[]> {
   const markerDir = mkdtempSync(join(opts.work, "markers-"));
-  const cells = toySweep({ name: "kill", seeds: 2, draws: 20000, sleepMs: 1000, markerDir });
+  const cells = toySweep({ name: "kill", seeds: 2, draws: 20000, sleepMs: 800, markerDir });
   const wrap = opts.wrap !== undefined ? { wrap: opts.wrap } : {};
   const w1 = startWorker(opts.url, { workDir: join(opts.work, "w1"), ...wrap });
   const w2 = startWorker(opts.url, { workDir: join(opts.work, "w2"), ...wrap });
   await Promise.all([w1.waitFor(/ready:/), w2.waitFor(/ready:/)]);
   // Kill worker 1's process group as soon as one of its cells is running.
+  let sweepOver = false;
   const killed = (async () => {
-    while (!markerPids(markerDir).some((pid) => processGroup(pid) === w1.proc.pid)) await sleep(50);
+    while (!markerPids(markerDir).some((pid) => processGroup(pid) === w1.proc.pid)) {
+      if (sweepOver) return false; // worker 2 ran every cell: nothing to kill
+      await sleep(50);
+    }
     w1.killHard();
+    return true;
   })();
   const events: SweepEvent[] = [];
   const a = new MemoryCellStore();
@@ -191,8 +196,8 @@ export async function killScenario(opts: { url: string; work: string; wrap?: str
   const [outA, outB] = await Promise.all([
     runCellsOnQueue(cells, { url: opts.url, store: a, onEvent: (e) => events.push(e) }),
     runCellsOnQueue(cells, { url: opts.url, store: b }),
-  ]);
-  await killed;
+  ]).finally(() => { sweepOver = true; });
+  assert.ok(await killed, "worker 1 never ran a cell, so it could not be killed mid-cell");
   assert.deepEqual(outA.failed, []);
   assert.equal(outA.done.length, cells.length);
   assert.equal(outB.done.length, cells.length);
