@@ -14,6 +14,7 @@ import { ppoCurvesMarkdown, ppoSummaryMarkdown } from "./ppo-curves-report.ts";
 import { table1Markdown, table1StateOnlyNote, table1Table, table1Title } from "./table1-report.ts";
 import { table2Markdown, table2Notes, table2Table, table2Title } from "./table2-report.ts";
 import { table3Markdown, table3Notes, table3Tables, table3Title } from "./table3-report.ts";
+import { evaluateReport } from "./evaluate-report.ts";
 
 export interface ReportFiles {
   /** Written as <stem>.md. */
@@ -50,6 +51,11 @@ export const REPORTS: Record<string, Reporter> = {
   async "ppo-curves"(d) {
     const md = ppoCurvesMarkdown(d as ResultsDoc<PpoCurvesBody>);
     return { markdown: md, files: {}, console: md };
+  },
+  // `lfl evaluate` (src/experiments/evaluate/): Table 3's report on a given history; the figure is <stem>.svg.
+  async evaluate(d, stem) {
+    const r = await evaluateReport(d as Parameters<typeof evaluateReport>[0]);
+    return { markdown: r.markdown, files: r.svg === null ? {} : { [`${stem}.svg`]: r.svg }, console: r.console };
   },
   async "ppo-summary"(d) {
     const md = ppoSummaryMarkdown(d as ResultsDoc<PpoSummaryBody>);

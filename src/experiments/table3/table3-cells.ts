@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { MujocoRuntime } from "../../envs/mujoco/mujoco-runtime.ts";
 import { loadMujoco } from "../../envs/mujoco/mujoco-runtime.ts";
+import { InputError } from "../../core/errors.ts";
 import { envSpec, makeEnv } from "../../envs/registry.ts";
 import { historyToColumns } from "../../data/history-columns.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../../data/history-file.ts";
@@ -41,6 +42,13 @@ export interface Table3CellPayload {
   /** Content keys of the learner and Algorithm 1 cells of this (env, seed) (the learner's: where its history is). */
   learnerKey?: string;
   algorithm1Key?: string;
+  /**
+   * Read the observed window from this history file (absolute path) instead of the learner cell's work directory
+   * (`lfl evaluate` on an outside history: src/experiments/evaluate/). No learner cell then exists to recompute it.
+   */
+  historyFile?: string;
+  /** Learner stage: updates whose policies are kept in the result (for the reward-quality stage). */
+  snapshotUpdates?: number[];
 }
 
 export const runCell: CellRunner = async (spec, ctx) => {
@@ -51,8 +59,9 @@ export const runCell: CellRunner = async (spec, ctx) => {
   const alg = p.stage === "method" ? (ctx.inputs.get(p.algorithm1Key!) as Algorithm1StageResult) : null;
   // The window's history: where the learner cell wrote it, or recomputed here (deterministic: the same bytes)
   // when another machine ran the learner.
-  const history = join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
+  const history = p.historyFile ?? join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
   const ensureHistory = async (): Promise<string> => {
+    if (p.historyFile !== undefined && !existsSync(history)) throw new InputError("E_FILE", `${history}: the history file is not on this machine`);
     if (!existsSync(history)) await runLearner(p, s, ctx, history);
     return history;
   };
@@ -82,8 +91,10 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
   const observed: LearnerStageResult["observed"] = [];
   const continuedCurve: CurvePoint[] = [];
   const det = { first: NaN, last: NaN, continued: NaN };
+  const snapshots: NonNullable<LearnerStageResult["snapshots"]> = []; // reward-quality stage: policies outside the window
   const ppo = trainPpo({ ...p.ppo, totalSteps: totalUpdates * p.ppo.numEnvs * p.ppo.nSteps, seed: streamSeed("table3", p.env, p.seed, "learner"), recordEnvs: 1 }, s.makeEnv, {
     onPolicy: (k, actor) => {
+      if (p.snapshotUpdates?.includes(k)) snapshots.push({ update: k, actor: actor() });
       if (p.window.includes(k)) {
         const a = actor();
         observed.push({ update: k, ...s.score(a, p.evalEpisodes) });
@@ -99,7 +110,8 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
   det.continued = s.meanAction(finalActor);
   continuedCurve.push({ update: last + U + 1, mean: continuedFinal.mean });
   writeHistoryColumns(historyPath, historyToColumns(ppo.history!.select(p.window)));
-  return { observed, continuedCurve, continuedFinal, meanAction: det, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps };
+  if (p.snapshotUpdates) snapshots.push({ update: last + U + 1, actor: finalActor });
+  return { observed, continuedCurve, continuedFinal, meanAction: det, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps, ...(p.snapshotUpdates ? { snapshots } : {}) };
 }
 
 function runAlgorithm1(p: Table3CellPayload, s: Scorer, ctx: CellContext, historyPath: string): Algorithm1StageResult {
