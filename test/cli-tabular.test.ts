@@ -44,7 +44,7 @@ test("learn → infer → observe on a user MDP JSON (two-state example)", () =>
   for (const row of (JSON.parse(readFileSync(stateOnly, "utf8")) as { reward: number[][] }).reward) assert.ok(Math.abs(row[0]! - row[1]!) < 1e-12, `state-only row ${row}`);
   const bad = lfl("infer", "--history", history, "--out", join(dir, "r4.json"), "--reward-form", "action");
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /E_USAGE.*--reward-form must be one of state-action, state/);
+  assert.match(bad.stderr, /E_USAGE.*--reward-form must be one of auto, state-action, state/);
 });
 
 /** Rewrites the history with `edit` applied to its arrays, then runs infer on it. */
@@ -86,4 +86,36 @@ test("an action valid for the file's space but outside the MDP is rejected with 
   const r = lfl("infer", "--history", path, "--mdp", MDP, "--out", join(dir, "o.json"));
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /'actions' row 4 is 2, not an action/);
+});
+
+test("issue 15 CLI: learn needs --learner; infer's default is the library's {} and names its assumptions; observe --history scores the learner beside the observer at the recorded α", async () => {
+  const none = lfl("learn", "--mdp", MDP, "--out", join(dir, "x.npz"));
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /E_USAGE.*--learner L is required/);
+  const h = join(dir, "h15.npz");
+  const learn = lfl("learn", "--mdp", MDP, "--learner", "soft-value-iteration", "--improvements", "4", "--pairs", "300", "--alpha", "0.5", "--out", h, "--seed", "2");
+  assert.equal(learn.code, 0, learn.stderr);
+  const reward = join(dir, "r15.json");
+  const infer = lfl("infer", "--history", h, "--mdp", MDP, "--out", reward);
+  assert.equal(infer.code, 0, infer.stderr);
+  assert.match(infer.stdout, /assumptions: learner model (spi|svi), reward form (state|state-action) \(chosen from the data\)/);
+  assert.match(infer.stdout, /held-out log-likelihood of the next update's actions/);
+  const file = JSON.parse(readFileSync(reward, "utf8")) as { reward: number[][]; info: { alpha: number; assumptions: { heldOutLogLikelihood: Record<string, number> } } };
+  assert.equal(file.info.alpha, 0.5);
+  assert.equal(Object.keys(file.info.assumptions.heldOutLogLikelihood).length, 4);
+  // The CLI's default is inferTabularReward(h, spec, {}).
+  const { columnsToHistory } = await import("../src/data/history-columns.ts");
+  const { readHistoryColumns } = await import("../src/data/history-file.ts");
+  const { inferTabularReward } = await import("../src/observer/tabular/tabular-lfl.ts");
+  const { loadMdpJson } = await import("../src/envs/tabular/mdp-json.ts");
+  const lib = inferTabularReward(columnsToHistory(readHistoryColumns(h)), loadMdpJson(MDP), {});
+  assert.deepEqual(file.reward.flat(), Array.from(lib.reward));
+  const observe = lfl("observe", "--mdp", MDP, "--reward", reward, "--history", h);
+  assert.equal(observe.code, 0, observe.stderr);
+  assert.match(observe.stdout, /observer \(true J\)/);
+  assert.match(observe.stdout, /learner's last policy \(true J\)\s+-?\d/);
+  assert.match(observe.stdout, /learner's best policy \(true J\)/);
+  assert.match(observe.stdout, /α = 0\.5/);
+  const other = lfl("observe", "--mdp", MDP, "--reward", reward, "--alpha", "0.3");
+  assert.match(other.stdout, /not the learner's α = 0\.5/);
 });

@@ -10,16 +10,21 @@
  *   4. Diagnostics: per-improvement residual RMS (over all pairs and over the pairs the learner visited in D_k),
  *      and a flag on updates that look non-improving under r̄φ: J_{r̄φ,P̂}(π̂_{k+1}) clearly below J_{r̄φ,P̂}(π̂_k)
  *      (soft returns with α_model from the empirical start distribution).
- *   5. Learner model (`learnerModel`, learner-model-selection.ts): the paper's SPI inversion above ("spi"), or
- *      a reward fitted by maximum likelihood under another learner model — sampled soft value iteration ("svi"),
- *      online Q-learning ("td") — or the model chosen from the data ("auto": SPI unless SVI predicts the
- *      learner's actions better by more than `selectionMargin` nats per action). The residual diagnostics are
- *      those of the SPI fit, the non-improving flags use the chosen reward; `paperReward` is always the SPI answer.
- *   6. Reward form and pessimism: with `rewardForm: "state"` the chosen model is refitted with a state-only reward
- *      ρ(s) (the paper's §4.3 option); the returned `reward` is a lower confidence bound for planning,
- *        r̂(s,a) − β / √(n(s,a) + 1),      n(s,a) = the pair's observed actions over the whole history,
- *      so that actions the learner (almost) never took cannot lure the planner into a loop (`fittedReward` is r̂).
- *      Both were chosen on tuning seeds 100–199 and validated on 200–229 (docs/observer-tabular.md).
+ *   5. Assumptions (`learnerModel`, `rewardForm`, both "auto" by default; assumption-selection.ts): every candidate
+ *      (learner model spi/svi × reward form state/state-action) is fitted by maximum likelihood as a simulated
+ *      learner on updates 1..h−1 and scored on the held-out actions of update h (cross-validation over updates).
+ *      Default (`modelSelection: "margin"`): the reward form is the simpler form of the best-predicting model unless
+ *      its other form is better by more than one standard error; the learner model is SPI unless SVI's likelihood
+ *      is better by `selectionMargin` (the first pass's rule). `modelSelection: "cv"` takes the model from the
+ *      cross-validation too (measured worse, docs/observer-tabular.md §8). The choice and every candidate's
+ *      held-out log-likelihood are reported (`learnerModel`). `paperReward` is always the SPI answer.
+ *   6. Planning reward: the lower confidence bound r̂(s,a) − β/√(n(s,a) + 1) (n = the pair's observed actions), so
+ *      that actions the learner (almost) never took cannot lure the planner into a loop (`fittedReward` is r̂);
+ *      optional planning within the data's support (`supportVisits`) and an ensemble guard (`robust`), both off.
+ *   7. Uncertainty (`bootstrap` replicates, reward-bootstrap.ts): the chosen assumptions refitted on resampled
+ *      pairs; an update is flagged non-improving only if it drops by more than the tolerance AND drops in every
+ *      replicate; observer-flags.ts flags a planned policy that leaves the data's support or is not better than
+ *      π̂_K under most replicates.
  * The observer then plays the optimal soft policy of `reward` under the true dynamics with α = 0.3
  * (`observerPolicy`). Nothing here reads the trajectories' rewards.
  *
@@ -50,7 +55,13 @@ export interface TabularLflConfig {
   nonImprovingTolerance: number;
   /** Learner-update model: the paper's "spi", "svi", "td", or "auto" (chosen from the data by cross-validation). */
   learnerModel: "spi" | "svi" | "td" | "auto";
-  /** Unused since the cross-validated choice (kept for old configs; the first pass's fixed margin, 0.075 nats). */
+  /**
+   * How "auto" picks the learner MODEL: "cv" with the reward form by cross-validation, or "margin" — the first
+   * pass's rule (SPI unless SVI's state–action likelihood is better by `selectionMargin` nats per action), the
+   * reward form still by cross-validation.
+   */
+  modelSelection: "cv" | "margin";
+  /** The first pass's margin (0.075 nats per action, tuned on the paper's grid). */
   selectionMargin: number;
   /** Held-out updates of the cross-validated choice of assumptions, and L-BFGS iterations per fold fit. */
   cvFolds: number;
@@ -89,7 +100,7 @@ export interface TabularLflConfig {
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: true };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -181,8 +192,26 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
     kind = "td";
     form = config.rewardForm === "auto" ? "state-action" : config.rewardForm;
   } else {
-    const candidates = ASSUMPTION_CANDIDATES.filter((a) => (config.learnerModel === "auto" || a.model === config.learnerModel) && (config.rewardForm === "auto" || a.form === config.rewardForm));
-    if (candidates.length > 1) {
+    let modelSetting = config.learnerModel;
+    if (modelSetting === "auto" && config.modelSelection === "margin") {
+      // The first pass's rule for the MODEL (state–action maximum-likelihood fits on all data; SPI unless SVI gains > margin).
+      const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: ["spi", "svi"], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: "state-action", stateIterations: config.stateIterations });
+      modelSetting = sel.chosen.kind as "spi" | "svi";
+    }
+    const candidates = ASSUMPTION_CANDIDATES.filter((a) => (modelSetting === "auto" || a.model === modelSetting) && (config.rewardForm === "auto" || a.form === config.rewardForm));
+    if (config.learnerModel === "auto" && config.modelSelection === "margin" && config.rewardForm === "auto") {
+      // The reward form is read off the model that predicts the held-out actions best (the least misspecified):
+      // the simpler of its two forms unless the other is better by more than one standard error.
+      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates: ASSUMPTION_CANDIDATES });
+      const sc = selection.scores;
+      if (sc.length > 0) {
+        const top = sc.reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
+        const st = sc.find((x) => x.model === top.model && x.form === "state")!;
+        form = st === top || st.diffToBest >= -st.diffSe ? "state" : "state-action";
+      } else form = selection.chosen.form;
+      kind = modelSetting as "spi" | "svi";
+      selection = { ...selection, chosen: { model: kind, form }, rule: "reward form: the simpler form of the best-predicting model unless its other form is better by > 1 SE; learner model: SPI unless SVI's likelihood is better by the margin" };
+    } else if (candidates.length > 1) {
       selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates });
       ({ model: kind, form } = selection.chosen);
     } else ({ model: kind, form } = candidates[0]!);
@@ -261,19 +290,23 @@ export function pessimisticReward(reward: Float64Array, visits: Float64Array, be
 }
 
 /**
- * Planning within the data's support: in a state where some action was observed ≥ m times, every action observed
- * fewer times is given the state's lowest well-supported reward minus `penalty`, so the planner keeps to actions
- * the learner actually took there (an action tried a handful of times cannot lure it). States with no
- * well-supported action are left as they are. m = 0: off.
+ * Planning within the data's support: every pair observed fewer than m times gets at most a well-supported reward
+ * minus `penalty` — its state's lowest well-supported reward when the state has a pair observed ≥ m times (the
+ * planner keeps to actions the learner actually took there), else the lowest well-supported reward anywhere (the
+ * planner does not head for states the learner barely saw, e.g. an absorbing trap whose reward the data never
+ * determined). m = 0: off.
  */
 export function supportedReward(reward: Float64Array, visits: Float64Array, nS: number, nA: number, m: number, penalty: number): Float64Array {
   if (!(m >= 0) || !(penalty >= 0)) throw new InputError("E_INVALID_CONFIG", `supportVisits and supportPenalty must be ≥ 0, got ${m}, ${penalty}`);
   if (m === 0) return reward;
   const out = Float64Array.from(reward);
+  let global = Infinity;
+  for (let i = 0; i < nS * nA; i++) if (visits[i]! >= m) global = Math.min(global, reward[i]!);
+  if (global === Infinity) return out;
   for (let s = 0; s < nS; s++) {
     let low = Infinity;
     for (let a = 0; a < nA; a++) if (visits[s * nA + a]! >= m) low = Math.min(low, reward[s * nA + a]!);
-    if (low === Infinity) continue;
+    if (low === Infinity) low = global;
     for (let a = 0; a < nA; a++) if (visits[s * nA + a]! < m) out[s * nA + a] = Math.min(reward[s * nA + a]!, low - penalty);
   }
   return out;
