@@ -91,20 +91,24 @@ export async function runBenchNn(argv: string[]): Promise<number> {
   process.stderr.write(`bench nn: ${backends.join(", ")}, ${rounds} rounds, load average ${loadavg}\n`);
   const runs = runPerBackend<NnResult>("nn", [], backends, rounds);
   const med = (b: string, key: (typeof ROWS)[number][0], i: 0 | 1): number => median(runs.get(b as never)!.map((r) => r[key][i]));
-  console.log(`MLP 17-64-64-6 tanh: wall µs per call (median of ${rounds} rounds × 7 trials), speed-up over ts in the same run; CPU µs in brackets`);
-  console.log(`${"kernels".padEnd(14)}${ROWS.map(([, l]) => l.padStart(24)).join("")}`);
-  const summary: Record<string, Record<string, { wallUs: number; cpuUs: number; speedupVsTs?: number }>> = {};
+  const ts = runs.get("ts" as never);
+  /** Median over rounds of ts's time / this backend's time in the same round (rotated order keeps them close). */
+  const vsTs = (b: string, key: (typeof ROWS)[number][0], i: 0 | 1): number | undefined =>
+    ts ? median(runs.get(b as never)!.map((r, round) => ts[round]![key][i] / r[key][i])) : undefined;
+  console.log(`MLP 17-64-64-6 tanh: µs per call, median of ${rounds} rounds × 7 trials: wall (speed-up over ts) / CPU (speed-up over ts);`);
+  console.log(`speed-ups are medians of same-round ratios. CPU time includes the native pool's second thread.`);
+  console.log(`${"kernels".padEnd(24)}${ROWS.map(([, l]) => l.padStart(32)).join("")}`);
+  const summary: Record<string, Record<string, { wallUs: number; cpuUs: number; wallVsTs?: number; cpuVsTs?: number }>> = {};
   for (const b of backends) {
     const first = runs.get(b)![0]!;
     const name = first.isa ? `${b} (${first.isa}, ${first.threads}t)` : b;
     summary[b] = {};
     const cells = ROWS.map(([key]) => {
-      const wall = med(b, key, 0), cpu = med(b, key, 1);
-      const ts = backends.includes("ts") ? med("ts", key, 0) : undefined;
-      summary[b]![key] = { wallUs: wall, cpuUs: cpu, ...(ts !== undefined ? { speedupVsTs: ts / wall } : {}) };
-      return `${wall.toFixed(1)} ${ts !== undefined ? times(ts / wall) : ""} [${cpu.toFixed(0)}]`.padStart(24);
+      const wall = med(b, key, 0), cpu = med(b, key, 1), wt = vsTs(b, key, 0), ct = vsTs(b, key, 1);
+      summary[b]![key] = { wallUs: wall, cpuUs: cpu, ...(wt !== undefined && ct !== undefined ? { wallVsTs: wt, cpuVsTs: ct } : {}) };
+      return `${wall.toFixed(1)} (${wt !== undefined ? times(wt) : "–"}) / ${cpu.toFixed(1)} (${ct !== undefined ? times(ct) : "–"})`.padStart(32);
     });
-    console.log(`${name.padEnd(14)}${cells.join("")}`);
+    console.log(`${name.padEnd(24)}${cells.join("")}`);
   }
   if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ rounds, loadavg, summary, runs: Object.fromEntries(runs) }, null, 2));
   return 0;

@@ -127,8 +127,8 @@ export class FuncBuilder {
   brIf(depth: number): this { return this.raw(0x0d, ...uleb(depth)); }
 
   /**
-   * `while (cond) { body }`: `cond` pushes an i32. Inside `body`, `br(1)` continues and `br(2)` breaks only
-   * if body adds no blocks of its own — prefer structured bodies.
+   * `while (cond) { body }`: `cond` pushes an i32. At the top level of `body`, `br(0)` continues and `br(1)`
+   * breaks (one more per block `body` opens around the branch).
    */
   while(cond: () => void, body: () => void): this {
     return this.block(() => {
