@@ -138,7 +138,7 @@ export class SweepProgress {
     this.stop();
     this.line(`${this.total} cells (${this.cached} already stored) on ${executor}${workers > 0 ? `, ${workers} worker(s)` : ""}`);
     if (this.tty) {
-      this.multi = new cliProgress.MultiBar({ stream: this.stream as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false, format: `${this.title} {bar} {value}/{total} cells | {status}`, autopadding: true }, cliProgress.Presets.shades_classic);
+      this.multi = new cliProgress.MultiBar({ stream: this.stream as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false, format: `${this.title} {bar} {status}`, autopadding: true }, cliProgress.Presets.shades_classic);
       this.overall = this.multi.create(Math.max(1, this.total), this.cached, { status: this.statusLine() });
     } else {
       this.timer = setInterval(() => this.plainStatus(), this.intervalMs);
@@ -162,6 +162,7 @@ export class SweepProgress {
     if (r?.bar && this.multi) this.multi.remove(r.bar);
     this.overall?.update(this.cached + this.done + this.failed.length + this.skipped, { status: this.statusLine() });
     if (!this.tty) this.line(`${message} — ${this.statusLine()}`);
+    else if (!message.startsWith("done ")) this.line(message); // failures and skips are worth a line above the bars
   }
 
   private plainStatus(): void {
