@@ -17,7 +17,7 @@ function fail(msg: string): never {
 }
 
 async function inflateRaw(data: Uint8Array, expected: number, name: string): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   const out = new Uint8Array(expected);
   let at = 0;
   const reader = stream.getReader();
