@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOutputPaths, NODE_FS, writeFileAtomic, writeFileSet, type AtomicFs } from "./atomic-file.ts";
@@ -192,4 +192,22 @@ test("on a real 64 KiB tmpfs: ENOSPC and EROFS leave the old file and the old se
   } finally {
     m.unmount();
   }
+});
+
+test("a symlinked output replaces the link's target; devices such as /dev/null are written directly; a directory target is refused", () => {
+  const dir = fresh();
+  const real = join(dir, "real.json");
+  writeFileSync(real, "old");
+  symlinkSync(real, join(dir, "link.json"));
+  writeFileAtomic(join(dir, "link.json"), "new");
+  assert.equal(readFileSync(real, "utf8"), "new");
+  assert.ok(lstatSync(join(dir, "link.json")).isSymbolicLink(), "the link itself stays a link");
+  writeFileAtomic("/dev/null", "discarded");
+  writeFileSet([{ path: join(dir, "a.md"), data: "a" }, { path: "/dev/null", data: "b" }]);
+  assert.equal(readFileSync(join(dir, "a.md"), "utf8"), "a");
+  checkOutputPaths(["/dev/null"]);
+  mkdirSync(join(dir, "d"));
+  assert.throws(() => writeFileAtomic(join(dir, "d"), "x"), (e) => assertFileError(e, join(dir, "d"), "a directory"));
+  assert.deepEqual(temps(dir), []);
+  rmSync(dir, { recursive: true });
 });

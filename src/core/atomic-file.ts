@@ -194,11 +194,57 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
+ * Where a write to `path` goes: a symbolic link is followed (the link stays, its target is replaced); a
+ * character device or FIFO (/dev/stdout, /dev/null, a pipe) is written directly, as there is nothing to
+ * replace atomically; a directory or socket is refused.
+ */
+function resolveTarget(path: string): { path: string; direct: boolean } {
+  let real = path;
+  try {
+    if (nodeFs.lstatSync(path).isSymbolicLink()) real = nodeFs.realpathSync(path);
+  } catch {
+    return { path, direct: false }; // absent (or a dangling link): a new file
+  }
+  let st: nodeFs.Stats;
+  try {
+    st = nodeFs.statSync(real);
+  } catch {
+    return { path: real, direct: false };
+  }
+  if (st.isFile()) return { path: real, direct: false };
+  if (st.isCharacterDevice() || st.isFIFO()) return { path: real, direct: true };
+  throw new InputError("E_FILE", `cannot write ${printable(path)}: it exists and is not a regular file (${st.isDirectory() ? "a directory" : "a socket or block device"})`);
+}
+
+/** Writes straight to a device or FIFO (no temp, no rename). */
+function writeDirect(fs: AtomicFs, path: string, data: FileData): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "w");
+  } catch (e) {
+    throw fileError(path, "write", e);
+  }
+  try {
+    writeAll(fs, fd, data);
+  } catch (e) {
+    throw fileError(path, "write", e);
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // the write error, if any, is the one to report
+    }
+  }
+}
+
+/**
  * Replaces `path` with `data` atomically (see the module comment). Throws `InputError("E_FILE")` naming the
  * path and the reason; on any failure the previous file is untouched and no temp file remains.
  */
-export function writeFileAtomic(path: string, data: FileData, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(target: string, data: FileData, options: AtomicWriteOptions = {}): void {
   const fs = options.fs ?? NODE_FS;
+  const { path, direct } = resolveTarget(target);
+  if (direct) return writeDirect(fs, path, data);
   const tmp = writeTemp(fs, path, data, options.mode ?? 0o644);
   try {
     fs.renameSync(tmp, path);
@@ -214,7 +260,8 @@ export function writeFileAtomic(path: string, data: FileData, options: AtomicWri
  * Writes several files as one set: all temps are written and fsynced before any target is replaced, and a
  * failure at any point leaves every previous file as it was (targets that did not exist stay absent).
  */
-export function writeFileSet(members: readonly FileSetMember[], options: AtomicWriteOptions = {}): void {
+export function writeFileSet(set: readonly FileSetMember[], options: AtomicWriteOptions = {}): void {
+  let members = set;
   const fs = options.fs ?? NODE_FS;
   const seen = new Set<string>();
   for (const m of members) {
@@ -222,6 +269,12 @@ export function writeFileSet(members: readonly FileSetMember[], options: AtomicW
     if (seen.has(key)) throw new InputError("E_FILE", `output ${printable(m.path)} appears twice in one file set`);
     seen.add(key);
   }
+  const targets = members.map((m) => ({ ...resolveTarget(m.path), data: m.data }));
+  // Devices and pipes have nothing to replace: they are written after the regular files have been replaced.
+  const devices = targets.filter((t) => t.direct);
+  const writeDevices = (): void => devices.forEach((t) => writeDirect(fs, t.path, t.data));
+  members = targets.filter((t) => !t.direct);
+  if (members.length === 0) return writeDevices();
   const temps: string[] = [];
   try {
     for (const m of members) temps.push(writeTemp(fs, m.path, m.data, options.mode ?? 0o644));
@@ -276,6 +329,7 @@ export function writeFileSet(members: readonly FileSetMember[], options: AtomicW
   const dirs = new Set(members.map((m) => dirname(resolve(m.path))));
   for (const d of dirs) fsyncDir(fs, d);
   for (const m of members) removeOrphanTemps(fs, m.path);
+  writeDevices();
 }
 
 /**
@@ -334,6 +388,8 @@ export function checkOutputPaths(outputs: ReadonlyArray<string | undefined>, inp
       st = undefined;
     }
     if (st?.isDirectory()) throw new InputError("E_FILE", `output ${name} is a directory`);
+    if (st && (st.isCharacterDevice() || st.isFIFO())) continue; // written directly: no directory access needed
+    if (st && !st.isFile()) throw new InputError("E_FILE", `output ${name} exists and is not a regular file, device or FIFO`);
     const dir = dirname(resolve(out));
     if (dirsOk.has(dir)) continue;
     let dst: nodeFs.Stats;
