@@ -13,6 +13,7 @@ import { formatNumber, markdownTable } from "./markdown-table.ts";
 import { table3CoverageNotes, table3Tables } from "./table3-report.ts";
 
 const f = (x: number, d = 2): string => formatNumber(x, d);
+const episodes = (n: number): string => `${n} episode${n === 1 ? "" : "s"}`;
 
 export function evaluateTitle(doc: ResultsDoc<EvaluateResult>): string {
   const s = doc.scale;
@@ -26,12 +27,12 @@ export function learnerSection(doc: EvaluateResult): string {
   const verdict = c.improved ? "yes" : c.diff <= 0 ? "NO — it got worse" : "NO — not significantly";
   const rows = doc.learner.perUpdate.filter((p) => window.includes(p.update));
   return [
-    `Learner improved over the window: ${verdict} — update ${c.first}: ${f(c.firstMean)} (${c.firstEpisodes} episodes) → update ${c.last}: ${f(c.lastMean)} (${c.lastEpisodes} episodes), difference ${f(c.diff)} [95% bootstrap CI over episodes ${f(c.ci95[0])}, ${f(c.ci95[1])}].`,
+    `Learner improved over the window: ${verdict} — update ${c.first}: ${f(c.firstMean)} (${episodes(c.firstEpisodes)}) → update ${c.last}: ${f(c.lastMean)} (${episodes(c.lastEpisodes)}), difference ${f(c.diff)} [95% bootstrap CI over episodes ${f(c.ci95[0])}, ${f(c.ci95[1])}].`,
     ...(doc.learner.suggestions.length > 0 ? [`Windows of the same shape where it improved: ${doc.learner.suggestions.map((s) => `--window ${s.text} (+${f(s.diff)} [${f(s.ci95[0])}, ${f(s.ci95[1])}])`).join("; ")}.`] : []),
     "",
     markdownTable([
-      { header: "update", value: (p: (typeof rows)[number]) => p.update },
-      { header: "finished episodes", value: (p) => p.episodes, align: "right" },
+      { header: "update", value: (p: (typeof rows)[number]) => String(p.update), align: "right" },
+      { header: "finished episodes", value: (p) => String(p.episodes), align: "right" },
       { header: "mean return", value: (p) => p.mean, digits: 2 },
     ], rows),
   ].join("\n");

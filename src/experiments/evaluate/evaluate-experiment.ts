@@ -67,6 +67,7 @@ export interface EvaluateResult extends Omit<Table3Result, "name"> {
 }
 
 const hasRows = (c: HistoryColumns): number[] => [...new Set(c.update)].sort((a, b) => a - b);
+const episodes = (n: number): string => `${n} episode${n === 1 ? "" : "s"}`;
 const span = (us: readonly number[]): string => (us.length === 0 ? "none" : `${us.length} updates, ${us[0]}–${us[us.length - 1]}`);
 
 /** Reads and checks the history, the window and the learner's improvement (everything plan() needs from the file). */
@@ -92,10 +93,11 @@ export function analyseHistory(path: string, options: { window?: string | undefi
   const f = (x: number): string => x.toFixed(2);
   if (!check.improved) {
     const how = check.diff <= 0 ? "got WORSE" : "did not improve significantly";
-    const where = suggestions.length > 0 ? `windows of the same shape where it did: ${suggestions.map((s) => `--window ${s.text} (+${f(s.diff)} [${f(s.ci95[0])}, ${f(s.ci95[1])}])`).join("; ")}` : "no window of the same shape in this file shows an improvement";
-    warnings.push(`The learner ${how} over the window ${windowText(window)}: mean return ${f(check.firstMean)} (update ${check.first}, ${check.firstEpisodes} episodes) → ${f(check.lastMean)} (update ${check.last}, ${check.lastEpisodes} episodes), difference ${f(check.diff)} [95% CI ${f(check.ci95[0])}, ${f(check.ci95[1])}]; normalised scores mean little here. ${where}.`);
+    const where = suggestions.length > 0 ? `Windows of the same shape where it did: ${suggestions.map((s) => `--window ${s.text} (+${f(s.diff)} [${f(s.ci95[0])}, ${f(s.ci95[1])}])`).join("; ")}` : "No window of the same shape in this file shows an improvement";
+    warnings.push(`The learner ${how} over the window ${windowText(window)}: mean return ${f(check.firstMean)} (update ${check.first}, ${episodes(check.firstEpisodes)}) → ${f(check.lastMean)} (update ${check.last}, ${episodes(check.lastEpisodes)}), difference ${f(check.diff)} [95% CI ${f(check.ci95[0])}, ${f(check.ci95[1])}]; normalised scores mean little here. ${where}.`);
   }
-  if (check.first !== window[0] || check.last !== window[window.length - 1]) warnings.push(`Updates ${window[0]} or ${window[window.length - 1]} have no finished episode: the normalisation uses updates ${check.first} (0) and ${check.last} (1).`);
+  const noEpisode = [window[0]!, window[window.length - 1]!].filter((k, i) => k !== (i === 0 ? check.first : check.last));
+  if (noEpisode.length > 0) warnings.push(`Update ${noEpisode.join(" and ")} of the window ${noEpisode.length === 1 ? "has" : "have"} no finished episode: the normalisation uses updates ${check.first} (0) and ${check.last} (1).`);
   if (env !== columns.meta.envId) warnings.push(`The observer trains and is scored on ${env} (--env), not on the history's ${columns.meta.envId}.`);
   if (columns.meta.envKwargs && Object.keys(columns.meta.envKwargs).length > 0) warnings.push(`The history's envKwargs ${JSON.stringify(columns.meta.envKwargs)} are not applied: the observer and the controls run ${env} with its defaults.`);
   return { columns, sha256, env, window, learner: { source: byUpdate.source, partialExcluded: byUpdate.partialExcluded, perUpdate, check, suggestions }, warnings };
