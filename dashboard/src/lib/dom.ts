@@ -19,6 +19,7 @@ export function fmt(x: unknown, digits = 4): string {
   if (typeof x !== "number") return String(x);
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   const a = Math.abs(x);
   if (a < 1e-3 || a >= 1e6) return x.toExponential(2);
   return Number(x.toPrecision(digits)).toString();
