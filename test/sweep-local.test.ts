@@ -108,6 +108,23 @@ test("a runner returning non-finite numbers or typed arrays fails its cell with 
   }
 });
 
+test("a pool worker that dies mid-cell fails that cell; a new worker runs the rest", async () => {
+  const work = tmp();
+  try {
+    const runner = join(work, "dying-runner.ts");
+    writeFileSync(runner, `export const runCell = async (spec) => { if (spec.payload.die) process.kill(process.pid, "SIGKILL"); return { ok: spec.key }; };\n`);
+    const cells: CellSpec[] = ["a", "b", "c"].map((key) => ({ key, label: key, experiment: "die", runner, payload: { die: key === "a" }, inputs: key === "c" ? ["a"] : [] }));
+    const store = new MemoryCellStore();
+    const out = await runCellsLocal(cells, { jobs: 1, store, workRoot: work });
+    assert.deepEqual(out.failed.map((f) => f.key), ["a"]);
+    assert.match(out.failed[0]!.error, /worker process pool-1 exited \(SIGKILL\) while running the cell/);
+    assert.deepEqual(out.skipped.map((x) => x.key), ["c"]);
+    assert.deepEqual(store.get("b"), { ok: "b" });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
 test("--commit-cells: each finished cell is written atomically and loads back into a store", async () => {
   const work = tmp();
   try {

@@ -124,6 +124,7 @@ class SweepRun {
           }
           dispatch();
         });
+        child.on("error", () => {}); // e.g. a send to a worker that just died: its 'exit' handler fails the cell
         child.on("exit", (code, signal) => {
           slots.splice(slots.indexOf(slot), 1);
           if (slot.cell) this.failed(slot.cell.spec, `worker process ${slot.id} exited (${signal ?? `code ${code}`}) while running the cell`);

@@ -102,7 +102,13 @@ export class RespClient {
       socket.on("timeout", () => {
         if (!opened) socket.destroy(new RespConnectionError(`Connection closed: timed out connecting to ${host}:${port}`));
       });
-      socket.on("data", (chunk: Buffer) => this.onData(chunk));
+      socket.on("data", (chunk: Buffer) => {
+        try {
+          this.onData(chunk);
+        } catch (e) {
+          socket.destroy(e as Error); // a reply we cannot parse: the stream is lost; pending requests are rejected
+        }
+      });
       socket.on("error", (e) => {
         if (!opened) reject(new RespConnectionError(`Connection closed: cannot connect to ${host}:${port} (${e.message})`));
       });
