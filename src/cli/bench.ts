@@ -1,5 +1,9 @@
-/** `lfl bench <target>`: throughput benchmarks. One line per target, loaded lazily. */
+/**
+ * `lfl bench <target>`: throughput benchmarks. One line per target, loaded lazily; each target parses its own
+ * options (bench-*.ts). `lfl bench` alone prints the targets (exit 2), `--help` anywhere prints help only.
+ */
 import { InputError } from "../core/errors.ts";
+import { printable } from "../core/printable.ts";
 import type { Command } from "./command.ts";
 
 interface BenchTarget {
@@ -19,16 +23,23 @@ const TARGETS: Record<string, BenchTarget> = {
   browser: { summary: "the dashboard in headless chromium vs Node: Table 1 pipeline time, MuJoCo env-steps/s in a Web Worker", load: async () => { const m = await import("./bench-browser.ts"); return { run: m.runBenchBrowser, usage: m.BENCH_BROWSER_USAGE }; } },
 };
 
+const USAGE = ["usage: lfl bench <target> [options]   (lfl bench <target> --help for its options)", "", "targets:",
+  ...Object.entries(TARGETS).map(([n, t]) => `  ${n.padEnd(12)} ${t.summary}`)].join("\n");
+
 export const command: Command = {
   name: "bench",
   summary: "throughput benchmarks (" + Object.keys(TARGETS).join(", ") + ")",
-  usage: ["usage: lfl bench <target> [options]   (lfl bench <target> --help)", "", "targets:",
-    ...Object.entries(TARGETS).map(([n, t]) => `  ${n.padEnd(12)} ${t.summary}`)].join("\n"),
+  usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;
-    const target = name === undefined ? undefined : TARGETS[name];
-    if (target === undefined) throw new InputError("E_USAGE", `bench: unknown target '${name ?? ""}' (targets: ${Object.keys(TARGETS).join(", ")})`);
+    if (name === undefined || name === "--help" || name === "-h") {
+      console.log(USAGE);
+      return name === undefined ? 2 : 0;
+    }
+    const target = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
+    if (target === undefined) throw new InputError("E_USAGE", `bench: unknown target '${printable(name, 80)}' (targets: ${Object.keys(TARGETS).join(", ")})`);
     const t = await target.load();
+    // `--help` anywhere after the target prints the target's options and does nothing else.
     if (rest.includes("--help") || rest.includes("-h")) {
       console.log(t.usage);
       return 0;

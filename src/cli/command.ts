@@ -1,4 +1,7 @@
-/** The shape of one `lfl` subcommand, and the shared argument parsing (every command has --help, --seed, --json). */
+/**
+ * The shape of one `lfl` subcommand, and the legacy argument parsing still used by some commands (new code
+ * declares its options and uses options.ts's `parseOptions`). Every command has --help, --seed, --json.
+ */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../core/errors.ts";
 import { convertOption } from "./options.ts";
@@ -31,8 +34,12 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   }
 }
 
+/** The bound of a legacy integer flag without its own: seeds as everywhere (2^31 − 1), any size or count 10^9 (a runaway value is refused at once). */
+export const SEED_MAX = 2 ** 31 - 1;
+export const COUNT_MAX = 1_000_000_000;
+
 /** Parses an integer flag strictly (decimal digits, safe integer, ≥ min, ≤ max; empty is an error), or throws E_USAGE. */
-export function intFlag(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function intFlag(name: string, value: string | undefined, fallback: number, min = 0, max = name === "seed" ? SEED_MAX : COUNT_MAX): number {
   if (value === undefined) return fallback;
   return convertOption("", { name, kind: "int", description: "", min, max }, value) as number;
 }

@@ -2,13 +2,15 @@
  * `lfl demo` (what `npm start` runs): a short tour of the system, printed as tables. The demo is a list of
  * sections run in order; to extend it, append a section.
  */
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../core/atomic-file.ts";
+import { stringifyFinite } from "../core/finite-json.ts";
+import type { OptionSpec } from "../core/option-spec.ts";
 import { runTable1, TABLE1 } from "../experiments/table1.ts";
 import { table1StateOnlyNote, table1Table } from "../reports/table1-report.ts";
 import { runTable2, type Table2RowResult } from "../experiments/table2.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
-import { parseCommandArgs } from "./command.ts";
 import type { Command } from "./command.ts";
+import { helpText, parseOptions } from "./options.ts";
 
 /** One part of the demo: a title, and a function that does the work and returns the text and a JSON result. */
 export interface DemoSection {
@@ -46,26 +48,31 @@ Scores: soft return J(π) under the true reward (α = 0.3), mean ± std over see
   },
 ];
 
+export const DEMO_OPTIONS: readonly OptionSpec[] = [
+  { name: "json", kind: "string", arg: "FILE", description: "also write every section's result as JSON" },
+];
+
+const USAGE = helpText("lfl demo [--json FILE]", ["Runs each demo section and prints its table:", ...SECTIONS.map((s, i) => `  ${i + 1}. ${s.title}`)].join("\n"), [{ title: "options", options: DEMO_OPTIONS }]);
+
 export const command: Command = {
   name: "demo",
   summary: "a short end-to-end tour (Table 1, Table 2 in miniature), printed as tables",
-  usage: [
-    "usage: lfl demo [--json <file>]",
-    "",
-    "Runs each demo section and prints its table:",
-    ...SECTIONS.map((s, i) => `  ${i + 1}. ${s.title}`),
-    "",
-    "--json <file>  also write every section's result as JSON",
-  ].join("\n"),
+  usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const { values } = parseCommandArgs("demo", argv, {});
+    const { values, help } = parseOptions("demo", DEMO_OPTIONS, argv);
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const json = values.json as string | undefined;
+    checkOutputPaths([json]); // before any section runs
     const results: { title: string; result: unknown }[] = [];
     for (const [i, section] of SECTIONS.entries()) {
       const { text, result } = await section.run();
       console.log(`${i > 0 ? "\n" : ""}## ${section.title}\n\n${text}`);
       results.push({ title: section.title, result });
     }
-    if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ sections: results }, null, 2)}\n`);
+    if (json !== undefined) writeFileAtomic(json, stringifyFinite({ sections: results }, `the demo results ${json}`, 2));
     return 0;
   },
 };

@@ -3,58 +3,78 @@
  * a progress bar over its four stages on stderr; writes the reward JSON (rewards/neural-reward.ts, with the BC
  * policy π̂θK and the diagnostics in `info`) and prints the per-stage losses and times and the per-improvement
  * residuals.
+ *
+ * Its options are declared once (INFER_CONTINUOUS_OPTIONS, for infer.ts's parser and help). `runContinuousInfer`
+ * takes the values as infer.ts parsed them — raw text or already converted — and checks every one against the
+ * declaration; options of the tabular branch are refused. The output paths are checked before Algorithm 1
+ * runs; the reward and the diagnostics are written as one atomic set, and only when every number is finite
+ * (else E_NUMERICAL naming the stage and the field).
  */
-import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { InputError } from "../core/errors.ts";
+import { checkOutputPaths, writeFileSet } from "../core/atomic-file.ts";
+import { InputError, NumericalError } from "../core/errors.ts";
+import { stringifyFinite } from "../core/finite-json.ts";
+import type { OptionSpec } from "../core/option-spec.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
-import { intFlag, numberFlag } from "./command.ts";
+import { convertOption, helpText, refuseFlags } from "./options.ts";
 
-export const INFER_CONTINUOUS_USAGE = `  Box spaces (Algorithm 1, paper §5; defaults = §6.3):
-  --updates LIST      comma-separated update indices to use (default: all updates with transitions)
-  --gamma X           discount (default ${ALGORITHM1_DEFAULTS.gamma})
-  --alpha-model X     α of the soft-improvement learner model (default ${ALGORITHM1_DEFAULTS.alphaModel})
-  --lambda X          entropy bonus of the policy regressions (default ${ALGORITHM1_DEFAULTS.lambda})
-  --scale X           multiply every stage's step count by X in (0, 1] (quick looks; default 1)
-  --seed N            seed of the network initialisations (default 0)
-  --paper             the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init)
-                      instead of our default (early-stopped clones, exact Gaussian KL; docs/algorithm-1.md)`;
+const SEED_MAX = 2 ** 31 - 1;
 
+/** The options of the Box branch (besides --history, --out, --json, which infer.ts declares for both branches). */
+export const INFER_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
+  { name: "updates", kind: "int-list", arg: "LIST", max: 1_000_000_000, defaultText: "all updates with transitions", description: "update indices to use, e.g. 0-10 or 0,2,4" },
+  { name: "gamma", kind: "number", arg: "X", min: 0, max: 1, defaultText: String(ALGORITHM1_DEFAULTS.gamma), description: "discount, in [0, 1)" },
+  { name: "alpha-model", kind: "number", arg: "X", min: 0, max: 1e6, defaultText: String(ALGORITHM1_DEFAULTS.alphaModel), description: "α of the soft-improvement learner model (> 0)" },
+  { name: "lambda", kind: "number", arg: "X", min: 0, max: 1e6, defaultText: String(ALGORITHM1_DEFAULTS.lambda), description: "entropy bonus of the policy regressions" },
+  { name: "scale", kind: "number", arg: "X", min: 0, max: 1, defaultText: "1", description: "multiply every stage's step count by X in (0, 1] (quick looks)" },
+  { name: "seed", kind: "int", arg: "N", max: SEED_MAX, defaultText: "0", description: "seed of the network initialisations" },
+  { name: "paper", kind: "boolean", description: "the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init) instead of our default (early-stopped clones, exact Gaussian KL; docs/algorithm-1.md)" },
+];
+
+/** Options of the tabular branch, refused for a Box history. */
+export const INFER_TABULAR_ONLY = ["mdp", "alpha", "reward-form", "learner-model", "pessimism"] as const;
+
+export const INFER_CONTINUOUS_USAGE = helpText("lfl infer --history h.npz --out reward.json [options]", "Box spaces: Algorithm 1 (paper §5; defaults = §6.3).", [{ title: "options for a Box history", options: INFER_CONTINUOUS_OPTIONS }]);
+
+/** The flags as infer.ts passes them: raw text (parseArgs) or values already converted (parseOptions). */
 export interface InferContinuousFlags {
   history: string;
   out: string;
   json?: string | undefined;
-  seed?: string | undefined;
-  updates?: string | undefined;
-  gamma?: string | undefined;
-  "alpha-model"?: string | undefined;
-  lambda?: string | undefined;
-  scale?: string | undefined;
-  paper?: boolean | undefined;
+  [flag: string]: unknown;
+}
+
+/** A flag's value checked against its declaration, whether it arrives as text or already converted. */
+function declared(spec: OptionSpec, x: unknown): unknown {
+  if (x === undefined || spec.kind === "boolean") return x;
+  const text = typeof x === "string" ? x : Array.isArray(x) ? x.join(",") : typeof x === "number" && Number.isFinite(x) ? String(x) : "";
+  return convertOption("infer", spec, text);
 }
 
 export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColumns): number {
-  const scale = numberFlag("scale", v.scale, 1);
-  if (!(scale > 0 && scale <= 1)) throw new InputError("E_USAGE", `--scale must be in (0, 1], got '${v.scale}'`);
+  refuseFlags("infer", v as Record<string, unknown>, INFER_TABULAR_ONLY, "to a Box history (Algorithm 1): they are options of the tabular branch");
+  const o = Object.fromEntries(INFER_CONTINUOUS_OPTIONS.map((s) => [s.name, declared(s, v[s.name])])) as Record<string, unknown>;
+  const scale = (o.scale as number | undefined) ?? 1;
+  if (!(scale > 0)) throw new InputError("E_USAGE", `infer: --scale must be in (0, 1], got ${scale}`);
+  const base = o.paper === true ? ALGORITHM1_PAPER : ALGORITHM1_DEFAULTS;
+  const gamma = (o.gamma as number | undefined) ?? base.gamma;
+  if (!(gamma < 1)) throw new InputError("E_USAGE", `infer: --gamma must be in [0, 1), got ${gamma}`);
+  const alphaModel = (o["alpha-model"] as number | undefined) ?? base.alphaModel;
+  if (!(alphaModel > 0)) throw new InputError("E_USAGE", `infer: --alpha-model must be > 0, got ${alphaModel}`);
+  // Every output is checked before Algorithm 1 runs (an output equal to the history is refused).
+  checkOutputPaths([v.out, v.json], [v.history]);
   const steps = (x: number): number => Math.max(1, Math.round(x * scale));
-  let updates: number[] | null = null;
-  if (v.updates !== undefined) {
-    updates = v.updates.split(",").map((s) => Number(s.trim()));
-    if (updates.some((u) => !Number.isInteger(u) || u < 0)) throw new InputError("E_USAGE", `--updates must be comma-separated non-negative integers, got '${v.updates}'`);
-  }
-  const base = v.paper === true ? ALGORITHM1_PAPER : ALGORITHM1_DEFAULTS;
   const config: Partial<Algorithm1Config> = {
     ...base,
-    updates,
-    gamma: numberFlag("gamma", v.gamma, base.gamma),
-    alphaModel: numberFlag("alpha-model", v["alpha-model"], base.alphaModel),
-    lambda: numberFlag("lambda", v.lambda, base.lambda),
+    updates: (o.updates as number[] | undefined) ?? null,
+    gamma, alphaModel,
+    lambda: (o.lambda as number | undefined) ?? base.lambda,
     policySteps: steps(base.policySteps), klSteps: steps(base.klSteps),
     rewardInitSteps: steps(base.rewardInitSteps), consistencySteps: steps(base.consistencySteps),
   };
-  const seed = intFlag("seed", v.seed, 0);
+  const seed = (o.seed as number | undefined) ?? 0;
   const bar = new cliProgress.SingleBar(
     { format: "{stage} [{bar}] {value}/{total} loss {loss} | {duration_formatted}", stream: process.stderr, clearOnComplete: true, noTTYOutput: false },
     cliProgress.Presets.shades_classic,
@@ -69,7 +89,7 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
           current = stage;
           bar.start(total, 0, { stage: `${ALGORITHM1_STAGES.indexOf(stage) + 1}/4 ${stage.padEnd(11)}`, loss: "" });
         }
-        if (step % 10 === 0 || step === total) bar.update(step, { loss: loss.toPrecision(4) });
+        if (step % 10 === 0 || step === total) bar.update(step, { loss: Number.isFinite(loss) ? loss.toPrecision(4) : String(loss) });
       },
     });
   } finally {
@@ -78,7 +98,18 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
   const d = res.diagnostics;
   const info = { history: v.history, learner: columns.meta.learner, envId: columns.meta.envId, seed, diagnostics: d, bcPolicy: res.bcPolicy };
   res.reward.info = { ...(res.reward.info as object), history: v.history, learner: columns.meta.learner, envId: columns.meta.envId, bcPolicy: res.bcPolicy };
-  writeFileSync(v.out, `${JSON.stringify(res.reward.toJSON())}\n`);
+  // Serialised (and checked finite) before anything is written or printed.
+  const finite = (value: unknown, what: string, space?: number): string => {
+    try {
+      return stringifyFinite(value, what, space);
+    } catch (e) {
+      if (e instanceof NumericalError) throw new NumericalError(`infer: Algorithm 1 produced a non-finite result (stage: writing ${what}): ${e.message}`);
+      throw e;
+    }
+  };
+  const rewardText = finite(res.reward.toJSON(), `the reward ${v.out}`);
+  const infoText = finite(info, "the diagnostics", 2);
+  writeFileSet([{ path: v.out, data: rewardText }, ...(v.json !== undefined ? [{ path: v.json, data: infoText }] : [])]);
 
   console.log(`Algorithm 1: inferred r_φ(s,a) = ln π_φ(a|s) from ${d.updates.length} updates (${d.updates[0]}…${d.updates[d.updates.length - 1]}) of ${columns.meta.learner} on ${columns.meta.envId}`);
   console.log(markdownTable([
@@ -94,9 +125,9 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
     { header: "residual RMS", value: (m) => m.residualRms, digits: 3 },
     { header: "residual mean", value: (m) => m.residualMean, digits: 3 },
   ], d.improvements));
-  const worst = d.improvements.reduce((a, b) => (b.residualRms / b.targetStd > a.residualRms / a.targetStd ? b : a));
-  console.log(`residual RMS = Eq. 5 residual of r_φ + shaping vs the targets r̄k; worst relative to its target std: ${worst.from}→${worst.to} (${(worst.residualRms / worst.targetStd).toFixed(2)}).`);
-  console.log(`wrote ${v.out} (reward, its observation normalisation, the BC policy π̂ of update ${d.updates[d.updates.length - 1]} in the PPO actor's format under info.bcPolicy)`);
-  if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(info, null, 2)}\n`);
+  const relative = (m: (typeof d.improvements)[number]): number => (m.targetStd > 0 ? m.residualRms / m.targetStd : 0);
+  const worst = d.improvements.reduce((a, b) => (relative(b) > relative(a) ? b : a));
+  console.log(`residual RMS = Eq. 5 residual of r_φ + shaping vs the targets r̄k; worst relative to its target std: ${worst.from}→${worst.to} (${worst.targetStd > 0 ? relative(worst).toFixed(2) : "— (constant targets)"}).`);
+  console.log(`wrote ${v.out} (reward, its observation normalisation, the BC policy π̂ of update ${d.updates[d.updates.length - 1]} in the PPO actor's format under info.bcPolicy)${v.json !== undefined ? ` and ${v.json}` : ""}`);
   return 0;
 }
