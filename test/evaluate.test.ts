@@ -6,6 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { InputError } from "../src/core/errors.ts";
 import { readHistoryColumns, writeHistoryColumns, type HistoryColumns } from "../src/data/history-file.ts";
 import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
 import { analyseHistory, EVALUATE_METHODS, evaluateExperiment } from "../src/experiments/evaluate/evaluate-experiment.ts";
-import { improvementCheck, learnerReturns } from "../src/experiments/evaluate/learner-returns.ts";
+import { improvementCheck, learnerReturns, readLearnerReturnArrays } from "../src/experiments/evaluate/learner-returns.ts";
 import { TABLE3_METHODS } from "../src/experiments/table3/methods/method-registry.ts";
 import { table3Experiment } from "../src/experiments/table3/table3-experiment.ts";
 import { REPORTS } from "../src/reports/report-registry.ts";
@@ -151,4 +152,40 @@ test("bad input: a bad file, a bad window or a wrong env is one coded InputError
   assert.equal(r.code, 2, r.stderr);
   assert.deepEqual(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.match(r.stderr, /^lfl: error E_INVALID_HISTORY: .*bad\.npz/);
+});
+
+const PYTHON = ["python3", "python"].find((p) => spawnSync(p, ["-c", "import numpy"], { stdio: "ignore" }).status === 0);
+
+test("a history recorded in Python (HistoryRecorder, 2 envs) is evaluated end to end; the learner's scores are the file's learner_returns", { skip: PYTHON === undefined ? "no Python with NumPy" : false }, async () => {
+  const path = join(tmp, "python-learner.npz");
+  // A stand-in learner on Pendulum's spaces: 2 envs, 50-step episodes, returns improving with the update.
+  const code = [
+    "import sys, numpy as np",
+    "from lfl.history import HistoryRecorder",
+    "rng = np.random.default_rng(0)",
+    "rec = HistoryRecorder(sys.argv[1], env_id='Pendulum-v1', learner='stand-in', seed=0)",
+    "obs = rng.normal(size=(2, 3)); t = np.zeros(2, dtype=int)",
+    "for update in range(6):",
+    "    for step in range(120):",
+    "        act = np.clip(0.3 * obs[:, :1] + rng.normal(scale=0.5, size=(2, 1)), -2, 2)",
+    "        nxt = 0.9 * obs + 0.1 * rng.normal(size=(2, 3)); t += 1",
+    "        trunc = t >= 50",
+    "        rew = -(6 - update) + 0.1 * rng.normal(size=2)",
+    "        rec.record(obs, act, rew, nxt, np.zeros(2, dtype=bool), trunc, final_obs=[nxt[i] if trunc[i] else None for i in range(2)])",
+    "        t[trunc] = 0; obs = np.where(trunc[:, None], rng.normal(size=(2, 3)), nxt)",
+    "    rec.end_update()",
+    "rec.save()",
+  ].join("\n");
+  const r = spawnSync(PYTHON!, ["-c", code, path], { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { ...process.env, PYTHONPATH: join(import.meta.dirname, "..", "python"), PYTHONDONTWRITEBYTECODE: "1" } });
+  assert.equal(r.status, 0, r.stderr);
+  const ev = await runExperiment(evaluateExperiment, { scale: "quick", seeds: [0], options: { history: path, window: "1-4" } }, { storeDir: join(tmp, "store-python"), command: "test" });
+  assert.equal(ev.doc.learner.source, "file");
+  assert.equal(ev.doc.learner.check.improved, true);
+  const returns = readLearnerReturnArrays(path)!;
+  const at = (u: number) => returns.returns.filter((_, i) => returns.update[i] === u);
+  const run = ev.doc.envs[0]!.runs[0]!;
+  assert.equal(run.learnerFirst, at(1).reduce((s, x) => s + x, 0) / at(1).length);
+  assert.equal(run.learnerLast, at(4).reduce((s, x) => s + x, 0) / at(4).length);
+  for (const m of EVALUATE_METHODS) assert.ok(Number.isFinite(run.scores[m.id]!), m.id);
+  assert.deepEqual(ev.doc.envs[0]!.window, [1, 2, 3, 4]);
 });
