@@ -112,3 +112,8 @@ export function readInputBytes(path: string, maxBytes: number, what = "input fil
 export function readInputText(path: string, maxBytes: number, what = "input file", flag = "--max-input-bytes"): string {
   return readInputBytes(path, maxBytes, what, flag).toString("utf8");
 }
+
+/** The overrides a `--max-input-bytes N` flag means: N bytes for every JSON and .npz input file. */
+export function limitsForMaxInputBytes(bytes: number | undefined): Partial<InputLimits> {
+  return bytes === undefined ? {} : { maxJsonBytes: bytes, maxNpzBytes: bytes };
+}
