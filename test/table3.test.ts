@@ -18,6 +18,7 @@ import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
 import { TABLE3_METHODS } from "../src/experiments/table3/methods/method-registry.ts";
 import { TABLE3_SCALES, type Algorithm1StageResult, type Table3Result } from "../src/experiments/table3/table3.ts";
 import { table3Experiment } from "../src/experiments/table3/table3-experiment.ts";
+import { snapshotUpdates } from "../src/experiments/table3/reward-quality-cell.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
 import { table3Tables } from "../src/reports/table3-report.ts";
 
@@ -25,7 +26,8 @@ const QUICK = TABLE3_SCALES.quick;
 const tmp = mkdtempSync(join(tmpdir(), "lfl-table3-"));
 const storeDir = join(tmp, "store");
 const PPO_METHODS = TABLE3_METHODS.filter((m) => m.kind === "ppo");
-const CELLS_PER_SEED = 2 + PPO_METHODS.length;
+/** learner, Algorithm 1, reward quality and one cell per PPO method. */
+const CELLS_PER_SEED = 3 + PPO_METHODS.length;
 
 const run = (opts: { store?: string; finishedOnly?: boolean } = {}) =>
   runExperiment(table3Experiment, { scale: "quick", options: {} }, { storeDir: opts.store ?? storeDir, command: "test", ...(opts.finishedOnly ? { finishedOnly: true } : {}) });
@@ -63,6 +65,24 @@ test("quick scale: every cell of every method runs; the observer and its control
   for (const k of ["learnerLast", ...TABLE3_METHODS.slice(1).map((m) => m.id)]) assert.ok(k in env.comparisons && k in env.comparisonsMeanAction, k);
   assert.match(table3Tables(doc), /PPO on r̄φ from random/);
   assert.match(await renderFig4(doc), /^<svg/);
+  // Reward quality: rollouts of the learner's policies outside the window (before it, during the continuation and
+  // its final policy), the clone and random; Pendulum's true reward is exact in observation form.
+  const snaps = snapshotUpdates(env.window, U);
+  assert.ok(snaps.every((k) => !env.window.includes(k)) && snaps.some((k) => k < env.window[0]!) && snaps.some((k) => k > last));
+  for (const r of env.runs) {
+    const rq = r.rewardQuality!;
+    assert.deepEqual(rq.policies, [...snaps, last + U + 1].map((k) => `learner k=${k}`).concat(["clone π̂K", "random"]));
+    assert.equal(rq.points.length, rq.episodes);
+    for (const x of [rq.pearson!, rq.spearman!]) assert.ok(x >= -1 && x <= 1);
+    assert.ok(rq.epic! >= 0 && rq.epic! <= 1);
+    assert.equal(rq.epicTrueRewardExact, true);
+    assert.ok(rq.proxyCorrelation! > 0.999999, `Pendulum's observation reward equals the env's: ρ = ${rq.proxyCorrelation}`);
+  }
+  assert.equal(env.rewardQuality!.pearson!.n, env.runs.length);
+  const lines = doc.statistics!.doneWhen;
+  assert.equal(lines.length, 7);
+  assert.ok(lines.every((l) => ["holds", "mean only", "does not hold", "undefined"].includes(l.status)));
+  assert.equal(lines.find((l) => l.check.startsWith("normalised observer"))!.status, "undefined"); // no paper number for Pendulum
 });
 
 test("a second run recomputes nothing and gives the same numbers; a lost or torn cell is recomputed alone", async () => {
@@ -149,6 +169,9 @@ test("lfl reproduce table3 --quick writes table3-quick.{json,md} and fig4-quick.
   assert.ok(json.cells.every((c) => /^[0-9a-f]{32}$/.test(c.key)));
   assert.deepEqual(numbers(json), numbers(JSON.parse(JSON.stringify(first)) as ResultsDoc<Table3Result>));
   assert.match(readFileSync(join(out, "fig4-quick.svg"), "utf8"), /^<svg/);
-  assert.ok(existsSync(join(out, "table3-quick.md")));
+  assert.match(readFileSync(join(out, "table3-quick-returns-Pendulum.svg"), "utf8"), /^<svg/);
+  const md = readFileSync(join(out, "table3-quick.md"), "utf8");
+  assert.match(md, /Reward quality: the recovered reward/);
+  assert.match(md, /Done when \(issue 14/);
   rmSync(tmp, { recursive: true, force: true });
 });

@@ -9,6 +9,10 @@
  */
 import type { CurvePoint, Table3Result } from "../experiments/table3/table3.ts";
 import { vegaLiteToSvg, type TopLevelSpec } from "./vega-svg.ts";
+import { renderAggregateIntervals } from "./aggregate-intervals-plot.ts";
+import { renderPerformanceProfile } from "./performance-profile-plot.ts";
+import { renderProbabilityOfImprovement, type ImprovementRow } from "./probability-of-improvement-plot.ts";
+import { renderReturnScatter, type ReturnPoint } from "./return-scatter-plot.ts";
 
 /** The curves drawn: the observed learner, then every method with a curve, labelled from the results' method list. */
 export function fig4Series(result: Table3Result): Array<{ key: string; label: string }> {
@@ -89,4 +93,35 @@ export function fig4Spec(result: Table3Result): TopLevelSpec {
 
 export function renderFig4(result: Table3Result): Promise<string> {
   return vegaLiteToSvg(fig4Spec(result));
+}
+
+// ── The statistics figures drawn beside Fig. 4 ──────────────────────────────────────────────────────────
+/**
+ * Figure files of Table 3's statistics (results.statistics and the reward-quality stage), by file name built from
+ * `stem` (e.g. "table3" → "table3-aggregates.svg"): IQM/mean/optimality-gap intervals and performance profiles
+ * for sampled and mean-action returns, P(observer > X) for both, and per env the recovered-vs-true return scatter.
+ * Methods are labelled from the results' method list. Nothing is drawn for a part the results do not hold.
+ */
+export async function renderTable3StatisticsFigures(result: Table3Result, stem: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const label = (id: string): string => (id === "learnerLast" ? "learner last" : result.methods.find((m) => m.id === id)?.label ?? id);
+  const relabel = <T>(rec: Readonly<Record<string, T>>): Record<string, T> => Object.fromEntries(result.methods.filter((m) => rec[m.id] !== undefined).map((m) => [label(m.id), rec[m.id]!]));
+  const st = result.statistics;
+  const rows: ImprovementRow[] = [];
+  for (const [kind, name, k] of [["sampled", "sampled", st?.sampled], ["mean action", "mean-action", st?.meanAction]] as const) {
+    if (!k) continue;
+    files[`${stem}-aggregates-${name}.svg`] = await renderAggregateIntervals(relabel(k.aggregates), { metrics: ["iqm", "mean", "optimalityGap"], title: `Table 3 (${kind} returns): normalised scores pooled over ${k.envs.length} env(s)`, level: st!.level });
+    files[`${stem}-profiles-${name}.svg`] = await renderPerformanceProfile(relabel(k.profiles), { title: `Table 3 performance profiles (${kind} returns)` });
+    const observer = label(result.methods[0]!.id);
+    for (const [id, p] of Object.entries(k.probabilityOfImprovement)) rows.push({ x: `${observer} (${kind})`, y: label(id), point: p.point, ci: p.ci });
+  }
+  if (rows.length > 0) files[`${stem}-improvement.svg`] = await renderProbabilityOfImprovement(rows, { title: "Table 3: probability that the observer beats X (normalised scores, pooled over envs)", level: st!.level });
+  for (const e of result.envs) {
+    const points: ReturnPoint[] = e.runs.flatMap((r) => (r.rewardQuality?.points ?? []).map((p) => ({ ...p })));
+    if (points.length === 0) continue;
+    const rq = e.rewardQuality;
+    const title = `${e.id}: recovered vs true return (${e.runs.length} seed${e.runs.length === 1 ? "" : "s"} pooled; ρ per seed: Pearson ${rq?.pearson ? rq.pearson.mean.toFixed(2) : "—"}, EPIC ${rq?.epic ? rq.epic.mean.toFixed(2) : "—"})`;
+    files[`${stem}-returns-${e.id.replace(/-v\d+$/, "")}.svg`] = await renderReturnScatter(points, { title });
+  }
+  return files;
 }

@@ -9,7 +9,7 @@ import type { Table1Result } from "../experiments/table1.ts";
 import type { Table2Result } from "../experiments/table2.ts";
 import type { Table3Result } from "../experiments/table3/table3.ts";
 import { renderFig3 } from "./fig3.ts";
-import { renderFig4 } from "./fig4.ts";
+import { renderFig4, renderTable3StatisticsFigures } from "./fig4.ts";
 import { ppoCurvesMarkdown, ppoSummaryMarkdown } from "./ppo-curves-report.ts";
 import { table1Markdown, table1StateOnlyNote, table1Table, table1Title } from "./table1-report.ts";
 import { table2Markdown, table2Notes, table2Table, table2Title } from "./table2-report.ts";
@@ -44,7 +44,7 @@ export const REPORTS: Record<string, Reporter> = {
     const fig = stem.replace(/^table3/, "fig4");
     return {
       markdown: table3Markdown(doc, doc),
-      files: doc.envs.length > 0 ? { [`${fig}.svg`]: await renderFig4(doc) } : {},
+      files: doc.envs.length > 0 ? { [`${fig}.svg`]: await renderFig4(doc), ...(await renderTable3StatisticsFigures(doc, stem)) } : {},
       console: [`${table3Title(doc)}\n`, table3Tables(doc), `\n${table3Notes(doc).map((n) => `- ${n}`).join("\n")}`].join("\n"),
     };
   },

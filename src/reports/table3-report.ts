@@ -71,7 +71,55 @@ export function table3Tables(result: Table3Result): string {
     "The same with MEAN actions:",
     "",
     markdownTable(comparisonColumns(result, (e) => e.comparisonsMeanAction), result.envs),
+    ...table3StatisticsSections(result),
   ].join("\n");
+}
+
+const ci = (c: readonly [number, number] | null | undefined, digits = 2): string => (c == null ? "" : ` [${formatNumber(c[0], digits)}, ${formatNumber(c[1], digits)}]`);
+const withCi = (s: SeedStats | null | undefined, digits = 2): string | null => (s == null ? null : `${formatNumber(s.mean, digits)} ± ${formatNumber(s.std, digits)}${ci(s.ci95, digits)}`);
+
+/** Reward quality per env, the rliable statistics pooled over envs (sampled and mean action), the done-when checks. */
+export function table3StatisticsSections(result: Table3Result): string[] {
+  const out: string[] = [];
+  const rqEnvs = result.envs.filter((e) => e.rewardQuality);
+  if (rqEnvs.length > 0) {
+    out.push("", "Reward quality: the recovered reward r̄φ vs the TRUE reward on held-out rollouts (learner policies before and after the window, the clone, random; mean ± std over seeds [95% bootstrap CI of the mean]):", "");
+    out.push(markdownTable<Table3EnvResult>([
+      { header: "env", value: envLabel },
+      { header: "rollouts per seed", value: (e) => `${e.rewardQuality!.episodesPerSeed} (${e.rewardQuality!.policies.length} policies)`, align: "right" },
+      { header: "Pearson ρ (returns)", value: (e) => withCi(e.rewardQuality!.pearson), align: "right" },
+      { header: "Spearman ρ (returns)", value: (e) => withCi(e.rewardQuality!.spearman), align: "right" },
+      { header: "EPIC distance", value: (e) => withCi(e.rewardQuality!.epic), align: "right" },
+      { header: "EPIC's true reward", value: (e) => (e.rewardQuality!.epicTrueRewardExact === null ? "—" : `${e.rewardQuality!.epicTrueRewardExact ? "exact" : "velocity proxy"} (ρ vs env ${e.rewardQuality!.proxyCorrelation ? formatNumber(e.rewardQuality!.proxyCorrelation.mean, 3) : "—"})`) },
+    ], rqEnvs));
+  }
+  const st = result.statistics;
+  if (st) {
+    for (const [kind, k] of [["stochastic (sampled) returns", st.sampled], ["MEAN-action returns", st.meanAction]] as const) {
+      out.push("", `Pooled over envs (rliable; ${kind}; normalised per seed by the learner's first/last observed policy played the same way; ${Math.round(st.level * 100)}% stratified-bootstrap CIs, ${st.resamples} resamples):`, "");
+      if (!k) {
+        out.push("no run whose learner improved (last > first): no normalised statistics.");
+        continue;
+      }
+      out.push(`Runs: ${k.envs.map((e) => `${e.env} ${e.seeds.length} (seed ${e.seeds.join(", ")})`).join("; ")}.`, "");
+      const label = (id: string): string => (id === "learnerLast" ? "learner last" : result.methods.find((m) => m.id === id)?.label ?? id);
+      const rows = [...Object.keys(k.aggregates).filter((id) => id === result.methods[0]!.id), ...result.methods.map((m) => m.id).filter((id) => id !== result.methods[0]!.id && k.aggregates[id]), "learnerLast"];
+      out.push(markdownTable<string>([
+        { header: "policy", value: label },
+        { header: "IQM", value: (id) => (k.aggregates[id] ? `${formatNumber(k.aggregates[id].iqm.point, 2)}${ci(k.aggregates[id].iqm.ci)}` : id === "learnerLast" ? "1 (reference)" : null), align: "right" },
+        { header: "mean", value: (id) => (k.aggregates[id] ? `${formatNumber(k.aggregates[id].mean.point, 2)}${ci(k.aggregates[id].mean.ci)}` : null), align: "right" },
+        { header: "optimality gap (γ = 1)", value: (id) => (k.aggregates[id] ? `${formatNumber(k.aggregates[id].optimalityGap.point, 2)}${ci(k.aggregates[id].optimalityGap.ci)}` : null), align: "right" },
+        { header: "P(observer > policy)", value: (id) => (k.probabilityOfImprovement[id] ? `${formatNumber(k.probabilityOfImprovement[id].point, 2)}${ci(k.probabilityOfImprovement[id].ci)}` : null), align: "right" },
+        { header: "observer − policy (paired, pooled)", value: (id) => (k.pairedPooled[id] ? `${formatNumber(k.pairedPooled[id].meanDiff, 2)}${ci(k.pairedPooled[id].ci)}, p ${formatNumber(k.pairedPooled[id].pValue, 3)}` : null), align: "right" },
+      ], rows));
+    }
+    out.push("", "Done when (issue 14; per env paired over seeds, 95% CIs; \"mean only\": the point estimate passes, the CI does not):", "");
+    for (const l of st.doneWhen) {
+      const num = l.value === null ? "" : `: ${formatNumber(l.value, 3)}${ci(l.ci, 3)}${l.threshold === null ? "" : ` vs ${formatNumber(l.threshold, 3)}`}`;
+      out.push(`- ${l.status.toUpperCase()} — ${l.check}${l.env ? ` on ${l.env}` : ""}${num}${l.note ? ` (${l.note})` : ""}`);
+    }
+  }
+  return out;
 }
 
 /** Which cells are in the tables: seeds per env (few or none marked), the missing cells, the code revisions. */

@@ -47,6 +47,8 @@ export interface Table3CellPayload {
    * (`lfl evaluate` on an outside history: src/experiments/evaluate/). No learner cell then exists to recompute it.
    */
   historyFile?: string;
+  /** Learner stage: updates whose policies are kept in the result (for the reward-quality stage). */
+  snapshotUpdates?: number[];
 }
 
 export const runCell: CellRunner = async (spec, ctx) => {
@@ -89,8 +91,10 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
   const observed: LearnerStageResult["observed"] = [];
   const continuedCurve: CurvePoint[] = [];
   const det = { first: NaN, last: NaN, continued: NaN };
+  const snapshots: NonNullable<LearnerStageResult["snapshots"]> = []; // reward-quality stage: policies outside the window
   const ppo = trainPpo({ ...p.ppo, totalSteps: totalUpdates * p.ppo.numEnvs * p.ppo.nSteps, seed: streamSeed("table3", p.env, p.seed, "learner"), recordEnvs: 1 }, s.makeEnv, {
     onPolicy: (k, actor) => {
+      if (p.snapshotUpdates?.includes(k)) snapshots.push({ update: k, actor: actor() });
       if (p.window.includes(k)) {
         const a = actor();
         observed.push({ update: k, ...s.score(a, p.evalEpisodes) });
@@ -106,7 +110,8 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
   det.continued = s.meanAction(finalActor);
   continuedCurve.push({ update: last + U + 1, mean: continuedFinal.mean });
   writeHistoryColumns(historyPath, historyToColumns(ppo.history!.select(p.window)));
-  return { observed, continuedCurve, continuedFinal, meanAction: det, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps };
+  if (p.snapshotUpdates) snapshots.push({ update: last + U + 1, actor: finalActor });
+  return { observed, continuedCurve, continuedFinal, meanAction: det, trainingReturns: ppo.updates.map((u) => u.meanReturn), steps: ppo.steps, ...(p.snapshotUpdates ? { snapshots } : {}) };
 }
 
 function runAlgorithm1(p: Table3CellPayload, s: Scorer, ctx: CellContext, historyPath: string): Algorithm1StageResult {

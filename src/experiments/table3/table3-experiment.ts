@@ -17,9 +17,15 @@ import { TABLE3_METHODS } from "./methods/method-registry.ts";
 import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-cells.ts";
 import { summariseEnv, table3Run } from "./table3-summary.ts";
+import { snapshotUpdates, type RewardQualityPayload, type RewardQualityStageResult } from "./reward-quality-cell.ts";
+import { table3Statistics } from "./table3-statistics.ts";
 
 const RUNNER = "src/experiments/table3/table3-cells.ts";
 const RUNNER_FILE = fileURLToPath(new URL("./table3-cells.ts", import.meta.url));
+const RQ_RUNNER = "src/experiments/table3/reward-quality-cell.ts";
+const RQ_RUNNER_FILE = fileURLToPath(new URL("./reward-quality-cell.ts", import.meta.url));
+/** Reward-quality stage: EPIC over at most this many rollout transitions, expectations over this many samples. */
+const RQ_EPIC = { epicTransitions: 2000, epicSamples: 64 } as const;
 
 interface Table3Settings {
   scale: Table3Scale;
@@ -81,6 +87,7 @@ export const table3Experiment: Experiment<Table3Result> = {
     const { scale, alg1, suffix } = resolveScale(req);
     const seeds = [...(req.seeds ?? scale.seeds)];
     const code = codeHash([RUNNER_FILE]);
+    const rqCode = codeHash([RQ_RUNNER_FILE]);
     const cells: PlannedCell[] = [];
     for (const env of scale.envs) {
       const window = [...env.window].sort((a, b) => a - b);
@@ -92,10 +99,15 @@ export const table3Experiment: Experiment<Table3Result> = {
           const s = { experiment: "table3", ...settings, ...(payload.algorithm1 ? { algorithm1: resolveAlgorithm1Config(payload.algorithm1) } : {}) };
           return { key: contentKey({ settings: s, inputs, code }), settingsKey: settingsKey({ settings: s, inputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/${stage}`, experiment: "table3", runner: RUNNER, payload, inputs, stage, env: env.id, seed };
         };
-        const learner = cell("learner", { stage: "learner", ...base }, []);
+        const learner = cell("learner", { stage: "learner", ...base, snapshotUpdates: snapshotUpdates(window, scale.observerUpdates) }, []);
         const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
         cells.push(learner, alg);
         for (const m of TABLE3_METHODS) if (m.kind === "ppo") cells.push(cell(m.id, { stage: "method", method: m.id, ...base, learnerKey: learner.key, algorithm1Key: alg.key }, [alg.key]));
+        // Reward quality: the recovered reward vs the true one on rollouts of policies outside the window.
+        const rq: RewardQualityPayload = { stage: "reward-quality", env: env.id, seed, window, episodes: Math.max(2, Math.ceil(scale.evalEpisodes / 2)), ...RQ_EPIC, gamma: table3Budgets(scale).ppo.gamma, learnerKey: learner.key, algorithm1Key: alg.key };
+        const { learnerKey: _rl, algorithm1Key: _ra, ...rqSettings } = rq;
+        const rqInputs = [learner.key, alg.key];
+        cells.push({ key: contentKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs, code: rqCode }), settingsKey: settingsKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/reward-quality`, experiment: "table3", runner: RQ_RUNNER, payload: rq, inputs: rqInputs, stage: "reward-quality", env: env.id, seed });
       }
     }
     const canonicalSeeds = req.seeds === undefined || req.seeds.join() === scale.seeds.join();
@@ -112,7 +124,8 @@ export const table3Experiment: Experiment<Table3Result> = {
         if (!mine.every((c) => results.has(c.key))) return [];
         const get = <T>(stage: string): T => results.get(mine.find((c) => c.stage === stage)!.key) as T;
         const methods = new Map(TABLE3_METHODS.filter((m) => m.kind === "ppo").map((m) => [m.id, get<MethodStageResult>(m.id)]));
-        return [table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {})];
+        const run = table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {});
+        return [{ ...run, rewardQuality: get<RewardQualityStageResult>("reward-quality") }];
       });
       seedCounts.push({ env: env.id, requested: plan.seeds.length, seeds: runs.map((r) => r.seed) });
       return runs.length > 0 ? [summariseEnv(env.id, window, runs)] : [];
@@ -120,6 +133,7 @@ export const table3Experiment: Experiment<Table3Result> = {
     return {
       name: "table3", scale, budgets: table3Budgets(scale), evaluation: TABLE3.evaluation, algorithm1,
       methods: TABLE3_METHODS.map((m) => ({ id: m.id, label: m.label, description: m.description })), envs, seedCounts,
+      ...(envs.length > 0 ? { statistics: table3Statistics(envs) } : {}),
     };
   },
 };

@@ -9,6 +9,7 @@ import { normalisedScore, pooledNormalisedScore } from "../../evaluation/normali
 import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
+import { summariseRewardQuality } from "./table3-statistics.ts";
 import { TABLE3_PAPER, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
 
 /** One (env, seed) from its learner, Algorithm 1 and method cells (`methods` by id; derived methods need none). */
@@ -61,5 +62,6 @@ export function summariseEnv(id: string, window: number[], runs: Table3Run[], me
   return {
     id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction,
     comparisons: paired(scoreOf), comparisonsMeanAction: paired((r, k) => r.meanAction[k]!),
+    ...(runs.some((r) => r.rewardQuality) ? { rewardQuality: summariseRewardQuality(runs, new Rng(2)) } : {}),
   };
 }

@@ -26,6 +26,7 @@ import type { PpoActorJson, PpoConfig } from "../../learners/ppo.ts";
 import type { Algorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
 import type { PolicyReturns } from "../../evaluation/policy-return.ts";
 import type { SeedStats } from "../../evaluation/seed-stats.ts";
+import type { RewardQuality, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
 
 /** A paper number: mean and the ± (null where the paper prints none). */
 export interface PaperStat {
@@ -182,6 +183,8 @@ export interface LearnerStageResult {
   /** PPO's per-update mean return of training episodes (true reward). */
   trainingReturns: number[];
   steps: number;
+  /** Policies at the planned updates outside the window and the final continued one (reward-quality stage). */
+  snapshots?: Array<{ update: number; actor: PpoActorJson }>;
 }
 
 /** The Algorithm 1 cell: the recovered reward, the clone π̂K of the last observed update and its scores (BC). */
@@ -228,6 +231,8 @@ export interface Table3Run {
   /** Wall seconds per stage (learner, algorithm-1, each PPO method). */
   wallSeconds: Record<string, number>;
   algorithm1: unknown;
+  /** The reward-quality stage (absent in results from before it existed, and in `lfl evaluate`). */
+  rewardQuality?: RewardQuality;
 }
 
 export interface Table3EnvResult {
@@ -245,6 +250,8 @@ export interface Table3EnvResult {
   /** Observer − X paired by seed, X = learnerLast and every other method; sampled and mean-action returns. */
   comparisons: Record<string, PairedDiff | null>;
   comparisonsMeanAction: Record<string, PairedDiff | null>;
+  /** Recovered vs true reward over the seeds (table3-statistics.ts). */
+  rewardQuality?: RewardQualitySummary | null;
 }
 
 /** Every budget, resolved (defaults filled in), as recorded in the results. */
@@ -270,4 +277,6 @@ export interface Table3Result {
   envs: Table3EnvResult[];
   /** Per requested env: how many seeds were requested and which are in the tables. */
   seedCounts: Array<{ env: string; requested: number; seeds: number[] }>;
+  /** rliable statistics pooled over envs and the done-when checks (table3-statistics.ts). */
+  statistics?: Table3Statistics;
 }
