@@ -158,3 +158,16 @@ test("an .npy member claiming 1e12 elements is rejected from its header, stored 
   const liar = Buffer.concat([npyHeaderBytes("f8", [50_000_000]), Buffer.alloc(64)]);
   rejects(() => readNpz(writeRaw(rawZip([stored("obs.npy", liar)]))), /'obs\.npy' declares 192 bytes but the \.npy header of 'obs'.*implies 400000128/);
 });
+
+test("a total inflate budget across members: arrays whose headers sum past it are refused before any is inflated", () => {
+  const arr = encodeNpy({ dtype: "f8", shape: [100], data: new Float64Array(100) });
+  const p = tmp();
+  writeNpz(p, { a: { dtype: "f8", shape: [100], data: new Float64Array(100) }, b: { dtype: "f8", shape: [100], data: new Float64Array(100) } }, {}, { deflate: true });
+  assert.equal(readNpz(p).arrays.size, 2);
+  assert.throws(() => readNpz(p, { limits: { maxInflatedBytes: arr.length + 500, maxInflateRatio: 1e9 } }), (e: unknown) =>
+    e instanceof InputError && e.code === "E_TOO_LARGE" && e.message.startsWith(p) && /arrays 'a', 'b' would inflate to \d+ bytes, more than this archive's budget/.test(e.message));
+  // The ratio cap binds only above its 64 MiB floor; the file-size budget is checked before reading.
+  assert.equal(readNpz(p, { limits: { maxInflateRatio: 1 } }).arrays.size, 2);
+  assert.throws(() => readNpz(p, { limits: { maxNpzBytes: 100 } }), (e: unknown) => e instanceof InputError && e.code === "E_TOO_LARGE" && /size in bytes/.test(e.message));
+  assert.throws(() => new ZipReader(dir), (e: unknown) => e instanceof InputError && e.code === "E_FILE" && /not a regular file|is a directory/.test(e.message));
+});
