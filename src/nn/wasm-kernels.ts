@@ -14,19 +14,22 @@ import { FuncBuilder, ModuleBuilder } from "./wasm-assembler.ts";
 import { adamUpdate, gemmABt, INV_LN2, LN2_HI, LN2_LO, sumRows, tanhBackward, tanhRange } from "./ts-kernels.ts";
 import type { KernelBackend } from "./kernels.ts";
 
-const MODE_BIAS = 0, MODE_ZERO = 1, MODE_ACC = 2;
+/** Byte address of 16 zero bytes at the bottom of the module's memory (operands are laid out above it). */
+const ZEROS = 0;
 
 /**
- * gemm(m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode): C[r, j] from acc = Σ_{p<k} A(r, p)·B[p, j] in increasing
- * p from 0.0, A(r, p) = f64 at a + r·ars + p·aps, B[p, j] at b + p·ldb + 8j, C[r, j] at c + r·ldc + 8j (all
- * byte addresses/strides), then C = acc + bias[j] (mode 0), acc + 0.0 (mode 1) or C + acc (mode 2).
- * Blocks of 4 rows × {4, 2} columns in f64x2 accumulators, then 4 × 1 scalar; the last m mod 4 rows likewise
- * one row at a time.
+ * gemm(m, n, k, a, ars, aps, b, ldb, c, ldc, add, addRow, addCol): C[r, j] = acc + addend(r, j) with
+ * acc = Σ_{p<k} A(r, p)·B[p, j] in increasing p from 0.0, A(r, p) = f64 at a + r·ars + p·aps, B[p, j] at
+ * b + p·ldb + 8j, C[r, j] at c + r·ldc + 8j, addend(r, j) at add + r·addRow + j·addCol (all byte addresses and
+ * strides). The addend gives the three finishes of the TypeScript kernel: the bias (add = bias, addRow = 0,
+ * addCol = 8), +0.0 (add = ZEROS, addRow = addCol = 0) or C itself (add = c, addRow = ldc, addCol = 8: C + acc,
+ * the same sum as acc + C). Blocks of 4 rows × {4, 2} columns in f64x2 accumulators, then 4 × 1 scalar; the
+ * last m mod 4 rows likewise one row at a time.
  */
 function gemmFunction(): FuncBuilder {
-  const f = new FuncBuilder(Array(12).fill("i32"));
-  const [M, N, K, A, ARS, APS, B, LDB, C, LDC, BIAS, MODE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
-  const r = f.local("i32"), j = f.local("i32"), p = f.local("i32"), ap = f.local("i32"), bp = f.local("i32"), cp = f.local("i32");
+  const f = new FuncBuilder(Array(13).fill("i32"));
+  const [M, N, K, A, ARS, APS, B, LDB, C, LDC, ADD, ADD_ROW, ADD_COL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+  const r = f.local("i32"), j = f.local("i32"), p = f.local("i32"), ap = f.local("i32"), bp = f.local("i32"), cp = f.local("i32"), dp = f.local("i32");
   const rowOff = [-1, f.local("i32"), f.local("i32"), f.local("i32")];
   const x = f.local("v128");
   const bv = [f.local("v128"), f.local("v128")];
@@ -68,31 +71,17 @@ function gemmFunction(): FuncBuilder {
       f.get(bp).get(LDB).i32Add().set(bp);
       f.get(p).i32(1).i32Sub().set(p);
     });
-    // Finish: C = acc + bias | acc + 0 | C + acc.
-    const finish = (mode: number): void => {
-      for (let i = 0; i < R; i++) {
-        f.get(C).get(r).i32(i).i32Add().get(LDC).i32Mul().i32Add().get(j).i32(3).i32Shl().i32Add().set(cp);
-        if (V === 0) {
-          f.get(cp);
-          if (mode === MODE_ACC) f.get(cp).f64Load().get(sacc[i]!).f64Add();
-          else if (mode === MODE_ZERO) f.get(sacc[i]!).f64(0).f64Add();
-          else f.get(sacc[i]!).get(BIAS).get(j).i32(3).i32Shl().i32Add().f64Load().f64Add();
-          f.f64Store();
-        }
-        for (let v = 0; v < V; v++) {
-          f.get(cp);
-          if (mode === MODE_ACC) f.get(cp).v128Load(16 * v).get(acc[i * 2 + v]!).f64x2Add();
-          else if (mode === MODE_ZERO) f.get(acc[i * 2 + v]!).f64x2Const(0).f64x2Add();
-          else f.get(acc[i * 2 + v]!).get(BIAS).get(j).i32(3).i32Shl().i32Add().v128Load(16 * v).f64x2Add();
-          f.v128Store(16 * v);
-        }
+    // Finish: C = acc + addend.
+    for (let i = 0; i < R; i++) {
+      f.get(C).get(r).i32(i).i32Add().get(LDC).i32Mul().i32Add().get(j).i32(3).i32Shl().i32Add().set(cp);
+      f.get(ADD).get(r).i32(i).i32Add().get(ADD_ROW).i32Mul().i32Add().get(j).get(ADD_COL).i32Mul().i32Add().set(dp);
+      if (V === 0) f.get(cp).get(sacc[i]!).get(dp).f64Load().f64Add().f64Store();
+      for (let v = 0; v < V; v++) {
+        f.get(cp).get(acc[i * 2 + v]!).get(dp);
+        if (v > 0) f.get(ADD_COL).i32(1).i32Shl().i32Add(); // the next two columns: 2·addCol bytes on
+        f.v128Load().f64x2Add().v128Store(16 * v);
       }
-    };
-    f.get(MODE).i32(MODE_BIAS).i32Eq();
-    f.if(() => finish(MODE_BIAS), () => {
-      f.get(MODE).i32(MODE_ZERO).i32Eq();
-      f.if(() => finish(MODE_ZERO), () => finish(MODE_ACC));
-    });
+    }
   };
   f.i32(0).set(r);
   for (const R of [4, 1]) {
@@ -214,7 +203,7 @@ export function wasmKernelsModuleBytes(): Uint8Array {
 }
 
 interface WasmExports {
-  gemm(m: number, n: number, k: number, a: number, ars: number, aps: number, b: number, ldb: number, c: number, ldc: number, bias: number, mode: number): void;
+  gemm(m: number, n: number, k: number, a: number, ars: number, aps: number, b: number, ldb: number, c: number, ldc: number, add: number, addRow: number, addCol: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   tanh(x: number, y: number, pairs: number): void;
   adam(theta: number, g: number, m: number, v: number, pairs: number, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number, c1: number, c2: number): void;
@@ -251,10 +240,10 @@ export function createWasmKernels(): KernelBackend | null {
     if (heap.buffer !== memory.buffer) heap = new Float64Array(memory.buffer);
     return heap;
   };
-  /** Offsets (in doubles, 16-byte aligned) of consecutive arrays of the given lengths, and the total. */
+  /** Offsets (in doubles, 16-byte aligned, above the ZEROS) of consecutive arrays of the given lengths, and the total. */
   const layout = (...lengths: number[]): number[] => {
     const offs: number[] = [];
-    let o = 0;
+    let o = ZEROS / 8 + 2;
     for (const n of lengths) {
       offs.push(o);
       o += n + (n & 1);
@@ -276,7 +265,7 @@ export function createWasmKernels(): KernelBackend | null {
       h.set(w.subarray(0, nw), W);
       h.set(bias.subarray(0, outDim), BI);
       exports.transpose(W * 8, WT * 8, outDim, inDim);
-      exports.gemm(batch, outDim, inDim, X * 8, inDim * 8, 8, WT * 8, outDim * 8, Y * 8, outDim * 8, BI * 8, MODE_BIAS);
+      exports.gemm(batch, outDim, inDim, X * 8, inDim * 8, 8, WT * 8, outDim * 8, Y * 8, outDim * 8, BI * 8, 0, 8);
       y.set(h.subarray(Y, Y + ny));
     },
     linearBackward(x, w, dy, dw, db, dx, _scratch, batch, inDim, outDim) {
@@ -286,12 +275,12 @@ export function createWasmKernels(): KernelBackend | null {
       h.set(x.subarray(0, nx), X);
       h.set(dy.subarray(0, ny), DY);
       h.set(dw.subarray(0, nw), DW);
-      exports.gemm(outDim, inDim, batch, DY * 8, 8, outDim * 8, X * 8, inDim * 8, DW * 8, inDim * 8, 0, MODE_ACC);
+      exports.gemm(outDim, inDim, batch, DY * 8, 8, outDim * 8, X * 8, inDim * 8, DW * 8, inDim * 8, DW * 8, inDim * 8, 8);
       dw.set(h.subarray(DW, DW + nw));
       sumRows(dy, db, batch, outDim, true);
       if (dx) {
         h.set(w.subarray(0, nw), W);
-        exports.gemm(batch, inDim, outDim, DY * 8, outDim * 8, 8, W * 8, inDim * 8, DX * 8, inDim * 8, 0, MODE_ZERO);
+        exports.gemm(batch, inDim, outDim, DY * 8, outDim * 8, 8, W * 8, inDim * 8, DX * 8, inDim * 8, ZEROS, 0, 0);
         dx.set(h.subarray(DX, DX + nx));
       }
     },
