@@ -249,7 +249,8 @@ function scanMdpText(text: string, limits: InputLimits): { doc: Record<string, u
   if (!scan) return undefined;
   let doc: unknown;
   try {
-    doc = JSON.parse(text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, pStart) + "0" + text.slice(scan.end));
+    // The rest is small; NaN / Infinity tokens in it (r, start) are kept as markers for the validator to name.
+    doc = parseJsonText(text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, pStart) + "0" + text.slice(scan.end), "", { nonFinite: true });
   } catch {
     return undefined;
   }
