@@ -1,6 +1,6 @@
 // The dashboard's DOM-free pieces, in Node: the .npz reader from bytes agrees with the library's file reader
 // (STORE and DEFLATE), the grid editor's paper layout is the paper's grid, the tabular pipeline is the CLI's chain,
-// and the aggregate statistics.
+// and the learning-curve interval.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,7 +11,7 @@ import { readHistoryColumns, writeHistoryFile } from "../src/data/history-file.t
 import { gridWorld } from "../src/envs/tabular/grid-world.ts";
 import { parseMdpJson } from "../src/envs/tabular/mdp-json.ts";
 import { TABULAR_LEARNERS } from "../src/learners/tabular-learners.ts";
-import { iqm, meanCi, performanceProfile, probabilityOfImprovement } from "../dashboard/src/lib/aggregates.ts";
+import { meanCi } from "../dashboard/src/lib/aggregates.ts";
 import { layoutToMdpJson, paperLayout } from "../dashboard/src/lib/grid-editor-mdp.ts";
 import { readHistoryBytes } from "../dashboard/src/lib/history-bytes.ts";
 import { runTabularLive, type TabularStep } from "../dashboard/src/lib/tabular-run.ts";
@@ -60,12 +60,7 @@ test("the tabular pipeline yields the learner summary, then one observer step pe
   assert.match((events[0] as { commands: string[] }).commands[1]!, /--reward-form state-action/);
 });
 
-test("aggregates: IQM, performance profile, probability of improvement, t-interval", () => {
-  assert.equal(iqm([1, 2, 3, 4]), 2.5);
-  assert.equal(iqm([0, 1, 2, 3, 4, 5, 6, 100]), 3.5);
-  assert.ok(Math.abs(iqm([1, 2, 3, 4, 5]) - 3) < 1e-12);
-  assert.deepEqual(performanceProfile([0, 1, 2, 3], [-1, 0.5, 3]), [1, 0.75, 0]);
-  assert.equal(probabilityOfImprovement([2, 3], [1, 2]), 0.875);
+test("the learning-curve band: mean and 95% t-interval", () => {
   const ci = meanCi([1, 2, 3]);
   assert.equal(ci.mean, 2);
   assert.ok(Math.abs(ci.hi - (2 + (4.303 * 1) / Math.sqrt(3))) < 1e-12);

@@ -1,36 +1,9 @@
 /**
- * Aggregate statistics over runs (Agarwal et al., NeurIPS 2021, "Deep RL at the edge of the statistical
- * precipice"): interquartile mean, performance profile, probability of improvement, and a t-interval for
- * learning curves. DOM-free; used by the Results page on per-run scores found in a results file.
+ * The learning-curve band of the Results page: mean and 95% Student-t interval over seeds at one checkpoint.
+ * (IQM, performance profiles and probability of improvement come from the library: src/evaluation/.)
  */
 
-/** Mean of the middle 50% of the sorted scores (fractional weights at the quartile boundaries). */
-export function iqm(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return Number.NaN;
-  const lo = 0.25 * n, hi = 0.75 * n;
-  let sum = 0, w = 0;
-  for (let i = 0; i < n; i++) {
-    const overlap = Math.max(0, Math.min(i + 1, hi) - Math.max(i, lo));
-    sum += overlap * s[i]!;
-    w += overlap;
-  }
-  return sum / w;
-}
-
-/** Fraction of runs with score > τ, for each τ. */
-export function performanceProfile(xs: readonly number[], taus: readonly number[]): number[] {
-  return taus.map((t) => xs.filter((x) => x > t).length / Math.max(1, xs.length));
-}
-
-/** P(X > Y) over all pairs (ties count ½). */
-export function probabilityOfImprovement(x: readonly number[], y: readonly number[]): number {
-  let s = 0;
-  for (const a of x) for (const b of y) s += a > b ? 1 : a === b ? 0.5 : 0;
-  return s / Math.max(1, x.length * y.length);
-}
-
+/** t_{0.975, df} for df = 1..20 (beyond: 1.96). */
 const T975 = [Number.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
 
 /** Mean and 95% t-interval of xs (n ≥ 2; n = 1 gives a zero-width interval). */

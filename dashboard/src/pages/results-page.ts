@@ -10,7 +10,12 @@ import type { Table2Result } from "../../../src/experiments/table2.ts";
 import type { Table3Result } from "../../../src/experiments/table3/table3.ts";
 import { fig3Spec } from "../../../src/reports/fig3.ts";
 import { fig4Spec } from "../../../src/reports/fig4.ts";
-import { iqm, meanCi, performanceProfile, probabilityOfImprovement } from "../lib/aggregates.ts";
+import { Rng } from "../../../src/core/rng.ts";
+import { aggregateIqm } from "../../../src/evaluation/aggregate-metrics.ts";
+import { performanceProfile, tauGrid } from "../../../src/evaluation/performance-profile.ts";
+import { probabilityOfImprovementInterval } from "../../../src/evaluation/probability-of-improvement.ts";
+import { intervalOf } from "../../../src/evaluation/stratified-bootstrap.ts";
+import { meanCi } from "../lib/aggregates.ts";
 import { fetchJson, fmt, h } from "../lib/dom.ts";
 import { plot, type TopLevelSpec } from "../lib/plot.ts";
 import { flatColumns, objectArrays, sortableTable } from "../lib/table.ts";
@@ -73,16 +78,23 @@ async function table2View(r: Table2Result): Promise<HTMLElement[]> {
   ];
 }
 
-/** Per-run normalised scores by method, from `envs[].runs[].normalised` (table3 files). */
-function table3Normalised(r: Table3Result): Map<string, number[]> {
-  const by = new Map<string, number[]>();
-  for (const env of r.envs) {
+/**
+ * Score matrices (env × seed) of the normalised scores by method, from `envs[].runs[].normalised` (table3 files);
+ * a method is kept when every env has at least one finite score for it.
+ */
+function table3Scores(r: Table3Result): Map<string, number[][]> {
+  const by = new Map<string, number[][]>();
+  r.envs.forEach((env, e) => {
     for (const run of env.runs) {
       for (const [k, v] of Object.entries((run as unknown as { normalised?: Record<string, number> }).normalised ?? {})) {
-        if (typeof v === "number" && Number.isFinite(v)) by.set(k, [...(by.get(k) ?? []), v]);
+        if (typeof v !== "number" || !Number.isFinite(v)) continue;
+        const m = by.get(k) ?? r.envs.map(() => [] as number[]);
+        m[e]!.push(v);
+        by.set(k, m);
       }
     }
-  }
+  });
+  for (const [k, m] of by) if (m.some((row) => row.length === 0)) by.delete(k);
   return by;
 }
 
@@ -116,34 +128,45 @@ async function table3View(r: Table3Result): Promise<HTMLElement[]> {
   } catch (e) {
     out.push(h("p", { class: "muted", dataset: { missing: "fig4" } }, `Fig. 4: not drawable from this results file (${(e as Error).message}).`));
   }
-  // Aggregates over all envs and seeds, from the per-run normalised scores.
-  const by = table3Normalised(r);
-  out.push(h("h2", {}, "Aggregates over envs × seeds (normalised scores)"));
+  // Aggregates over all envs and seeds, from the per-run normalised scores (src/evaluation: rliable's definitions,
+  // stratified-bootstrap 95% intervals, 1000 resamples, Rng(0)).
+  const by = table3Scores(r);
+  out.push(h("h2", {}, "Aggregates over envs × seeds (normalised scores; 95% stratified-bootstrap intervals)"));
   if (by.size === 0) {
     out.push(missing("IQM"), missing("performance profile"), missing("probability of improvement"));
   } else {
     const methods = [...by.keys()];
+    const opts = { resamples: 1000 };
+    const iqms = methods.map((m) => ({ method: m, ...intervalOf(by.get(m)!, aggregateIqm, new Rng(0), opts) }));
     const iqmSpec: TopLevelSpec = {
       title: "Interquartile mean (IQM) of the normalised score", width: 360, height: 24 * methods.length,
-      data: { values: methods.map((m) => ({ method: m, iqm: iqm(by.get(m)!), runs: by.get(m)!.length })) },
-      mark: { type: "bar" }, encoding: { y: { field: "method", type: "nominal", sort: "-x", title: null }, x: { field: "iqm", type: "quantitative", title: "IQM" }, tooltip: [{ field: "runs" }] },
+      data: { values: iqms.map((x) => ({ method: x.method, iqm: x.point, lo: x.ci[0], hi: x.ci[1] })) },
+      layer: [
+        { mark: { type: "bar", opacity: 0.8 }, encoding: { y: { field: "method", type: "nominal", sort: "-x", title: null }, x: { field: "iqm", type: "quantitative", title: "IQM" } } },
+        { mark: { type: "rule" }, encoding: { y: { field: "method", type: "nominal", sort: "-x" }, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
+      ],
     } as TopLevelSpec;
-    const all = methods.flatMap((m) => by.get(m)!);
+    const all = methods.flatMap((m) => by.get(m)!.flat());
     const lo = Math.min(...all), hi = Math.max(...all);
-    const taus = Array.from({ length: 41 }, (_, i) => lo + ((hi - lo) * i) / 40);
+    const taus = tauGrid(lo, hi > lo ? hi : lo + 1, 41);
     const profSpec: TopLevelSpec = {
       title: "Performance profile: fraction of runs with score > τ", width: 360, height: 220,
-      data: { values: methods.flatMap((m) => performanceProfile(by.get(m)!, taus).map((f, i) => ({ method: m, tau: taus[i], fraction: f }))) },
-      mark: { type: "line", interpolate: "step-after" }, encoding: { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "fraction", type: "quantitative" }, color: { field: "method", type: "nominal" } },
+      data: { values: methods.flatMap((m) => { const p = performanceProfile(by.get(m)!, taus, new Rng(0), opts); return p.taus.map((tau, i) => ({ method: m, tau, fraction: p.fraction[i], lo: p.lo[i], hi: p.hi[i] })); }) },
+      layer: [
+        { mark: { type: "area", opacity: 0.15, interpolate: "step-after" }, encoding: { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "lo", type: "quantitative", title: "fraction of runs > τ" }, y2: { field: "hi" }, color: { field: "method", type: "nominal" } } },
+        { mark: { type: "line", interpolate: "step-after" }, encoding: { x: { field: "tau", type: "quantitative" }, y: { field: "fraction", type: "quantitative" }, color: { field: "method", type: "nominal" } } },
+      ],
     } as TopLevelSpec;
-    const obs = by.get("observer");
     out.push(h("div", { class: "row" }, await plot(iqmSpec, "iqm"), await plot(profSpec, "profile")));
+    const obs = by.get("observer");
     if (obs) {
-      const poi = methods.filter((m) => m !== "observer").map((m) => ({ other: m, p: probabilityOfImprovement(obs, by.get(m)!) }));
+      const poi = methods.filter((m) => m !== "observer").map((m) => { const x = probabilityOfImprovementInterval(obs, by.get(m)!, new Rng(0), opts); return { other: m, p: x.point, lo: x.ci[0], hi: x.ci[1] }; });
       out.push(await plot({
-        title: "Probability of improvement P(observer > other)", width: 360, height: 22 * poi.length,
-        data: { values: poi }, mark: { type: "bar" },
-        encoding: { y: { field: "other", type: "nominal", title: null }, x: { field: "p", type: "quantitative", scale: { domain: [0, 1] } } },
+        title: "Probability of improvement P(observer > other)", width: 360, height: 22 * poi.length, data: { values: poi },
+        layer: [
+          { mark: { type: "point", filled: true }, encoding: { y: { field: "other", type: "nominal", title: null }, x: { field: "p", type: "quantitative", scale: { domain: [0, 1] }, title: "P(observer > other)" } } },
+          { mark: { type: "rule" }, encoding: { y: { field: "other", type: "nominal" }, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
+        ],
       } as TopLevelSpec, "poi"));
     } else out.push(missing("probability of improvement (no 'observer' scores)"));
   }
