@@ -11,6 +11,14 @@ const quietOnEpipe = (e: NodeJS.ErrnoException): void => {
   fatal(e);
 };
 process.stdout.on("error", quietOnEpipe);
+// Writes to a pipe are synchronous on Linux, but the 'error' event waits for the event loop, which a long
+// computation (awaited in microtasks) does not reach: stop at the write itself once the reader is gone.
+const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+process.stdout.write = ((...args: unknown[]): boolean => {
+  const ok = write(...args);
+  if ((process.stdout.errored as NodeJS.ErrnoException | null)?.code === "EPIPE") process.exit(0);
+  return ok;
+}) as typeof process.stdout.write;
 process.stderr.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
 });
