@@ -72,6 +72,7 @@ INLINE void rows_of(const int R, int *r, int r1, int n, int k, const double *a, 
   }
 }
 
+#ifdef LFL_X86_DISPATCH
 /* AVX-512 path (x86-64-v4 CPUs): blocks of 4 rows x 16 columns in two 512-bit accumulators per row first. On
  * CPUs with full-width 512-bit FP pipes (AMD Zen 5, Intel server cores) this doubles the multiply-adds per
  * instruction; the sums are the same sequential sums as everywhere else. */
@@ -124,6 +125,8 @@ AVX512 static void gemm_rows_avx512(int r0, int r1, int n, int k, const double *
   rows_of16(1, &r, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
 }
 
+#endif
+
 LFL_MULTI static void gemm_rows_portable(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
                                 double *c, long ldc, const double *bias, int mode) {
   int r = r0;
@@ -135,9 +138,13 @@ static int has_avx512 = -1;
 
 static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
                       double *c, long ldc, const double *bias, int mode) {
+#ifdef LFL_X86_DISPATCH
   if (has_avx512 < 0) { __builtin_cpu_init(); has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"); }
-  if (has_avx512) gemm_rows_avx512(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
-  else gemm_rows_portable(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+  if (has_avx512) { gemm_rows_avx512(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode); return; }
+#else
+  has_avx512 = 0;
+#endif
+  gemm_rows_portable(r0, r1, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
 }
 
 /* ---- thread pool ---- */
@@ -255,8 +262,12 @@ void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const do
 }
 
 const char *lfl_isa(void) {
+#ifdef LFL_X86_DISPATCH
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) return "avx512";
   if (__builtin_cpu_supports("avx2")) return "avx2";
   return "sse2";
+#else
+  return "baseline";
+#endif
 }

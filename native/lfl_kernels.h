@@ -10,7 +10,12 @@
 /* One function body per instruction set, chosen at load time from the CPU (GCC function multiversioning):
  * x86-64-v4 (AVX-512 F/BW/CD/DQ/VL), x86-64-v3 (AVX2), baseline (SSE2). No fused multiply-add in any of them
  * although v3/v4 have FMA: the build uses -ffp-contract=off. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LFL_NO_DISPATCH)
+#define LFL_X86_DISPATCH 1
 #define LFL_MULTI __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else /* other CPUs / compilers: one build for the target's baseline (e.g. NEON on aarch64) */
+#define LFL_MULTI
+#endif
 
 enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
 
@@ -26,7 +31,7 @@ void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const do
 void lfl_set_threading(int threads, long minWork);
 int lfl_threads(void);
 long lfl_min_work(void);
-/* "avx512", "avx2" or "sse2": the clone the CPU runs. */
+/* "avx512", "avx2" or "sse2": the clone the CPU runs ("baseline" without run-time dispatch). */
 const char *lfl_isa(void);
 
 /* The previous kernels (one 4x8 block, edges one entry at a time, no threads), kept as "native-scalar". */

@@ -145,7 +145,7 @@ test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0)
     return;
   }
   const k = loadKernelBackend("native")!;
-  assert.match(addon.isa ?? "", /^(avx512|avx2|sse2)$/);
+  assert.match(addon.isa ?? "", /^(avx512|avx2|sse2|baseline)$/);
   const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
   try {
     const ref = runAll(TS_KERNELS, 203, 37, 29, 5);

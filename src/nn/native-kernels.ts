@@ -24,7 +24,7 @@ export interface NativeKernelSet {
 /** The addon's exports: the current set, plus the previous one and what the run-time dispatch chose. */
 export interface NativeAddon extends NativeKernelSet {
   scalar?: NativeKernelSet;
-  /** The instruction set the SIMD kernels use on this CPU ("avx512", "avx2" or "sse2"). */
+  /** The instruction set the SIMD kernels use on this CPU ("avx512", "avx2", "sse2"; "baseline" off x86-64). */
   isa?: string;
   /** Threads the products may use (1 = no pool). */
   threads?: number;
