@@ -66,10 +66,11 @@ class SweepRun {
   }
 
   succeeded(spec: CellSpec, worker: string, result: unknown, t: number): void {
-    this.opts.store.put(spec.key, result);
+    const seconds = (performance.now() - t) / 1000;
+    this.opts.store.put(spec.key, result, { seconds, worker });
     this.schedule.markDone(spec.key);
     this.outcome.done.push(spec.key);
-    this.emit({ type: "cell-done", key: spec.key, label: spec.label, worker, seconds: (performance.now() - t) / 1000, result });
+    this.emit({ type: "cell-done", key: spec.key, label: spec.label, worker, seconds, result });
   }
 
   failed(spec: CellSpec, error: string): void {

@@ -21,6 +21,8 @@ export interface QueueSweepOptions extends Omit<SweepOptions, "workRoot"> {
   queue?: string;
   /** How long Redis may be unreachable mid-sweep before giving up with E_QUEUE (default 15 s). */
   graceMs?: number;
+  /** How often the state of the cells in flight is read, in case an event was missed (default 2000 ms). */
+  pollMs?: number;
   /** How the submitter hashes a runner's code (default runnerCodeHash; tests override it). */
   codeHashOf?: (runner: string) => string;
 }
@@ -61,9 +63,11 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
     const collecting = new Set<string>();
     const attempts = new Map<string, number>();
     const codes = new Map<string, string>();
+    const enqueued = new Set<string>();
 
     const shutdown = async (): Promise<void> => {
       watchdog.stop();
+      clearInterval(poller);
       await Promise.allSettled([events.close(), queue.close()]);
       await Promise.allSettled([connQ.quit(), connE.quit()]);
     };
@@ -114,7 +118,7 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
         const ret = j?.returnvalue;
         if (ret === undefined || ret === null) throw new Error(`job ${cellJobId(key)} completed without a return value`);
         if (!inFlight.delete(key)) return;
-        opts.store.put(key, ret.result);
+        opts.store.put(key, ret.result, { seconds: ret.seconds, worker: ret.worker });
         schedule.markDone(key);
         outcome.done.push(key);
         emit({ type: "cell-done", key, label: spec(key).label, worker: ret.worker, seconds: ret.seconds, result: ret.result });
@@ -127,22 +131,46 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
     const enqueueReady = async (): Promise<void> => {
       for (const s of schedule.ready()) {
         if (settled) return;
+        if (enqueued.has(s.key)) continue; // another enqueueReady loop took it since our list was made
+        enqueued.add(s.key);
         schedule.markRunning(s.key);
-        inFlight.add(s.key);
         const inputs: Record<string, unknown> = {};
         for (const k of s.inputs) inputs[k] = opts.store.get(k);
         let code = codes.get(s.runner);
         if (code === undefined) codes.set(s.runner, (code = (opts.codeHashOf ?? runnerCodeHash)(s.runner)));
         const job = await queue.add(s.label, { spec: s, inputs, code }, { jobId: cellJobId(s.key), attempts: CELL_ATTEMPTS, removeOnComplete: false, removeOnFail: false });
-        // The job may exist from an earlier sweep: collect it if completed, retry it if it failed for good.
+        // The job may exist from an earlier sweep: collect it if completed, retry it if it failed for good. (Events
+        // of this job before it is in flight are ignored; the poll below catches what they said.)
         const state = await job.getState();
-        if (state === "completed") await collect(s.key, job);
-        else if (state === "failed") {
+        if (state === "failed") {
           emit({ type: "cell-retry", key: s.key, label: s.label, error: `failed in an earlier sweep: ${job.failedReason}`, attempt: 1 });
           await job.retry("failed", { resetAttemptsMade: true });
         }
+        inFlight.add(s.key);
+        if (state === "completed") await collect(s.key, job);
       }
     };
+
+    // Events can be missed (before the event reader's first read, or while Redis was briefly away): every
+    // `pollMs` the state of every cell in flight is read, and finished ones are collected or failed.
+    let polling = false;
+    const poll = async (): Promise<void> => {
+      if (polling || settled) return;
+      polling = true;
+      try {
+        for (const key of [...inFlight]) {
+          if (settled) return;
+          const job = await queue.getJob(cellJobId(key));
+          if (job === undefined) continue;
+          const state = await job.getState();
+          if (state === "completed") await collect(key, job);
+          else if (state === "failed") cellFailed(key, job.failedReason, job.attemptsMade);
+        }
+      } finally {
+        polling = false;
+      }
+    };
+    const poller = setInterval(() => void poll().catch((e: Error) => fail(queueError(e))), opts.pollMs ?? 2000);
 
     events.on("active", ({ jobId }) => {
       const key = keyOfJobId(jobId);

@@ -12,7 +12,15 @@ import type { CellProgress, CellSpec } from "../engine/cell.ts";
 export interface CellResultStore {
   has(key: string): boolean;
   get(key: string): unknown;
-  put(key: string, result: unknown): void;
+  /** `run`: how long the cell took where it ran (for the record; not part of the result). */
+  put(key: string, result: unknown, run?: CellRunInfo): void;
+}
+
+/** Where and how long a cell ran (wall seconds measured by the process that ran it). */
+export interface CellRunInfo {
+  seconds: number;
+  /** e.g. "pool-2", "main", "host:pid". */
+  worker: string;
 }
 
 /** A store held in memory (tests, benchmarks, `--finished-only` assembly before handing over to the engine). */
