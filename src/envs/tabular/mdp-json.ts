@@ -89,7 +89,8 @@ export function parseMdpJson(text: string, source = "mdp.json", options: MdpJson
     obj = doc as Record<string, unknown>;
     fast = undefined;
   }
-  const P = fast ? fast.P : new Float64Array(nS * nA * nS);
+  // The scan's buffer is exact when nS, nA precede P; otherwise it was sized by the text: keep only what is used.
+  const P = fast ? (fast.P.byteLength === fast.P.buffer.byteLength ? fast.P : fast.P.slice()) : new Float64Array(nS * nA * nS);
   const Ps = fast ? [] : list(obj.P, "P", nS, "nS", bad);
   for (let s = 0; s < Ps.length; s++) {
     const Psa = list(Ps[s], `P[${s}]`, nA, "nA", bad);
@@ -119,7 +120,7 @@ export function parseMdpJson(text: string, source = "mdp.json", options: MdpJson
     for (let s = 0; s < nS; s++) start[s] = num(st[s], `start[${s}]`, bad);
   }
 
-  const init: TabularMdpInit = { nS, nA, P, r, start, gamma };
+  const init: TabularMdpInit = { nS, nA, P, r, start, gamma, ownP: true }; // P is this call's own buffer: no second 8·nS²·nA-byte copy
   if (obj.name !== undefined) {
     if (typeof obj.name !== "string" || nonFiniteToken(obj.name) !== undefined) bad("name must be a string");
     init.name = obj.name as string;

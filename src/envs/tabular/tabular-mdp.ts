@@ -15,6 +15,8 @@ export interface TabularMdpInit {
   stateNames?: readonly string[];
   actionNames?: readonly string[];
   name?: string;
+  /** Adopt `P` without copying when it is a Float64Array (a loader's fresh buffer; the caller must not keep it). */
+  ownP?: boolean;
 }
 
 const TOL = 1e-9;
@@ -41,7 +43,8 @@ export class TabularMdp {
     if (init.P.length !== nS * nA * nS) bad(`P has ${init.P.length} entries, expected nS·nA·nS = ${nS * nA * nS}`);
     if (init.r.length !== nS * nA) bad(`r has ${init.r.length} entries, expected nS·nA = ${nS * nA}`);
     if (init.start.length !== nS) bad(`start has ${init.start.length} entries, expected nS = ${nS}`);
-    const P = Float64Array.from(init.P), r = Float64Array.from(init.r), start = Float64Array.from(init.start);
+    const P = init.ownP && init.P instanceof Float64Array ? init.P : Float64Array.from(init.P);
+    const r = Float64Array.from(init.r), start = Float64Array.from(init.start);
     for (let s = 0; s < nS; s++) {
       for (let a = 0; a < nA; a++) {
         let sum = 0;
