@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lfl } from "./lfl-cli.ts";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { lfl, ROOT } from "./lfl-cli.ts";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readHistoryFile } from "../src/data/history-file.ts";
@@ -39,4 +40,32 @@ test("lfl learn --env: unknown learner, unknown env and missing --out exit 2 wit
   const c = lfl("learn", "--env", "Pendulum-v1");
   assert.equal(c.code, 2);
   assert.match(c.stderr, /--out FILE/);
+});
+
+test("lfl learn --checkpoint-every/--resume: killed with SIGKILL after a checkpoint, the resumed run writes the same history and model bytes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lfl-learn-resume-"));
+  try {
+    const args = ["learn", "--env", "Pendulum-v1", "--steps", "6144", "--n-steps", "256", "--num-envs", "2", "--batch-size", "128", "--epochs", "2",
+      "--normalize-obs", "--seed", "7", "--quiet", "--checkpoint-every", "2"];
+    const plain = lfl(...args, "--out", join(dir, "a.npz"), "--model", join(dir, "a.json"));
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(!existsSync(join(dir, "a.npz.ckpt")), "a finished run removes its checkpoint");
+    // Second run: kill -9 as soon as its first checkpoint is on disk, then resume.
+    const b = ["--out", join(dir, "b.npz"), "--model", join(dir, "b.json")];
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args, ...b], { cwd: ROOT, stdio: "ignore" });
+    const ckpt = join(dir, "b.npz.ckpt");
+    const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_c, sig) => resolve(sig)));
+    while (!existsSync(ckpt) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    const signal = await closed;
+    assert.equal(signal, "SIGKILL", "the run was killed before it finished");
+    assert.ok(!existsSync(join(dir, "b.npz")), "nothing but the checkpoint was written");
+    const resumed = lfl(...args, ...b, "--resume");
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resumed at update \d+/);
+    assert.ok(readFileSync(join(dir, "b.npz")).equals(readFileSync(join(dir, "a.npz"))), "history bytes");
+    assert.ok(readFileSync(join(dir, "b.json")).equals(readFileSync(join(dir, "a.json"))), "model bytes");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
