@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { lfl, ROOT } from "./lfl-cli.ts";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticBoxHistory } from "../src/cli/bench-infer.ts";
@@ -33,4 +33,16 @@ test("lfl infer on a Box history: Algorithm 1, reward file, diagnostics; bad --u
   const bad = lfl("infer", "--history", history, "--out", join(dir, "x.json"), "--updates", "0,7");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /update 7 has no transitions/);
+});
+
+test("lfl infer on a Box history with an observation of 1e308: E_NUMERICAL naming the field, exit 1, the previous reward file intact", () => {
+  const history = join(dir, "huge.npz"), out = join(dir, "previous.json");
+  const columns = syntheticBoxHistory(3, 64, 3, 1, 1, 50);
+  columns.obs[5] = 1e308; // finite, but its variance is not
+  writeHistoryColumns(history, columns);
+  writeFileSync(out, "previous\n");
+  const r = lfl("infer", "--history", history, "--out", out, "--scale", "0.01");
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^lfl: error E_NUMERICAL: infer: Algorithm 1 produced a non-finite result .*obsNorm\.var\[2\] is Infinity[^\n]*\n$/);
+  assert.equal(readFileSync(out, "utf8"), "previous\n");
 });
