@@ -14,8 +14,8 @@ import { analyseHistory, checkHistoryEnv, evaluateExperiment, type EvaluateResul
 import type { ResultsDoc } from "../experiments/engine/results-doc.ts";
 import { runExperiment } from "../experiments/engine/run-experiment.ts";
 import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
-import { REPORTS } from "../reports/report-registry.ts";
 import type { Command } from "./command.ts";
+import { writeResults } from "./write-results.ts";
 import { helpText, parseOptions, refuseFlags } from "./options.ts";
 import { DEFAULT_OUT_DIR, DEFAULT_STORE } from "./reproduce.ts";
 
@@ -88,19 +88,7 @@ export const command: Command = {
       progress.stop();
     }
     const { doc, stem } = result;
-    const report = await REPORTS.evaluate!(doc, stem);
-    const json = `${JSON.stringify(doc, null, 2)}\n`;
-    const files = [
-      { path: join(outDir, `${stem}.json`), data: json },
-      { path: join(outDir, `${stem}.md`), data: report.markdown },
-      ...Object.entries(report.files).map(([f, data]) => ({ path: join(outDir, f), data })),
-      ...(v.json !== undefined ? [{ path: v.json as string, data: json }] : []),
-    ];
-    writeFileSet(files);
-    console.log(report.console);
-    if (doc.missing.length > 0) console.log(`\n${doc.missing.length} requested cell(s) not in the results: ${doc.missing.slice(0, 5).join("; ")}${doc.missing.length > 5 ? "; …" : ""}`);
-    console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
-    if (doc.cells.length === 0) throw new InputError("E_FILE", `${cmd}: no cell is finished; nothing to report (run without --finished-only to compute them)`);
+    await writeResults(cmd, "evaluate", doc, stem, outDir, v.json as string | undefined);
     return 0;
   },
 };

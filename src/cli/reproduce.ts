@@ -22,8 +22,8 @@ import { EXPERIMENTS } from "../experiments/registry.ts";
 import { commitCellsListener, loadCommittedCells } from "../experiments/sweep/commit-cells.ts";
 import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
 import type { SweepEvent } from "../experiments/sweep/sweep-types.ts";
-import { REPORTS } from "../reports/report-registry.ts";
 import type { Command } from "./command.ts";
+import { writeResults } from "./write-results.ts";
 import { helpText, parseOptions, refuseFlags } from "./options.ts";
 
 export const DEFAULT_OUT_DIR = "results";
@@ -117,19 +117,7 @@ export const command: Command = {
       },
     });
     progress.stop();
-    const report = await REPORTS[name]!(doc, stem);
-    const json = `${JSON.stringify(doc, null, 2)}\n`;
-    const files = [
-      { path: join(outDir, `${stem}.json`), data: json },
-      { path: join(outDir, `${stem}.md`), data: report.markdown },
-      ...Object.entries(report.files).map(([f, data]) => ({ path: join(outDir, f), data })),
-      ...(v.json !== undefined ? [{ path: v.json as string, data: json }] : []),
-    ];
-    writeFileSet(files);
-    console.log(report.console);
-    if (doc.missing.length > 0) console.log(`\n${doc.missing.length} requested cell(s) not in the results: ${doc.missing.slice(0, 5).join("; ")}${doc.missing.length > 5 ? "; …" : ""}`);
-    console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
-    if (doc.cells.length === 0) throw new InputError("E_FILE", `${cmd}: no cell is finished; nothing to report (run without --finished-only to compute them)`);
+    await writeResults(cmd, name, doc, stem, outDir, v.json as string | undefined);
     return 0;
   },
 };

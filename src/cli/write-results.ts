@@ -1,0 +1,26 @@
+/**
+ * The tail every experiment command shares: render the results document's report, write the JSON, markdown and
+ * figures (and an optional --json copy) as ONE atomic set, print the report, name what is missing and what was
+ * written. Exit 2 (E_FILE) when no cell was finished, after writing what there is.
+ */
+import { join } from "node:path";
+import { writeFileSet } from "../core/atomic-file.ts";
+import { InputError } from "../core/errors.ts";
+import type { ResultsDoc } from "../experiments/engine/results-doc.ts";
+import { REPORTS } from "../reports/report-registry.ts";
+
+export async function writeResults(command: string, report: keyof typeof REPORTS, doc: ResultsDoc<object>, stem: string, outDir: string, jsonCopy: string | undefined): Promise<void> {
+  const r = await REPORTS[report]!(doc, stem);
+  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  const files = [
+    { path: join(outDir, `${stem}.json`), data: json },
+    { path: join(outDir, `${stem}.md`), data: r.markdown },
+    ...Object.entries(r.files).map(([f, data]) => ({ path: join(outDir, f), data })),
+    ...(jsonCopy !== undefined ? [{ path: jsonCopy, data: json }] : []),
+  ];
+  writeFileSet(files);
+  console.log(r.console);
+  if (doc.missing.length > 0) console.log(`\n${doc.missing.length} requested cell(s) not in the results: ${doc.missing.slice(0, 5).join("; ")}${doc.missing.length > 5 ? "; …" : ""}`);
+  console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
+  if (doc.cells.length === 0) throw new InputError("E_FILE", `${command}: no cell is finished; nothing to report (run without --finished-only to compute them)`);
+}
