@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { LflError } from "../src/core/errors.ts";
 import { runCellsOnQueue } from "../src/experiments/sweep/redis-queue.ts";
 import { MemoryCellStore } from "../src/experiments/sweep/sweep-types.ts";
@@ -52,6 +53,24 @@ describe("sweeps on Redis", { skip }, () => {
     assert.match(out.failed[0]!.error, /code of test\/fixtures\/toy-cell-runner\.ts on this worker .* differs from the submitter's/);
     assert.equal(out.failed.length + out.skipped.length, cells.length);
     assert.equal(markerCount(markerDir, cells[0]!.key, "start"), 0); // refused before running, and not retried
+  });
+
+  test("a submitter stopped mid-sweep: its queued cells still finish, and the re-run collects them without recomputing", async () => {
+    const markerDir = mkdtempSync(join(work, "markers-"));
+    const cells = toySweep({ name: "stopped", seeds: 2, draws: 1000, sleepMs: 300, markerDir });
+    const store = new MemoryCellStore();
+    const stop = new AbortController();
+    await assert.rejects(runCellsOnQueue(cells, { url: redis.url, store, signal: stop.signal, onEvent: (e) => { if (e.type === "cell-done") stop.abort(new Error("stopped by the test")); } }), /stopped by the test/);
+    const stored = cells.filter((c) => store.has(c.key)).length;
+    assert.ok(stored >= 1 && stored < cells.length);
+    // Give the worker time to finish what was queued (3 s is ample for 300 ms cells).
+    await sleep(3000);
+    const ranWhileAway = cells.filter((c) => !store.has(c.key) && markerCount(markerDir, c.key, "done") === 1).length;
+    assert.ok(ranWhileAway >= 1, "no queued cell finished after the submitter stopped");
+    const out = await runCellsOnQueue(cells, { url: redis.url, store });
+    assert.deepEqual(out.failed, []);
+    for (const c of cells) assert.equal(markerCount(markerDir, c.key, "done"), 1, `${c.label} ran twice`);
+    assert.equal(bytes(store, cells), bytes(await localReference(cells), cells));
   });
 
   test("Redis unreachable → E_QUEUE; Redis lost mid-sweep → E_QUEUE; re-running resumes without recomputing", async () => {

@@ -21,6 +21,11 @@ export interface QueueSweepOptions extends Omit<SweepOptions, "workRoot"> {
   queue?: string;
   /** How long Redis may be unreachable mid-sweep before giving up with E_QUEUE (default 15 s). */
   graceMs?: number;
+  /**
+   * Stops waiting (rejects with the signal's reason); the cells already enqueued stay on the queue and the
+   * workers finish them, so running the sweep again collects them without recomputing.
+   */
+  signal?: AbortSignal;
   /** How often the state of the cells in flight is read, in case an event was missed (default 2000 ms). */
   pollMs?: number;
   /** How the submitter hashes a runner's code (default runnerCodeHash; tests override it). */
@@ -147,7 +152,7 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
           await job.retry("failed", { resetAttemptsMade: true });
         }
         inFlight.add(s.key);
-        if (state === "completed") await collect(s.key, job);
+        if (state === "completed") await collect(s.key); // (the Job `add` returns does not carry the return value)
       }
     };
 
@@ -205,6 +210,12 @@ export async function runCellsOnQueue(cells: readonly CellSpec[], opts: QueueSwe
         else emit({ type: "cell-retry", key, label: spec(key).label, error: failedReason, attempt: made });
       })().catch((e: Error) => fail(queueError(e)));
     });
+
+    if (opts.signal !== undefined) {
+      const signal = opts.signal;
+      if (signal.aborted) fail(signal.reason as Error);
+      else signal.addEventListener("abort", () => fail(signal.reason as Error), { once: true });
+    }
 
     events.waitUntilReady().then(async () => {
       watchdog.start();
