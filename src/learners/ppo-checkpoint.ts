@@ -32,6 +32,7 @@ import type { PpoConfig, PpoUpdateStats } from "./ppo-config.ts";
 
 export const PPO_CHECKPOINT_VERSION = 1;
 const MAGIC = "LFLPPOCK";
+const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
 
 /** The complete state of a PPO run after `nextUpdate` updates. */
 export interface PpoTrainingState {
@@ -131,7 +132,9 @@ export function encodePpoCheckpoint(s: PpoTrainingState): Uint8Array {
   out.set(text, 16);
   let at = head + pad;
   for (const b of blobs) {
-    for (let i = 0; i < b.length; i++, at += 8) view.setFloat64(at, b[i]!, true);
+    if (LITTLE_ENDIAN) new Float64Array(out.buffer, at, b.length).set(b); // `at` is a multiple of 8
+    else for (let i = 0; i < b.length; i++) view.setFloat64(at + 8 * i, b[i]!, true);
+    at += 8 * b.length;
   }
   return out;
 }
@@ -158,8 +161,10 @@ export function decodePpoCheckpoint(bytes: Uint8Array, where: string): PpoTraini
   const f64 = (ref: unknown, name: string): Float64Array => {
     const r = (ref as { $f64?: unknown } | null)?.$f64;
     if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isSafeInteger(x) && x >= 0) || r[0] + r[1] > total) return bad(`${name} is not a valid array reference`);
-    const out = new Float64Array(r[1] as number);
-    for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(base + 8 * ((r[0] as number) + i), true);
+    const from = base + 8 * (r[0] as number), n = r[1] as number;
+    if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer.slice(bytes.byteOffset + from, bytes.byteOffset + from + 8 * n));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat64(from + 8 * i, true);
     return out;
   };
   const num = (x: unknown, name: string): number => {
