@@ -66,6 +66,7 @@ test("learn --env: bad numbers, sizes, seeds, unknown and other-branch flags are
     [USAGE, /--steps must be a decimal integer, got '1e300'/, ["--steps", "1e300"]],
     [USAGE, /--steps must be a decimal integer, got ' 256'/, ["--steps", " 256"]],
     [USAGE, /--steps must be in \[1, 1000000000\], got -5/, ["--steps=-5"]],
+    [USAGE, /argument is ambiguous\. .* use '--steps=-XYZ'/, ["--steps", "-5"]],
     [USAGE, /--steps must be in \[1, 1000000000\], got 2000000000/, ["--steps", "2000000000"]],
     [USAGE, /--seed must be a decimal integer, got '1e20'/, ["--seed", "1e20"]],
     [USAGE, /--seed must be in \[0, 2147483647\]/, ["--seed", "99999999999"]],

@@ -91,7 +91,7 @@ export function parseOptions(command: string, specs: readonly OptionSpec[], argv
   try {
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw usage(command, (e as Error).message.split("\n")[0]!.replace(/\. To specify a positional.*$/, ""));
+    throw usage(command, (e as Error).message.split("\n").join(" ").replace(/\. To specify a positional.*$/, ""));
   }
   const seen = new Set<string>();
   for (const t of parsed.tokens ?? []) {
