@@ -38,7 +38,8 @@ export { sampleTabularTrajectory } from "./data/tabular-sampling.ts";
 export type { RewardFn, TransitionBatch } from "./rewards/reward-fn.ts";
 export { TabularReward } from "./rewards/tabular-reward.ts";
 export { normalisedReward, shapedReward, ensembleReward, type Potential } from "./rewards/reward-wrappers.ts";
-export { loadRewardModel, GaussianLogDensityReward } from "./rewards/neural-reward.ts";
+export { GaussianLogDensityReward } from "./rewards/neural-reward.ts";
+export { loadRewardModel, readRewardJson } from "./rewards/reward-json.ts";
 
 // learners: the agents being observed
 export { trainPpo, PPO_DEFAULTS, type PpoConfig } from "./learners/ppo.ts";
