@@ -84,4 +84,6 @@ test("PPO checkpoint decoding: a damaged file is refused with E_FILE naming it",
   const isFile = (e: unknown) => e instanceof LflError && e.code === "E_FILE" && /c\.ckpt/.test(e.message);
   assert.throws(() => decodePpoCheckpoint(bytes.subarray(0, bytes.length - 8), "c.ckpt"), isFile);
   assert.throws(() => decodePpoCheckpoint(new TextEncoder().encode("not a checkpoint at all"), "c.ckpt"), isFile);
+  assert.throws(() => decodePpoCheckpoint(encodePpoCheckpoint({ ...s, rng: { ...s.rng, act: { words: [0, 0, 0, 0], spareNormal: null } } }), "c.ckpt"), isFile);
+  assert.throws(() => decodePpoCheckpoint(encodePpoCheckpoint({ ...s, running: { mean: [0, 1], var: [1], count: 1 } }), "c.ckpt"), isFile);
 });

@@ -22,7 +22,7 @@
  * before the first episode) are written as {"$num": "NaN"}.
  */
 import { InputError, LflError } from "../core/errors.ts";
-import type { RngState } from "../core/rng.ts";
+import { Rng, type RngState } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import type { PolicyUpdate } from "../data/learning-history.ts";
 import { Trajectory } from "../data/trajectory.ts";
@@ -186,8 +186,8 @@ export function decodePpoCheckpoint(bytes: Uint8Array, where: string): PpoTraini
       segmentEpisodes: arr(h.segmentEpisodes, "segmentEpisodes").map((x, i) => int(x, `segmentEpisodes[${i}]`)),
       policy: f64(h.policy, "policy"), value: f64(h.value, "value"), logStd: f64(h.logStd, "logStd"),
       adam: { t: int(adam?.t, "adam.t"), m: arr(adam?.m, "adam.m").map((r, i) => Array.from(f64(r, `adam.m[${i}]`))), v: arr(adam?.v, "adam.v").map((r, i) => Array.from(f64(r, `adam.v[${i}]`))) },
-      running: (h.running ?? null) as RunningMeanStdJson | null,
-      rng: h.rng as { act: RngState; shuffle: RngState },
+      running: h.running === null || h.running === undefined ? null : runningStats(h.running, "running", bad),
+      rng: { act: Rng.fromState((h.rng as { act: RngState }).act).getState(), shuffle: Rng.fromState((h.rng as { shuffle: RngState }).shuffle).getState() },
       updates: arr(h.updates, "updates").map((u0, i) => {
         const u = u0 as { index?: unknown; trajectories?: unknown };
         return {
@@ -201,7 +201,7 @@ export function decodePpoCheckpoint(bytes: Uint8Array, where: string): PpoTraini
           }),
         };
       }),
-      obsNormLog: arr(h.obsNormLog, "obsNormLog") as PpoTrainingState["obsNormLog"],
+      obsNormLog: arr(h.obsNormLog, "obsNormLog").map((x, i) => ({ update: int((x as { update?: unknown }).update, `obsNormLog[${i}].update`), ...runningStats(x, `obsNormLog[${i}]`, bad) })),
       stats: arr(h.stats, "stats").map((s0, i) => Object.fromEntries(Object.entries(s0 as object).map(([k, x]) => [k, num(x, `stats[${i}].${k}`)])) as unknown as PpoUpdateStats),
       envActions: arr(h.envActions, "envActions").map((r, i) => f64(r, `envActions[${i}]`)),
     };
@@ -209,4 +209,13 @@ export function decodePpoCheckpoint(bytes: Uint8Array, where: string): PpoTraini
     if (e instanceof LflError) throw e;
     return bad((e as Error).message);
   }
+}
+
+/** Running observation statistics checked field by field (finite numbers, equal lengths, positive count). */
+function runningStats(x: unknown, name: string, bad: (msg: string) => never): RunningMeanStdJson {
+  const o = (x ?? {}) as { mean?: unknown; var?: unknown; count?: unknown };
+  const finite = (v: unknown): v is number[] => Array.isArray(v) && v.every((y) => typeof y === "number" && Number.isFinite(y));
+  if (!finite(o.mean) || !finite(o.var) || o.mean.length !== o.var.length) return bad(`${name}.mean and .var must be arrays of finite numbers of one length`);
+  if (!(typeof o.count === "number" && o.count > 0 && Number.isFinite(o.count))) return bad(`${name}.count must be a positive number`);
+  return { mean: o.mean, var: o.var, count: o.count };
 }

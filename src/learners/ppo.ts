@@ -160,7 +160,7 @@ export function trainPpo(
       };
       if (r.configKey !== ppoConfigKey(cfg)) bad("configuration");
       if (r.rawObs.length !== E * D || r.envActions.length !== E || r.segmentEpisodes.length !== E || r.episodeReturn.length !== E) bad("env count or observation size");
-      if (r.policy.length !== policy.params.length || r.value.length !== value.params.length || r.logStd.length !== A || (r.running === null) !== (running === null)) bad("network sizes");
+      if (r.policy.length !== policy.params.length || r.value.length !== value.params.length || r.logStd.length !== A || (r.running === null) !== (running === null) || (r.running !== null && r.running.mean.length !== D)) bad("network sizes");
       if (r.nextUpdate > nUpdates || r.envActions.some((a) => a.length !== (r.steps / E) * A)) bad("step counts");
       policy.params.set(r.policy);
       value.params.set(r.value);
