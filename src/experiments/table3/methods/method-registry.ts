@@ -6,6 +6,7 @@ import { continued } from "./continued.ts";
 import type { Table3Method } from "./method.ts";
 import { observer } from "./observer.ts";
 import { observerRandomStart } from "./observer-random-start.ts";
+import { trex } from "./trex.ts";
 import { trueReward } from "./true-reward.ts";
 
 export const TABLE3_METHODS: readonly Table3Method[] = [
@@ -16,6 +17,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   constant,
   bcReward,
   observerRandomStart,
+  trex,
 ];
 
 /** The method the others are compared with. */
