@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lfl } from "./lfl-cli.ts";
@@ -107,4 +107,13 @@ test("--help anywhere prints help and does nothing else", () => {
   assert.match(r.stdout, /usage: lfl reproduce table2/);
   assert.match(r.stdout, /--reuse-stale/);
   assert.ok(!existsSync(join(tmp, "never")));
+});
+
+test("lfl reproduce tabular-benchmark --quick: the benchmark's cells through the engine, its done-when lines in the report", () => {
+  const r = lfl("reproduce", "tabular-benchmark", "--quick", "--store", join(tmp, "store"), "--out-dir", tmp);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Done-when \(issue 15\)/);
+    const json = JSON.parse(readFileSync(join(tmp, "tabular-benchmark-quick.json"), "utf8")) as { runs: unknown[]; seeds: number[] };
+  assert.equal(json.runs.length, 2 * 4);
+  assert.deepEqual(json.seeds, [0]);
 });

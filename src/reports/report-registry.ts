@@ -8,6 +8,9 @@ import type { PpoCurvesBody, PpoSummaryBody } from "../experiments/ppo-curves-ex
 import type { Table1Result } from "../experiments/table1.ts";
 import type { Table2Result } from "../experiments/table2.ts";
 import type { Table3Result } from "../experiments/table3/table3.ts";
+import type { TabularBenchmarkBody } from "../experiments/tabular-benchmark-experiment.ts";
+import { provenanceLine } from "../experiments/engine/results-doc.ts";
+import { tabularBenchmarkMarkdown } from "./tabular-benchmark-report.ts";
 import { renderFig3 } from "./fig3.ts";
 import { renderFig4, renderTable3StatisticsFigures } from "./fig4.ts";
 import { ppoCurvesMarkdown, ppoSummaryMarkdown } from "./ppo-curves-report.ts";
@@ -56,6 +59,12 @@ export const REPORTS: Record<string, Reporter> = {
   async evaluate(d, stem) {
     const r = await evaluateReport(d as Parameters<typeof evaluateReport>[0]);
     return { markdown: r.markdown, files: r.svg === null ? {} : { [`${stem}.svg`]: r.svg }, console: r.console };
+  },
+  async "tabular-benchmark"(d) {
+    const doc = d as ResultsDoc<TabularBenchmarkBody>;
+    const md = tabularBenchmarkMarkdown(doc.runs, `Tabular benchmark, scale '${doc.scale}', seeds ${doc.seeds.join(", ")}`);
+    const withProvenance = md.replace(/\n/, `\n\n${provenanceLine(doc, 0)}\n`);
+    return { markdown: withProvenance, files: {}, console: withProvenance };
   },
   async "ppo-summary"(d) {
     const md = ppoSummaryMarkdown(d as ResultsDoc<PpoSummaryBody>);
