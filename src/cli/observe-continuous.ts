@@ -130,12 +130,11 @@ export async function runContinuousObserve(v: ObserveContinuousFlags): Promise<n
   };
   const docText = finite(doc, "scoring on the true reward", 2);
   const actorText = out !== undefined ? finite(run.final, `writing the actor ${out}`) : undefined;
+  // Files first, then the report (a reader that goes away, e.g. `| head`, cannot cost the results).
+  const files = [...(out !== undefined ? [{ path: out, data: actorText! }] : []), ...(v.json !== undefined ? [{ path: v.json, data: docText }] : [])];
+  if (files.length > 0) writeFileSet(files);
   console.log(`${envId}: ${updates} PPO updates × ${numEnvs * nSteps} steps on the recovered reward (the env reward is never learned from)`);
   console.log(`true-reward return over ${episodes} episodes   clone π̂: ${scores.clone.stochastic.toFixed(2)} (mean action ${scores.clone.meanAction.toFixed(2)})   observer: ${scores.observer.stochastic.toFixed(2)} (mean action ${scores.observer.meanAction.toFixed(2)})`);
-  const files = [...(out !== undefined ? [{ path: out, data: actorText! }] : []), ...(v.json !== undefined ? [{ path: v.json, data: docText }] : [])];
-  if (files.length > 0) {
-    writeFileSet(files);
-    console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
-  }
+  if (files.length > 0) console.log(`wrote ${files.map((f) => f.path).join(", ")}`);
   return 0;
 }
