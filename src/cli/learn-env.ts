@@ -102,6 +102,7 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
   // Every output path is checked before any work (the checkpoint is an input on --resume, an output always).
   checkOutputPaths([out, model, json, every > 0 ? ckptPath : undefined]);
   if (v.resume && !existsSync(ckptPath)) throw new InputError("E_FILE", `learn: --resume: no checkpoint at ${printable(ckptPath)} (give --checkpoint FILE)`);
+  if (!v.resume && every > 0 && existsSync(ckptPath)) console.error(`note: ${printable(ckptPath)} holds the checkpoint of an unfinished run; this run replaces it (add --resume to continue that run instead)`);
   const resume = v.resume ? decodePpoCheckpoint(readInputBytes(ckptPath, 64 * 2 ** 30, "checkpoint", ""), printable(ckptPath)) : undefined;
 
   const deps = spec.needsMujoco ? { mujoco: await loadMujoco() } : {};
