@@ -10,6 +10,7 @@
  * variant.
  */
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { checkOutputPaths, writeFileSet } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
@@ -44,7 +45,7 @@ function commonOptions(exp: Experiment): OptionSpec[] {
     { name: "store", kind: "string", arg: "DIR", defaultText: DEFAULT_STORE, description: "the checkpoint store: finished cells by content key, reused on re-run" },
     { name: "reuse-stale", kind: "boolean", description: "reuse cells computed by other code with the same settings (the results list them as stale)" },
     { name: "finished-only", kind: "boolean", description: "compute nothing: assemble from the stored cells and list the missing ones" },
-    { name: "jobs", kind: "int", arg: "N", max: 1024, defaultText: "0 = this process", description: "run cells on N local worker processes" },
+    { name: "jobs", kind: "int", arg: "N", max: 1024, defaultText: "the machine's cores", description: "run cells on N local worker processes (0 = in this process)" },
     { name: "queue", kind: "string", arg: "URL", description: "redis://HOST:PORT: run cells on `lfl worker` processes of any machine (BullMQ)" },
     { name: "commit-cells", kind: "string", arg: "DIR", description: "also write each finished cell's result as small JSON into DIR (e.g. results/cells) to continue elsewhere" },
   ];
@@ -80,7 +81,7 @@ export const command: Command = {
     if (v.seed !== undefined && v.seeds !== undefined) throw new InputError("E_USAGE", `${cmd}: give --seed or --seeds, not both`);
     if (v.queue !== undefined && v.jobs !== undefined) refuseFlags(cmd, v, ["jobs"], "with --queue (the workers choose their own --jobs)");
     if (v["finished-only"]) refuseFlags(cmd, v, ["jobs", "queue"], "with --finished-only (nothing is computed)");
-    if (v.queue !== undefined && !/^rediss?:\/\/[^\s/]+(:\d+)?\/?$/.test(v.queue as string)) throw new InputError("E_USAGE", `${cmd}: --queue must be redis://HOST:PORT, got '${v.queue as string}'`);
+    if (v.queue !== undefined && !/^redis:\/\/[^\s/]+(:\d+)?\/?$/.test(v.queue as string)) throw new InputError("E_USAGE", `${cmd}: --queue must be redis://HOST:PORT, got '${v.queue as string}'`);
     const scale = v.quick ? exp.quickScale : ((v.scale as string | undefined) ?? exp.scales[0]!);
     const seeds = v.seed !== undefined ? [v.seed as number] : (v.seeds as number[] | undefined);
     const options = Object.fromEntries(exp.options.map((o) => [o.name, v[o.name]]).filter(([, x]) => x !== undefined));
@@ -94,7 +95,7 @@ export const command: Command = {
     const { doc, stem } = await runExperiment(exp, { scale, ...(seeds ? { seeds } : {}), ...(v.env ? { envs: v.env as string[] } : {}), options }, {
       storeDir, command,
       ...(v["reuse-stale"] ? { reuseStale: true } : {}), ...(v["finished-only"] ? { finishedOnly: true } : {}),
-      ...(v.jobs !== undefined ? { jobs: v.jobs as number } : {}), ...(v.queue !== undefined ? { queue: v.queue as string } : {}),
+      ...(v.queue !== undefined ? { queue: v.queue as string } : { jobs: (v.jobs as number | undefined) ?? availableParallelism() }),
       onPlan: (plan) => {
         // Every output path is checked before any cell runs (the out-dir is ours to create).
         mkdirSync(outDir, { recursive: true });

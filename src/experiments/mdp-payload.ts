@@ -9,10 +9,11 @@ export interface MdpPayload {
   P: number[];
   r: number[];
   start: number[];
+  layout?: { kind: "grid"; rows: number; cols: number };
 }
 
 export function mdpToPayload(mdp: TabularMdp): MdpPayload {
-  return { name: mdp.name, nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma, P: [...mdp.P], r: [...mdp.r], start: [...mdp.start] };
+  return { name: mdp.name, nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma, P: [...mdp.P], r: [...mdp.r], start: [...mdp.start], ...(mdp.layout ? { layout: mdp.layout } : {}) };
 }
 
 export function mdpFromPayload(p: MdpPayload): TabularMdp {

@@ -14,7 +14,7 @@ import type { Table1CellPayload } from "./table1-cell.ts";
 const RUNNER = "src/experiments/table1-cell.ts";
 const RUNNER_FILE = fileURLToPath(new URL("./table1-cell.ts", import.meta.url));
 
-export const table1Experiment: Experiment<Table1Result> = {
+export const table1Experiment: Experiment<Table1Result & { paperGrid: boolean; gridSize: number | null }> = {
   name: "table1",
   title: TABLE1.title,
   summary: "Table 1 + Fig. 3: exact soft policy inversion on the 5×5 grid (instant; deterministic)",
@@ -37,10 +37,12 @@ export const table1Experiment: Experiment<Table1Result> = {
       cells: [{ key: contentKey({ settings, inputs: [], code: codeHash([RUNNER_FILE]) }), settingsKey: settingsKey({ settings, inputs: [] }), label: `table1/${mdp?.name ?? "grid"}`, experiment: "table1", runner: RUNNER, payload, inputs: [], stage: "exact" }],
       seeds: [],
       stem,
-      settings: { paperGrid: mdp === null },
+      // Fig. 3 is a picture of a square grid: drawn for the paper's grid and for MDPs declaring a square grid layout.
+      settings: { paperGrid: mdp === null, gridSize: mdp === null ? 5 : mdp.layout && mdp.layout.rows === mdp.layout.cols ? mdp.layout.rows : null },
     };
   },
   assemble(results, plan) {
-    return { ...(results.get(plan.cells[0]!.key) as Table1Result), paperGrid: (plan.settings as { paperGrid: boolean }).paperGrid };
+    const { paperGrid, gridSize } = plan.settings as { paperGrid: boolean; gridSize: number | null };
+    return { ...(results.get(plan.cells[0]!.key) as Table1Result), paperGrid, gridSize };
   },
 };

@@ -32,10 +32,10 @@ type Reporter = (doc: ResultsDoc<object>, stem: string) => Promise<ReportFiles>;
 
 export const REPORTS: Record<string, Reporter> = {
   async table1(d, stem) {
-    const doc = d as ResultsDoc<Table1Result & { paperGrid: boolean }>;
-    // Fig. 3 is a picture of the paper's 5×5 grid: drawn only for it (an MDP JSON declares no grid layout).
-    const files = doc.paperGrid ? { [stem === "table1" ? "fig3.svg" : `fig3-${stem.slice("table1-".length)}.svg`]: await renderFig3(doc) } : {};
-    const text = [`${table1Title(doc)}\n`, table1Table(doc), `\n${table1StateOnlyNote(doc)}`, ...(doc.paperGrid ? [] : ["Fig. 3 is a picture of the paper's 5×5 grid layout; not drawn for this MDP."])].join("\n");
+    const doc = d as ResultsDoc<Table1Result & { paperGrid: boolean; gridSize: number | null }>;
+    // Fig. 3 pictures a square grid: drawn for the paper's grid and MDPs that declare a square grid layout.
+    const files = doc.gridSize !== null ? { [stem === "table1" ? "fig3.svg" : `fig3-${stem.slice("table1-".length)}.svg`]: await renderFig3(doc, doc.gridSize) } : {};
+    const text = [`${table1Title(doc)}\n`, table1Table(doc), `\n${table1StateOnlyNote(doc)}`, ...(doc.gridSize !== null ? [] : ["Fig. 3 is a picture of a square grid: not drawn for this MDP (it declares no square grid \"layout\"; docs/mdp-json.md)."])].join("\n");
     return { markdown: table1Markdown(doc, doc), files, console: text };
   },
   async table2(d) {

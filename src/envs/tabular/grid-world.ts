@@ -63,5 +63,5 @@ export function gridWorld(options: GridWorldOptions = {}): TabularMdp {
   const start = new Float64Array(nS);
   start[GRID_START] = 1;
   const stateNames = Array.from({ length: nS }, (_, s) => `(${Math.floor(s / n)},${s % n})`);
-  return new TabularMdp({ nS, nA, P, r, start, gamma: GRID_GAMMA, stateNames, actionNames: ACTION_NAMES, name: slip > 0 ? `grid5x5-slip${slip}` : "grid5x5" });
+  return new TabularMdp({ nS, nA, P, r, start, gamma: GRID_GAMMA, stateNames, actionNames: ACTION_NAMES, name: slip > 0 ? `grid5x5-slip${slip}` : "grid5x5", layout: { kind: "grid", rows: GRID_SIZE, cols: GRID_SIZE } });
 }

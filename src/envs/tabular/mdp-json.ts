@@ -35,12 +35,14 @@ export interface MdpJson {
   /** r[s][a]. */
   r: number[][];
   name?: string;
+  /** The states are the cells of a rows × cols grid, row-major (pictures such as Fig. 3 draw it). */
+  layout?: { kind: "grid"; rows: number; cols: number };
   stateNames?: string[];
   actionNames?: string[];
 }
 
 const REQUIRED = ["nS", "nA", "gamma", "start", "P", "r"] as const;
-const OPTIONAL = ["name", "stateNames", "actionNames"] as const;
+const OPTIONAL = ["name", "stateNames", "actionNames", "layout"] as const;
 
 export interface MdpJsonOptions {
   /** Budgets (defaults: DEFAULT_INPUT_LIMITS): `maxJsonBytes` (checked before reading), `maxCount` (nS, nA), `maxElements` (nS·nA·nS). */
@@ -127,6 +129,13 @@ export function parseMdpJson(text: string, source = "mdp.json", options: MdpJson
   }
   if (obj.stateNames !== undefined) init.stateNames = names(obj.stateNames, "stateNames", nS, "nS", bad);
   if (obj.actionNames !== undefined) init.actionNames = names(obj.actionNames, "actionNames", nA, "nA", bad);
+  if (obj.layout !== undefined) {
+    const l = obj.layout as { kind?: unknown; rows?: unknown; cols?: unknown } | null;
+    if (typeof l !== "object" || l === null || l.kind !== "grid" || typeof l.rows !== "number" || typeof l.cols !== "number" || Object.keys(l).some((k) => !["kind", "rows", "cols"].includes(k))) {
+      bad('layout must be { "kind": "grid", "rows": R, "cols": C }');
+    }
+    init.layout = { kind: "grid", rows: (l as { rows: number }).rows, cols: (l as { cols: number }).cols };
+  }
   // Sums of P rows and of start, signs and finiteness: TabularMdp's own validation, which names the entry.
   try {
     return new TabularMdp(init);

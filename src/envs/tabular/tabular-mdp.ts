@@ -4,6 +4,12 @@
  */
 import { InputError } from "../../core/errors.ts";
 
+export interface GridLayout {
+  kind: "grid";
+  rows: number;
+  cols: number;
+}
+
 export interface TabularMdpInit {
   nS: number;
   nA: number;
@@ -15,6 +21,8 @@ export interface TabularMdpInit {
   stateNames?: readonly string[];
   actionNames?: readonly string[];
   name?: string;
+  /** The states are the cells of a rows × cols grid, row-major (s = row·cols + col): pictures may draw it. */
+  layout?: GridLayout;
   /** Adopt `P` without copying when it is a Float64Array (a loader's fresh buffer; the caller must not keep it). */
   ownP?: boolean;
 }
@@ -29,6 +37,7 @@ export class TabularMdp {
   readonly start: Float64Array;
   readonly gamma: number;
   readonly stateNames: readonly string[] | undefined;
+  readonly layout: GridLayout | undefined;
   readonly actionNames: readonly string[] | undefined;
   readonly name: string;
 
@@ -73,6 +82,10 @@ export class TabularMdp {
     this.start = start;
     this.gamma = gamma;
     this.stateNames = init.stateNames;
+    if (init.layout && !(init.layout.kind === "grid" && Number.isInteger(init.layout.rows) && Number.isInteger(init.layout.cols) && init.layout.rows > 0 && init.layout.cols > 0 && init.layout.rows * init.layout.cols === nS)) {
+      bad(`layout must be { kind: "grid", rows, cols } with positive integers rows·cols = nS = ${nS}`);
+    }
+    this.layout = init.layout ? { kind: "grid", rows: init.layout.rows, cols: init.layout.cols } : undefined;
     this.actionNames = init.actionNames;
     this.name = init.name ?? "mdp";
     Object.freeze(this);
@@ -105,6 +118,7 @@ export class TabularMdp {
     const o: TabularMdpInit = { nS: this.nS, nA: this.nA, P: this.P, r: this.r, start: this.start, gamma: this.gamma, name: this.name };
     if (this.stateNames) o.stateNames = this.stateNames;
     if (this.actionNames) o.actionNames = this.actionNames;
+    if (this.layout) o.layout = this.layout;
     return o;
   }
 }

@@ -20,7 +20,7 @@ export interface RunCellsOptions {
   revision: string | null;
   reuseStale?: boolean;
   finishedOnly?: boolean;
-  /** Worker processes of the local pool (0 = this process; default 0). */
+  /** Worker processes of the local pool (0 = this process, the default; the CLI defaults to the machine's cores). */
   jobs?: number;
   /** redis://HOST:PORT: run the cells on BullMQ workers instead. */
   queue?: string;
@@ -39,10 +39,11 @@ function storeAdapter(store: CellStore, byKey: ReadonlyMap<string, PlannedCell>,
   return {
     has: (key) => store.has(key),
     get: (key) => store.get(key),
-    put: (key, result) => {
+    put: (key, result, run) => {
       const cell = byKey.get(key)!;
       const t0 = started.get(key);
-      store.put({ key, settingsKey: cell.settingsKey, label: cell.label, experiment: cell.experiment, revision, wallSeconds: t0 === undefined ? 0 : (performance.now() - t0) / 1000, result });
+      const wallSeconds = run?.seconds ?? (t0 === undefined ? 0 : (performance.now() - t0) / 1000);
+      store.put({ key, settingsKey: cell.settingsKey, label: cell.label, experiment: cell.experiment, revision, wallSeconds, result });
     },
   };
 }
