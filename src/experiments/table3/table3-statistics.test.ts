@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../core/rng.ts";
 import { makeEnv } from "../../envs/registry.ts";
+import { TABLE3_METHODS } from "./methods/method-registry.ts";
 import { collectRollouts } from "./reward-quality.ts";
 import { observationReward } from "./observation-reward.ts";
 import { snapshotUpdates } from "./reward-quality-cell.ts";
@@ -9,7 +10,7 @@ import { summariseEnv } from "./table3-summary.ts";
 import { table3Statistics } from "./table3-statistics.ts";
 import type { Table3Run } from "./table3.ts";
 
-const IDS = ["observer", "bc", "continued", "true-reward", "constant", "bc-reward", "observer-random-start"];
+const IDS = TABLE3_METHODS.map((m) => m.id);
 
 /** A synthetic run: learner 0 → 100; the observer at 150 + noise, every control at 50 + noise; mean actions alike. */
 function run(env: string, seed: number, rng: Rng, observer = 150): Table3Run {
