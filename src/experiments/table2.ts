@@ -20,6 +20,7 @@ import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
 import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular/tabular-lfl.ts";
 import { tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-estimation.ts";
+import { maxEntIrl } from "../observer/tabular/maxent-irl.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 import { streamSeed } from "./engine/streams.ts";
@@ -91,6 +92,8 @@ export interface Table2Run {
   /** The chosen learner model refitted to the exact policies (expected counts N_k(s)·π_k(a|s)) and the true model (same reward form and planning penalty, with the observed visit counts). */
   ceilingModel: number;
 
+  /** Baseline (issue 17): J of the policy planned on the MaxEnt IRL reward (observer/tabular/maxent-irl.ts, r(s), α) of the LAST update's pairs. */
+  maxentIrl: number;
   /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
   nonImproving: number;
   improvements: number;
@@ -105,7 +108,7 @@ export interface Table2RowResult {
   K: number;
   paper: { learner: PaperStat; observer: PaperStat };
   runs: Table2Run[];
-  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; observerPaper: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats; ceilingModel: SeedStats };
+  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; observerPaper: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats; ceilingModel: SeedStats; maxentIrl: SeedStats };
   /** How often each learner model was chosen over the seeds. */
   learnerModels: Record<string, number>;
   /** Observer − learner over seeds: mean, 95% bootstrap CI, one-sided sign-flip p-value. */
@@ -154,6 +157,8 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     ceiling: play(ceilingSpi),
     ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
     ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism)),
+    // Baseline (issue 17): MaxEnt IRL on the last update's state–action pairs, planned on like the observer's reward.
+    maxentIrl: play(maxEntIrl(mdp, visitCounts(batches[batches.length - 1]!, mdp.nS, mdp.nA), { alpha }).reward),
 
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
     improvements: res.diagnostics.length,
@@ -198,6 +203,7 @@ export function table2Row(spec: Table2RowSpec, runs: Table2Run[]): Table2RowResu
         ceiling: seedStats(col((r) => r.ceiling), statsRng),
         ceilingAlphaTrue: seedStats(col((r) => r.ceilingAlphaTrue), statsRng),
         ceilingModel: seedStats(col((r) => r.ceilingModel), statsRng),
+        maxentIrl: seedStats(col((r) => r.maxentIrl), statsRng), // baseline (issue 17)
       },
       learnerModels: tally(runs.map((r) => r.learnerModel)),
 
