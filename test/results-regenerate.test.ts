@@ -10,6 +10,21 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
+import type { Table2Result } from "../src/experiments/table2.ts";
+
+/**
+ * The README's Table 2 claim, on the evaluation seeds 0–9 (never tuned on): the observer (learner model and reward
+ * form chosen from the data) beats the learner's last policy on all four rows, significantly — paired over seeds,
+ * the 95% bootstrap CI of the difference above 0 and the one-sided sign-flip p below 0.05.
+ */
+function assertTable2Claim(t: Table2Result): void {
+  assert.deepEqual(t.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(t.rows.map((r) => r.id), ["spi", "svi", "q-learning", "random"]);
+  for (const r of t.rows) {
+    assert.ok(r.observerMinusLearner.ci95[0] > 0, `${r.id}: observer − learner CI ${r.observerMinusLearner.ci95.join(", ")}`);
+    assert.ok(r.observerMinusLearner.pValue < 0.05, `${r.id}: p = ${r.observerMinusLearner.pValue}`);
+  }
+}
 
 const RESULTS = resolve(import.meta.dirname, "../results");
 const PROVENANCE = new Set(["command", "startedAt", "wallTimeSeconds", "gitRevision", "codeDirty", "node", "kernelBackend", "cells", "stepsPerSecond"]);
@@ -29,6 +44,7 @@ for (const [name, scale, file] of [["table1", "full", "table1.json"], ["table2",
       const { doc } = await runExperiment(EXPERIMENTS[name]!, { scale, options: {} }, { storeDir: store, command: committed.command });
       assert.deepEqual(doc.seeds, committed.seeds);
       assert.deepEqual(numbers(doc), numbers(committed));
+      if (name === "table2") assertTable2Claim(doc as unknown as Table2Result);
     } finally {
       rmSync(store, { recursive: true, force: true });
     }
