@@ -172,6 +172,23 @@ test("output paths are refused before any work with E_FILE; the previous file st
   assert.ok(!existsSync(join(dir, "missing")));
 });
 
+test("learn before any episode ends: the undefined mean return is left out of --json and printed as n/a, never null or NaN", async () => {
+  const d = mkdtempSync(join(tmpdir(), "lfl-hardening-nan-"));
+  try {
+    const r = await run("learn", "--env", "Pendulum-v1", "--steps", "64", "--n-steps", "64", "--batch-size", "64", "--epochs", "1", "--model", join(d, "m.json"), "--json", join(d, "s.json"), "--quiet");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /mean return of the last 100 episodes n\/a \(no episode finished\)/);
+    const text = readFileSync(join(d, "s.json"), "utf8");
+    assert.doesNotMatch(text, /null|NaN|Infinity/);
+    const s = JSON.parse(text) as { updates: Array<Record<string, unknown>>; meanReturn?: number };
+    assert.equal(s.meanReturn, undefined);
+    assert.equal(s.updates.length, 1);
+    assert.ok(!("meanReturn" in s.updates[0]!) && typeof s.updates[0]!.policyLoss === "number");
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test("a bug is one E_INTERNAL line without a stack (LFL_DEBUG=1 adds it); an escaped OS error is one E_FILE line", () => {
   const bug = describeFailure(new TypeError("x is not a function\n    at somewhere"), false);
   assert.equal(bug.code, 1);

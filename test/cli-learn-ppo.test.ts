@@ -25,6 +25,8 @@ test("lfl learn --env Pendulum-v1 --learner ppo writes a history our reader vali
     const m = JSON.parse(readFileSync(model, "utf8"));
     assert.equal(MLP.fromJSON(m.policy).outDim, 1);
     assert.equal(JSON.parse(readFileSync(stats, "utf8")).steps, 1024);
+    // Every number written is finite; nothing is written as null.
+    assert.doesNotMatch(readFileSync(stats, "utf8"), /null|NaN|Infinity/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

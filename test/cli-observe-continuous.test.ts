@@ -22,6 +22,7 @@ test("lfl learn → infer → observe (Box): the observer trains on the recovere
   assert.equal(o.envId, "Pendulum-v1");
   assert.equal(o.steps, 512);
   for (const who of ["clone", "observer"] as const) for (const mode of ["stochastic", "meanAction"] as const) assert.ok(Number.isFinite(o.scores[who][mode]) && o.scores[who][mode] < 0);
+  assert.doesNotMatch(readFileSync(json, "utf8"), /null|NaN|Infinity/, "every number written is finite; nothing is null");
   const a = JSON.parse(readFileSync(actor, "utf8")) as { policy: { sizes: number[] }; logStd: number[] };
   assert.deepEqual(a.policy.sizes, [3, 64, 64, 1]);
   // A reward file without the clone, and one for another env's dimensions, are refused with exit code 2.
