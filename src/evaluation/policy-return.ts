@@ -13,10 +13,9 @@ import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import type { PpoActorJson } from "../learners/ppo.ts";
-import { MLP } from "../nn/mlp.ts";
-import { RunningMeanStd } from "../nn/running-mean-std.ts";
+import { GaussianActor, type ActionMode } from "../nn/gaussian-actor.ts";
 
-export type ActionMode = "stochastic" | "deterministic";
+export type { ActionMode };
 
 export interface PolicyReturnConfig {
   episodes: number;
@@ -35,10 +34,8 @@ export interface PolicyReturns {
 export function policyReturns(actor: PpoActorJson, makeEnv: (i: number) => BoxEnv, cfg: PolicyReturnConfig): PolicyReturns {
   const M = cfg.episodes;
   if (!(Number.isInteger(M) && M >= 1)) throw new InputError("E_INVALID_ARGUMENT", `policyReturns: episodes must be a positive integer, got ${M}`);
-  const policy = MLP.fromJSON(actor.policy);
-  const norm = actor.obsNorm ? RunningMeanStd.fromJSON(actor.obsNorm) : null;
-  const D = policy.inDim, A = policy.outDim;
-  const std = actor.logStd.map(Math.exp);
+  const pi = GaussianActor.fromJSON(actor);
+  const D = pi.obsDim, A = pi.actDim;
   const rng = new Rng(cfg.seed);
   const envs = Array.from({ length: M }, (_, i) => makeEnv(i));
   try {
@@ -46,18 +43,16 @@ export function policyReturns(actor: PpoActorJson, makeEnv: (i: number) => BoxEn
     if (envs[0]!.observationSpace.shape !== D || envs[0]!.actionSpace.shape !== A) {
       throw new InputError("E_INVALID_ARGUMENT", `policyReturns: actor is ${D}→${A}, env ${envs[0]!.id} is ${envs[0]!.observationSpace.shape}→${envs[0]!.actionSpace.shape}`);
     }
-    const obs = new Float64Array(M * D), x = new Float64Array(M * D), action = new Float64Array(A);
+    const obs = new Float64Array(M * D), action = new Float64Array(A);
     const returns = new Array<number>(M).fill(0), lengths = new Array<number>(M).fill(0), done = new Array<boolean>(M).fill(false);
     envs.forEach((env, i) => obs.set(env.reset({ seed: cfg.seed + i }).observation, i * D));
     let running = M;
     while (running > 0) {
-      if (norm) norm.normalize(obs, x, M, actor.clipObs);
-      else x.set(obs);
-      const mean = policy.forward(x, M);
+      // Noise is drawn for every row, finished or not, so an episode's actions do not depend on the others' lengths.
+      const acts = pi.act(obs, M, cfg.mode, rng);
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < A; j++) {
-          // Noise is drawn for every row, finished or not, so an episode's actions do not depend on the others' lengths.
-          const a = mean[i * A + j]! + (cfg.mode === "stochastic" ? std[j]! * rng.normal() : 0);
+          const a = acts[i * A + j]!;
           action[j] = a < low[j]! ? low[j]! : a > high[j]! ? high[j]! : a;
         }
         if (done[i]) continue;

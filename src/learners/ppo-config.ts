@@ -6,6 +6,7 @@
  * Usage: `const cfg = resolvePpoConfig({ totalSteps: 1e6, seed: 0, numEnvs: 8 });`
  */
 import { InputError } from "../core/errors.ts";
+import type { GaussianActorJson } from "../nn/gaussian-actor.ts";
 import type { LearningHistory } from "../data/learning-history.ts";
 import type { MLP, MlpJson } from "../nn/mlp.ts";
 import type { DiagGaussian } from "../nn/gaussian.ts";
@@ -56,13 +57,9 @@ export interface PpoConfig {
   initialActor?: PpoActorJson;
 }
 
-/** What acts: the policy network, its log-std and the observation statistics it expects (null: raw obs). */
-export interface PpoActorJson {
-  policy: MlpJson;
-  logStd: number[];
-  obsNorm: RunningMeanStdJson | null;
-  clipObs: number;
-}
+/** What acts: the policy network, its log-std and the observation statistics it expects (null: raw obs) — the
+ * one Gaussian policy's JSON (nn/gaussian-actor.ts). */
+export type PpoActorJson = GaussianActorJson;
 
 export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
   numEnvs: 1,
