@@ -26,8 +26,10 @@ import { Rng, type RngState } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import type { PolicyUpdate } from "../data/learning-history.ts";
 import { Trajectory } from "../data/trajectory.ts";
-import type { AdamState } from "../nn/adam.ts";
-import type { RunningMeanStdJson } from "../nn/running-mean-std.ts";
+import type { Adam, AdamState } from "../nn/adam.ts";
+import type { DiagGaussian } from "../nn/gaussian.ts";
+import type { MLP } from "../nn/mlp.ts";
+import type { RunningMeanStd, RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import type { PpoConfig, PpoUpdateStats } from "./ppo-config.ts";
 
 export const PPO_CHECKPOINT_VERSION = 1;
@@ -86,6 +88,92 @@ export function replayEnv(env: BoxEnv, seed: number, actions: Float64Array, A: n
   if (obs.length !== expectObs.length || obs.some((x, j) => !Object.is(x, expectObs[j]))) {
     throw new LflError("E_ENV", `${label}: replaying the env's ${actions.length / A} actions did not reproduce its saved observation; this env cannot be resumed exactly`);
   }
+}
+
+// ── Restore and snapshot (called by trainPpo) ───────────────────────────────────────────────────────────
+/** trainPpo's training state, by reference: restore writes into it, snapshot copies it. */
+export interface PpoLiveState {
+  cfg: PpoConfig;
+  envs: BoxEnv[];
+  D: number;
+  A: number;
+  nUpdates: number;
+  recordEnvs: number;
+  policy: MLP;
+  value: MLP;
+  gaussian: DiagGaussian;
+  adam: Adam;
+  running: RunningMeanStd | null;
+  rawObs: Float64Array;
+  episodeReturn: Float64Array;
+  recentReturns: number[];
+  segments: Array<{ obs: number[]; actions: number[]; rewards: number[]; episode: number }>;
+  updates: PolicyUpdate[];
+  obsNormLog: PpoTrainingState["obsNormLog"];
+  stats: PpoUpdateStats[];
+  /** Every action each env received (kept only when checkpointing). */
+  envActions: number[][];
+}
+
+/** The scalars and generators trainPpo keeps in local variables. */
+export interface PpoCounters {
+  nextUpdate: number;
+  steps: number;
+  episodes: number;
+  nextEpisode: number;
+  actRng: Rng;
+  shuffleRng: Rng;
+}
+
+/** Restores `r` into `s` (envs by replay); returns the counters and generators to continue with. E_INVALID_CONFIG if `r` is of another run. */
+export function restoreTrainingState(r: PpoTrainingState, s: PpoLiveState): Omit<PpoCounters, "nextUpdate"> & { firstUpdate: number } {
+  const { cfg, envs, D, A } = s, E = envs.length;
+  const bad = (what: string): never => {
+    throw new InputError("E_INVALID_CONFIG", `ppo: cannot resume: the checkpoint's ${what} does not match this run`);
+  };
+  if (r.configKey !== ppoConfigKey(cfg)) bad("configuration");
+  if (r.rawObs.length !== E * D || r.envActions.length !== E || r.segmentEpisodes.length !== E || r.episodeReturn.length !== E) bad("env count or observation size");
+  if (r.policy.length !== s.policy.params.length || r.value.length !== s.value.params.length || r.logStd.length !== A) bad("network sizes");
+  if ((r.running === null) !== (s.running === null) || (r.running !== null && r.running.mean.length !== D)) bad("observation statistics");
+  if (r.nextUpdate > s.nUpdates || r.envActions.some((a) => a.length !== (r.steps / E) * A)) bad("step counts");
+  s.policy.params.set(r.policy);
+  s.value.params.set(r.value);
+  s.gaussian.logStd.set(r.logStd);
+  s.adam.loadState(r.adam);
+  if (s.running && r.running) {
+    s.running.mean.set(r.running.mean);
+    s.running.var.set(r.running.var);
+    s.running.count = r.running.count;
+  }
+  for (let e = 0; e < E; e++) {
+    replayEnv(envs[e]!, cfg.seed + e, r.envActions[e]!, A, r.rawObs.subarray(e * D, (e + 1) * D), `ppo resume: env ${e} (${envs[e]!.id})`);
+    s.envActions[e] = Array.from(r.envActions[e]!);
+    s.segments[e] = { obs: e < s.recordEnvs ? Array.from(r.rawObs.subarray(e * D, (e + 1) * D)) : [], actions: [], rewards: [], episode: r.segmentEpisodes[e]! };
+  }
+  s.rawObs.set(r.rawObs);
+  s.episodeReturn.set(r.episodeReturn);
+  refill(s.recentReturns, r.recentReturns);
+  refill(s.updates, r.updates);
+  refill(s.obsNormLog, r.obsNormLog);
+  refill(s.stats, r.stats);
+  return { steps: r.steps, episodes: r.episodes, nextEpisode: r.nextEpisode, actRng: Rng.fromState(r.rng.act), shuffleRng: Rng.fromState(r.rng.shuffle), firstUpdate: r.nextUpdate };
+}
+
+/** Replaces the contents of `dst` by those of `src` (a loop: no argument-count limit). */
+function refill<T>(dst: T[], src: readonly T[]): void {
+  dst.length = 0;
+  for (const x of src) dst.push(x);
+}
+
+/** A copy of the complete training state (at an update boundary). */
+export function snapshotTrainingState(s: PpoLiveState, c: PpoCounters): PpoTrainingState {
+  return {
+    configKey: ppoConfigKey(s.cfg), nextUpdate: c.nextUpdate, steps: c.steps, episodes: c.episodes, nextEpisode: c.nextEpisode,
+    recentReturns: [...s.recentReturns], episodeReturn: s.episodeReturn.slice(), rawObs: s.rawObs.slice(), segmentEpisodes: s.segments.map((x) => x.episode),
+    policy: s.policy.params.slice(), value: s.value.params.slice(), logStd: s.gaussian.logStd.slice(), adam: s.adam.state(),
+    running: s.running ? s.running.toJSON() : null, rng: { act: c.actRng.getState(), shuffle: c.shuffleRng.getState() },
+    updates: [...s.updates], obsNormLog: [...s.obsNormLog], stats: [...s.stats], envActions: s.envActions.map((a) => Float64Array.from(a)),
+  };
 }
 
 // ── Encoding ────────────────────────────────────────────────────────────────────────────────────────────

@@ -27,7 +27,7 @@ import { Adam } from "../nn/adam.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import { computeGae } from "./gae.ts";
-import { ppoConfigKey, replayEnv, type PpoCheckpointing, type PpoTrainingState } from "./ppo-checkpoint.ts";
+import { restoreTrainingState, snapshotTrainingState, type PpoCheckpointing, type PpoLiveState, type PpoTrainingState } from "./ppo-checkpoint.ts";
 import { resolvePpoConfig, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoUpdateStats } from "./ppo-config.ts";
 
 // ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
@@ -152,48 +152,13 @@ export function trainPpo(
 
     // ── Checkpoint / resume (./ppo-checkpoint.ts): every action each env receives is kept to replay envs ──
     const envActions = checkpointing ? Array.from({ length: E }, () => [] as number[]) : null;
+    const live: PpoLiveState = {
+      cfg, envs, D, A, nUpdates, recordEnvs, policy, value, gaussian, adam, running, rawObs, episodeReturn, recentReturns,
+      segments, updates, obsNormLog, stats, envActions: envActions ?? [],
+    };
     let firstUpdate = 0;
-    const resume = checkpointing?.resume;
-    if (resume) {
-      const r = resume, bad = (what: string): never => {
-        throw new InputError("E_INVALID_CONFIG", `ppo: cannot resume: the checkpoint's ${what} does not match this run`);
-      };
-      if (r.configKey !== ppoConfigKey(cfg)) bad("configuration");
-      if (r.rawObs.length !== E * D || r.envActions.length !== E || r.segmentEpisodes.length !== E || r.episodeReturn.length !== E) bad("env count or observation size");
-      if (r.policy.length !== policy.params.length || r.value.length !== value.params.length || r.logStd.length !== A || (r.running === null) !== (running === null) || (r.running !== null && r.running.mean.length !== D)) bad("network sizes");
-      if (r.nextUpdate > nUpdates || r.envActions.some((a) => a.length !== (r.steps / E) * A)) bad("step counts");
-      policy.params.set(r.policy);
-      value.params.set(r.value);
-      gaussian.logStd.set(r.logStd);
-      adam.loadState(r.adam);
-      if (running && r.running) {
-        running.mean.set(r.running.mean);
-        running.var.set(r.running.var);
-        running.count = r.running.count;
-      }
-      actRng = Rng.fromState(r.rng.act);
-      shuffleRng = Rng.fromState(r.rng.shuffle);
-      for (let e = 0; e < E; e++) {
-        replayEnv(envs[e]!, cfg.seed + e, r.envActions[e]!, A, r.rawObs.subarray(e * D, (e + 1) * D), `ppo resume: env ${e} (${envs[e]!.id})`);
-        for (const x of r.envActions[e]!) envActions![e]!.push(x);
-        segments[e] = { obs: e < recordEnvs ? Array.from(r.rawObs.subarray(e * D, (e + 1) * D)) : [], actions: [], rewards: [], episode: r.segmentEpisodes[e]! };
-      }
-      rawObs.set(r.rawObs);
-      episodeReturn.set(r.episodeReturn);
-      recentReturns.push(...r.recentReturns);
-      ({ steps, episodes, nextEpisode } = r);
-      updates.push(...r.updates);
-      obsNormLog.push(...r.obsNormLog);
-      stats.push(...r.stats);
-      firstUpdate = r.nextUpdate;
-    }
-    const snapshot = (nextUpdate: number): PpoTrainingState => ({
-      configKey: ppoConfigKey(cfg), nextUpdate, steps, episodes, nextEpisode, recentReturns: [...recentReturns],
-      episodeReturn: episodeReturn.slice(), rawObs: rawObs.slice(), segmentEpisodes: segments.map((s) => s.episode),
-      policy: policy.params.slice(), value: value.params.slice(), logStd: gaussian.logStd.slice(), adam: adam.state(),
-      running: running ? running.toJSON() : null, rng: { act: actRng.getState(), shuffle: shuffleRng.getState() },
-      updates: [...updates], obsNormLog: [...obsNormLog], stats: [...stats], envActions: envActions!.map((a) => Float64Array.from(a)),
-    });
+    if (checkpointing?.resume) ({ actRng, shuffleRng, steps, episodes, nextEpisode, firstUpdate } = restoreTrainingState(checkpointing.resume, live));
+    const snapshot = (nextUpdate: number): PpoTrainingState => snapshotTrainingState(live, { nextUpdate, steps, episodes, nextEpisode, actRng, shuffleRng });
 
     for (let k = firstUpdate; k < nUpdates && !stopped; k++) {
       // ── Stage 1: freeze the normalisation statistics of π_k ──
