@@ -66,12 +66,12 @@ test("quick scale: every cell of every method runs; the observer and its control
   assert.match(table3Tables(doc), /PPO on r̄φ from random/);
   assert.match(await renderFig4(doc), /^<svg/);
   // Reward quality: rollouts of the learner's policies outside the window (before it, during the continuation and
-  // its final policy), the clone and random; Pendulum's true reward is exact in observation form.
+  // its final policy), the clone, the observer's and the true-reward control's final policies, and random; Pendulum's true reward is exact in observation form.
   const snaps = snapshotUpdates(env.window, U);
   assert.ok(snaps.every((k) => !env.window.includes(k)) && snaps.some((k) => k < env.window[0]!) && snaps.some((k) => k > last));
   for (const r of env.runs) {
     const rq = r.rewardQuality!;
-    assert.deepEqual(rq.policies, [...snaps, last + U + 1].map((k) => `learner k=${k}`).concat(["clone π̂K", "random"]));
+    assert.deepEqual(rq.policies, [...snaps, last + U + 1].map((k) => `learner k=${k}`).concat(["clone π̂K", "observer final", "true-reward final", "random"]));
     assert.equal(rq.points.length, rq.episodes);
     for (const x of [rq.pearson!, rq.spearman!]) assert.ok(x >= -1 && x <= 1);
     assert.ok(rq.epic! >= 0 && rq.epic! <= 1);

@@ -83,7 +83,7 @@ export function table3StatisticsSections(result: Table3Result): string[] {
   const out: string[] = [];
   const rqEnvs = result.envs.filter((e) => e.rewardQuality);
   if (rqEnvs.length > 0) {
-    out.push("", "Reward quality: the recovered reward r̄φ vs the TRUE reward on held-out rollouts (learner policies before and after the window, the clone, random; mean ± std over seeds [95% bootstrap CI of the mean]):", "");
+    out.push("", "Reward quality: the recovered reward r̄φ vs the TRUE reward on held-out rollouts (learner policies before and after the window, the clone, the observer's and the true-reward control's final policies, random; mean ± std over seeds [95% bootstrap CI of the mean]):", "");
     out.push(markdownTable<Table3EnvResult>([
       { header: "env", value: envLabel },
       { header: "rollouts per seed", value: (e) => `${e.rewardQuality!.episodesPerSeed} (${e.rewardQuality!.policies.length} policies)`, align: "right" },

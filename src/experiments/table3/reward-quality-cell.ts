@@ -1,6 +1,7 @@
 /**
  * Cell runner of Table 3's "reward-quality" stage (one per env and seed; inputs: the learner cell, for its policy
- * snapshots outside the window, and the Algorithm 1 cell, for the recovered reward and the clone). Its own runner
+ * snapshots outside the window, the Algorithm 1 cell, for the recovered reward and the clone, and the observer's
+ * and the true-reward control's cells, for their final policies). Its own runner
  * module, so its content key follows this code and reward-quality.ts without touching the other stages' keys.
  */
 import { loadMujoco } from "../../envs/mujoco/mujoco-runtime.ts";
@@ -9,7 +10,7 @@ import { loadRewardModel } from "../../observer/algorithm-1/algorithm-1.ts";
 import type { CellRunner } from "../engine/cell.ts";
 import { streamSeed } from "../engine/streams.ts";
 import { collectRollouts, rewardQuality, type RewardQuality, type RolloutPolicy } from "./reward-quality.ts";
-import type { Algorithm1StageResult, LearnerStageResult } from "./table3.ts";
+import type { Algorithm1StageResult, LearnerStageResult, MethodStageResult } from "./table3.ts";
 
 export interface RewardQualityPayload {
   stage: "reward-quality";
@@ -24,6 +25,8 @@ export interface RewardQualityPayload {
   gamma: number;
   learnerKey: string;
   algorithm1Key: string;
+  /** Method cells whose final policy is rolled out too (the observer's own, PPO on the true reward). */
+  methodKeys: Array<{ method: string; key: string }>;
 }
 
 export type RewardQualityStageResult = RewardQuality;
@@ -36,6 +39,10 @@ export const runCell: CellRunner = async (spec, ctx) => {
   const policies: RolloutPolicy[] = [
     ...(learner.snapshots ?? []).map((s) => ({ source: `learner k=${s.update}`, actor: s.actor })),
     { source: "clone π̂K", actor: alg.bcPolicy },
+    ...p.methodKeys.flatMap(({ method, key }) => {
+      const actor = (ctx.inputs.get(key) as MethodStageResult | undefined)?.finalActor;
+      return actor ? [{ source: `${method} final`, actor }] : [];
+    }),
     { source: "random", actor: "random" as const },
   ];
   ctx.progress({ stage: "reward-quality rollouts", done: 0, total: policies.length });

@@ -144,5 +144,6 @@ function runMethod(p: Table3CellPayload, s: Scorer, ctx: CellContext, alg: Algor
   });
   const final = s.score(run.final, p.evalEpisodes);
   curve.push({ update: last + U, mean: final.mean });
-  return { curve, final, finalMeanAction: s.meanAction(run.final), trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps };
+  // finalActor: the reward-quality stage rolls out the observer's and the true-reward control's final policies.
+  return { curve, final, finalMeanAction: s.meanAction(run.final), trainingReturns: run.updates.map((u) => u.meanReturn), steps: run.steps, finalActor: run.final };
 }

@@ -26,6 +26,8 @@ const RQ_RUNNER = "src/experiments/table3/reward-quality-cell.ts";
 const RQ_RUNNER_FILE = fileURLToPath(new URL("./reward-quality-cell.ts", import.meta.url));
 /** Reward-quality stage: EPIC over at most this many rollout transitions, expectations over this many samples. */
 const RQ_EPIC = { epicTransitions: 2000, epicSamples: 64 } as const;
+/** Methods whose final policies the reward-quality stage rolls out as well (when they are registered). */
+const RQ_METHODS = ["observer", "true-reward"] as const;
 
 interface Table3Settings {
   scale: Table3Scale;
@@ -102,11 +104,19 @@ export const table3Experiment: Experiment<Table3Result> = {
         const learner = cell("learner", { stage: "learner", ...base, snapshotUpdates: snapshotUpdates(window, scale.observerUpdates) }, []);
         const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
         cells.push(learner, alg);
-        for (const m of TABLE3_METHODS) if (m.kind === "ppo") cells.push(cell(m.id, { stage: "method", method: m.id, ...base, learnerKey: learner.key, algorithm1Key: alg.key }, [alg.key]));
-        // Reward quality: the recovered reward vs the true one on rollouts of policies outside the window.
-        const rq: RewardQualityPayload = { stage: "reward-quality", env: env.id, seed, window, episodes: Math.max(2, Math.ceil(scale.evalEpisodes / 2)), ...RQ_EPIC, gamma: table3Budgets(scale).ppo.gamma, learnerKey: learner.key, algorithm1Key: alg.key };
-        const { learnerKey: _rl, algorithm1Key: _ra, ...rqSettings } = rq;
-        const rqInputs = [learner.key, alg.key];
+        const methodCells = new Map<string, string>();
+        for (const m of TABLE3_METHODS) {
+          if (m.kind !== "ppo") continue;
+          const c = cell(m.id, { stage: "method", method: m.id, ...base, learnerKey: learner.key, algorithm1Key: alg.key }, [alg.key]);
+          cells.push(c);
+          methodCells.set(m.id, c.key);
+        }
+        // Reward quality: the recovered reward vs the true one on rollouts of policies outside the window (and of the
+        // observer's and the true-reward control's final policies).
+        const methodKeys = RQ_METHODS.filter((id) => methodCells.has(id)).map((id) => ({ method: id, key: methodCells.get(id)! }));
+        const rq: RewardQualityPayload = { stage: "reward-quality", env: env.id, seed, window, episodes: Math.max(2, Math.ceil(scale.evalEpisodes / 2)), ...RQ_EPIC, gamma: table3Budgets(scale).ppo.gamma, learnerKey: learner.key, algorithm1Key: alg.key, methodKeys };
+        const { learnerKey: _rl, algorithm1Key: _ra, methodKeys: _rm, ...rqSettings } = rq;
+        const rqInputs = [learner.key, alg.key, ...methodKeys.map((m) => m.key)];
         cells.push({ key: contentKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs, code: rqCode }), settingsKey: settingsKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/reward-quality`, experiment: "table3", runner: RQ_RUNNER, payload: rq, inputs: rqInputs, stage: "reward-quality", env: env.id, seed });
       }
     }

@@ -203,6 +203,8 @@ export interface MethodStageResult {
   finalMeanAction: number;
   trainingReturns: number[];
   steps: number;
+  /** The final policy (rolled out by the reward-quality stage); absent in results from before it was kept. */
+  finalActor?: PpoActorJson;
 }
 
 /** Observer − X over the same seeds: mean difference, 95% bootstrap CI, one-sided sign-flip p. */
