@@ -5,7 +5,8 @@
  * chromium headless through playwright-core against a dashboard server on 127.0.0.1 (port chosen by the OS).
  * Targets (issue 18): Table 1 in the browser < 1 s; browser physics ≥ 50% of Node's env-steps/s.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, LflError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
@@ -112,6 +113,6 @@ export async function runBenchBrowser(argv: string[]): Promise<number> {
   ], rows));
   const sameRegret = Math.abs(regret - bench.table1.observerRegret);
   console.log(`checks: Table 1 observer regret browser ${bench.table1.observerRegret.toExponential(3)} vs Node ${regret.toExponential(3)}; physics reward checksum browser ${bench.mujoco.checksum} vs Node ${node.checksum} (${bench.mujoco.checksum === node.checksum ? "identical" : "DIFFERENT"})`);
-  if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ command: `lfl bench browser ${argv.join(" ")}`.trim(), load, envId, steps, reps, browser: bench, node: { table1Seconds: nodeT1, observerRegret: regret, ...node }, rows, regretDifference: sameRegret }, null, 2)}\n`);
+  if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify({ command: `lfl bench browser ${argv.join(" ")}`.trim(), load, envId, steps, reps, browser: bench, node: { table1Seconds: nodeT1, observerRegret: regret, ...node }, rows, regretDifference: sameRegret }, null, 2)}\n`);
   return 0;
 }

@@ -2,7 +2,8 @@
  * `lfl bench env [--env ID] [--steps N]`: physics-only env-steps/s of registered envs (uniformly random actions,
  * through `makeEnv`, so including the TimeLimit wrapper, observation building, reward terms and resets).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
+import { readFileSync } from "node:fs";
 import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv, registeredEnvIds, type EnvDeps } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
@@ -52,6 +53,6 @@ export async function runBenchEnv(argv: string[]): Promise<number> {
     results.push({ env: id, steps, stepsPerSecond: rate, stepsPerCpuSecond: cpuRate });
     console.log(`${id.padEnd(16)} ${rate.toFixed(0).padStart(9)} env-steps/s wall ${cpuRate.toFixed(0).padStart(9)} per CPU second`);
   }
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ node: process.version, load, results }, null, 2));
+  if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify({ node: process.version, load, results }, null, 2));
   return 0;
 }

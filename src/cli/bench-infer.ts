@@ -5,7 +5,7 @@
  * random stable linear system driven by linear-Gaussian policies that drift from update to update; only the
  * shapes and step counts matter for the timing.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { cpus, loadavg } from "node:os";
 import cliProgress from "cli-progress";
 import { InputError } from "../core/errors.ts";
@@ -117,7 +117,7 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   console.log(`total               ${total.toFixed(2).padStart(9)}           ${rows.reduce((a, r) => a + r.cpuSeconds, 0).toFixed(2).padStart(9)}`);
   console.log(`CPU (s): user + system time of the process during the stage (≈ wall time on an idle machine). Load average now ${loadavg().map((x) => x.toFixed(2)).join(" ")}.`);
   if (v.json !== undefined) {
-    writeFileSync(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, settings: authors ? "authors" : "paper", batchSize: config.batchSize ?? null, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
+    writeFileAtomic(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, settings: authors ? "authors" : "paper", batchSize: config.batchSize ?? null, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
   }
   return 0;
 }

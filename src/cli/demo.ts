@@ -73,6 +73,7 @@ export const command: Command = {
       results.push({ title: section.title, result });
     }
     if (json !== undefined) writeFileAtomic(json, stringifyFinite({ sections: results }, `the demo results ${json}`, 2));
+    console.log("\nSee it in the browser: npx lfl dashboard   (then open http://127.0.0.1:8765/)");
     return 0;
   },
 };

@@ -4,10 +4,11 @@
  * (which improvements the reward fails to explain) and the updates that look non-improving under it.
  * The MDP file, when given, is used only for its sizes and γ (the observer estimates the dynamics from the data).
  */
-import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
 import { readHistoryColumns } from "../data/history-file.ts";
+import { checkOutputPaths, writeFileAtomic } from "../core/atomic-file.ts";
+import { stringifyFinite } from "../core/finite-json.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { observerFlags } from "../observer/tabular/observer-flags.ts";
@@ -55,6 +56,7 @@ export const command: Command = {
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
+    checkOutputPaths([v.out, v.json], [v.history, v.mdp]); // before any work: an output may not destroy an input
     const columns = readHistoryColumns(v.history);
     const { observationSpace: os, actionSpace: as } = columns.meta;
     if (os.kind === "box" && as.kind === "box") return (await import("./infer-continuous.ts")).runContinuousInfer({ ...v, history: v.history, out: v.out }, columns);
@@ -136,7 +138,7 @@ export const command: Command = {
     console.log(`planned policy: J under the recovered reward ${formatNumber(flags.recoveredReturn, 4)} (not a true score; 'lfl observe' gives the true J); off-support mass ${formatNumber(flags.offSupportMass, 3)}; beats π̂_K in ${Number.isNaN(flags.winFraction) ? "—" : `${formatNumber(100 * flags.winFraction, 0)}%`} of bootstrap replicates (${planMdp ? "true dynamics" : "estimated dynamics"}).`);
     console.log(flags.flags.length > 0 ? `FLAGGED: ${flags.flags.join(", ")} — do not trust this reward's policy without checking (docs/observer-tabular.md).` : "flags: none");
     console.log(`wrote ${v.out}`);
-    if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(info, null, 2)}\n`);
+    if (v.json !== undefined) writeFileAtomic(v.json, stringifyFinite(info, `the diagnostics ${v.json}`, 2));
     return 0;
   },
 };

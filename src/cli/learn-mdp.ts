@@ -36,7 +36,7 @@ export async function runLearnMdp(argv: string[]): Promise<number> {
   const mdp = loadMdpJson(v.mdp);
   const seed = intFlag("seed", v.seed, 0);
   const alpha = numberFlag("alpha", v.alpha, 0.3);
-  const config: Record<string, unknown> = { alpha, pairsPerUpdate: intFlag("pairs", v.pairs, 1000, 1) };
+  const config: Record<string, unknown> = { alpha, pairsPerUpdate: intFlag("pairs", v.pairs, 1000, 1, 10_000_000) };
   if (v.improvements !== undefined) config[id === "random-improvement" ? "observed" : "improvements"] = intFlag("improvements", v.improvements, 0, id === "random-improvement" ? 2 : 1);
   if (id === "random-improvement" && typeof config.observed === "number") config.points = Math.max(15, config.observed);
 
