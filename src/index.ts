@@ -43,6 +43,11 @@ export { loadRewardModel, readRewardJson } from "./rewards/reward-json.ts";
 
 // learners: the agents being observed
 export { trainPpo, PPO_DEFAULTS, type PpoConfig } from "./learners/ppo.ts";
+export { GaussianActor, type GaussianActorJson } from "./nn/gaussian-actor.ts";
+export { actorToOnnx } from "./learners/actor-onnx.ts";
+export { rewardToOnnx } from "./rewards/reward-onnx.ts";
+export { TensorBoardWriter } from "./data/tensorboard-writer.ts";
+export { tensorBoardRecorder } from "./learners/tensorboard-recorder.ts";
 export { TABULAR_LEARNERS, type TabularLearnerId } from "./learners/tabular-learners.ts";
 
 // observer: LfL inference (Theorem 2, §4.3, Algorithm 1) and the observer's own training
@@ -53,8 +58,16 @@ export { inferTabularReward, observerPolicy, recoverFromPolicies } from "./obser
 export { recoverReward, ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, type Algorithm1Config } from "./observer/algorithm-1/algorithm-1.ts";
 export { trainObserver } from "./observer/observer-training.ts";
 
-// evaluation
+// evaluation (statistics as rliable does them, reward quality: docs/statistics.md)
 export { policyReturns } from "./evaluation/policy-return.ts";
+export { iqm } from "./evaluation/iqm.ts";
+export { aggregateIqm, aggregateMean, aggregateMedian, optimalityGap } from "./evaluation/aggregate-metrics.ts";
+export { stratifiedBootstrap, percentileInterval } from "./evaluation/stratified-bootstrap.ts";
+export { probabilityOfImprovement, probabilityOfImprovementInterval } from "./evaluation/probability-of-improvement.ts";
+export { performanceProfile } from "./evaluation/performance-profile.ts";
+export { pairedDifferences } from "./evaluation/paired-difference.ts";
+export { returnCorrelation } from "./evaluation/return-correlation.ts";
+export { epicDistanceTabular, epicDistanceSampled } from "./evaluation/epic-distance.ts";
 export { normalisedScore } from "./evaluation/normalised-score.ts";
 export { seedStats, pairedComparison, bootstrapCi } from "./evaluation/seed-stats.ts";
 
