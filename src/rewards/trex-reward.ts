@@ -175,6 +175,7 @@ export function trainTrex(trajs: readonly RankedTrajectory[], obsDim: number, ac
 /**
  * Splits history columns into trajectories (a new one at each change of update or episode and after each
  * terminated/truncated row), keeping only rows of the `window` updates, each ranked by its update index.
+ * The trajectories are views into the columns (no copy).
  */
 export function trajectoriesByUpdate(c: HistoryColumns, window: readonly number[]): RankedTrajectory[] {
   const dObs = c.meta.observationSpace.dim, dAct = c.meta.actionSpace.dim;
@@ -186,7 +187,7 @@ export function trajectoriesByUpdate(c: HistoryColumns, window: readonly number[
     if (!end) continue;
     const u = c.update[i]!;
     if (keep.has(u)) {
-      out.push({ rank: u, length: i + 1 - start, obs: c.obs.slice(start * dObs, (i + 1) * dObs), actions: c.actions.slice(start * dAct, (i + 1) * dAct) });
+      out.push({ rank: u, length: i + 1 - start, obs: c.obs.subarray(start * dObs, (i + 1) * dObs), actions: c.actions.subarray(start * dAct, (i + 1) * dAct) });
     }
     start = i + 1;
   }
