@@ -11,6 +11,7 @@
 import { existsSync, unlinkSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { checkOutputPaths, writeFileAtomic } from "../core/atomic-file.ts";
+import { tensorBoardRecorder } from "../learners/tensorboard-recorder.ts";
 import { InputError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import { readInputBytes } from "../core/input-limits.ts";
@@ -37,6 +38,7 @@ export const LEARN_ENV_OPTIONS: readonly OptionSpec[] = [
   { name: "learner", kind: "string", arg: "ppo", defaultText: "ppo", description: "the learner (only ppo for continuous control)" },
   { name: "steps", kind: "int", arg: "N", min: 1, max: MAX_STEPS, defaultText: "100000", description: "total env steps over all envs" },
   { name: "out", kind: "string", arg: "FILE", description: "learning-history file to write (.npz)" },
+  { name: "tensorboard", kind: "string", arg: "DIR", description: "also write the training curves as TensorBoard event files into DIR (SB3's scalar names)" },
   { name: "model", kind: "string", arg: "FILE", description: "also write the final policy/value networks as JSON" },
   { name: "num-envs", kind: "int", arg: "N", min: 1, max: MAX_ENVS, defaultText: "1", description: "envs stepped in lockstep" },
   { name: "record-envs", kind: "int", arg: "N", min: 1, max: MAX_ENVS, defaultText: "all", description: "record only envs 0..N-1 in the history" },
@@ -121,14 +123,19 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
     format: "ppo {bar} {value}/{total} steps | {episodes} episodes | mean return {ret} | {sps} steps/s",
     stream: process.stderr,
     hideCursor: true,
+    // Not a terminal (a log file, CI): a plain line every 10 s instead of a redrawn bar.
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
   }, cliProgress.Presets.shades_classic);
   bar?.start(Math.ceil(config.totalSteps / rollout) * rollout, resume?.steps ?? 0, { episodes: 0, ret: "n/a", sps: 0 });
+  const tb = tensorBoardRecorder(v.tensorboard as string | undefined);
   const t0 = performance.now();
   const firstStep = resume?.steps ?? 0;
   let lastDraw = 0;
   let result;
   try {
     result = trainPpo(config, mk, {
+      ...(tb.onUpdate ? { onUpdate: tb.onUpdate } : {}),
       onStep: ({ steps, episodes, meanReturn }) => {
         if (bar && (steps - lastDraw >= 1000 || steps === config.totalSteps)) {
           lastDraw = steps;
@@ -143,6 +150,7 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
     } : undefined);
   } finally {
     bar?.stop();
+    tb.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   const last = result.updates[result.updates.length - 1];

@@ -10,6 +10,7 @@
  */
 import cliProgress from "cli-progress";
 import { checkOutputPaths, writeFileSet } from "../core/atomic-file.ts";
+import { tensorBoardRecorder } from "../learners/tensorboard-recorder.ts";
 import { InputError, NumericalError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import type { OptionSpec } from "../core/option-spec.ts";
@@ -28,6 +29,7 @@ const MAX_ROLLOUT = 10_000_000;
 
 /** The options of the Box branch (besides --reward and --json, which observe.ts declares for both branches). */
 export const OBSERVE_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
+  { name: "tensorboard", kind: "string", arg: "DIR", description: "also write the observer's training curves as TensorBoard event files into DIR" },
   { name: "env", kind: "string", arg: "ID", defaultText: "the reward file's info.envId", description: "env to train and score in" },
   { name: "updates", kind: "int", arg: "N", min: 1, max: 100_000, defaultText: "30", description: "PPO updates on the recovered reward" },
   { name: "num-envs", kind: "int", arg: "N", min: 1, max: 1024, defaultText: "1", description: "parallel envs per update" },
@@ -100,17 +102,19 @@ export async function runContinuousObserve(v: ObserveContinuousFlags): Promise<n
   if (dims[0] !== reward.obsDim || dims[1] !== reward.actDim) throw new InputError("E_INVALID_REWARD", `${printable(v.reward)}: reward is for obsDim ${reward.obsDim}, actDim ${reward.actDim}; ${envId} has ${dims[0]}, ${dims[1]}`);
   const evaluate = (actor: PpoActorJson, mode: "stochastic" | "deterministic") => policyReturns(actor, mk, { episodes, mode, seed: 10_000 + 1000 * seed }).mean;
 
-  const tty = process.stderr.isTTY === true;
-  const bar = new cliProgress.SingleBar({ format: "observe {bar} {value}/{total} PPO updates  {eta_formatted} left", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-  if (tty) bar.start(updates, 0);
+  // A bar on a terminal; a plain line every 10 s otherwise (a log file, CI).
+  const bar = new cliProgress.SingleBar({ format: "observe {bar} {value}/{total} PPO updates  {eta_formatted} left", stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
+  bar.start(updates, 0);
+  const tb = tensorBoardRecorder(v.tensorboard as string | undefined);
   let run;
   try {
     run = trainObserver({
       makeEnv: mk, reward, start, updates, seed, ppo: { numEnvs, nSteps, batchSize: Math.min(64, numEnvs * nSteps) },
-      onUpdate: () => { if (tty) bar.increment(); },
+      onUpdate: (u) => { bar.increment(); tb.onUpdate?.(u); },
     });
   } finally {
-    if (tty) bar.stop();
+    bar.stop();
+    tb.close();
   }
 
   const scores = {
