@@ -28,6 +28,7 @@ const COLUMNS: readonly Column<Table2RowResult>[] = [
   { header: "model chosen", value: models },
   { header: "obs − learner [95% CI]", value: (r) => diff(r.observerMinusLearner), align: "right" },
   { header: "p", value: (r) => r.observerMinusLearner.pValue, digits: 3 },
+  { header: "MaxEnt IRL (last update)", value: (r) => (r.stats.maxentIrl ? pm(r.stats.maxentIrl) : null), align: "right" },
   { header: "ceiling SPI α_m=0.7", value: (r) => r.stats.ceiling.mean, digits: 3 },
   { header: "ceiling SPI α_m=α", value: (r) => r.stats.ceilingAlphaTrue.mean, digits: 3 },
   { header: "ceiling chosen model", value: (r) => r.stats.ceilingModel.mean, digits: 3 },
@@ -47,8 +48,9 @@ export function table2Notes(result: Table2Result): string[] {
   return [
     "Scores: J(π), the soft return (Eq. 2, α = 0.3) under the true reward from the start state; mean ± population std over seeds (the paper's ±).",
     "Learner score: J of the learner's last observed policy (best observed: " + result.rows.map((r) => `${r.label} ${formatNumber(r.stats.learnerBest.mean, 2)}`).join(", ") + ").",
-    "Observer, SPI model: the paper's observer (Theorem 2 inversion, one reward + one shaping per improvement by least squares). Observer, model from data: the same data, the learner model chosen by likelihood (learnerModel = " + result.observer.learnerModel + "; SPI unless SVI explains the observed actions better by more than " + result.observer.selectionMargin + " nats per action), " + (result.observer.rewardForm === "state" ? "refitted by maximum likelihood with a state-only reward ρ(s) (the paper's §4.3 assumption), " : "") + (result.observer.pessimism > 0 ? "planned on the lower confidence bound r̂ − " + result.observer.pessimism + "/√(n(s,a)+1) (n = the pair's observed actions)" : "planned on r̂") + "; docs/observer-tabular.md.",
+    "Observer, SPI model: the paper's observer (Theorem 2 inversion, one reward + one shaping per improvement by least squares). Observer, model from data: the same data; the reward form (state or state–action) chosen by held-out likelihood of the next update's actions, cross-validated over updates, the learner model SPI unless SVI explains the observed actions better by more than " + result.observer.selectionMargin + " nats per action (learnerModel = " + result.observer.learnerModel + ", rewardForm = " + result.observer.rewardForm + "), " + (result.observer.pessimism > 0 ? "planned on the lower confidence bound r̂ − " + result.observer.pessimism + "/√(n(s,a)+1) (n = the pair's observed actions)" : "planned on r̂") + "; docs/observer-tabular.md.",
     "obs − learner: paired over seeds, 95% percentile-bootstrap CI; p: one-sided exact sign-flip test of \"observer > learner\".",
+    "MaxEnt IRL (last update): the baseline of docs/baselines.md — maximum-entropy IRL (Ziebart et al. 2008) on the last observed update's pairs only, planned like the observer; it sees no improvement, only one policy's behaviour.",
     "Ceilings: the reward fit from the learner's EXACT policies and the true model (no sampling noise): SPI model with α_model = 0.7 and with α_model = α; the chosen model (α_model = 0.7, same reward form and planning penalty) refitted to the exact policies.",
     `Observer (model from data) beats learner (seed mean): ${result.rows.map((r) => `${r.label} ${r.observerBeatsLearner ? "yes" : "NO"}`).join(", ")}.`,
     `Observer (SPI model) beats learner (seed mean): ${result.rows.map((r) => `${r.label} ${r.paperMinusLearner.meanDiff > 0 ? "yes" : "NO"}`).join(", ")}.`,
