@@ -30,7 +30,7 @@ export async function ensembleRewardQuality(storeDir: string, env: string, seed:
   const members: RewardFn[] = [loadRewardModel(alg.reward)];
   for (let j = 1; j < K; j++) members.push(recoverReward(columns, { ...TABLE3_SCALES.small.algorithm1, updates: window }, streamSeed("table3", env, seed, "algorithm-1", "ensemble", j)).reward);
   const mujoco = envSpec(env).needsMujoco ? await loadMujoco() : undefined;
-  // The reward-quality cell's policies and rollout seeds (the stored cell had these 8 policies).
+  // The reward-quality cell's learner, clone and random policies and its rollout seeds (not the method cells' final policies).
   const policies: RolloutPolicy[] = [...(learner.snapshots ?? []).map((s) => ({ source: `learner k=${s.update}`, actor: s.actor })), { source: "clone π̂K", actor: alg.bcPolicy }, { source: "random", actor: "random" as const }];
   const ro = collectRollouts(policies, () => makeEnv(env, {}, mujoco ? { mujoco } : {}), { episodes: 5, seed: 20_000 + 1000 * seed });
   const opts = { gamma: 0.99, epicTransitions: 2000, epicSamples: 64, seed: streamSeed("table3", env, seed, "reward-quality") };
