@@ -6,6 +6,7 @@
  * set). Cells go to the content-addressed store like `lfl reproduce`, so a re-run recomputes nothing.
  */
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { checkOutputPaths, writeFileSet } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
@@ -17,24 +18,12 @@ import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
 import type { Command } from "./command.ts";
 import { writeResults } from "./write-results.ts";
 import { helpText, parseOptions, refuseFlags } from "./options.ts";
-import { DEFAULT_OUT_DIR, DEFAULT_STORE } from "./reproduce.ts";
+import { commonOptions, DEFAULT_OUT_DIR, DEFAULT_STORE } from "./engine-options.ts";
 
-const SEED_MAX = 2 ** 31 - 1;
 const exp = evaluateExperiment;
 
-const COMMON: OptionSpec[] = [
-  { name: "scale", kind: "enum", arg: "S", choices: exp.scales, defaultText: exp.scales[0], description: "the budgets of Table 3's scale of that name: observer/control PPO updates and sizes, evaluation episodes, Algorithm 1 (docs/table3.md)" },
-  { name: "quick", kind: "boolean", description: `the CI scale (= --scale ${exp.quickScale})` },
-  { name: "seeds", kind: "int-list", arg: "LIST", max: SEED_MAX, description: "evaluation seeds, e.g. 0-4: each re-runs Algorithm 1 and every PPO method with its own streams on the same history (default: the scale's)" },
-  { name: "seed", kind: "int", arg: "N", max: SEED_MAX, description: "one seed: the same as --seeds N" },
-  { name: "out-dir", kind: "string", arg: "DIR", defaultText: DEFAULT_OUT_DIR, description: "where the results set (.json, .md, .svg) is written" },
-  { name: "json", kind: "string", arg: "FILE", description: "also write the results JSON there" },
-  { name: "store", kind: "string", arg: "DIR", defaultText: DEFAULT_STORE, description: "the checkpoint store: finished cells by content key, reused on re-run" },
-  { name: "reuse-stale", kind: "boolean", description: "reuse cells computed by other code with the same settings (the results list them as stale)" },
-  { name: "finished-only", kind: "boolean", description: "compute nothing: assemble from the stored cells and list the missing ones" },
-  { name: "jobs", kind: "int", arg: "N", max: 1024, defaultText: "0 = this process", description: "run cells on N local worker processes" },
-  { name: "queue", kind: "string", arg: "URL", description: "redis://HOST:PORT: run cells on `lfl worker` processes (the history must be at the same absolute path there)" },
-];
+// The engine's options as reproduce declares them (no --env: the history names its env; no --commit-cells).
+const COMMON: OptionSpec[] = commonOptions(exp).filter((o) => o.name !== "env" && o.name !== "commit-cells");
 
 const USAGE = helpText("lfl evaluate --history H.npz [options]",
   "Table 3's comparison on any learning history (e.g. one recorded from Stable-Baselines3 with the Python package, docs/python.md):\n" +
@@ -75,7 +64,7 @@ export const command: Command = {
       result = await runExperiment(exp, { scale, ...(seeds ? { seeds } : {}), options }, {
         storeDir, command,
         ...(v["reuse-stale"] ? { reuseStale: true } : {}), ...(v["finished-only"] ? { finishedOnly: true } : {}),
-        ...(v.jobs !== undefined ? { jobs: v.jobs as number } : {}), ...(v.queue !== undefined ? { queue: v.queue as string } : {}),
+        ...(v.queue !== undefined ? { queue: v.queue as string } : { jobs: (v.jobs as number | undefined) ?? availableParallelism() }),
         onPlan: (plan) => {
           mkdirSync(outDir, { recursive: true });
           checkOutputPaths([join(outDir, `${plan.stem}.json`), join(outDir, `${plan.stem}.md`), join(outDir, `${plan.stem}.svg`), v.json as string | undefined], [history]);
