@@ -11,7 +11,7 @@ import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID } from "../table3/methods/method-registry.ts";
 import type { Table3Method } from "../table3/methods/method.ts";
 import type { Algorithm1StageResult, CurvePoint, MethodStageResult, PairedDiff, Table3EnvResult, Table3Run } from "../table3/table3.ts";
-import { scoreOf } from "../table3/table3-summary.ts";
+import { methodScores, scoreOf } from "../table3/table3-summary.ts";
 
 /** The learner as the history shows it: first/last observed means (the normalisation) and its curve. */
 export interface HistoryLearner {
@@ -23,20 +23,9 @@ export interface HistoryLearner {
 
 /** One evaluation seed from its Algorithm 1 and method cells. */
 export function evaluateRun(env: string, seed: number, learner: HistoryLearner, alg: Algorithm1StageResult, methods: ReadonlyMap<string, MethodStageResult>, methodList: readonly Table3Method[]): Table3Run {
-  const scores: Record<string, number> = {}, meanAction: Record<string, number> = {};
-  const curves: Table3Run["curves"] = { learner: learner.curve };
-  for (const m of methodList) {
-    if (m.kind === "derived") {
-      // Only the clone is derivable here (the continued learner is not in methodList).
-      scores[m.id] = alg.bc.mean;
-      meanAction[m.id] = alg.bcMeanAction;
-    } else {
-      const r = methods.get(m.id)!;
-      scores[m.id] = r.final.mean;
-      meanAction[m.id] = r.finalMeanAction;
-      curves[m.id] = r.curve;
-    }
-  }
+  // Only the clone is derivable here: the continued learner is not in methodList for an outside history.
+  const { scores, meanAction, curves: own } = methodScores(methodList, alg, methods);
+  const curves: Table3Run["curves"] = { learner: learner.curve, ...own };
   const { first, last } = learner;
   const best = Math.max(...learner.curve.map((p) => p.mean));
   const norm = (x: number): number | null => (last === first ? null : normalisedScore(x, first, last));

@@ -10,24 +10,23 @@ import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
 import { summariseRewardQuality } from "./table3-statistics.ts";
-import { TABLE3_PAPER, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
+import { TABLE3_PAPER, type Algorithm1StageResult, type CurvePoint, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
 
-/** One (env, seed) from its learner, Algorithm 1 and method cells (`methods` by id; derived methods need none). */
-export function table3Run(env: string, seed: number, window: readonly number[], learner: LearnerStageResult, alg: Algorithm1StageResult, methods: ReadonlyMap<string, MethodStageResult>, wallSeconds: Record<string, number>, methodList: readonly Table3Method[] = TABLE3_METHODS): Table3Run {
-  const first = window[0]!, last = window[window.length - 1]!;
-  const learnerFirst = learner.observed.find((o) => o.update === first)!.mean;
-  const learnerLast = learner.observed.find((o) => o.update === last)!.mean;
-  const learnerBest = Math.max(...learner.observed.map((o) => o.mean));
-  const scores: Record<string, number> = {}, meanAction: Record<string, number> = { learnerFirst: learner.meanAction.first, learnerLast: learner.meanAction.last };
-  const curves: Table3Run["curves"] = { learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })) };
+/**
+ * Every method's final score, mean-action score and curve: PPO methods from their cells, BC from the clone's
+ * scores, "learner continued" from `continued` (absent for an outside history: the method is then skipped).
+ */
+export function methodScores(methodList: readonly Table3Method[], alg: Algorithm1StageResult, methods: ReadonlyMap<string, MethodStageResult>, continued?: { final: number; meanAction: number; curve: CurvePoint[] }): { scores: Record<string, number>; meanAction: Record<string, number>; curves: Record<string, CurvePoint[]> } {
+  const scores: Record<string, number> = {}, meanAction: Record<string, number> = {}, curves: Record<string, CurvePoint[]> = {};
   for (const m of methodList) {
     if (m.kind === "derived" && m.from === "clone") {
       scores[m.id] = alg.bc.mean;
       meanAction[m.id] = alg.bcMeanAction;
     } else if (m.kind === "derived") {
-      scores[m.id] = learner.continuedFinal.mean;
-      meanAction[m.id] = learner.meanAction.continued;
-      curves[m.id] = learner.continuedCurve;
+      if (!continued) continue;
+      scores[m.id] = continued.final;
+      meanAction[m.id] = continued.meanAction;
+      curves[m.id] = continued.curve;
     } else {
       const r = methods.get(m.id)!;
       scores[m.id] = r.final.mean;
@@ -35,6 +34,19 @@ export function table3Run(env: string, seed: number, window: readonly number[], 
       curves[m.id] = r.curve;
     }
   }
+  return { scores, meanAction, curves };
+}
+
+/** One (env, seed) from its learner, Algorithm 1 and method cells (`methods` by id; derived methods need none). */
+export function table3Run(env: string, seed: number, window: readonly number[], learner: LearnerStageResult, alg: Algorithm1StageResult, methods: ReadonlyMap<string, MethodStageResult>, wallSeconds: Record<string, number>, methodList: readonly Table3Method[] = TABLE3_METHODS): Table3Run {
+  const first = window[0]!, last = window[window.length - 1]!;
+  const learnerFirst = learner.observed.find((o) => o.update === first)!.mean;
+  const learnerLast = learner.observed.find((o) => o.update === last)!.mean;
+  const learnerBest = Math.max(...learner.observed.map((o) => o.mean));
+  const continued = { final: learner.continuedFinal.mean, meanAction: learner.meanAction.continued, curve: learner.continuedCurve };
+  const own = methodScores(methodList, alg, methods, continued);
+  const scores = own.scores, meanAction = { learnerFirst: learner.meanAction.first, learnerLast: learner.meanAction.last, ...own.meanAction };
+  const curves: Table3Run["curves"] = { learner: learner.observed.map((o) => ({ update: o.update, mean: o.mean })), ...own.curves };
   const norm = (x: number): number | null => (learnerLast === learnerFirst ? null : normalisedScore(x, learnerFirst, learnerLast));
   const normalised: Table3Run["normalised"] = { learnerBest: norm(learnerBest), ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, norm(v)])) };
   return { env, seed, learnerFirst, learnerLast, learnerBest, learnerImproved: learnerLast > learnerFirst, scores, meanAction, normalised, curves, wallSeconds, algorithm1: alg.diagnostics };
