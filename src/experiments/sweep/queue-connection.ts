@@ -56,8 +56,9 @@ export interface CellJobReturn {
 export type CellJobProgress = CellProgress & { worker: string };
 
 /** A BullMQ connection (its own socket) to `url`. */
-export function bullConnection(url: string): any {
-  return createBunRedisClient(new RespClient(url) as never);
+export function bullConnection(url: string): ReturnType<typeof createBunRedisClient> {
+  // BullMQ's client interface (IRedisClient) over our RESP client; the raw-client type is BullMQ's Bun shape.
+  return createBunRedisClient(new RespClient(url) as unknown as Parameters<typeof createBunRedisClient>[0]);
 }
 
 /** Checks `url` is a redis:// URL (InputError E_USAGE otherwise). */
