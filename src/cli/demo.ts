@@ -42,7 +42,7 @@ export const SECTIONS: readonly DemoSection[] = [
       ], result.rows);
       return { text: `${table}
 
-Observer: learner model chosen by likelihood, state-only reward (the paper's §4.3; the grid's reward depends on the state only), planned pessimistically (r̂ − 0.5/√(n+1)); the paper's own SPI observer is a column of the full table.
+Observer: learner model and reward form (state or state–action) chosen from the data by held-out likelihood, planned pessimistically (r̂ − 0.5/√(n+1)); the paper's own SPI observer is a column of the full table.
 Scores: soft return J(π) under the true reward (α = 0.3), mean ± std over seeds 0–2. Full table (10 seeds, both observers, ceilings): lfl reproduce table2`, result };
     },
   },
