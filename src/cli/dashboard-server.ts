@@ -250,7 +250,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     const { path } = parsed;
     if (path === "/api/results") {
       resultFiles = buildFileMap(options.resultsDir, RESULT_EXTENSIONS);
-      const list = [...resultFiles].map(([name, abs]) => ({ name, bytes: statSync(abs).size }));
+      // cells/ holds committed cell results (`--commit-cells`): inputs to a store, not results documents.
+      const list = [...resultFiles].filter(([name]) => !name.startsWith("cells/")).map(([name, abs]) => ({ name, bytes: statSync(abs).size }));
       send(res, 200, JSON.stringify({ files: list }), MIME[".json"], head);
       return;
     }
