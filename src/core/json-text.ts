@@ -108,6 +108,17 @@ export function jsonSyntaxError(text: string, nonFinite: boolean): { pos: number
     }
     return err("unexpected end of input inside a string (missing closing quote)");
   };
+  /** An object member's key and its ':' (the cursor on the key's opening quote, or an error naming `expected`). */
+  const key = (expected: string): { pos: number; reason: string } | undefined => {
+    if (text.charCodeAt(i) !== 0x22) return unexpected(expected);
+    const e = string();
+    if (e) return e;
+    ws();
+    if (text.charCodeAt(i) !== 0x3a) return unexpected("':'");
+    i++;
+    ws();
+    return undefined;
+  };
   /** Scans a scalar value at i. */
   const scalar = (): { pos: number; reason: string } | undefined => {
     const c = text.charCodeAt(i);
@@ -151,13 +162,8 @@ export function jsonSyntaxError(text: string, nonFinite: boolean): { pos: number
         i++;
       } else {
         if (c === 0x7b) {
-          if (text.charCodeAt(i) !== 0x22) return unexpected("a string key or '}'");
-          const e = string();
+          const e = key("a string key or '}'");
           if (e) return e;
-          ws();
-          if (text.charCodeAt(i) !== 0x3a) return unexpected("':'");
-          i++;
-          ws();
         }
         continue;
       }
@@ -183,13 +189,8 @@ export function jsonSyntaxError(text: string, nonFinite: boolean): { pos: number
         i++;
         ws();
         if (top === 0x7b) {
-          if (text.charCodeAt(i) !== 0x22) return unexpected("a string key");
-          const e = string();
+          const e = key("a string key");
           if (e) return e;
-          ws();
-          if (text.charCodeAt(i) !== 0x3a) return unexpected("':'");
-          i++;
-          ws();
         }
         break;
       }
