@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lfl } from "./lfl-cli.ts";
-import { codeHash, contentKey, settingsKey, sourceClosure } from "../src/experiments/engine/content-key.ts";
-import type { Experiment, PlannedCell } from "../src/experiments/engine/experiment.ts";
+import { codeHash, sourceClosure } from "../src/experiments/engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "../src/experiments/engine/experiment.ts";
 import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
 import { streamSeed } from "../src/experiments/engine/streams.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
@@ -18,53 +18,75 @@ import { REPORTS } from "../src/reports/report-registry.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lfl-engine-"));
 
-/** A toy experiment whose one cell runs a module in `dir` that imports ./dep.ts. */
+/**
+ * A toy experiment: per seed a cell "a" running runner.ts (which imports ./dep.ts) and a cell "b" running
+ * sum.ts that reads a's result (a two-stage chain, like learner → Algorithm 1).
+ */
 function toyExperiment(dir: string): Experiment<{ value: number }> {
-  const runner = join(dir, "runner.ts");
+  const runner = join(dir, "runner.ts"), sum = join(dir, "sum.ts");
   return {
     name: "toy", title: "toy", summary: "toy", scales: ["full"], quickScale: "full", seeded: true, envIds: () => [], options: [],
     plan(req) {
       const seeds = [...(req.seeds ?? [0])];
-      const code = codeHash([runner]);
-      const cells = seeds.map((seed): PlannedCell => {
+      const cells = seeds.flatMap((seed): PlannedCell[] => {
         const settings = { seed };
-        return { key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `toy/seed-${seed}`, experiment: "toy", runner, payload: { seed }, inputs: [], stage: "toy", seed };
+        const a = planCell({ settings, inputs: [], code: codeHash([runner]) }, { label: `toy/seed-${seed}/a`, experiment: "toy", runner, payload: { seed }, stage: "a", seed });
+        const b = planCell({ settings: { ...settings, plus: 10 }, inputs: [a.key], code: codeHash([sum]) }, { label: `toy/seed-${seed}/b`, experiment: "toy", runner: sum, payload: { seed, from: a.key }, stage: "b", seed });
+        return [a, b];
       });
       return { cells, seeds, stem: "toy", settings: {} };
     },
-    assemble: (results, plan) => ({ value: plan.cells.reduce((s, c) => s + ((results.get(c.key) as number | undefined) ?? 0), 0) }),
+    assemble: (results, plan) => ({ value: plan.cells.filter((c) => c.stage === "b").reduce((s, c) => s + ((results.get(c.key) as number | undefined) ?? 0), 0) }),
   };
 }
 
-test("a change to a source file a cell imports invalidates its checkpoint; an unrelated change does not; --reuse-stale is explicit", async () => {
+test("a change to a source file a cell imports invalidates its checkpoint; an unrelated change does not; --reuse-stale is explicit and follows the chain", async () => {
   const dir = join(tmp, "toy");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "dep.ts"), "export const K = 2;\n");
   writeFileSync(join(dir, "unrelated.ts"), "export const U = 1;\n");
-  writeFileSync(join(dir, "runner.ts"), 'import { K } from "./dep.ts";\nexport const runCell = async (spec: { payload: { seed: number } }) => spec.payload.seed * K + 1;\n');
+  writeFileSync(join(dir, "types.ts"), "export interface T { x: number }\n");
+  writeFileSync(join(dir, "runner.ts"), 'import { K } from "./dep.ts";\nimport type { T } from "./types.ts";\nexport const runCell = async (spec: { payload: { seed: number } }) => spec.payload.seed * K + 1;\n');
+  writeFileSync(join(dir, "sum.ts"), "export const runCell = async (spec: { payload: { from: string } }, ctx: { inputs: Map<string, unknown> }) => (ctx.inputs.get(spec.payload.from) as number) + 10;\n");
   const exp = toyExperiment(dir), storeDir = join(dir, "store");
   const run = (extra: { reuseStale?: boolean } = {}) => runExperiment(exp, { scale: "full", seeds: [3], options: {} }, { storeDir, command: "test", ...extra });
+  const statuses = (d: { doc: { cells: Array<{ status: string }> } }) => d.doc.cells.map((c) => c.status);
   const first = await run();
-  assert.deepEqual(first.doc.cells.map((c) => c.status), ["computed"]);
-  assert.equal(first.doc.value, 7);
-  assert.deepEqual((await run()).doc.cells.map((c) => c.status), ["stored"]);
+  assert.deepEqual(statuses(first), ["computed", "computed"]);
+  assert.equal(first.doc.value, 17);
+  assert.deepEqual(statuses(await run()), ["stored", "stored"]);
   writeFileSync(join(dir, "unrelated.ts"), "export const U = 2;\n");
-  assert.deepEqual((await run()).doc.cells.map((c) => c.status), ["stored"], "a file outside the closure changes nothing");
+  writeFileSync(join(dir, "types.ts"), "export interface T { x: number; y: string }\n");
+  assert.deepEqual(statuses(await run()), ["stored", "stored"], "a file outside the closure, or imported for its types only, changes nothing");
   assert.deepEqual(sourceClosure([join(dir, "runner.ts")]).map((f) => f.split("/").at(-1)), ["dep.ts", "runner.ts"]);
   writeFileSync(join(dir, "dep.ts"), "export const K = 3;\n");
   const stale = await run({ reuseStale: true });
-  assert.deepEqual(stale.doc.cells.map((c) => c.status), ["stale"], "reused only because asked, and said so");
-  rmSync(join(dir, "store"), { recursive: true });
-  const again = await run();
-  assert.deepEqual(again.doc.cells.map((c) => c.status), ["computed"]);
-  assert.notEqual(again.doc.cells[0]!.key, first.doc.cells[0]!.key);
+  assert.deepEqual(statuses(stale), ["stale", "stale"], "reused only because asked, and said so — the downstream cell through its stale input");
+  assert.equal(stale.doc.value, 17, "the stale results, not recomputed ones");
+  assert.deepEqual(statuses(await run({ reuseStale: true })), ["stale", "stale"], "still stale on the next run");
+  const fresh = await run();
+  assert.deepEqual(statuses(fresh), ["computed", "computed"], "without --reuse-stale the stale copies are recomputed, never passed off as stored");
+  // (Its value is not asserted: this process cached runner.ts's first version; a real code change is a new process.)
+  assert.notEqual(fresh.doc.cells[0]!.key, first.doc.cells[0]!.key);
+  assert.deepEqual(statuses(await run()), ["stored", "stored"]);
 });
 
-test("the real Table 3 cells' keys cover the code they run (Algorithm 1, PPO, the envs) and not the reports", () => {
-  const files = sourceClosure([join(import.meta.dirname, "../src/experiments/table3/table3-cells.ts")]);
-  for (const f of ["src/observer/algorithm-1/algorithm-1.ts", "src/learners/ppo.ts", "src/envs/mujoco/hopper.ts", "src/nn/mlp.ts"]) assert.ok(files.includes(f), f);
-  assert.ok(!files.some((f) => f.startsWith("src/reports/") || f.startsWith("src/cli/")));
+test("the real Table 3 cells' keys cover the code of their own stage (Algorithm 1, PPO, the envs) and not the reports or other stages", () => {
+  const closure = (f: string) => sourceClosure([join(import.meta.dirname, "../src/experiments/table3", f)]);
+  const learner = closure("table3-learner-cell.ts"), alg = closure("table3-algorithm1-cell.ts"), method = closure("table3-method-cell.ts");
+  for (const f of ["src/learners/ppo.ts", "src/envs/mujoco/hopper.ts", "src/nn/mlp.ts"]) assert.ok(learner.includes(f) && alg.includes(f) && method.includes(f), f);
+  assert.ok(alg.includes("src/observer/algorithm-1/algorithm-1.ts"));
+  assert.ok(!learner.some((f) => f.startsWith("src/observer/algorithm-1/")), "a change to Algorithm 1 keeps the learners");
+  for (const files of [learner, alg, method]) {
+    assert.ok(!files.some((f) => f.startsWith("src/reports/") || f.startsWith("src/cli/")));
+    assert.ok(!files.some((f) => f.includes("/methods/") && !f.endsWith("/method.ts")), "no method's code in a stage runner: each method cell hashes its own file");
+  }
+  const plan = EXPERIMENTS.table3!.plan({ scale: "quick", seeds: [0], options: {} });
+  const keyOf = (stage: string) => plan.cells.find((c) => c.stage === stage)!.key;
+  const observerCode = codeHash([join(import.meta.dirname, "../src/experiments/table3/table3-method-cell.ts"), join(import.meta.dirname, "../src/experiments/table3/methods/observer.ts")]);
+  assert.notEqual(observerCode, codeHash([join(import.meta.dirname, "../src/experiments/table3/table3-method-cell.ts"), join(import.meta.dirname, "../src/experiments/table3/methods/constant.ts")]));
+  assert.notEqual(keyOf("observer"), keyOf("constant"));
 });
 
 test("streams: every (experiment, env, seed, stage) its own — the observer of seed s never shares the learner stream of seed s + 1", () => {

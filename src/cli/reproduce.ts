@@ -18,7 +18,7 @@ import { CellStore } from "../experiments/engine/cell-store.ts";
 import { gitState, revisionLabel } from "../experiments/engine/results-doc.ts";
 import { runExperiment } from "../experiments/engine/run-experiment.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { commitCellsListener, loadCommittedCells } from "../experiments/sweep/commit-cells.ts";
+import { commitCellsListener, readCommittedCells } from "../experiments/sweep/commit-cells.ts";
 import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
 import type { SweepEvent } from "../experiments/sweep/sweep-types.ts";
 import type { Command } from "./command.ts";
@@ -80,11 +80,12 @@ export const command: Command = {
         if (commit !== undefined) {
           // Cells committed earlier (on this or another machine) count as finished; new ones are committed as they finish.
           mkdirSync(commit, { recursive: true });
+          // Cells of other code are loaded too (with their settings keys): --reuse-stale can then find them.
           const store = new CellStore(storeDir), byKey = new Map(plan.cells.map((c) => [c.key, c]));
-          loadCommittedCells(commit, {
-            has: (k) => store.has(k), get: (k) => store.get(k),
-            put: (k, result) => { const c = byKey.get(k); if (c) store.put({ key: k, settingsKey: c.settingsKey, label: c.label, experiment: c.experiment, revision: null, wallSeconds: 0, result }); },
-          }, { experiment: exp.name });
+          for (const c of readCommittedCells(commit, { experiment: exp.name })) {
+            const sk = c.settingsKey ?? byKey.get(c.key)?.settingsKey;
+            if (sk !== undefined && !store.has(c.key)) store.put({ key: c.key, settingsKey: sk, label: c.label, experiment: c.experiment, revision: c.revision, wallSeconds: 0, result: c.result });
+          }
           commitCell = commitCellsListener(commit, plan.cells, { command, seeds: plan.seeds, revision: revisionLabel(gitState()) });
         }
       },

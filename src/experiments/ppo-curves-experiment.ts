@@ -5,8 +5,8 @@
  * never trained again — `--finished-only` assembles what is stored).
  */
 import { fileURLToPath } from "node:url";
-import { codeHash, contentKey, settingsKey } from "./engine/content-key.ts";
-import type { Experiment, PlannedCell } from "./engine/experiment.ts";
+import { codeHash } from "./engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "./engine/experiment.ts";
 import { PPO_CURVES, summarisePpoCurves, type PpoCurveRun, type PpoCurvesResult, type PpoCurvesSpec } from "./ppo-curves.ts";
 import type { PpoCurvesCellPayload } from "./ppo-curves-cell.ts";
 
@@ -18,7 +18,7 @@ function curveCells(curve: string, spec: PpoCurvesSpec, seeds: readonly number[]
   const cell = (setting: string, seed: number): PlannedCell => {
     const payload: PpoCurvesCellPayload = { spec: { ...spec, seeds: [] }, setting, seed };
     const settings = { experiment: "ppo-curves", ...payload };
-    return { key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `ppo-curves/${curve}/${setting}/seed-${seed}`, experiment: "ppo-curves", runner: RUNNER, payload, inputs: [], stage: setting, env: spec.envId, seed };
+    return planCell({ settings, inputs: [], code }, { label: `ppo-curves/${curve}/${setting}/seed-${seed}`, experiment: "ppo-curves", runner: RUNNER, payload, stage: setting, env: spec.envId, seed });
   };
   return Object.keys(spec.settings).flatMap((setting) => seeds.map((seed) => cell(setting, seed)));
 }
@@ -71,7 +71,7 @@ export const ppoSummaryExperiment: Experiment<PpoSummaryBody> = {
       cells.push(...curveCells(curve, spec, seeds));
       const payload: PpoCurvesCellPayload = { spec: { ...spec, seeds: [] }, setting: "uniform", seed: 0 };
       const settings = { experiment: "ppo-curves", ...payload };
-      cells.push({ key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `ppo-curves/${curve}/uniform`, experiment: "ppo-curves", runner: RUNNER, payload, inputs: [], stage: "uniform", env: spec.envId });
+      cells.push(planCell({ settings, inputs: [], code }, { label: `ppo-curves/${curve}/uniform`, experiment: "ppo-curves", runner: RUNNER, payload, stage: "uniform", env: spec.envId }));
     }
     const canonical = req.seeds === undefined || req.seeds.join() === PPO_CURVES.reacher!.seeds.join();
     return { cells, seeds, stem: canonical ? "ppo-summary" : `ppo-summary-seeds-${seeds.join("_")}`, settings: {} };

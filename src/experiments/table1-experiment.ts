@@ -5,8 +5,8 @@
 import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
-import { codeHash, contentKey, settingsKey } from "./engine/content-key.ts";
-import type { Experiment } from "./engine/experiment.ts";
+import { codeHash } from "./engine/content-key.ts";
+import { planCell, type Experiment } from "./engine/experiment.ts";
 import { mdpToPayload } from "./mdp-payload.ts";
 import { TABLE1, type Table1Result } from "./table1.ts";
 import type { Table1CellPayload } from "./table1-cell.ts";
@@ -34,7 +34,7 @@ export const table1Experiment: Experiment<Table1Result & { paperGrid: boolean; g
     const settings = { experiment: "table1", ...payload };
     const stem = ["table1", mdp === null ? null : mdp.name.replace(/[^\w.-]+/g, "_"), alpha === TABLE1.alpha ? null : `alpha-${alpha}`].filter((x) => x !== null).join("-");
     return {
-      cells: [{ key: contentKey({ settings, inputs: [], code: codeHash([RUNNER_FILE]) }), settingsKey: settingsKey({ settings, inputs: [] }), label: `table1/${mdp?.name ?? "grid"}`, experiment: "table1", runner: RUNNER, payload, inputs: [], stage: "exact" }],
+      cells: [planCell({ settings, inputs: [], code: codeHash([RUNNER_FILE]) }, { label: `table1/${mdp?.name ?? "grid"}`, experiment: "table1", runner: RUNNER, payload, stage: "exact" })],
       seeds: [],
       stem,
       // Fig. 3 is a picture of a square grid: drawn for the paper's grid and for MDPs declaring a square grid layout.

@@ -5,8 +5,8 @@
 import { fileURLToPath } from "node:url";
 import { gridWorld } from "../envs/tabular/grid-world.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
-import { codeHash, contentKey, settingsKey } from "./engine/content-key.ts";
-import type { Experiment, PlannedCell } from "./engine/experiment.ts";
+import { codeHash } from "./engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "./engine/experiment.ts";
 import { mdpToPayload } from "./mdp-payload.ts";
 import { table2Observer, table2Row, TABLE2, type Table2Result, type Table2Run } from "./table2.ts";
 import type { Table2CellPayload } from "./table2-cell.ts";
@@ -32,7 +32,7 @@ export const table2Experiment: Experiment<Table2Result> = {
     const cells: PlannedCell[] = TABLE2.rows.flatMap((row) => seeds.map((seed): PlannedCell => {
       const payload: Table2CellPayload = { row: row.id, seed, observer, alpha: TABLE2.alpha, mdp: mdpPayload };
       const settings = { experiment: "table2", ...payload };
-      return { key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `table2/${mdp.name}/${row.id}/seed-${seed}`, experiment: "table2", runner: RUNNER, payload, inputs: [], stage: row.id, seed };
+      return planCell({ settings, inputs: [], code }, { label: `table2/${mdp.name}/${row.id}/seed-${seed}`, experiment: "table2", runner: RUNNER, payload, stage: row.id, seed });
     }));
     const canonicalSeeds = req.seeds === undefined || req.seeds.join() === SCALE_SEEDS[req.scale]!.join();
     const stem = ["table2", typeof req.options.mdp === "string" ? mdp.name.replace(/[^\w.-]+/g, "_") : null, req.scale === "full" ? null : req.scale, canonicalSeeds ? null : `seeds-${seeds.join("_")}`].filter((x) => x !== null).join("-");

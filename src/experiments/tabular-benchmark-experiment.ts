@@ -10,8 +10,8 @@
 import { fileURLToPath } from "node:url";
 import { OBSERVER_FLAG_DEFAULTS } from "../observer/tabular/observer-flags.ts";
 import { TABULAR_LFL_DEFAULTS } from "../observer/tabular/tabular-lfl.ts";
-import { codeHash, contentKey, settingsKey } from "./engine/content-key.ts";
-import type { Experiment, PlannedCell } from "./engine/experiment.ts";
+import { codeHash } from "./engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "./engine/experiment.ts";
 import { summariseTabularBenchmark, TABULAR_BENCHMARK, type TabularBenchmarkRun, type TabularBenchmarkSummary, type TabularFamily } from "./tabular-benchmark.ts";
 import type { TabularBenchmarkCellPayload } from "./tabular-benchmark-cell.ts";
 
@@ -45,7 +45,7 @@ export const tabularBenchmarkExperiment: Experiment<TabularBenchmarkBody> = {
     const cells = scale.families.flatMap((family) => TABULAR_BENCHMARK.learners.flatMap((learner) => seeds.map((seed): PlannedCell => {
       const payload: TabularBenchmarkCellPayload = { family, learner, seed, observer: TABULAR_LFL_DEFAULTS, flags: OBSERVER_FLAG_DEFAULTS };
       const settings = { experiment: "tabular-benchmark", ...payload };
-      return { key: contentKey({ settings, inputs: [], code }), settingsKey: settingsKey({ settings, inputs: [] }), label: `tabular-benchmark/${family}/${learner}/seed-${seed}`, experiment: "tabular-benchmark", runner: RUNNER, payload, inputs: [], stage: `${family}/${learner}`, env: family, seed };
+      return planCell({ settings, inputs: [], code }, { label: `tabular-benchmark/${family}/${learner}/seed-${seed}`, experiment: "tabular-benchmark", runner: RUNNER, payload, stage: `${family}/${learner}`, env: family, seed });
     })));
     const canonical = req.seeds === undefined || req.seeds.join() === scale.seeds.join();
     return { cells, seeds, stem: ["tabular-benchmark", req.scale === "evaluation" ? null : req.scale, canonical ? null : `seeds-${seeds.join("_")}`].filter((x) => x !== null).join("-"), settings: {} };

@@ -1,12 +1,13 @@
 /**
  * The content-addressed checkpoint store: one JSON file per finished cell, named by its content key, written
  * atomically. A cell whose key is present is never recomputed; changed code or settings give a new key. With
- * `--reuse-stale` a cell may be taken from a record with the same settings key but other code — the results
- * then list it as stale.
+ * `--reuse-stale` a cell may be taken from a record with the same settings key but other code — it is then filed
+ * under the new key too, marked `staleOf` (the key it was computed under), and the results list it as stale; such
+ * a copy is used only when stale cells are asked for again.
  *
- * Layout: <dir>/<key[0..2]>/<key>.json = { key, settingsKey, label, experiment, revision, wallSeconds, result }.
+ * Layout: <dir>/<key[0..2]>/<key>.json = { key, settingsKey, label, experiment, revision, wallSeconds, result[, staleOf] }.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic } from "./write-json-atomic.ts";
 
@@ -19,6 +20,8 @@ export interface StoredCell {
   revision: string | null;
   wallSeconds: number;
   result: unknown;
+  /** Set on a stale record filed under a newer key: the key of the cell that computed it. */
+  staleOf?: string;
 }
 
 export class CellStore {
@@ -49,26 +52,46 @@ export class CellStore {
     return this.read(key)?.result;
   }
 
-  /** The newest record with this settings key (any code), for `--reuse-stale`. */
+  /**
+   * A record with this settings key computed by other code, for `--reuse-stale`: the newest original (not a stale
+   * copy) if any. The store is scanned once per CellStore and the index kept up to date by `put`.
+   */
   findBySettings(settingsKey: string): StoredCell | undefined {
-    if (!existsSync(this.dir)) return undefined;
-    let best: StoredCell | undefined;
+    const key = this.settingsIndex().get(settingsKey)?.key;
+    return key === undefined ? undefined : this.read(key);
+  }
+
+  private index: Map<string, { key: string; original: boolean; mtime: number }> | undefined;
+
+  private settingsIndex(): Map<string, { key: string; original: boolean; mtime: number }> {
+    if (this.index) return this.index;
+    this.index = new Map();
+    if (!existsSync(this.dir)) return this.index;
     for (const sub of readdirSync(this.dir)) {
       if (!/^[0-9a-f]{2}$/.test(sub)) continue;
       for (const f of readdirSync(join(this.dir, sub))) {
         if (!f.endsWith(".json")) continue;
         try {
-          const c = JSON.parse(readFileSync(join(this.dir, sub, f), "utf8")) as StoredCell;
-          if (c.settingsKey === settingsKey) best = c;
+          const path = join(this.dir, sub, f);
+          const c = JSON.parse(readFileSync(path, "utf8")) as StoredCell;
+          this.indexRecord(c, statSync(path).mtimeMs);
         } catch { /* torn: ignore */ }
       }
     }
-    return best;
+    return this.index;
+  }
+
+  private indexRecord(c: Pick<StoredCell, "key" | "settingsKey" | "staleOf">, mtime: number): void {
+    if (typeof c.settingsKey !== "string" || typeof c.key !== "string") return;
+    const entry = { key: c.key, original: c.staleOf === undefined, mtime };
+    const prev = this.index!.get(c.settingsKey);
+    if (!prev || (entry.original && !prev.original) || (entry.original === prev.original && entry.mtime >= prev.mtime)) this.index!.set(c.settingsKey, entry);
   }
 
   put(cell: StoredCell): void {
     const p = this.path(cell.key);
     mkdirSync(join(this.dir, cell.key.slice(0, 2)), { recursive: true });
     writeJsonAtomic(p, cell);
+    if (this.index) this.indexRecord(cell, Date.now());
   }
 }

@@ -26,9 +26,12 @@ export function sha256(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-const IMPORT = /(?:import|export)[^'"]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g;
+const IMPORT = /(?:import|export)(\s+type\s+(?!from\b))?[^'"]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g;
 
-/** Every source file reachable by relative imports from `entries` (absolute paths), sorted, repo-relative. */
+/**
+ * Every source file reachable by relative imports from `entries` (absolute paths), sorted, repo-relative.
+ * Type-only imports (`import type …`, `export type … from`) are not followed: they are erased before the code runs.
+ */
 export function sourceClosure(entries: readonly string[]): string[] {
   const seen = new Set<string>();
   const stack = entries.map((e) => resolve(e));
@@ -36,7 +39,7 @@ export function sourceClosure(entries: readonly string[]): string[] {
     const file = stack.pop()!;
     if (seen.has(file) || !existsSync(file)) continue;
     seen.add(file);
-    for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) stack.push(resolve(dirname(file), m[1] ?? m[2]!));
+    for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) if (m[1] === undefined) stack.push(resolve(dirname(file), m[2] ?? m[3]!));
   }
   return [...seen].map((f) => relative(REPO_ROOT, f)).sort();
 }
@@ -77,7 +80,7 @@ export interface KeyParts {
 }
 
 /** The settings-only key: equal when the settings and inputs are, whatever the code (for `--reuse-stale`). */
-export function settingsKey(parts: Omit<KeyParts, "code">): string {
+export function settingsKey(parts: Pick<KeyParts, "settings" | "inputs">): string {
   return sha256(stableStringify({ settings: parts.settings, inputs: parts.inputs })).slice(0, 32);
 }
 

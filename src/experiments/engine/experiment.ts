@@ -7,14 +7,22 @@
  */
 import type { OptionSpec } from "../../core/option-spec.ts";
 import type { CellSpec } from "./cell.ts";
+import { contentKey, settingsKey, type KeyParts } from "./content-key.ts";
 
 /** A cell as planned: its spec plus what the engine needs for reuse and reporting. */
 export interface PlannedCell extends CellSpec {
   /** Key over settings and inputs only (no code): finds stale cells for `--reuse-stale`. */
   readonly settingsKey: string;
+  /** The resolved settings both keys hash (the stale lookup re-hashes them over the inputs it actually reuses). */
+  readonly settings: unknown;
   readonly stage: string;
   readonly env?: string;
   readonly seed?: number;
+}
+
+/** A planned cell from its key parts (settings, input keys, code hash) and the rest of its description. */
+export function planCell(parts: KeyParts, cell: Omit<PlannedCell, "key" | "settingsKey" | "settings" | "inputs">): PlannedCell {
+  return { ...cell, key: contentKey(parts), settingsKey: settingsKey(parts), settings: parts.settings, inputs: [...parts.inputs] };
 }
 
 /** What the user asked for (after CLI parsing). `options` holds the experiment's own declared options. */

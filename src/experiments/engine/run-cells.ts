@@ -1,14 +1,19 @@
 /**
  * Runs planned cells against the store: a cell whose key is stored is reused, never recomputed; `reuseStale`
- * accepts a record with the same settings but other code (reported as stale); `finishedOnly` computes nothing
+ * accepts a record with the same settings but other code (reported as stale) — following the lineage: a
+ * downstream cell is matched against the records its stale inputs fed (the same settings over the inputs actually
+ * reused), so a whole chain (learner → Algorithm 1 → methods) computed by older code is found; `finishedOnly` computes nothing
  * and reports what is missing. The rest go to an executor of src/experiments/sweep/ — in this process, on the
  * local worker pool (`jobs`) or on a BullMQ queue (`queue`) — and the results are the same bytes whichever runs
  * them, because a cell is a pure function of its spec.
  */
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { runCellsLocal } from "../sweep/local-pool.ts";
 import { runCellsOnQueue } from "../sweep/redis-queue.ts";
 import type { CellResultStore, SweepEvent } from "../sweep/sweep-types.ts";
-import type { CellStore } from "./cell-store.ts";
+import type { CellStore, StoredCell } from "./cell-store.ts";
+import { settingsKey } from "./content-key.ts";
 import type { PlannedCell } from "./experiment.ts";
 import type { CellRef } from "./results-doc.ts";
 
@@ -37,7 +42,9 @@ export interface RunCellsResult {
 /** The sweep executors' store interface over the engine's store: records carry label, settings key, revision, time. */
 function storeAdapter(store: CellStore, byKey: ReadonlyMap<string, PlannedCell>, revision: string | null, started: ReadonlyMap<string, number>): CellResultStore {
   return {
-    has: (key) => store.has(key),
+    // A stale copy left by an earlier --reuse-stale run is not a result of this code: recompute it (unless reused
+    // now, and then it is not in byKey: it counts as an available input).
+    has: (key) => { const r = store.read(key); return r !== undefined && (r.staleOf === undefined || !byKey.has(key)); },
     get: (key) => store.get(key),
     put: (key, result, run) => {
       const cell = byKey.get(key)!;
@@ -52,16 +59,26 @@ export async function runCells(cells: readonly PlannedCell[], opts: RunCellsOpti
   const refs = new Map<string, CellRef>();
   const missing: RunCellsResult["missing"] = [];
   const toRun: PlannedCell[] = [];
+  // Planned key → the key of the record reused for it (the cell that computed it), for stale lineage.
+  const origin = new Map<string, string>();
+  const findStale = (cell: PlannedCell, stored: StoredCell | undefined): StoredCell | undefined => {
+    if (stored?.staleOf !== undefined) return stored;
+    const inputs = cell.inputs.map((k) => origin.get(k) ?? k);
+    return opts.store.findBySettings(settingsKey({ settings: cell.settings, inputs }));
+  };
   for (const cell of cells) {
     const stored = opts.store.read(cell.key);
-    if (stored) {
+    if (stored && stored.staleOf === undefined) {
       refs.set(cell.key, { key: cell.key, label: cell.label, revision: stored.revision, status: "stored", wallSeconds: stored.wallSeconds });
       continue;
     }
-    const stale = opts.reuseStale ? opts.store.findBySettings(cell.settingsKey) : undefined;
+    const stale = opts.reuseStale ? findStale(cell, stored) : undefined;
     if (stale) {
       // Filed under the new key so its dependents find it; the record keeps the revision that computed it.
-      opts.store.put({ ...stale, key: cell.key, label: cell.label });
+      const from = stale.staleOf ?? stale.key;
+      origin.set(cell.key, from);
+      if (stale.key !== cell.key) opts.store.put({ ...stale, key: cell.key, label: cell.label, staleOf: from });
+      linkWorkDir(opts.workRoot, from, cell.key);
       refs.set(cell.key, { key: cell.key, label: cell.label, revision: stale.revision, status: "stale", wallSeconds: stale.wallSeconds });
       continue;
     }
@@ -89,4 +106,12 @@ export async function runCells(cells: readonly PlannedCell[], opts: RunCellsOpti
   const results = new Map<string, unknown>();
   for (const cell of cells) if (refs.has(cell.key)) results.set(cell.key, opts.store.get(cell.key));
   return { results, refs: cells.flatMap((c) => (refs.has(c.key) ? [refs.get(c.key)!] : [])), missing };
+}
+
+/** A reused stale cell's work directory (e.g. a learner's history) is found under its new key too. */
+function linkWorkDir(workRoot: string, from: string, to: string): void {
+  const src = join(workRoot, from), dst = join(workRoot, to);
+  if (from === to || !existsSync(src) || existsSync(dst)) return;
+  mkdirSync(workRoot, { recursive: true });
+  symlinkSync(from, dst, "dir");
 }

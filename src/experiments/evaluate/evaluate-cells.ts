@@ -1,5 +1,5 @@
 /**
- * Cell runner of `lfl evaluate`: Table 3's Algorithm 1 and PPO-method stages (table3-cells.ts, unchanged
+ * Cell runner of `lfl evaluate`: Table 3's Algorithm 1 and PPO-method stages (through table3-cells.ts, unchanged
  * behaviour) on an outside history file named in the payload. The file's sha256 is part of every key; it is
  * checked again here, so a file changed between planning and running (or a different file at the same path on a
  * worker) fails the cell instead of silently mixing data.

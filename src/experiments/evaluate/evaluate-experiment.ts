@@ -1,7 +1,7 @@
 /**
  * `lfl evaluate --history H.npz`: Table 3's pipeline on ANY learning history, as an experiment of the engine.
  * Per evaluation seed: an Algorithm 1 cell on the window of the given file, then one cell per PPO method of Table
- * 3's registry (the observer and its controls, the same budget) — table3-cells.ts's own stages, reading the file
+ * 3's registry (the observer and its controls, the same budget) — Table 3's own stage runners, reading the file
  * instead of a learner cell's work directory. Budgets come from a Table 3 scale (default `small`).
  *
  * Keys: every resolved setting (env, window, seed, PPO, budgets, Algorithm 1) + the sha256 of the history's
@@ -23,8 +23,8 @@ import { readHistoryColumns, type HistoryColumns } from "../../data/history-file
 import { loadMujoco } from "../../envs/mujoco/mujoco-runtime.ts";
 import { envSpec, makeEnv } from "../../envs/registry.ts";
 import { resolveAlgorithm1Config, type Algorithm1Diagnostics } from "../../observer/algorithm-1/algorithm-1.ts";
-import { codeHash, contentKey, settingsKey } from "../engine/content-key.ts";
-import type { Experiment, PlannedCell } from "../engine/experiment.ts";
+import { codeHash } from "../engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
 import { TABLE3_METHODS } from "../table3/methods/method-registry.ts";
 import type { Table3Method } from "../table3/methods/method.ts";
 import { parseWindow, TABLE3, TABLE3_SCALES, type Algorithm1StageResult, type MethodStageResult, type Table3Result, type Table3Scale, type Table3ScaleName } from "../table3/table3.ts";
@@ -157,7 +157,7 @@ export const evaluateExperiment: Experiment<EvaluateResult> = {
         // The path is not a setting (the bytes' hash is); the input key is in `inputs` already.
         const { historyFile: _h, algorithm1Key: _a, ...settings } = payload;
         const s = { experiment: "evaluate", ...settings, ...(payload.algorithm1 ? { algorithm1: resolveAlgorithm1Config(payload.algorithm1) } : {}) };
-        return { key: contentKey({ settings: s, inputs, code }), settingsKey: settingsKey({ settings: s, inputs }), label: `evaluate/${name}/${a.env}/seed-${seed}/${stage}`, experiment: "evaluate", runner: RUNNER, payload, inputs, stage, env: a.env, seed };
+        return planCell({ settings: s, inputs, code }, { label: `evaluate/${name}/${a.env}/seed-${seed}/${stage}`, experiment: "evaluate", runner: RUNNER, payload, stage, env: a.env, seed });
       };
       const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1 }, []);
       cells.push(alg);

@@ -4,7 +4,8 @@
  * assembled (`--finished-only`) on another. Files are written atomically (temp + fsync + rename): a run killed
  * mid-write leaves the previous file or none, never a torn one.
  *
- * File: { format: 1, command, seeds, revision, key, label, experiment, result }.
+ * File: { format: 1, command, seeds, revision, key, label, experiment, result[, settingsKey] } — the settings key
+ * (when the cell was planned by the engine) lets `--reuse-stale` find the cell after the code changed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ export interface CommittedCell extends CommitMeta {
   label: string;
   experiment: string;
   result: unknown;
+  /** The cell's settings key (settings + inputs, no code), for `--reuse-stale`; absent in files of older sweeps. */
+  settingsKey?: string;
 }
 
 /** A file-name-safe version of an experiment name ("table3/full" → "table3-full"). */
@@ -43,10 +46,10 @@ export function committedCellPath(dir: string, spec: Pick<CellSpec, "experiment"
 }
 
 /** Writes one finished cell atomically; returns its path. */
-export function writeCommittedCell(dir: string, spec: CellSpec, result: unknown, meta: CommitMeta): string {
+export function writeCommittedCell(dir: string, spec: CellSpec & { settingsKey?: string }, result: unknown, meta: CommitMeta): string {
   const path = committedCellPath(dir, spec);
   mkdirSync(join(dir, safeName(spec.experiment)), { recursive: true });
-  const cell: CommittedCell = { format: COMMITTED_CELL_FORMAT, command: meta.command, seeds: [...meta.seeds], revision: meta.revision, key: spec.key, label: spec.label, experiment: spec.experiment, result };
+  const cell: CommittedCell = { format: COMMITTED_CELL_FORMAT, command: meta.command, seeds: [...meta.seeds], revision: meta.revision, key: spec.key, label: spec.label, experiment: spec.experiment, result, ...(spec.settingsKey !== undefined ? { settingsKey: spec.settingsKey } : {}) };
   writeJsonAtomic(path, cell);
   return path;
 }
@@ -55,7 +58,7 @@ export function writeCommittedCell(dir: string, spec: CellSpec, result: unknown,
  * A sweep event listener that commits every cell as it finishes (pass it alongside the progress display:
  * `onEvent: (e) => { progress.onEvent(e); commit(e); }`).
  */
-export function commitCellsListener(dir: string, cells: readonly CellSpec[], meta: CommitMeta): SweepEventListener {
+export function commitCellsListener(dir: string, cells: ReadonlyArray<CellSpec & { settingsKey?: string }>, meta: CommitMeta): SweepEventListener {
   const byKey = new Map(cells.map((c) => [c.key, c]));
   return (e) => {
     if (e.type !== "cell-done") return;
@@ -64,26 +67,26 @@ export function commitCellsListener(dir: string, cells: readonly CellSpec[], met
   };
 }
 
-/**
- * Loads every committed cell under `dir` (optionally only `experiment`'s) into `store`, skipping keys it already
- * has; returns the keys loaded. A file that is not a committed cell is an InputError naming it.
- */
-export function loadCommittedCells(dir: string, store: CellResultStore, opts: { experiment?: string } = {}): string[] {
+/** Every committed cell under `dir` (optionally only `experiment`'s), validated; a bad file is an InputError naming it. */
+export function readCommittedCells(dir: string, opts: { experiment?: string } = {}): CommittedCell[] {
   if (!existsSync(dir)) return [];
-  const loaded: string[] = [];
+  const cells: CommittedCell[] = [];
   const subdirs = opts.experiment !== undefined ? [safeName(opts.experiment)] : readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory());
   for (const sub of subdirs) {
     const folder = join(dir, sub);
     if (!existsSync(folder)) continue;
-    for (const f of readdirSync(folder).sort()) {
-      if (!f.endsWith(".json") || f.startsWith(".")) continue;
-      const path = join(folder, f);
-      const cell = parseCommittedCell(path);
-      if (!store.has(cell.key)) {
-        store.put(cell.key, cell.result);
-        loaded.push(cell.key);
-      }
-    }
+    for (const f of readdirSync(folder).sort()) if (f.endsWith(".json") && !f.startsWith(".")) cells.push(parseCommittedCell(join(folder, f)));
+  }
+  return cells;
+}
+
+/** Loads every committed cell under `dir` (optionally only `experiment`'s) into `store`, skipping keys it already has; returns the keys loaded. */
+export function loadCommittedCells(dir: string, store: CellResultStore, opts: { experiment?: string } = {}): string[] {
+  const loaded: string[] = [];
+  for (const cell of readCommittedCells(dir, opts)) {
+    if (store.has(cell.key)) continue;
+    store.put(cell.key, cell.result);
+    loaded.push(cell.key);
   }
   return loaded;
 }
@@ -109,5 +112,6 @@ export function parseCommittedCell(path: string): CommittedCell {
   if (!Array.isArray(c.seeds)) bad("seeds");
   if (!("result" in c)) bad("result");
   if (`${safeName(c.key!)}.json` !== path.split("/").pop()) bad("key (does not match the file name)");
+  if (c.settingsKey !== undefined && typeof c.settingsKey !== "string") bad("settingsKey");
   return c as CommittedCell;
 }

@@ -11,17 +11,23 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../../core/errors.ts";
 import { resolvePpoConfig } from "../../learners/ppo.ts";
 import { ALGORITHM1_PAPER, resolveAlgorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
-import { codeHash, contentKey, settingsKey } from "../engine/content-key.ts";
-import type { Experiment, PlannedCell } from "../engine/experiment.ts";
+import { codeHash } from "../engine/content-key.ts";
+import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
 import { TABLE3_METHODS } from "./methods/method-registry.ts";
 import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
-import type { Table3CellPayload } from "./table3-cells.ts";
+import type { Table3CellPayload } from "./table3-learner-cell.ts";
+import { methodFile } from "./table3-method-cell.ts";
 import { summariseEnv, table3Run } from "./table3-summary.ts";
 import { snapshotUpdates, type RewardQualityPayload, type RewardQualityStageResult } from "./reward-quality-cell.ts";
 import { table3Statistics } from "./table3-statistics.ts";
 
-const RUNNER = "src/experiments/table3/table3-cells.ts";
-const RUNNER_FILE = fileURLToPath(new URL("./table3-cells.ts", import.meta.url));
+/** Each stage its own runner module, so a cell's key covers only its stage's code (a new method keeps the learners). */
+const STAGE_RUNNERS = {
+  learner: "table3-learner-cell.ts",
+  "algorithm-1": "table3-algorithm1-cell.ts",
+  method: "table3-method-cell.ts",
+} as const;
+const runnerFile = (stage: keyof typeof STAGE_RUNNERS): string => fileURLToPath(new URL(`./${STAGE_RUNNERS[stage]}`, import.meta.url));
 const RQ_RUNNER = "src/experiments/table3/reward-quality-cell.ts";
 const RQ_RUNNER_FILE = fileURLToPath(new URL("./reward-quality-cell.ts", import.meta.url));
 /** Reward-quality stage: EPIC over at most this many rollout transitions, expectations over this many samples. */
@@ -88,7 +94,8 @@ export const table3Experiment: Experiment<Table3Result> = {
   plan(req) {
     const { scale, alg1, suffix } = resolveScale(req);
     const seeds = [...(req.seeds ?? scale.seeds)];
-    const code = codeHash([RUNNER_FILE]);
+    const code = { learner: codeHash([runnerFile("learner")]), "algorithm-1": codeHash([runnerFile("algorithm-1")]) };
+    const methodCode = new Map(TABLE3_METHODS.map((m) => [m.id, codeHash([runnerFile("method"), methodFile(m.id)])]));
     const rqCode = codeHash([RQ_RUNNER_FILE]);
     const cells: PlannedCell[] = [];
     for (const env of scale.envs) {
@@ -99,7 +106,8 @@ export const table3Experiment: Experiment<Table3Result> = {
           // The payload's own keys (learnerKey, algorithm1Key) are inputs already.
           const { learnerKey: _l, algorithm1Key: _a, ...settings } = payload;
           const s = { experiment: "table3", ...settings, ...(payload.algorithm1 ? { algorithm1: resolveAlgorithm1Config(payload.algorithm1) } : {}) };
-          return { key: contentKey({ settings: s, inputs, code }), settingsKey: settingsKey({ settings: s, inputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/${stage}`, experiment: "table3", runner: RUNNER, payload, inputs, stage, env: env.id, seed };
+          const cellCode = payload.stage === "method" ? methodCode.get(payload.method!)! : code[payload.stage];
+          return planCell({ settings: s, inputs, code: cellCode }, { label: `table3/${scale.name}/${env.id}/seed-${seed}/${stage}`, experiment: "table3", runner: `src/experiments/table3/${STAGE_RUNNERS[payload.stage]}`, payload, stage, env: env.id, seed });
         };
         const learner = cell("learner", { stage: "learner", ...base, snapshotUpdates: snapshotUpdates(window, scale.observerUpdates) }, []);
         const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
@@ -117,7 +125,7 @@ export const table3Experiment: Experiment<Table3Result> = {
         const rq: RewardQualityPayload = { stage: "reward-quality", env: env.id, seed, window, episodes: Math.max(2, Math.ceil(scale.evalEpisodes / 2)), ...RQ_EPIC, gamma: table3Budgets(scale).ppo.gamma, learnerKey: learner.key, algorithm1Key: alg.key, methodKeys };
         const { learnerKey: _rl, algorithm1Key: _ra, methodKeys: _rm, ...rqSettings } = rq;
         const rqInputs = [learner.key, alg.key, ...methodKeys.map((m) => m.key)];
-        cells.push({ key: contentKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs, code: rqCode }), settingsKey: settingsKey({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs }), label: `table3/${scale.name}/${env.id}/seed-${seed}/reward-quality`, experiment: "table3", runner: RQ_RUNNER, payload: rq, inputs: rqInputs, stage: "reward-quality", env: env.id, seed });
+        cells.push(planCell({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs, code: rqCode }, { label: `table3/${scale.name}/${env.id}/seed-${seed}/reward-quality`, experiment: "table3", runner: RQ_RUNNER, payload: rq, stage: "reward-quality", env: env.id, seed }));
       }
     }
     const canonicalSeeds = req.seeds === undefined || req.seeds.join() === scale.seeds.join();
