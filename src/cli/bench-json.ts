@@ -5,6 +5,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
@@ -15,8 +17,9 @@ import { intFlag, parseCommandArgs } from "./command.ts";
 export const BENCH_JSON_USAGE = `lfl bench json [--states N] [--actions N] [--repeat N] [--json FILE]
 
   Generates a random MDP JSON file (default nS = 2000, nA = 4: about 32 MB) in a temp directory and times
-  loadMdpJson (read, parse, validate, build the TabularMdp) against JSON.parse of the same file, best of N
-  repetitions (default 3); the target is a ratio ≤ 1.5. Then times the refusal of a 200 MB input (a sparse
+  loadMdpJson (read, parse, validate, build the TabularMdp) against JSON.parse(readFileSync) of the same file
+  in N interleaved pairs (default 7; the order alternates A B / B A and each call follows a full GC) and
+  reports the median times and the median of the pairs' ratios with their range; the target is ≤ 1.5. Then times the refusal of a 200 MB input (a sparse
   file) by the size budget. Check the machine is quiet first (cat /proc/loadavg).`;
 
 /** A random MDP as JSON text: each P row has 1, 2 or 4 successors with equal probabilities (sums exactly 1). */
@@ -57,29 +60,81 @@ function bestOf(repeat: number, f: () => unknown): number {
   return best;
 }
 
+/** A full garbage collection, so neither side of a pair pays for the other's garbage (no-op if unavailable). */
+function collectGarbage(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    return;
+  }
+  try {
+    setFlagsFromString("--expose-gc");
+    (runInNewContext("gc") as () => void)();
+  } catch {
+    // no collector hook: the pairs still interleave
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** One timed call after a collection; the result is kept alive until the clock stops, then dropped. */
+function timeOnce(f: () => unknown): number {
+  collectGarbage();
+  const t0 = performance.now();
+  const kept = f();
+  const ms = performance.now() - t0;
+  void kept;
+  return ms;
+}
+
+/**
+ * `repeat` interleaved pairs on the same bytes, the order alternating (A B, B A, A B, …) so a load that
+ * drifts during the run hits both sides alike. Returns both sides' times and each pair's ratio B / A.
+ */
+export function interleavedPairs(repeat: number, a: () => unknown, b: () => unknown): { aMs: number[]; bMs: number[]; ratios: number[] } {
+  const aMs: number[] = [], bMs: number[] = [], ratios: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    let ta: number, tb: number;
+    if (i % 2 === 0) {
+      ta = timeOnce(a);
+      tb = timeOnce(b);
+    } else {
+      tb = timeOnce(b);
+      ta = timeOnce(a);
+    }
+    aMs.push(ta);
+    bMs.push(tb);
+    ratios.push(tb / ta);
+  }
+  return { aMs, bMs, ratios };
+}
+
 export async function runBenchJson(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs("bench json", argv, { states: { type: "string" }, actions: { type: "string" }, repeat: { type: "string" } });
   const nS = intFlag("states", values.states, 2000, 1);
   const nA = intFlag("actions", values.actions, 4, 1);
-  const repeat = intFlag("repeat", values.repeat, 3, 1);
+  const repeat = intFlag("repeat", values.repeat, 7, 1);
   const dir = mkdtempSync(join(tmpdir(), "lfl-bench-json-"));
   try {
     const path = join(dir, "mdp.json");
     const text = randomMdpJsonText(nS, nA, 0);
     writeFileSync(path, text);
     const mb = Buffer.byteLength(text) / 2 ** 20;
-    // Interleave so both see the same machine load; the first call of each warms up.
+    // Warm-up (compiles both paths), then interleaved pairs A/B, B/A, …, each call after a full collection.
     loadMdpJson(path);
     JSON.parse(readFileSync(path, "utf8"));
-    let parseMs = Infinity, loadMs = Infinity;
-    for (let i = 0; i < repeat; i++) {
-      parseMs = Math.min(parseMs, bestOf(1, () => JSON.parse(readFileSync(path, "utf8"))));
-      loadMs = Math.min(loadMs, bestOf(1, () => loadMdpJson(path)));
-    }
-    const ratio = loadMs / parseMs;
-    console.log(`MDP JSON nS = ${nS}, nA = ${nA}: ${mb.toFixed(1)} MB`);
-    console.log(`  JSON.parse(readFileSync)   ${parseMs.toFixed(0)} ms (best of ${repeat})`);
-    console.log(`  loadMdpJson                ${loadMs.toFixed(0)} ms (best of ${repeat}) = ${ratio.toFixed(2)} × JSON.parse (target ≤ 1.5)`);
+    const pairs = interleavedPairs(repeat, () => JSON.parse(readFileSync(path, "utf8")), () => loadMdpJson(path));
+    const parseMs = median(pairs.aMs), loadMs = median(pairs.bMs);
+    const ratio = median(pairs.ratios);
+    const ratioMin = Math.min(...pairs.ratios), ratioMax = Math.max(...pairs.ratios);
+    console.log(`MDP JSON nS = ${nS}, nA = ${nA}: ${mb.toFixed(1)} MB, ${repeat} interleaved pairs (median; each call after a full GC)`);
+    console.log(`  JSON.parse(readFileSync)   ${parseMs.toFixed(0)} ms (median; ${Math.min(...pairs.aMs).toFixed(0)}–${Math.max(...pairs.aMs).toFixed(0)})`);
+    console.log(`  loadMdpJson                ${loadMs.toFixed(0)} ms (median; ${Math.min(...pairs.bMs).toFixed(0)}–${Math.max(...pairs.bMs).toFixed(0)})`);
+    console.log(`  ratio loadMdpJson / JSON.parse, median of the pairs: ${ratio.toFixed(2)} (pairs ${ratioMin.toFixed(2)}–${ratioMax.toFixed(2)}; target ≤ 1.5)`);
     // The tolerant path: the same file with one bare NaN (Python's json.dump writes them) is refused naming the entry.
     const nanPath = join(dir, "nan.json");
     writeFileSync(nanPath, text.replace('"r": [[', '"r": [[NaN,').replace(/^(\{.*?"r": \[\[NaN,)[^,]*,/s, "$1"));
@@ -105,7 +160,7 @@ export async function runBenchJson(argv: string[]): Promise<number> {
     });
     console.log(`  200 MB input refused       ${refuseMs.toFixed(2)} ms (${code})`);
     if (values.json !== undefined) {
-      writeFileAtomic(values.json, `${JSON.stringify({ target: "json", nS, nA, megabytes: mb, repeat, parseMs, loadMs, ratio, nanMs, refuseMs, refuseCode: code }, null, 2)}\n`);
+      writeFileAtomic(values.json, `${JSON.stringify({ target: "json", nS, nA, megabytes: mb, repeat, parseMs, loadMs, ratio, ratioMin, ratioMax, pairRatios: pairs.ratios, parseRuns: pairs.aMs, loadRuns: pairs.bMs, nanMs, refuseMs, refuseCode: code }, null, 2)}\n`);
     }
     return 0;
   } finally {
