@@ -131,9 +131,9 @@ export const TABLE3_SCALES: Record<Table3ScaleName, Table3Scale> = {
   },
   full: {
     name: "full",
-    description: "4 envs × 2048 steps per update (1/8 of the paper's; the observer sees env 0), the paper's windows, 30 observer updates (246k steps), 5 seeds",
+    description: "4 envs × 2048 steps per update (1/8 of the paper's; the observer sees env 0), the paper's windows, 30 observer updates (246k steps), 10 seeds (0–9)",
     envs: paperEnvs,
-    seeds: [0, 1, 2, 3, 4],
+    seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     ppo: { numEnvs: 4, ...MUJOCO_PPO },
     observerUpdates: 30,
     evalEpisodes: 10,
