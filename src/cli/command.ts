@@ -25,13 +25,25 @@ export const COMMON_OPTIONS = {
   json: { type: "string" },
 } as const satisfies Options;
 
-/** parseArgs with the common options added; unknown flags and missing values become InputError E_USAGE. */
+/**
+ * parseArgs with the common options added; unknown flags, missing values and a flag given twice become
+ * InputError E_USAGE (Node's hint for a value starting with '-', "use '--steps=-XYZ'", is kept).
+ */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  const usage = (msg: string): InputError => new InputError("E_USAGE", `${command}: ${msg} (see 'lfl ${command} --help')`);
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new InputError("E_USAGE", `${command}: ${(e as Error).message.split("\n")[0]} (see 'lfl ${command} --help')`);
+    throw usage((e as Error).message.split("\n").join(" ").replace(/\. To specify a positional.*$/, ""));
   }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== "option") continue;
+    if (seen.has(t.name)) throw usage(`--${t.name} given twice`);
+    seen.add(t.name);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /** The bound of a legacy integer flag without its own: seeds as everywhere (2^31 − 1), any size or count 10^9 (a runaway value is refused at once). */
@@ -44,8 +56,15 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   return convertOption("", { name, kind: "int", description: "", min, max }, value) as number;
 }
 
-/** Parses a finite number flag strictly (no blanks, no hex), or throws E_USAGE naming the flag. */
-export function numberFlag(name: string, value: string | undefined, fallback: number): number {
+/** Parses a finite number flag strictly (no blanks, no hex), in [min, max] when given, or throws E_USAGE naming the flag. */
+export function numberFlag(name: string, value: string | undefined, fallback: number, min?: number, max?: number): number {
   if (value === undefined) return fallback;
-  return convertOption("", { name, kind: "number", description: "" }, value) as number;
+  return convertOption("", { name, kind: "number", description: "", ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }, value) as number;
 }
+
+/**
+ * The range of an entropy weight α given on the command line (as `reproduce table1 --alpha`): below about 1e-12
+ * soft policies underflow to 0 and soft returns come out wrong, above 1e6 the entropy term swamps every reward.
+ */
+export const ALPHA_MIN = 1e-6;
+export const ALPHA_MAX = 1e6;

@@ -16,7 +16,7 @@ import { inferTabularReward, TABULAR_LFL_DEFAULTS, type TabularSpec } from "../o
 import { formatNumber, markdownTable } from "../reports/markdown-table.ts";
 import { writeTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import type { Command } from "./command.ts";
-import { numberFlag, parseCommandArgs } from "./command.ts";
+import { ALPHA_MAX, ALPHA_MIN, intFlag, numberFlag, parseCommandArgs } from "./command.ts";
 
 const USAGE = `lfl infer --history h.npz --out reward.json [options]
 
@@ -32,6 +32,7 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
                       of the next update's actions; state = r(s) only, the paper's §4.3 assumption)
   --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen with the reward form; docs/observer-tabular.md)
   --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
+  --seed N            seed of the bootstrap that checks the planned policy (default ${TABULAR_LFL_DEFAULTS.bootstrapSeed})
   --json FILE         also write the diagnostics as JSON
 
   Box observation and action spaces run Algorithm 1 instead (lfl infer --history h.npz --out reward.json);
@@ -63,6 +64,9 @@ export const command: Command = {
     if (os.kind !== "discrete" || as.kind !== "discrete" || os.n === undefined || as.n === undefined) {
       throw new InputError("E_INVALID_HISTORY", `${v.history}: infer needs discrete observation and action spaces (got ${os.kind}, ${as.kind})`);
     }
+    // Algorithm 1's flags do not apply to a tabular history (they would be ignored).
+    const boxOnly = (["updates", "scale", "paper"] as const).filter((k) => v[k] !== undefined);
+    if (boxOnly.length > 0) throw new InputError("E_USAGE", `infer: ${boxOnly.map((k) => `--${k}`).join(", ")} ${boxOnly.length === 1 ? "does" : "do"} not apply to a tabular history (see 'lfl infer --help')`);
     const storedGamma = columns.meta.envKwargs?.gamma;
     let spec: TabularSpec;
     let planMdp: TabularMdp | undefined;
@@ -87,15 +91,17 @@ export const command: Command = {
     // α: the learner's (recorded by lfl learn in learnerConfig / extra), unless given.
     const lc = columns.meta.learnerConfig ?? {}, ex = columns.meta.extra ?? {};
     const storedAlpha = typeof lc.alpha === "number" ? lc.alpha : typeof ex.alpha === "number" ? ex.alpha : undefined;
-    const alpha = numberFlag("alpha", v.alpha, storedAlpha ?? 0.3);
+    const alpha = numberFlag("alpha", v.alpha, storedAlpha ?? 0.3, ALPHA_MIN, ALPHA_MAX);
     if (!(alpha > 0)) throw new InputError("E_USAGE", `infer: --alpha must be > 0, got ${alpha}`);
     if (storedAlpha !== undefined && v.alpha !== undefined && alpha !== storedAlpha) console.log(`note: planning at --alpha ${alpha}; the history records the learner's α = ${storedAlpha}`);
     if (storedAlpha === undefined && v.alpha === undefined) console.log("note: the history records no learner α; planning at α = 0.3 (give --alpha to change)");
     const rewardForm = oneOf("reward-form", v["reward-form"], ["auto", "state-action", "state"] as const, TABULAR_LFL_DEFAULTS.rewardForm);
     const learnerModel = oneOf("learner-model", v["learner-model"], ["spi", "svi", "td", "auto"] as const, TABULAR_LFL_DEFAULTS.learnerModel);
     const config = {
-      alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda),
-      rewardForm, learnerModel, pessimism: numberFlag("pessimism", v.pessimism, TABULAR_LFL_DEFAULTS.pessimism),
+      alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel, ALPHA_MIN, ALPHA_MAX), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda, 0, 1e6),
+      rewardForm, learnerModel, pessimism: numberFlag("pessimism", v.pessimism, TABULAR_LFL_DEFAULTS.pessimism, 0, 1e6),
+      // --seed: the seed of the bootstrap that judges the planned policy (the fit itself draws nothing).
+      ...(v.seed !== undefined ? { bootstrapSeed: intFlag("seed", v.seed, TABULAR_LFL_DEFAULTS.bootstrapSeed) } : {}),
     };
     const history = columnsToHistory(columns);
     const res = inferTabularReward(history, spec, config);

@@ -3,8 +3,9 @@
  * recovered reward under the MDP's TRUE dynamics (α = 0.3) and reports its score J under the TRUE reward, beside
  * the optimal score J* and the uniform policy's.
  */
-import { writeFileSync } from "node:fs";
-import { InputError } from "../core/errors.ts";
+import { checkOutputPaths, writeFileAtomic } from "../core/atomic-file.ts";
+import { InputError, NumericalError } from "../core/errors.ts";
+import { stringifyFinite } from "../core/finite-json.ts";
 import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
 import { readHistoryColumns } from "../data/history-file.ts";
@@ -14,7 +15,7 @@ import { estimatePolicy, tabularBatches, visitCounts } from "../observer/tabular
 import { readTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import { softReturn, softValueIteration, uniformPolicy } from "../solvers/soft-policy.ts";
 import type { Command } from "./command.ts";
-import { numberFlag, parseCommandArgs } from "./command.ts";
+import { ALPHA_MAX, ALPHA_MIN, numberFlag, parseCommandArgs } from "./command.ts";
 
 const USAGE = `lfl observe --mdp m.json --reward reward.json [--history h.npz] [--alpha X] [--json FILE]
 
@@ -46,12 +47,16 @@ export const command: Command = {
     });
     if (v.reward === undefined) throw new InputError("E_USAGE", "observe: --reward FILE is required");
     if (v.mdp === undefined) return (await import("./observe-continuous.ts")).runContinuousObserve({ ...v, reward: v.reward });
+    // The Box branch's flags do not apply here; outputs are checked before any work.
+    const boxOnly = (["env", "updates", "num-envs", "n-steps", "episodes", "out", "seed"] as const).filter((k) => v[k] !== undefined);
+    if (boxOnly.length > 0) throw new InputError("E_USAGE", `observe: ${boxOnly.map((k) => `--${k}`).join(", ")} ${boxOnly.length === 1 ? "does" : "do"} not apply with --mdp (a tabular reward) (see 'lfl observe --help')`);
+    checkOutputPaths([v.json], [v.mdp, v.reward, v.history]);
     const mdp = loadMdpJson(v.mdp);
     const file = readTabularRewardFile(v.reward);
     if (file.nS !== mdp.nS || file.nA !== mdp.nA) throw new InputError("E_INVALID_REWARD", `${v.reward}: reward is ${file.nS}×${file.nA}, but ${v.mdp} has ${mdp.nS} states and ${mdp.nA} actions`);
     // α: the learner's, as recorded in the reward file (from the history's meta), unless given.
     const recorded = typeof file.info.alpha === "number" ? file.info.alpha : undefined;
-    const alpha = numberFlag("alpha", v.alpha, recorded ?? 0.3);
+    const alpha = numberFlag("alpha", v.alpha, recorded ?? 0.3, ALPHA_MIN, ALPHA_MAX);
     if (!(alpha > 0)) throw new InputError("E_USAGE", `--alpha must be > 0, got ${alpha}`);
     if (recorded !== undefined && v.alpha !== undefined && alpha !== recorded) console.log(`note: scoring at --alpha ${alpha}, not the learner's α = ${recorded} recorded in ${v.reward}`);
     if (recorded === undefined && v.alpha === undefined) console.log(`note: ${v.reward} records no learner α; scoring at α = 0.3 (give --alpha to change)`);
@@ -66,6 +71,9 @@ export const command: Command = {
     const rows: [string, number][] = [["observer (true J)", observer]];
     if (learner) rows.push([`learner's last policy (true J${learner.source})`, learner.last], [`learner's best policy (true J${learner.source})`, learner.best]);
     rows.push(["optimal J*", optimal], ["uniform policy J(U)", uniform], ["observer under the recovered reward (not a true score)", recovered]);
+    // Every number printed or written is finite, or nothing is (a reward of ±1e308 overflows the planning).
+    const bad = rows.find(([, j]) => !Number.isFinite(j)) ?? (pi.every(Number.isFinite) ? undefined : (["the observer's policy", Number.NaN] as [string, number]));
+    if (bad) throw new NumericalError(`observe: ${bad[0]} is ${bad[1]} (stage: planning on the recovered reward of ${v.reward} under ${v.mdp} at α = ${alpha}; its rewards are too large for soft planning); nothing was written`);
     for (const [name, j] of rows) console.log(`${name.padEnd(60)} ${j.toFixed(4)}`);
     if (learner) {
       const scale = optimal - uniform;
@@ -74,7 +82,7 @@ export const command: Command = {
     console.log(`true J: soft return (α = ${alpha}) under the true reward of ${mdp.name} from its start distribution.`);
     if (v.json !== undefined) {
       const policy = Array.from({ length: mdp.nS }, (_, s) => Array.from(pi.subarray(s * mdp.nA, (s + 1) * mdp.nA)));
-      writeFileSync(v.json, `${JSON.stringify({ mdp: mdp.name, reward: v.reward, alpha, observer, optimal, uniform, recoveredReturn: recovered, ...(learner ? { learnerLast: learner.last, learnerBest: learner.best, learnerScoreSource: learner.source.trim() || "exact" } : {}), policy }, null, 2)}\n`);
+      writeFileAtomic(v.json, stringifyFinite({ mdp: mdp.name, reward: v.reward, alpha, observer, optimal, uniform, recoveredReturn: recovered, ...(learner ? { learnerLast: learner.last, learnerBest: learner.best, learnerScoreSource: learner.source.trim() || "exact" } : {}), policy }, `the scores ${v.json}`, 2));
     }
     return 0;
   },

@@ -9,7 +9,7 @@
  * Storage follows Trajectory's discrete convention: states and actions as integer-valued floats of width 1;
  * `rewards[t]` = r(s_t, a_t), the true reward (for evaluation only — the LfL observer never reads it).
  */
-import { check } from "../core/errors.ts";
+import { check, NumericalError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import type { HistoryMeta } from "./learning-history.ts";
@@ -26,6 +26,10 @@ export function sampleTabularTrajectory(mdp: TabularMdp, pi: Float64Array, T: nu
   const { nS, nA, P, r } = mdp;
   check(pi.length === nS * nA, "E_INVALID_ARGUMENT", `sampleTabularTrajectory: policy has ${pi.length} entries, expected nS·nA = ${nS * nA}`);
   check(Number.isInteger(T) && T >= 1, "E_INVALID_ARGUMENT", `sampleTabularTrajectory: T must be a positive integer, got ${T}`);
+  for (let i = 0; i < pi.length; i++) {
+    // A learner's soft update overflows on huge (finite) rewards: a policy that is not a distribution stops here.
+    if (!(pi[i]! >= 0 && pi[i]! <= 1)) throw new NumericalError(`sampling the learner's policy: π(a = ${i % nA} | s = ${Math.floor(i / nA)}) is ${pi[i]}, not a probability (rewards too large for the learner's soft updates?)`);
+  }
   const observations = new Float64Array(T + 1);
   const actions = new Float64Array(T);
   const rewards = new Float64Array(T);
