@@ -21,6 +21,8 @@ import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-lea
 import { inferTabularReward, observerPolicy, pessimisticReward, recoverFromPolicies, recoverWithLearnerModel, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular/tabular-lfl.ts";
 import { tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-estimation.ts";
 import { maxEntIrl } from "../observer/tabular/maxent-irl.ts";
+import { tabularTrexReward } from "../observer/tabular/tabular-trex.ts";
+import { logelReward } from "../observer/tabular/logel.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 import { streamSeed } from "./engine/streams.ts";
@@ -94,6 +96,10 @@ export interface Table2Run {
 
   /** Baseline (issue 17): J of the policy planned on the MaxEnt IRL reward (observer/tabular/maxent-irl.ts, r(s), α) of the LAST update's pairs. */
   maxentIrl: number;
+  /** Baseline (issue 17): J of the policy planned on the tabular T-REX reward (rankings from time; observer/tabular/tabular-trex.ts). */
+  trex: number;
+  /** Baseline (issue 17): J of the policy planned on the LOGEL reward (gradient-based learner model; observer/tabular/logel.ts). */
+  logel: number;
   /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
   nonImproving: number;
   improvements: number;
@@ -108,16 +114,32 @@ export interface Table2RowResult {
   K: number;
   paper: { learner: PaperStat; observer: PaperStat };
   runs: Table2Run[];
-  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; observerPaper: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats; ceilingModel: SeedStats; maxentIrl: SeedStats };
+  stats: { learner: SeedStats; learnerBest: SeedStats; observer: SeedStats; observerPaper: SeedStats; ceiling: SeedStats; ceilingAlphaTrue: SeedStats; ceilingModel: SeedStats; maxentIrl: SeedStats; trex: SeedStats; logel: SeedStats };
   /** How often each learner model was chosen over the seeds. */
   learnerModels: Record<string, number>;
   /** Observer − learner over seeds: mean, 95% bootstrap CI, one-sided sign-flip p-value. */
   observerMinusLearner: { meanDiff: number; ci95: [number, number]; pValue: number };
   /** The same for the paper's (SPI-model) observer. */
   paperMinusLearner: { meanDiff: number; ci95: [number, number]; pValue: number };
+  /**
+   * Observer (model from data) − each baseline over seeds (issue 17): mean, 95% bootstrap CI, one-sided sign-flip
+   * p of "observer > baseline", and `pBaselineBetter`, the same test the other way round.
+   */
+  observerMinusBaseline: Record<Table2Baseline, BaselineComparison>;
   /** Observer wins on the seed mean (the done-when test) and significantly (p < 0.05). */
   observerBeatsLearner: boolean;
   observerBeatsLearnerSignificant: boolean;
+}
+
+/** The baseline columns of issue 17 (fields of Table2Run). */
+export const TABLE2_BASELINES = ["maxentIrl", "trex", "logel"] as const;
+export type Table2Baseline = (typeof TABLE2_BASELINES)[number];
+
+export interface BaselineComparison {
+  meanDiff: number;
+  ci95: [number, number];
+  pValue: number;
+  pBaselineBetter: number;
 }
 
 export interface Table2Result {
@@ -159,6 +181,9 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism)),
     // Baseline (issue 17): MaxEnt IRL on the last update's state–action pairs, planned on like the observer's reward.
     maxentIrl: play(maxEntIrl(mdp, visitCounts(batches[batches.length - 1]!, mdp.nS, mdp.nA), { alpha }).reward),
+    // Baselines (issue 17): tabular T-REX (rankings from time, its own stream) and LOGEL, on the whole observed history.
+    trex: play(tabularTrexReward(mdp, run.history, { alpha }, new Rng(streamSeed("table2", spec.id, seed, "trex"))).planningReward),
+    logel: play(logelReward(mdp, run.history, { alpha }).planningReward),
 
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
     improvements: res.diagnostics.length,
@@ -203,12 +228,18 @@ export function table2Row(spec: Table2RowSpec, runs: Table2Run[]): Table2RowResu
         ceiling: seedStats(col((r) => r.ceiling), statsRng),
         ceilingAlphaTrue: seedStats(col((r) => r.ceilingAlphaTrue), statsRng),
         ceilingModel: seedStats(col((r) => r.ceilingModel), statsRng),
-        maxentIrl: seedStats(col((r) => r.maxentIrl), statsRng), // baseline (issue 17)
+        maxentIrl: seedStats(col((r) => r.maxentIrl), statsRng), // baselines (issue 17), drawn after the others
+        trex: seedStats(col((r) => r.trex), statsRng),
+        logel: seedStats(col((r) => r.logel), statsRng),
       },
       learnerModels: tally(runs.map((r) => r.learnerModel)),
 
       observerMinusLearner: cmp,
       paperMinusLearner: cmpPaper,
+      observerMinusBaseline: Object.fromEntries(TABLE2_BASELINES.map((b) => {
+        const c = pairedComparison(col((r) => r.observer), col((r) => r[b]), statsRng);
+        return [b, { ...c, pBaselineBetter: pairedComparison(col((r) => r[b]), col((r) => r.observer), statsRng).pValue }];
+      })) as Record<Table2Baseline, BaselineComparison>,
       observerBeatsLearner: cmp.meanDiff > 0,
       observerBeatsLearnerSignificant: cmp.meanDiff > 0 && cmp.pValue < 0.05,
     };

@@ -67,6 +67,12 @@ async function table2View(r: Table2Result): Promise<HTMLElement[]> {
       { header: "paper's SPI observer, our run", value: (x) => pm(x.stats.observerPaper) },
       { header: "obs − learner", value: (x) => x.observerMinusLearner.meanDiff }, { header: "p", value: (x) => x.observerMinusLearner.pValue },
       { header: "beats learner", value: (x) => (x.observerBeatsLearner ? "yes" : "no"), text: true },
+      // Baselines on the same histories (issue 17): J, and observer − baseline paired over seeds with its one-sided p.
+      ...(["maxentIrl", "trex", "logel"] as const).flatMap((b) => [
+        { header: `${b} J`, value: (x: Table2Result["rows"][number]) => (x.stats[b] ? pm(x.stats[b]) : null) },
+        { header: `obs − ${b}`, value: (x: Table2Result["rows"][number]) => x.observerMinusBaseline?.[b]?.meanDiff ?? null },
+        { header: `p obs > ${b}`, value: (x: Table2Result["rows"][number]) => x.observerMinusBaseline?.[b]?.pValue ?? null },
+      ]),
     ], r.rows, { testId: "table2" }),
     await plot(dots, "table2-dots"),
     h("h3", {}, "Every run"),
