@@ -7,8 +7,8 @@
  * Also converts learning histories to and from Minari datasets (data/minari-dataset.ts):
  * `lfl export --history H.npz --to-minari DIR` and `lfl export --from-minari DIR --out H.npz`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { writeFileAtomic } from "../core/atomic-file.ts";
+import { readFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
 import { readHistoryColumns, writeHistoryColumns } from "../data/history-file.ts";
 import { actorToOnnx, parseActorJson } from "../learners/actor-onnx.ts";
@@ -49,13 +49,14 @@ export const command: Command = {
     if (positionals.length > 0) throw new InputError("E_USAGE", `export: unexpected argument '${positionals[0]}' (see 'lfl export --help')`);
     const modes = (["onnx", "to-minari", "from-minari"] as const).filter((m) => v[m] !== undefined);
     if (modes.length !== 1) throw new InputError("E_USAGE", "export: give exactly one of --onnx IN.json, --to-minari DIR (with --history H.npz), --from-minari DIR (with --out H.npz)");
+    checkOutputPaths([v.out, v.json], [v.history, v.onnx, v["from-minari"]]); // before any work: no output may destroy an input
     if (v["to-minari"] !== undefined) {
       if (v.history === undefined) throw new InputError("E_USAGE", "export: --to-minari DIR needs --history H.npz");
       const columns = readHistoryColumns(v.history);
       const { writeMinariDataset } = await import("../data/minari-dataset.ts");
       const dataDir = await writeMinariDataset(v["to-minari"], columns);
       console.log(`wrote the Minari dataset ${dataDir}: ${columns.n} steps of ${columns.updates.length} policy updates (episode attribute 'update')`);
-      if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ in: v.history, out: dataDir, steps: columns.n, updates: columns.updates }, null, 2)}\n`);
+      if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify({ in: v.history, out: dataDir, steps: columns.n, updates: columns.updates }, null, 2)}\n`);
       return 0;
     }
     if (v["from-minari"] !== undefined) {
@@ -64,7 +65,7 @@ export const command: Command = {
       const columns = await readMinariDataset(v["from-minari"]);
       writeHistoryColumns(v.out, columns);
       console.log(`wrote ${v.out}: ${columns.n} transitions of ${columns.updates.length} policy updates (${columns.updates[0]}–${columns.updates[columns.updates.length - 1]}) from ${v["from-minari"]}`);
-      if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ in: v["from-minari"], out: v.out, transitions: columns.n, updates: columns.updates }, null, 2)}\n`);
+      if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify({ in: v["from-minari"], out: v.out, transitions: columns.n, updates: columns.updates }, null, 2)}\n`);
       return 0;
     }
     if (v.onnx === undefined) throw new InputError("E_USAGE", "export: --onnx IN.json is required (the reward or actor JSON to export)");
@@ -107,7 +108,7 @@ export const command: Command = {
     writeFileAtomic(v.out, bytes);
     const full = { ...summary, dtype, in: v.onnx, out: v.out, bytes: bytes.length, irVersion: 8, opset: 17 };
     console.log(`wrote ${v.out}: ${summary["kind"]} (${dtype}, ${bytes.length} bytes); inputs ${(summary["inputs"] as string[]).join(", ")}; outputs ${(summary["outputs"] as string[]).join(", ")}`);
-    if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify(full, null, 2)}\n`);
+    if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(full, null, 2)}\n`);
     return 0;
   },
 };

@@ -44,7 +44,7 @@ export async function runLearnMdp(argv: string[]): Promise<number> {
   const pairs = intFlag("pairs", v.pairs, 1000, 1, MAX_ROWS);
   const config: Record<string, unknown> = { alpha, pairsPerUpdate: pairs };
   const kKey = id === "random-improvement" ? "observed" : "improvements";
-  const defaultK = (TABULAR_LEARNERS[id].defaults as Record<string, unknown>)[kKey];
+  const defaultK = (TABULAR_LEARNERS[id].defaults as unknown as Record<string, unknown>)[kKey];
   const k = intFlag("improvements", v.improvements, typeof defaultK === "number" ? defaultK : 1, id === "random-improvement" ? 2 : 1, MAX_IMPROVEMENTS);
   if (v.improvements !== undefined) config[kKey] = k;
   if ((k + 1) * pairs > MAX_ROWS) throw new InputError("E_USAGE", `learn: ${k} improvements × --pairs ${pairs} is ${(k + 1) * pairs} history rows, more than ${MAX_ROWS} (see 'lfl learn --help')`);
