@@ -42,7 +42,7 @@ export { GaussianLogDensityReward } from "./rewards/neural-reward.ts";
 export { loadRewardModel, readRewardJson } from "./rewards/reward-json.ts";
 
 // learners: the agents being observed
-export { trainPpo, PPO_DEFAULTS, type PpoConfig } from "./learners/ppo.ts";
+export { trainPpo, PPO_DEFAULTS, type PpoConfig, type PpoRun } from "./learners/ppo.ts";
 export { GaussianActor, type GaussianActorJson } from "./nn/gaussian-actor.ts";
 export { actorToOnnx } from "./learners/actor-onnx.ts";
 export { rewardToOnnx } from "./rewards/reward-onnx.ts";

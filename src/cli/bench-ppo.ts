@@ -50,7 +50,7 @@ export async function runBenchPpo(argv: string[]): Promise<number> {
   // PPO.
   let t0 = performance.now();
   let c0 = process.cpuUsage();
-  const r = trainPpo({ totalSteps: steps, seed, numEnvs }, make);
+  const r = trainPpo({ numEnvs }, make, { totalSteps: steps, seed });
   const ppoSeconds = (performance.now() - t0) / 1000;
   const ppoCpuSeconds = cpuSecondsSince(c0);
   const ppoRate = r.steps / ppoSeconds;

@@ -21,7 +21,7 @@ import { envSpec, makeEnv, type EnvKwargs } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { writeHistoryFile } from "../data/history-file.ts";
 import { decodePpoCheckpoint, encodePpoCheckpoint } from "../learners/ppo-checkpoint.ts";
-import { trainPpo, PPO_DEFAULTS, type PpoConfig, type PpoUpdateStats } from "../learners/ppo.ts";
+import { trainPpo, PPO_DEFAULTS, type PpoConfig, type PpoRun, type PpoUpdateStats } from "../learners/ppo.ts";
 import { parseOptions, refuseFlags } from "./options.ts";
 
 /** Seeds are the same everywhere (as `lfl reproduce`): integers in [0, 2^31 − 1]. */
@@ -81,9 +81,7 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
   const kwargs = parseKwargs(str("env-kwargs"));
   const spec = envSpec(envId);
 
-  const config: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed"> = {
-    totalSteps: int("steps", 100000),
-    seed: int("seed", 0),
+  const config: Partial<PpoConfig> = {
     numEnvs: int("num-envs", 1),
     nSteps: int("n-steps", PPO_DEFAULTS.nSteps),
     batchSize: int("batch-size", PPO_DEFAULTS.batchSize),
@@ -91,12 +89,12 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
     gamma: (v.gamma as number | undefined) ?? PPO_DEFAULTS.gamma,
     learningRate: lr,
     normalizeObservations: v["normalize-obs"] === true,
-    recordHistory: out !== undefined,
   };
+  const runInputs: PpoRun = { totalSteps: int("steps", 100000), seed: int("seed", 0), envKwargs: kwargs, ...(out === undefined ? { recordEnvs: 0 } : {}) };
   const E = config.numEnvs!, rollout = config.nSteps! * E;
   if (v["record-envs"] !== undefined) {
     if ((v["record-envs"] as number) > E) throw new InputError("E_USAGE", `learn: --record-envs ${v["record-envs"] as number} is more than --num-envs ${E}`);
-    config.recordEnvs = v["record-envs"] as number;
+    if (out !== undefined) runInputs.recordEnvs = v["record-envs"] as number;
   }
   if (rollout > MAX_ROLLOUT) throw new InputError("E_USAGE", `learn: --n-steps × --num-envs = ${rollout} is more than ${MAX_ROLLOUT} steps per update`);
   if (config.batchSize! > rollout) throw new InputError("E_USAGE", `learn: --batch-size ${config.batchSize} is more than one rollout (--n-steps × --num-envs = ${rollout})`);
@@ -114,7 +112,7 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
     const probe = mk();
     const D = probe.observationSpace.shape, A = probe.actionSpace.shape;
     probe.close();
-    const recorded = Math.ceil(config.totalSteps / rollout) * config.nSteps! * (config.recordEnvs ?? E);
+    const recorded = Math.ceil(runInputs.totalSteps / rollout) * config.nSteps! * (runInputs.recordEnvs ?? E);
     const bytes = recorded * (2 * D + A + 4) * 8;
     if (bytes > MAX_HISTORY_BYTES) throw new InputError("E_TOO_LARGE", `learn: the history of ${recorded} recorded steps would need about ${(bytes / 2 ** 30).toFixed(1)} GiB of memory (limit ${MAX_HISTORY_BYTES / 2 ** 30} GiB); record fewer envs (--record-envs) or fewer --steps`);
   }
@@ -127,23 +125,23 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
     noTTYOutput: true,
     notTTYSchedule: 10_000,
   }, cliProgress.Presets.shades_classic);
-  bar?.start(Math.ceil(config.totalSteps / rollout) * rollout, resume?.steps ?? 0, { episodes: 0, ret: "n/a", sps: 0 });
+  bar?.start(Math.ceil(runInputs.totalSteps / rollout) * rollout, resume?.steps ?? 0, { episodes: 0, ret: "n/a", sps: 0 });
   const tb = tensorBoardRecorder(v.tensorboard as string | undefined);
   const t0 = performance.now();
   const firstStep = resume?.steps ?? 0;
   let lastDraw = 0;
   let result;
   try {
-    result = trainPpo(config, mk, {
+    result = trainPpo(config, mk, runInputs, {
       ...(tb.onUpdate ? { onUpdate: tb.onUpdate } : {}),
       onStep: ({ steps, episodes, meanReturn }) => {
-        if (bar && (steps - lastDraw >= 1000 || steps === config.totalSteps)) {
+        if (bar && (steps - lastDraw >= 1000 || steps === runInputs.totalSteps)) {
           lastDraw = steps;
           const sps = Math.round((steps - firstStep) / ((performance.now() - t0) / 1000));
           bar.update(steps, { episodes, ret: Number.isFinite(meanReturn) ? meanReturn.toFixed(1) : "n/a", sps });
         }
       },
-    }, kwargs, every > 0 ? {
+    }, every > 0 ? {
       every,
       save: (state) => writeFileAtomic(ckptPath, (sink) => sink(encodePpoCheckpoint(state))),
       ...(resume ? { resume } : {}),
@@ -158,7 +156,7 @@ export async function runLearnEnv(argv: string[]): Promise<number> {
   // Everything is serialised (and checked finite) before the first file is replaced.
   const modelText = model !== undefined ? stringifyFinite(result.model(), `the model ${model}`) : undefined;
   const summary = {
-    env: spec.id, learner: "ppo", seed: config.seed, steps: result.steps, numUpdates: result.updates.length, seconds: round(seconds),
+    env: spec.id, learner: "ppo", seed: runInputs.seed, steps: result.steps, numUpdates: result.updates.length, seconds: round(seconds),
     stepsPerSecond: round((result.steps - firstStep) / Math.max(seconds, 1e-9)), ...(meanReturn !== undefined ? { meanReturn } : {}),
     ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}), ...(resume ? { resumedAtUpdate: resume.nextUpdate } : {}),
   };

@@ -23,7 +23,7 @@ export interface PpoCurvesSpec {
   checkpoints: number[];
   seeds: number[];
   /** Named PPO settings (SB3 defaults unless overridden). */
-  settings: Record<string, Partial<Omit<PpoConfig, "totalSteps" | "seed">>>;
+  settings: Record<string, Partial<PpoConfig>>;
   evalEpisodes: number;
 }
 
@@ -103,7 +103,7 @@ export function runPpoCurve(spec: PpoCurvesSpec, setting: string, seed: number, 
   };
   const t0 = performance.now();
   let evalMs = 0;
-  const trained = trainPpo({ ...overrides, totalSteps: budget, seed: streamSeed("ppo-curves", spec.envId, seed, setting), recordHistory: false }, makeEnv, {
+  const trained = trainPpo(overrides, makeEnv, { totalSteps: budget, seed: streamSeed("ppo-curves", spec.envId, seed, setting), recordEnvs: 0 }, {
     onPolicy: (k, actor) => {
       if (!wanted.has(k)) return;
       const e0 = performance.now();

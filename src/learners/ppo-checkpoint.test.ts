@@ -10,14 +10,15 @@ import { makeEnv } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import { decodePpoCheckpoint, encodePpoCheckpoint, type PpoTrainingState } from "./ppo-checkpoint.ts";
-import { trainPpo, type PpoConfig } from "./ppo.ts";
+import { trainPpo, type PpoConfig, type PpoRun } from "./ppo.ts";
 
-type Cfg = Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">;
+type Cfg = Partial<PpoConfig> & PpoRun;
 
 /** History .npz bytes and model JSON of a run; `states` collects the checkpoints it saved (through the file encoding). */
 function run(cfg: Cfg, mk: () => BoxEnv, dir: string, name: string, checkpoint?: { every: number; resume?: PpoTrainingState; states?: PpoTrainingState[] }) {
   const trained: number[] = [];
-  const r = trainPpo(cfg, mk, { onUpdate: (u) => { trained.push(u.update); } }, {}, checkpoint && {
+  const { totalSteps, seed, recordEnvs, ...hp } = cfg;
+  const r = trainPpo(hp, mk, { totalSteps, seed, ...(recordEnvs !== undefined ? { recordEnvs } : {}) }, { onUpdate: (u) => { trained.push(u.update); } }, checkpoint && {
     every: checkpoint.every,
     ...(checkpoint.resume ? { resume: checkpoint.resume } : {}),
     save: (s) => checkpoint.states?.push(decodePpoCheckpoint(encodePpoCheckpoint(s), "test")),

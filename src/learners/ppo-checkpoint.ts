@@ -30,7 +30,7 @@ import type { Adam, AdamState } from "../nn/adam.ts";
 import type { DiagGaussian } from "../nn/gaussian.ts";
 import type { MLP } from "../nn/mlp.ts";
 import type { RunningMeanStd, RunningMeanStdJson } from "../nn/running-mean-std.ts";
-import type { PpoConfig, PpoUpdateStats } from "./ppo-config.ts";
+import type { PpoResolvedRun, PpoUpdateStats } from "./ppo-config.ts";
 
 export const PPO_CHECKPOINT_VERSION = 1;
 const MAGIC = "LFLPPOCK";
@@ -71,7 +71,7 @@ export interface PpoCheckpointing {
 }
 
 /** The configuration fields a resume must match (everything that shapes the run; functions by name). */
-export function ppoConfigKey(cfg: PpoConfig): string {
+export function ppoConfigKey(cfg: PpoResolvedRun): string {
   return JSON.stringify({ ...cfg, rewardFn: cfg.rewardFn?.name ?? null, initialActor: cfg.initialActor ? "given" : null });
 }
 
@@ -93,7 +93,7 @@ export function replayEnv(env: BoxEnv, seed: number, actions: Float64Array, A: n
 // ── Restore and snapshot (called by trainPpo) ───────────────────────────────────────────────────────────
 /** trainPpo's training state, by reference: restore writes into it, snapshot copies it. */
 export interface PpoLiveState {
-  cfg: PpoConfig;
+  cfg: PpoResolvedRun;
   envs: BoxEnv[];
   D: number;
   A: number;

@@ -3,7 +3,11 @@
  * maps them to SB3's names), its validation, and the types `trainPpo` (./ppo.ts) takes and returns: callbacks,
  * per-update statistics, the actor and model JSON, the result.
  *
- * Usage: `const cfg = resolvePpoConfig({ totalSteps: 1e6, seed: 0, numEnvs: 8 });`
+ * Two kinds of input, kept apart: `PpoConfig` holds the hyperparameters (what a user tunes, SB3's names and
+ * defaults); `PpoRun` holds one run's inputs (its length, its stream, the reward and start actor the observer
+ * gives, what to record).
+ *
+ * Usage: `trainPpo({ numEnvs: 8 }, makeEnv, { totalSteps: 1e6, seed: 0 })`.
  */
 import { InputError } from "../core/errors.ts";
 import type { GaussianActorJson } from "../nn/gaussian-actor.ts";
@@ -13,10 +17,8 @@ import type { DiagGaussian } from "../nn/gaussian.ts";
 import type { RunningMeanStd, RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import type { RewardFn } from "../rewards/reward-fn.ts";
 
+/** PPO's hyperparameters (SB3's defaults in `PPO_DEFAULTS`). */
 export interface PpoConfig {
-  /** Total env steps (over all envs); training runs whole rollouts until at least this many (SB3). */
-  totalSteps: number;
-  seed: number;
   /** Envs stepped in lockstep (the paper's learner used 32). */
   numEnvs: number;
   /** Rollout length per env per update (SB3 n_steps). */
@@ -44,16 +46,36 @@ export interface PpoConfig {
   normalizeObservations: boolean;
   /** Observation clip after normalisation. */
   clipObs: number;
-  /** Record the learning history at all. */
-  recordHistory: boolean;
-  /** Record envs 0 .. recordEnvs−1 only (1 = the paper's observer, who sees one env of many); default all. */
-  recordEnvs?: number;
+}
+
+/** One run's inputs. */
+export interface PpoRun {
+  /** Total env steps (over all envs); training runs whole rollouts until at least this many (SB3). */
+  totalSteps: number;
+  seed: number;
   /**
    * Learn from this reward instead of the env's: r(s, a, s′, terminated) on RAW observations (s′ is the final
    * observation of an episode, before the reset) and the unclipped sampled action, as the history records them.
    */
-  rewardFn?: RewardFn;
+  reward?: RewardFn;
   /** Start from this actor (policy weights, log-std, observation statistics) instead of a random init. */
+  init?: PpoActorJson;
+  /** Record the learning history of envs 0 .. recordEnvs−1 (1 = the paper's observer, who sees one env of many; 0 = no history); default all. */
+  recordEnvs?: number;
+  /** The env's keyword arguments, recorded in the history. */
+  envKwargs?: Record<string, unknown>;
+}
+
+/**
+ * Hyperparameters and run inputs resolved into one flat record: what the training loop reads, what the history
+ * records as `learnerConfig` and what a checkpoint must match.
+ */
+export interface PpoResolvedRun extends PpoConfig {
+  totalSteps: number;
+  seed: number;
+  recordHistory: boolean;
+  recordEnvs?: number;
+  rewardFn?: RewardFn;
   initialActor?: PpoActorJson;
 }
 
@@ -61,7 +83,7 @@ export interface PpoConfig {
  * one Gaussian policy's JSON (nn/gaussian-actor.ts). */
 export type PpoActorJson = GaussianActorJson;
 
-export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
+export const PPO_DEFAULTS: PpoConfig = {
   numEnvs: 1,
   nSteps: 2048,
   batchSize: 64,
@@ -79,7 +101,6 @@ export const PPO_DEFAULTS: Omit<PpoConfig, "totalSteps" | "seed"> = {
   logStdInit: 0,
   normalizeObservations: false,
   clipObs: 10,
-  recordHistory: true,
 };
 
 /** Statistics of one update, passed to `onUpdate` and returned. */
@@ -121,7 +142,7 @@ export interface PpoModelJson {
 }
 
 export interface PpoResult {
-  config: PpoConfig;
+  config: PpoResolvedRun;
   policy: MLP;
   gaussian: DiagGaussian;
   value: MLP;
@@ -135,12 +156,12 @@ export interface PpoResult {
   model: () => PpoModelJson;
 }
 
-export function resolvePpoConfig(partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">): PpoConfig {
+/** The hyperparameters with SB3's defaults filled in, validated (E_INVALID_CONFIG naming the field). */
+export function resolvePpoConfig(partial: Partial<PpoConfig> = {}): PpoConfig {
   const c: PpoConfig = { ...PPO_DEFAULTS, ...partial };
-  const pos = (name: keyof PpoConfig, v: number, int = true): void => {
+  const pos = (name: string, v: number, int = true): void => {
     if (!(v > 0) || (int && !Number.isInteger(v))) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be a positive ${int ? "integer" : "number"}, got ${v}`);
   };
-  pos("totalSteps", c.totalSteps);
   pos("numEnvs", c.numEnvs);
   pos("nSteps", c.nSteps);
   pos("batchSize", c.batchSize);
@@ -151,9 +172,20 @@ export function resolvePpoConfig(partial: Partial<PpoConfig> & Pick<PpoConfig, "
   for (const [name, v] of [["gamma", c.gamma], ["gaeLambda", c.gaeLambda]] as const) {
     if (!(v >= 0 && v <= 1)) throw new InputError("E_INVALID_CONFIG", `ppo: ${name} must be in [0, 1], got ${v}`);
   }
-  if (c.recordEnvs !== undefined && !(Number.isInteger(c.recordEnvs) && c.recordEnvs >= 1 && c.recordEnvs <= c.numEnvs)) {
-    throw new InputError("E_INVALID_CONFIG", `ppo: recordEnvs must be an integer in [1, numEnvs = ${c.numEnvs}], got ${c.recordEnvs}`);
-  }
   if (c.batchSize > c.nSteps * c.numEnvs) throw new InputError("E_INVALID_CONFIG", `ppo: batchSize ${c.batchSize} exceeds the rollout size ${c.nSteps * c.numEnvs}`);
   return c;
+}
+
+/** Hyperparameters and one run's inputs resolved and validated together (what `trainPpo` runs). */
+export function resolvePpoRun(hp: Partial<PpoConfig>, run: PpoRun): PpoResolvedRun {
+  const c = resolvePpoConfig(hp);
+  if (!(run.totalSteps > 0 && Number.isInteger(run.totalSteps))) throw new InputError("E_INVALID_CONFIG", `ppo: totalSteps must be a positive integer, got ${run.totalSteps}`);
+  if (run.recordEnvs !== undefined && !(Number.isInteger(run.recordEnvs) && run.recordEnvs >= 0 && run.recordEnvs <= c.numEnvs)) {
+    throw new InputError("E_INVALID_CONFIG", `ppo: recordEnvs must be an integer in [0, numEnvs = ${c.numEnvs}], got ${run.recordEnvs}`);
+  }
+  return {
+    totalSteps: run.totalSteps, seed: run.seed, ...c, recordHistory: run.recordEnvs !== 0,
+    ...(run.recordEnvs !== undefined && run.recordEnvs > 0 ? { recordEnvs: run.recordEnvs } : {}),
+    ...(run.reward ? { rewardFn: run.reward } : {}), ...(run.init ? { initialActor: run.init } : {}),
+  };
 }

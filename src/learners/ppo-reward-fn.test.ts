@@ -1,6 +1,6 @@
 /**
  * PPO's observer options: `rewardFn` replaces the env reward in learning (the env reward is never read for
- * learning, proven by poisoning it), `initialActor` starts from a given actor, `onPolicy` snapshots π_k.
+ * learning, proven by poisoning it), the run's `init` starts from a given actor, `onPolicy` snapshots π_k.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,8 @@ import { trainPpo, type PpoActorJson } from "./ppo.ts";
 
 /** PointWalk (src/envs/testing) with a 25-step limit; poisoned: the env reward is NaN (true reward only in info). */
 const walk = (poisoned = false) => () => new TimeLimit(new PointWalk({ poisonReward: poisoned }), 25);
-const SMALL = { totalSteps: 3 * 64, seed: 3, numEnvs: 2, nSteps: 32, batchSize: 16, nEpochs: 2, recordHistory: false };
+const SMALL = { numEnvs: 2, nSteps: 32, batchSize: 16, nEpochs: 2 };
+const RUN = { totalSteps: 3 * 64, seed: 3, recordEnvs: 0 };
 
 /** The env's own reward, computed from s′ — learning from it must equal learning from the env. */
 const envReward: RewardFn = {
@@ -21,8 +22,8 @@ const envReward: RewardFn = {
 };
 
 test("rewardFn equal to the env reward trains bit-identically to the env reward", () => {
-  const a = trainPpo({ ...SMALL, normalizeObservations: true }, walk());
-  const b = trainPpo({ ...SMALL, normalizeObservations: true, rewardFn: envReward }, walk());
+  const a = trainPpo({ ...SMALL, normalizeObservations: true }, walk(), RUN);
+  const b = trainPpo({ ...SMALL, normalizeObservations: true }, walk(), { ...RUN, reward: envReward });
   assert.deepEqual(b.policy.params, a.policy.params);
   assert.deepEqual(b.value.params, a.value.params);
   assert.deepEqual(b.updates.map((u) => u.meanReturn), a.updates.map((u) => u.meanReturn));
@@ -39,8 +40,8 @@ test("with a rewardFn the env reward is never learned from: a NaN-poisoned env t
       return Float64Array.from({ length: b.n }, (_, i) => Math.tanh(b.obs[2 * i]! - b.actions[2 * i + 1]!) + (b.terminated[i] ? -1 : 0));
     },
   };
-  const clean = trainPpo({ ...SMALL, rewardFn: recovered }, walk(false));
-  const poisoned = trainPpo({ ...SMALL, rewardFn: recovered }, walk(true));
+  const clean = trainPpo(SMALL, walk(false), { ...RUN, reward: recovered });
+  const poisoned = trainPpo(SMALL, walk(true), { ...RUN, reward: recovered });
   assert.deepEqual(poisoned.policy.params, clean.policy.params);
   assert.deepEqual(poisoned.value.params, clean.value.params);
   assert.deepEqual(poisoned.gaussian.logStd, clean.gaussian.logStd);
@@ -51,14 +52,14 @@ test("with a rewardFn the env reward is never learned from: a NaN-poisoned env t
   assert.ok(clean.updates.some((u) => Number.isFinite(u.meanReturn)));
   assert.ok(poisoned.updates.every((u) => !Number.isFinite(u.meanReturn)));
   // Without a rewardFn the poisoned reward is learned from, hence refused.
-  assert.throws(() => trainPpo(SMALL, walk(true)), NumericalError);
+  assert.throws(() => trainPpo(SMALL, walk(true), RUN), NumericalError);
 });
 
-test("initialActor: π_0 is the given actor (weights, log-std, statistics); mismatches are refused", () => {
-  const first = trainPpo({ ...SMALL, normalizeObservations: true }, walk());
+test("init: π_0 is the given actor (weights, log-std, statistics); mismatches are refused", () => {
+  const first = trainPpo({ ...SMALL, normalizeObservations: true }, walk(), RUN);
   const given: PpoActorJson = { ...first.model(), obsNorm: first.obsNorm!.toJSON() };
   let pi0: PpoActorJson | null = null;
-  trainPpo({ ...SMALL, seed: 9, normalizeObservations: true, initialActor: given }, walk(), {
+  trainPpo({ ...SMALL, normalizeObservations: true }, walk(), { ...RUN, seed: 9, init: given }, {
     onPolicy: (k, actor) => { if (k === 0) pi0 = actor(); },
   });
   assert.ok(pi0 !== null);
@@ -66,8 +67,8 @@ test("initialActor: π_0 is the given actor (weights, log-std, statistics); mism
   assert.deepEqual(got.policy.params, given.policy.params);
   assert.deepEqual(got.logStd, given.logStd);
   assert.deepEqual(got.obsNorm, given.obsNorm);
-  assert.throws(() => trainPpo({ ...SMALL, normalizeObservations: false, initialActor: given }, walk()), InputError);
-  assert.throws(() => trainPpo({ ...SMALL, hidden: [8], normalizeObservations: true, initialActor: given }, walk()), InputError);
+  assert.throws(() => trainPpo({ ...SMALL, normalizeObservations: false }, walk(), { ...RUN, init: given }), InputError);
+  assert.throws(() => trainPpo({ ...SMALL, hidden: [8], normalizeObservations: true }, walk(), { ...RUN, init: given }), InputError);
   const wrongDims: RewardFn = { ...envReward, obsDim: 3 };
-  assert.throws(() => trainPpo({ ...SMALL, rewardFn: wrongDims }, walk()), InputError);
+  assert.throws(() => trainPpo(SMALL, walk(), { ...RUN, reward: wrongDims }), InputError);
 });

@@ -12,7 +12,7 @@ const drift = (fault: PointWalkOptions["fault"] = null) => () => new TimeLimit(n
 const SMALL = { nSteps: 32, batchSize: 16, nEpochs: 2 };
 
 test("history: one batch per update, per recorded env, raw observations continuous across update boundaries", () => {
-  const r = trainPpo({ totalSteps: 3 * 96, seed: 1, numEnvs: 3, recordEnvs: 2, normalizeObservations: true, ...SMALL }, drift());
+  const r = trainPpo({ numEnvs: 3, normalizeObservations: true, ...SMALL }, drift(), { totalSteps: 3 * 96, seed: 1, recordEnvs: 2 });
   const h = r.history!;
   assert.deepEqual(h.updates.map((u) => u.index), [0, 1, 2]);
   assert.equal(r.steps, 288);
@@ -39,10 +39,10 @@ test("history: one batch per update, per recorded env, raw observations continuo
 });
 
 test("training is a pure function of (config, seed): same seed → identical parameters, another seed differs", () => {
-  const cfg = { totalSteps: 128, numEnvs: 2, ...SMALL };
-  const a = trainPpo({ ...cfg, seed: 5 }, drift());
-  const b = trainPpo({ ...cfg, seed: 5 }, drift());
-  const c = trainPpo({ ...cfg, seed: 6 }, drift());
+  const cfg = { numEnvs: 2, ...SMALL };
+  const a = trainPpo(cfg, drift(), { totalSteps: 128, seed: 5 });
+  const b = trainPpo(cfg, drift(), { totalSteps: 128, seed: 5 });
+  const c = trainPpo(cfg, drift(), { totalSteps: 128, seed: 6 });
   assert.deepEqual(a.policy.params, b.policy.params);
   assert.deepEqual(a.value.params, b.value.params);
   assert.notDeepEqual(a.policy.params, c.policy.params);
@@ -52,7 +52,7 @@ test("training is a pure function of (config, seed): same seed → identical par
 
 test("onStep returning false stops training; the partial rollout is kept and no update follows", () => {
   let updates = 0;
-  const r = trainPpo({ totalSteps: 1000, seed: 2, numEnvs: 2, ...SMALL }, drift(), {
+  const r = trainPpo({ numEnvs: 2, ...SMALL }, drift(), { totalSteps: 1000, seed: 2 }, {
     onStep: ({ steps }) => steps < 70,
     onUpdate: () => void updates++,
   });
@@ -65,11 +65,11 @@ test("onStep returning false stops training; the partial rollout is kept and no 
 
 test("a NaN observation or an infinite reward stops training with NumericalError naming the update and stage", () => {
   assert.throws(
-    () => trainPpo({ totalSteps: 500, seed: 0, ...SMALL }, drift({ at: 40, kind: "obs" })),
+    () => trainPpo(SMALL, drift({ at: 40, kind: "obs" }), { totalSteps: 500, seed: 0 }),
     (e: unknown) => e instanceof NumericalError && /update 1, stage rollout: env 0 step 7 observation\[1\]/.test(e.message),
   );
   assert.throws(
-    () => trainPpo({ totalSteps: 500, seed: 0, ...SMALL }, drift({ at: 3, kind: "reward" })),
+    () => trainPpo(SMALL, drift({ at: 3, kind: "reward" }), { totalSteps: 500, seed: 0 }),
     (e: unknown) => e instanceof NumericalError && /non-finite reward Infinity at update 0, stage rollout/.test(e.message),
   );
 });
@@ -80,7 +80,7 @@ test("PPO improves Pendulum-v1's return on each of 3 seeds (Welch t > 3 per seed
   const returnsOf = (h: NonNullable<ReturnType<typeof trainPpo>["history"]>, us: number[]): number[] =>
     h.updates.filter((u) => us.includes(u.index)).flatMap((u) => u.trajectories.filter((t) => t.truncated || t.terminated).map((t) => t.return));
   for (const seed of [0, 1, 2]) {
-    const r = trainPpo({ totalSteps: 40960, seed, numEnvs: 4, nSteps: 256, gamma: 0.9, learningRate: 1e-3 }, () => makeEnv("Pendulum-v1"));
+    const r = trainPpo({ numEnvs: 4, nSteps: 256, gamma: 0.9, learningRate: 1e-3 }, () => makeEnv("Pendulum-v1"), { totalSteps: 40960, seed });
     const h = r.history!;
     const first = returnsOf(h, [0, 1, 2, 3, 4, 5, 6, 7]);
     const last = returnsOf(h, [32, 33, 34, 35, 36, 37, 38, 39]);

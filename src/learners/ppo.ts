@@ -6,10 +6,10 @@
  * Truncation (time limits) bootstraps from the value of the final observation; termination does not.
  * Optional observation normalisation uses running statistics FROZEN for the whole of each update (rollout and
  * optimisation), so policy π_k is exactly (parameters_k, statistics_k); the statistics of every update are
- * stored in the history (`meta.extra.obsNorm`). Training is a pure function of (config, seed, env factory).
+ * stored in the history (`meta.extra.obsNorm`). Training is a pure function of (hyperparameters, run, env factory).
  *
- * The LfL observer trains with the same code: `initialActor` starts from a given actor (its behavioural clone)
- * and `rewardFn` REPLACES the env reward in the rollouts (returns, GAE); the env reward is then only summed into
+ * The LfL observer trains with the same code: the run's `init` starts from a given actor (its behavioural clone)
+ * and its `reward` REPLACES the env reward in the rollouts (returns, GAE); the env reward is then only summed into
  * the episode statistics (`meanReturn`, scoring) and is never checked or learned from.
  * docs/ppo.md lists the defaults and every deviation from SB3.
  *
@@ -21,47 +21,17 @@ import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import { Trajectory } from "../data/trajectory.ts";
 import { LearningHistory, type PolicyUpdate } from "../data/learning-history.ts";
-import { MLP } from "../nn/mlp.ts";
-import { DiagGaussian } from "../nn/gaussian.ts";
-import { Adam } from "../nn/adam.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import { computeGae } from "./gae.ts";
 import { restoreTrainingState, snapshotTrainingState, type PpoCheckpointing, type PpoLiveState, type PpoTrainingState } from "./ppo-checkpoint.ts";
-import { resolvePpoConfig, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoUpdateStats } from "./ppo-config.ts";
+import { resolvePpoRun, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoRun, type PpoUpdateStats } from "./ppo-config.ts";
+import { makePpoNetworks } from "./ppo-networks.ts";
 
 // ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
-export { PPO_DEFAULTS, resolvePpoConfig } from "./ppo-config.ts";
-export type { PpoActorJson, PpoCallbacks, PpoConfig, PpoModelJson, PpoResult, PpoUpdateStats } from "./ppo-config.ts";
+export { PPO_DEFAULTS, resolvePpoConfig, resolvePpoRun } from "./ppo-config.ts";
+export type { PpoActorJson, PpoCallbacks, PpoConfig, PpoModelJson, PpoResolvedRun, PpoResult, PpoRun, PpoUpdateStats } from "./ppo-config.ts";
 export type { PpoCheckpointing, PpoTrainingState } from "./ppo-checkpoint.ts";
-
-// ── Networks ─────────────────────────────────────────────────────────────────────────────────────────────
-/**
- * Separate policy and value MLPs (tanh; orthogonal init with SB3's gains √2 hidden, 0.01 policy output, 1 value
- * output), the diagonal Gaussian head with state-independent log-std, and one Adam over all three (global-norm
- * clipping across them, as SB3). With `initialActor`, the policy and log-std start from it.
- */
-function makeNetworks(cfg: PpoConfig, D: number, A: number, initRng: Rng): { policy: MLP; value: MLP; gaussian: DiagGaussian; adam: Adam } {
-  const policy = new MLP([D, ...cfg.hidden, A], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 0.01 });
-  const value = new MLP([D, ...cfg.hidden, 1], { rng: initRng, hiddenGain: Math.SQRT2, outputGain: 1 });
-  const gaussian = new DiagGaussian(A, cfg.logStdInit);
-  const init = cfg.initialActor;
-  if (init) {
-    if (init.policy.sizes.join() !== policy.sizes.join() || init.logStd.length !== A) {
-      throw new InputError("E_INVALID_CONFIG", `ppo: initialActor has sizes [${init.policy.sizes.join(", ")}], expected [${policy.sizes.join(", ")}]`);
-    }
-    if ((init.obsNorm !== null) !== cfg.normalizeObservations || (init.obsNorm !== null && init.clipObs !== cfg.clipObs)) {
-      throw new InputError("E_INVALID_CONFIG", `ppo: initialActor ${init.obsNorm ? `normalises observations (clip ${init.clipObs})` : "acts on raw observations"}, but normalizeObservations is ${cfg.normalizeObservations} (clip ${cfg.clipObs})`);
-    }
-    policy.params.set(init.policy.params);
-    gaussian.logStd.set(init.logStd);
-  }
-  const adam = new Adam(
-    [policy, { params: gaussian.logStd, grads: gaussian.logStdGrad }, value],
-    { lr: cfg.learningRate, eps: cfg.adamEps, maxGradNorm: cfg.maxGradNorm },
-  );
-  return { policy, value, gaussian, adam };
-}
 
 /** Growable record of one env's current trajectory segment (raw observations). */
 interface Segment {
@@ -80,13 +50,14 @@ interface Segment {
  * resumes from a saved state; a resumed run gives the same history and model as an uninterrupted one.
  */
 export function trainPpo(
-  partial: Partial<PpoConfig> & Pick<PpoConfig, "totalSteps" | "seed">,
+  hp: Partial<PpoConfig>,
   makeEnv: (rank: number) => BoxEnv,
+  run: PpoRun,
   callbacks: PpoCallbacks = {},
-  envKwargs: Record<string, unknown> = {},
   checkpointing?: PpoCheckpointing,
 ): PpoResult {
-  const cfg = resolvePpoConfig(partial);
+  const cfg = resolvePpoRun(hp, run);
+  const envKwargs = run.envKwargs ?? {};
   const { numEnvs: E, nSteps: T, batchSize: B } = cfg;
   const N = T * E;
   const rng = new Rng(cfg.seed);
@@ -105,7 +76,7 @@ export function trainPpo(
 
   try {
     // ── Networks, optimiser, observation statistics, reward ──
-    const { policy, value, gaussian, adam } = makeNetworks(cfg, D, A, initRng);
+    const { policy, value, gaussian, adam } = makePpoNetworks(cfg, D, A, initRng);
     const init = cfg.initialActor;
     const running = cfg.normalizeObservations ? (init?.obsNorm ? RunningMeanStd.fromJSON(init.obsNorm) : new RunningMeanStd(D)) : null;
     const rewardFn = cfg.rewardFn;

@@ -11,7 +11,7 @@
  *
  * Usage (a CLI with `--tensorboard DIR`):
  *   const tb = tensorBoardRecorder(v.tensorboard);                    // a no-op when the flag is absent
- *   try { trainPpo(cfg, makeEnv, { onUpdate: chainOnUpdate(existing, tb.onUpdate) }); } finally { tb.close(); }
+ *   try { trainPpo(hp, makeEnv, run, { onUpdate: chainOnUpdate(existing, tb.onUpdate) }); } finally { tb.close(); }
  * Several runs in one command (seeds, cells): one sub-directory each, `tensorBoardRecorder(join(dir, "seed-3"))`,
  * so TensorBoard shows them as separate runs.
  */

@@ -28,8 +28,8 @@ export interface ObserverTrainingConfig {
   /** PPO updates to run (budget = updates × numEnvs × nSteps env steps). */
   updates: number;
   seed: number;
-  /** PPO settings (SB3 defaults otherwise); totalSteps, seed, rewardFn and initialActor are set here. */
-  ppo?: Partial<Omit<PpoConfig, "totalSteps" | "seed" | "rewardFn" | "initialActor">>;
+  /** PPO hyperparameters (SB3 defaults otherwise); the run inputs (length, seed, reward, start actor) are set here. */
+  ppo?: Partial<PpoConfig>;
   /** Called with π_j before each update j (j = 0 is the start) — e.g. to score the observer's curve. */
   onPolicy?: PpoCallbacks["onPolicy"];
   onUpdate?: PpoCallbacks["onUpdate"];
@@ -55,15 +55,9 @@ export function trainObserver(cfg: ObserverTrainingConfig): ObserverRun {
   const numEnvs = ppo.numEnvs ?? 1, nSteps = ppo.nSteps ?? 2048;
   const start = cfg.start;
   const run = trainPpo(
-    {
-      ...ppo,
-      recordHistory: false,
-      totalSteps: cfg.updates * numEnvs * nSteps,
-      seed: cfg.seed,
-      ...(start ? { initialActor: start, hidden: start.policy.sizes.slice(1, -1), normalizeObservations: start.obsNorm !== null, clipObs: start.clipObs } : {}),
-      ...(cfg.reward === "env" ? {} : { rewardFn: cfg.reward }),
-    },
+    { ...ppo, ...(start ? { hidden: start.policy.sizes.slice(1, -1), normalizeObservations: start.obsNorm !== null, clipObs: start.clipObs } : {}) },
     cfg.makeEnv,
+    { totalSteps: cfg.updates * numEnvs * nSteps, seed: cfg.seed, recordEnvs: 0, ...(start ? { init: start } : {}), ...(cfg.reward === "env" ? {} : { reward: cfg.reward }) },
     { ...(cfg.onPolicy ? { onPolicy: cfg.onPolicy } : {}), ...(cfg.onUpdate ? { onUpdate: cfg.onUpdate } : {}) },
   );
   const m = run.model();

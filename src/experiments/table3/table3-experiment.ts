@@ -42,7 +42,7 @@ interface Table3Settings {
 }
 
 export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = scale.envs): Table3Budgets {
-  const { totalSteps: _t, seed: _s, rewardFn: _r, initialActor: _i, ...ppo } = resolvePpoConfig({ ...scale.ppo, totalSteps: 1, seed: 0 });
+  const ppo = resolvePpoConfig(scale.ppo);
   const stepsPerUpdate = scale.ppo.numEnvs * scale.ppo.nSteps;
   return {
     ppo, stepsPerUpdate, observerSteps: scale.observerUpdates * stepsPerUpdate,

@@ -91,7 +91,7 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
   const continuedCurve: CurvePoint[] = [];
   const det = { first: NaN, last: NaN, continued: NaN };
   const snapshots: NonNullable<LearnerStageResult["snapshots"]> = []; // reward-quality stage: policies outside the window
-  const ppo = trainPpo({ ...p.ppo, totalSteps: totalUpdates * p.ppo.numEnvs * p.ppo.nSteps, seed: streamSeed("table3", p.env, p.seed, "learner"), recordEnvs: 1 }, s.makeEnv, {
+  const ppo = trainPpo(p.ppo, s.makeEnv, { totalSteps: totalUpdates * p.ppo.numEnvs * p.ppo.nSteps, seed: streamSeed("table3", p.env, p.seed, "learner"), recordEnvs: 1 }, {
     onPolicy: (k, actor) => {
       if (p.snapshotUpdates?.includes(k)) snapshots.push({ update: k, actor: actor() });
       if (p.window.includes(k)) {
@@ -102,7 +102,7 @@ async function runLearner(p: Table3CellPayload, s: Scorer, ctx: CellContext, his
       } else if (k > last && (k - last) % p.curveStride === 0) continuedCurve.push({ update: k, mean: s.score(actor(), p.curveEpisodes).mean });
     },
     onUpdate: (u) => ctx.progress({ stage: "learner", done: u.update + 1, total: totalUpdates }),
-  }, {});
+  });
   const m = ppo.model();
   const finalActor: PpoActorJson = { policy: m.policy, logStd: m.logStd, obsNorm: m.obsNorm, clipObs: m.clipObs };
   const continuedFinal = s.score(finalActor, p.evalEpisodes);

@@ -259,7 +259,7 @@ export interface Table3EnvResult {
 /** Every budget, resolved (defaults filled in), as recorded in the results. */
 export interface Table3Budgets {
   /** The PPO of the learner and of every post-observation run (all settings; totalSteps/seed vary per run). */
-  ppo: Omit<PpoConfig, "totalSteps" | "seed" | "rewardFn" | "initialActor">;
+  ppo: PpoConfig;
   stepsPerUpdate: number;
   observerSteps: number;
   learner: Array<{ env: string; updates: number; steps: number }>;

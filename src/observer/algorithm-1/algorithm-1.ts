@@ -60,7 +60,7 @@ export interface Algorithm1Hooks {
   onStage?(stage: Algorithm1Stage, step: number, total: number, loss: number): void;
 }
 
-/** The BC policy π̂θK as a PPO actor (PPO's `initialActor`), always with its fixed observation normalisation. */
+/** The BC policy π̂θK as a PPO actor (the start actor `init` of a PPO run), always with its fixed observation normalisation. */
 export type BcPolicyJson = PpoActorJson & { obsNorm: NonNullable<PpoActorJson["obsNorm"]> };
 
 export interface ImprovementDiagnostics {
