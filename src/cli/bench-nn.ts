@@ -5,7 +5,7 @@
  * per call, for every kernel backend in the same run (child processes, rounds in rotated order) with ratios
  * against the TypeScript kernels.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { Rng } from "../core/rng.ts";
 import { Adam } from "../nn/adam.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
@@ -82,7 +82,7 @@ export async function runBenchNn(argv: string[]): Promise<number> {
       console.log(`kernels ${r.backend}${r.isa ? ` (${r.isa}, ${r.threads} threads)` : ""}: MLP 17-64-64-6 tanh, µs per call, wall / CPU (median of 7)`);
       for (const [key, label] of ROWS) console.log(`${label.padEnd(14)} ${r[key][0].toFixed(1).padStart(9)} / ${r[key][1].toFixed(1)}`);
     }
-    if (v.json !== undefined) writeFileSync(v.json, JSON.stringify(r, null, 2));
+    if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify(r, null, 2));
     return 0;
   }
   const backends = parseBackends(v.backends);
@@ -110,6 +110,6 @@ export async function runBenchNn(argv: string[]): Promise<number> {
     });
     console.log(`${name.padEnd(24)}${cells.join("")}`);
   }
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ rounds, loadavg, summary, runs: Object.fromEntries(runs) }, null, 2));
+  if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify({ rounds, loadavg, summary, runs: Object.fromEntries(runs) }, null, 2));
   return 0;
 }

@@ -3,7 +3,7 @@
  * physics-only env-steps/s of the same env under uniformly random actions, and their ratio.
  */
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
@@ -79,7 +79,7 @@ export async function runBenchPpo(argv: string[]): Promise<number> {
     ratio: ppoRate / physicsRate, ppoCpuSeconds, physicsCpuSeconds, kernels: KERNEL_BACKEND, loadAverage: await loadAvg(), node: process.version,
     paramsSha256: createHash("sha256").update(r.policy.params).update(r.gaussian.logStd).update(r.value.params).digest("hex"),
   };
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify(result, null, 2));
+  if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify(result, null, 2));
   if (isBenchChild()) return 0;
   console.log(`env             ${spec.id} (${numEnvs} env${numEnvs > 1 ? "s" : ""}, ${r.steps} steps)`);
   console.log(`PPO             ${ppoRate.toFixed(0)} env-steps/s (${ppoSeconds.toFixed(1)} s)`);
@@ -120,7 +120,7 @@ async function compareBackends(argv: string[], backends: string[], rounds: numbe
     console.log(`native ÷ native-scalar (the previous native kernels), same rounds: wall ${pair(wall)}, per CPU s ${pair(cpu)}`);
   }
   console.log(hashes.size === 1 ? `same learned parameters (SHA-256 ${[...hashes][0]!.slice(0, 16)}…) under every backend and round` : `WARNING: ${hashes.size} different learned parameter hashes across backends/rounds`);
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ env: first.env, steps: first.steps, rounds, summary, runs: Object.fromEntries(runs) }, null, 2));
+  if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify({ env: first.env, steps: first.steps, rounds, summary, runs: Object.fromEntries(runs) }, null, 2));
   return hashes.size === 1 ? 0 : 1;
 }
 

@@ -6,7 +6,8 @@
  * same bytes, and prints the ratios against in-process.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -142,6 +143,6 @@ export async function runBenchSweep(argv: string[]): Promise<number> {
   console.log("| executor | wall s | cells/hour | × in-process | same bytes |");
   console.log("|---|---:|---:|---:|---|");
   for (const r of rows) console.log(`| ${r.executor} | ${r.wallSeconds.toFixed(2)} | ${Math.round(r.cellsPerHour)} | ${r.ratio.toFixed(2)} | ${r.sameBytes ? "yes" : "NO"} |`);
-  if (v.json !== undefined) writeFileSync(v.json, `${JSON.stringify({ target: "sweep", cells: nCells, draws, cores: availableParallelism(), rows }, null, 2)}\n`);
+  if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify({ target: "sweep", cells: nCells, draws, cores: availableParallelism(), rows }, null, 2)}\n`);
   return rows.every((r) => r.sameBytes) ? 0 : 1;
 }

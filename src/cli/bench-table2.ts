@@ -2,7 +2,7 @@
  * `lfl bench table2`: wall time of the full Table 2 (4 learners × 10 seeds: learner, observer, ceilings) against
  * the 10 s budget, and the table itself.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { runTable2 } from "../experiments/table2.ts";
 import { table2Table } from "../reports/table2-report.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
@@ -28,6 +28,6 @@ export async function runBenchTable2(argv: string[]): Promise<number> {
   console.log(table);
   const best = Math.min(...seconds);
   console.log(`\nfull table (4 learners × 10 seeds): ${seconds.map((s) => `${s.toFixed(2)} s`).join(", ")}; best ${best.toFixed(2)} s = ${(best / BUDGET_SECONDS).toFixed(2)} × the ${BUDGET_SECONDS} s budget`);
-  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ target: "table2", seconds, budgetSeconds: BUDGET_SECONDS }, null, 2)}\n`);
+  if (values.json !== undefined) writeFileAtomic(values.json, `${JSON.stringify({ target: "table2", seconds, budgetSeconds: BUDGET_SECONDS }, null, 2)}\n`);
   return 0;
 }

@@ -6,7 +6,8 @@
  * Each is warmed up, then timed 3 times alternately; prints the median wall and CPU env-steps/s of both and
  * the speed-up; docs/performance.md discusses the result.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { Worker } from "node:worker_threads";
 import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
@@ -118,6 +119,6 @@ export async function runBenchWorkers(argv: string[]): Promise<number> {
   console.log(`main thread      ${single.stepsPerSecond.toFixed(0)} env-steps/s wall, ${single.stepsPerCpuSecond.toFixed(0)} per CPU s`);
   console.log(`main + ${W} worker${W > 1 ? "s" : " "} ${threaded.stepsPerSecond.toFixed(0)} env-steps/s wall, ${threaded.stepsPerCpuSecond.toFixed(0)} per CPU s (split ${counts.join("/")})`);
   console.log(`speed-up (wall)  ${speedup.toFixed(2)}×   load average before ${loadBefore}, after ${loadAfter}`);
-  if (v.json !== undefined) writeFileSync(v.json, JSON.stringify({ env: spec.id, numEnvs: E, workers: W, steps: T * E, single, threaded, speedup, loadBefore, loadAfter, node: process.version }, null, 2));
+  if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify({ env: spec.id, numEnvs: E, workers: W, steps: T * E, single, threaded, speedup, loadBefore, loadAfter, node: process.version }, null, 2));
   return 0;
 }
