@@ -44,7 +44,7 @@ async function runMethod(p: Table3CellPayload, s: Scorer, ctx: CellContext, alg:
   const recovered = loadRewardModel(alg.reward);
   const reward = method.reward({
     recovered, clone: alg.bcPolicy, obsDim: recovered.obsDim, actDim: recovered.actDim, window: p.window,
-    history: () => readHistoryColumns(historyPath), rewardSeed: streamSeed("table3", p.env, p.seed, method.id, "reward"),
+    history: () => readHistoryColumns(historyPath), makeEnv: () => s.makeEnv(0), rewardSeed: streamSeed("table3", p.env, p.seed, method.id, "reward"),
     progress: (stage, done, total) => ctx.progress({ stage: `${method.id} ${stage}`, done, total }),
   });
   const last = p.window[p.window.length - 1]!, U = p.observerUpdates;

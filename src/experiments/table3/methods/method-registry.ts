@@ -3,6 +3,7 @@ import { bc } from "./bc.ts";
 import { bcReward } from "./bc-reward.ts";
 import { constant } from "./constant.ts";
 import { continued } from "./continued.ts";
+import { drex } from "./drex.ts";
 import type { Table3Method } from "./method.ts";
 import { observer } from "./observer.ts";
 import { observerRandomStart } from "./observer-random-start.ts";
@@ -18,6 +19,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   bcReward,
   observerRandomStart,
   trex,
+  drex,
 ];
 
 /** The method the others are compared with. */

@@ -7,6 +7,7 @@
  *                   update as it is (BC), "learner-continued" = the learner's own U further updates.
  */
 import type { HistoryColumns } from "../../../data/history-columns.ts";
+import type { BoxEnv } from "../../../envs/env.ts";
 import type { PpoActorJson } from "../../../learners/ppo.ts";
 import type { RewardFn } from "../../../rewards/reward-fn.ts";
 
@@ -21,6 +22,8 @@ export interface MethodRewardContext {
   history(): HistoryColumns;
   /** The observed update indices, sorted. */
   window: readonly number[];
+  /** A fresh env of the task (for methods that roll out policies to learn their reward, e.g. D-REX; its rewards are not theirs to read). */
+  makeEnv(): BoxEnv;
   /** A stream of this method's own for learning its reward (never shared with another cell or stage). */
   rewardSeed: number;
   /** Report progress of a reward-learning stage. */
