@@ -10,9 +10,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticBoxHistory } from "../src/cli/bench-infer.ts";
-import { describeFailure, runCli } from "../src/cli/run-cli.ts";
+import { describeFailure } from "../src/cli/run-cli.ts";
 import { writeHistoryColumns } from "../src/data/history-file.ts";
-import { lfl, ROOT } from "./lfl-cli.ts";
+import { lfl, lflInProcess, ROOT } from "./lfl-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lfl-hardening-"));
 const history = join(dir, "box.npz");
@@ -23,20 +23,7 @@ const out = (name: string): string => join(dir, "out", name);
 mkdirSync(join(dir, "out"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in this process; returns the exit code and what it printed. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const log = console.log, error = console.error;
-  let stdout = "", stderr = "";
-  console.log = (...xs: unknown[]) => { stdout += `${xs.join(" ")}\n`; };
-  console.error = (...xs: unknown[]) => { stderr += `${xs.join(" ")}\n`; };
-  try {
-    const code = await runCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const run = lflInProcess;
 
 /** Exit 2, exactly one line `lfl: error E_…: …` naming `expect`, no stack trace, nothing written into out/. */
 async function refused(code: RegExp, expect: RegExp, ...argv: string[]): Promise<void> {

@@ -19,7 +19,7 @@ import { writeNpz } from "../src/data/npz.ts";
 import { Rng } from "../src/core/rng.ts";
 import { MLP } from "../src/nn/mlp.ts";
 import { fixedObsNorm, GaussianLogDensityReward } from "../src/rewards/neural-reward.ts";
-import { ROOT } from "./lfl-cli.ts";
+import { lflInProcess, ROOT } from "./lfl-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lfl-issue12-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,18 +131,7 @@ const setup = (): Promise<void> => (made ??= (async () => {
 })());
 
 // ── Running and checking ────────────────────────────────────────────────────────────────────────────────────
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const log = console.log, error = console.error;
-  let stdout = "", stderr = "";
-  console.log = (...xs: unknown[]) => { stdout += `${xs.join(" ")}\n`; };
-  console.error = (...xs: unknown[]) => { stderr += `${xs.join(" ")}\n`; };
-  try {
-    return { code: await runCli(argv), stdout, stderr };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const run = lflInProcess;
 
 /** Every file under `dir`: its bytes' hash (its size and mtime when over 1 MB, such as the sparse 200 MB file). */
 function snapshot(): Map<string, string> {

@@ -1,9 +1,11 @@
 /**
  * Runs the real CLI (`src/cli/main.ts` through tsx) in a child process from the repository root, for the
- * end-to-end tests: `const r = lfl("reproduce", "table1"); assert.equal(r.code, 0, r.stderr);`.
+ * end-to-end tests: `const r = lfl("reproduce", "table1"); assert.equal(r.code, 0, r.stderr);` — or in this
+ * process (`lflInProcess`, fast: the bad-input tables), capturing what it prints.
  */
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
+import { runCli } from "../src/cli/run-cli.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 
@@ -17,4 +19,18 @@ export interface CliRun {
 export function lfl(...args: string[]): CliRun {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI in this process (`runCli`), capturing console.log / console.error; returns the exit code and what it printed. */
+export async function lflInProcess(...argv: string[]): Promise<CliRun> {
+  const log = console.log, error = console.error;
+  let stdout = "", stderr = "";
+  console.log = (...xs: unknown[]) => { stdout += `${xs.join(" ")}\n`; };
+  console.error = (...xs: unknown[]) => { stderr += `${xs.join(" ")}\n`; };
+  try {
+    return { code: await runCli(argv), stdout, stderr };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
 }
