@@ -12,6 +12,7 @@ import { lfl } from "./lfl-cli.ts";
 import { codeHash, sourceClosure } from "../src/experiments/engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../src/experiments/engine/experiment.ts";
 import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
+import { CellStore } from "../src/experiments/engine/cell-store.ts";
 import { streamSeed } from "../src/experiments/engine/streams.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 import { REPORTS } from "../src/reports/report-registry.ts";
@@ -60,6 +61,9 @@ test("a change to a source file a cell imports invalidates its checkpoint; an un
   writeFileSync(join(dir, "types.ts"), "export interface T { x: number; y: string }\n");
   assert.deepEqual(statuses(await run()), ["stored", "stored"], "a file outside the closure, or imported for its types only, changes nothing");
   assert.deepEqual(sourceClosure([join(dir, "runner.ts")]).map((f) => f.split("/").at(-1)), ["dep.ts", "runner.ts"]);
+  // A second record with a's settings (computed again elsewhere, newer) that fed nothing: the chain a → b must still be found.
+  const aRec = new CellStore(storeDir).read(first.doc.cells[0]!.key)!;
+  new CellStore(storeDir).put({ ...aRec, key: "f".repeat(32), result: 999 });
   writeFileSync(join(dir, "dep.ts"), "export const K = 3;\n");
   const stale = await run({ reuseStale: true });
   assert.deepEqual(statuses(stale), ["stale", "stale"], "reused only because asked, and said so — the downstream cell through its stale input");

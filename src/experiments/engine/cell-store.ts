@@ -53,17 +53,17 @@ export class CellStore {
   }
 
   /**
-   * A record with this settings key computed by other code, for `--reuse-stale`: the newest original (not a stale
-   * copy) if any. The store is scanned once per CellStore and the index kept up to date by `put`.
+   * The cells computed (by any code) with this settings key, for `--reuse-stale`: one entry per computing cell
+   * (`origin`: the key it was computed under; `key`: a record of it that can be read — the original or a stale
+   * copy), newest first. The store is scanned once per CellStore and the index kept up to date by `put`.
    */
-  findBySettings(settingsKey: string): StoredCell | undefined {
-    const key = this.settingsIndex().get(settingsKey)?.key;
-    return key === undefined ? undefined : this.read(key);
+  staleCandidates(settingsKey: string): ReadonlyArray<{ origin: string; key: string }> {
+    return this.settingsIndex().get(settingsKey) ?? [];
   }
 
-  private index: Map<string, { key: string; original: boolean; mtime: number }> | undefined;
+  private index: Map<string, Array<{ origin: string; key: string; mtime: number }>> | undefined;
 
-  private settingsIndex(): Map<string, { key: string; original: boolean; mtime: number }> {
+  private settingsIndex(): Map<string, Array<{ origin: string; key: string; mtime: number }>> {
     if (this.index) return this.index;
     this.index = new Map();
     if (!existsSync(this.dir)) return this.index;
@@ -83,9 +83,13 @@ export class CellStore {
 
   private indexRecord(c: Pick<StoredCell, "key" | "settingsKey" | "staleOf">, mtime: number): void {
     if (typeof c.settingsKey !== "string" || typeof c.key !== "string") return;
-    const entry = { key: c.key, original: c.staleOf === undefined, mtime };
-    const prev = this.index!.get(c.settingsKey);
-    if (!prev || (entry.original && !prev.original) || (entry.original === prev.original && entry.mtime >= prev.mtime)) this.index!.set(c.settingsKey, entry);
+    const origin = c.staleOf ?? c.key;
+    const list = this.index!.get(c.settingsKey) ?? [];
+    const i = list.findIndex((e) => e.origin === origin);
+    if (i < 0) list.push({ origin, key: c.key, mtime });
+    else if (c.staleOf === undefined) list[i] = { origin, key: c.key, mtime: Math.max(mtime, list[i]!.mtime) }; // prefer reading the original
+    list.sort((a, b) => b.mtime - a.mtime);
+    this.index!.set(c.settingsKey, list);
   }
 
   put(cell: StoredCell): void {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { runCellsLocal } from "../sweep/local-pool.ts";
 import { runCellsOnQueue } from "../sweep/redis-queue.ts";
 import type { CellResultStore, SweepEvent } from "../sweep/sweep-types.ts";
-import type { CellStore, StoredCell } from "./cell-store.ts";
+import type { CellStore } from "./cell-store.ts";
 import { settingsKey } from "./content-key.ts";
 import type { PlannedCell } from "./experiment.ts";
 import type { CellRef } from "./results-doc.ts";
@@ -59,27 +59,20 @@ export async function runCells(cells: readonly PlannedCell[], opts: RunCellsOpti
   const refs = new Map<string, CellRef>();
   const missing: RunCellsResult["missing"] = [];
   const toRun: PlannedCell[] = [];
-  // Planned key → the key of the record reused for it (the cell that computed it), for stale lineage.
-  const origin = new Map<string, string>();
-  const findStale = (cell: PlannedCell, stored: StoredCell | undefined): StoredCell | undefined => {
-    if (stored?.staleOf !== undefined) return stored;
-    const inputs = cell.inputs.map((k) => origin.get(k) ?? k);
-    return opts.store.findBySettings(settingsKey({ settings: cell.settings, inputs }));
-  };
+  const stale = opts.reuseStale ? chooseStale(cells, opts.store) : new Map<string, StaleChoice>();
   for (const cell of cells) {
     const stored = opts.store.read(cell.key);
     if (stored && stored.staleOf === undefined) {
       refs.set(cell.key, { key: cell.key, label: cell.label, revision: stored.revision, status: "stored", wallSeconds: stored.wallSeconds });
       continue;
     }
-    const stale = opts.reuseStale ? findStale(cell, stored) : undefined;
-    if (stale) {
+    const choice = stale.get(cell.key);
+    if (choice) {
       // Filed under the new key so its dependents find it; the record keeps the revision that computed it.
-      const from = stale.staleOf ?? stale.key;
-      origin.set(cell.key, from);
-      if (stale.key !== cell.key) opts.store.put({ ...stale, key: cell.key, label: cell.label, staleOf: from });
-      linkWorkDir(opts.workRoot, from, cell.key);
-      refs.set(cell.key, { key: cell.key, label: cell.label, revision: stale.revision, status: "stale", wallSeconds: stale.wallSeconds });
+      const rec = opts.store.read(choice.key)!;
+      if (stored?.staleOf !== choice.origin) opts.store.put({ ...rec, key: cell.key, label: cell.label, staleOf: choice.origin });
+      linkWorkDir(opts.workRoot, choice.origin, cell.key);
+      refs.set(cell.key, { key: cell.key, label: cell.label, revision: rec.revision, status: "stale", wallSeconds: rec.wallSeconds });
       continue;
     }
     if (opts.finishedOnly) missing.push({ cell, why: "not computed (--finished-only)" });
@@ -114,4 +107,57 @@ function linkWorkDir(workRoot: string, from: string, to: string): void {
   if (from === to || !existsSync(src) || existsSync(dst)) return;
   mkdirSync(workRoot, { recursive: true });
   symlinkSync(from, dst, "dir");
+}
+
+/** The older cell a planned cell reuses: `origin` the key it was computed under, `key` a readable record of it. */
+interface StaleChoice {
+  origin: string;
+  key: string;
+}
+
+/**
+ * `--reuse-stale` along the lineage: a planned cell may reuse a cell computed by other code with the same
+ * settings whose inputs were the cells its own inputs reuse (or, for inputs computed by this code, those very
+ * cells). Candidates are gathered for every cell over every combination of its inputs' candidates; then, in plan
+ * order, each cell takes the candidate consistent with its inputs' choices that feeds the most candidates
+ * downstream (so a chain learner → Algorithm 1 → methods is reused whole, even when a settings key was
+ * computed more than once), the newest on a tie.
+ */
+function chooseStale(cells: readonly PlannedCell[], store: CellStore): Map<string, StaleChoice> {
+  const current = (k: string): boolean => { const r = store.read(k); return r !== undefined && r.staleOf === undefined; };
+  const cands = new Map<string, Array<StaleChoice & { via: string[] }>>();
+  const support = new Map<string, number>();
+  const originsOf = (k: string): string[] => (current(k) ? [k] : (cands.get(k) ?? []).map((c) => c.origin));
+  for (const cell of cells) {
+    if (current(cell.key)) continue;
+    const list: Array<StaleChoice & { via: string[] }> = [];
+    for (const via of product(cell.inputs.map(originsOf), 256)) {
+      for (const c of store.staleCandidates(settingsKey({ settings: cell.settings, inputs: via }))) list.push({ ...c, via });
+    }
+    for (const c of list) for (const o of c.via) support.set(o, (support.get(o) ?? 0) + 1);
+    cands.set(cell.key, list);
+  }
+  const chosen = new Map<string, StaleChoice>();
+  for (const cell of cells) {
+    const list = cands.get(cell.key);
+    if (!list) continue;
+    const via = cell.inputs.map((k) => chosen.get(k)?.origin ?? k);
+    let best: (StaleChoice & { via: string[] }) | undefined;
+    for (const c of list) {
+      if (c.via.join() !== via.join()) continue;
+      if (!best || (support.get(c.origin) ?? 0) > (support.get(best.origin) ?? 0)) best = c;
+    }
+    if (best) chosen.set(cell.key, { origin: best.origin, key: best.key });
+  }
+  return chosen;
+}
+
+/** The cartesian product of `lists` (at most `cap` combinations). */
+function product(lists: readonly string[][], cap: number): string[][] {
+  let out: string[][] = [[]];
+  for (const l of lists) {
+    out = out.flatMap((p) => l.map((x) => [...p, x])).slice(0, cap);
+    if (out.length === 0) return [];
+  }
+  return out;
 }
