@@ -1,4 +1,5 @@
 /** The Table 3 methods in column order. Adding a method: one file in this folder and one line here. */
+import { airl } from "./airl.ts";
 import { bc } from "./bc.ts";
 import { bcReward } from "./bc-reward.ts";
 import { constant } from "./constant.ts";
@@ -20,6 +21,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   observerRandomStart,
   trex,
   drex,
+  airl,
 ];
 
 /** The method the others are compared with. */
