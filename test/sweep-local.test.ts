@@ -136,7 +136,8 @@ test("--commit-cells: each finished cell is written atomically and loads back in
     const files = readdirSync(join(dir, "commit"));
     assert.deepEqual(files.sort(), cells.map((c) => `${c.key}.json`).sort()); // no temp files left
     const one = JSON.parse(readFileSync(committedCellPath(dir, cells[0]!), "utf8"));
-    assert.deepEqual({ ...one, result: undefined }, { format: 1, command: meta.command, seeds: [0], revision: "abc123", key: cells[0]!.key, label: cells[0]!.label, experiment: "commit", result: undefined });
+    assert.ok(typeof one.wallSeconds === "number" && one.wallSeconds >= 0, "the cell's wall time where it ran");
+    assert.deepEqual({ ...one, result: undefined, wallSeconds: undefined }, { format: 1, command: meta.command, seeds: [0], revision: "abc123", key: cells[0]!.key, label: cells[0]!.label, experiment: "commit", result: undefined, wallSeconds: undefined });
     const other = new MemoryCellStore();
     assert.equal(loadCommittedCells(dir, other).length, cells.length);
     assert.equal(bytes(other), bytes(store));

@@ -118,6 +118,15 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.deepEqual(doc.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0] }]);
   assert.deepEqual(doc.missing, ["table3/quick/Pendulum-v1/seed-1/learner (not computed (--finished-only))"]);
   assert.deepEqual(numbers(doc)[0], [numbers(first)[0]![0]]);
+  // A baseline not finished on every run (here T-REX on seed 0) is left out as a column, every run stays, and its cell is listed missing.
+  const noTrex = join(tmp, "no-trex");
+  const loseTrex = first.cells.find((c) => c.label.endsWith("seed-0/trex"))!.key;
+  for (const c of first.cells) if (c.key !== loseTrex) new CellStore(noTrex).put(new CellStore(storeDir).read(c.key)!);
+  const partialMethods = (await run({ store: noTrex, finishedOnly: true })).doc;
+  assert.deepEqual(partialMethods.methods.map((m) => m.id), TABLE3_METHODS.map((m) => m.id).filter((id) => id !== "trex"));
+  assert.deepEqual(partialMethods.seedCounts, [{ env: "Pendulum-v1", requested: 2, seeds: [0, 1] }]);
+  assert.deepEqual(partialMethods.missing, ["table3/quick/Pendulum-v1/seed-0/trex (not computed (--finished-only))"]);
+  assert.ok(partialMethods.envs[0]!.runs.every((r) => !("trex" in r.scores) && r.scores.observer === first.envs[0]!.runs.find((f) => f.seed === r.seed)!.scores.observer));
   const out = join(tmp, "none-out");
   const cli = lfl("reproduce", "table3", "--quick", "--finished-only", "--store", empty, "--out-dir", out);
   assert.equal(cli.code, 2, cli.stderr);

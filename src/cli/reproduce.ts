@@ -84,7 +84,7 @@ export const command: Command = {
           const store = new CellStore(storeDir), byKey = new Map(plan.cells.map((c) => [c.key, c]));
           for (const c of readCommittedCells(commit, { experiment: exp.name })) {
             const sk = c.settingsKey ?? byKey.get(c.key)?.settingsKey;
-            if (sk !== undefined && !store.has(c.key)) store.put({ key: c.key, settingsKey: sk, label: c.label, experiment: c.experiment, revision: c.revision, wallSeconds: 0, result: c.result });
+            if (sk !== undefined && !store.has(c.key)) store.put({ key: c.key, settingsKey: sk, label: c.label, experiment: c.experiment, revision: c.revision, wallSeconds: c.wallSeconds ?? 0, result: c.result });
           }
           commitCell = commitCellsListener(commit, plan.cells, { command, seeds: plan.seeds, revision: revisionLabel(gitState()) });
         }

@@ -36,3 +36,10 @@ test("mismatched pairs and repeated seeds are refused", () => {
   assert.throws(() => pairedDifferences([{ task: "A", a: [1, 2], b: [1, 2], seeds: [3, 3] }], new Rng(0)), /repeated seed/);
   assert.throws(() => pairedDifferences([], new Rng(0)), /no tasks/);
 });
+
+test("more than 16 pairs (Monte Carlo sign flips): the observed signs count as one draw, so p is never 0", () => {
+  const a = Array.from({ length: 30 }, (_, i) => 2 + i), b = a.map((x) => x - 1);
+  const res = pairedDifferences([{ task: "A", a: a.slice(0, 15), b: b.slice(0, 15) }, { task: "B", a: a.slice(15), b: b.slice(15) }], new Rng(1), { resamples: 200 });
+  assert.equal(res.pooled.pairs, 30);
+  assert.equal(res.pooled.pValue, 1 / 20001, "only the observed arrangement reaches the observed mean (2^-30 ≪ 1/20001)");
+});

@@ -73,6 +73,7 @@ function pooledSignFlip(diffs: number[][], rng: Rng): number {
       tally(s);
     }
   } else {
+    tally(observed); // Monte Carlo: the observed signs count as one draw, so p ≥ 1/(draws + 1), never 0
     for (let it = 0; it < 20000; it++) {
       let s = 0;
       for (const { d, w } of flat) s += rng.uniform() < 0.5 ? -w * d : w * d;

@@ -33,6 +33,8 @@ export interface CommittedCell extends CommitMeta {
   result: unknown;
   /** The cell's settings key (settings + inputs, no code), for `--reuse-stale`; absent in files of older sweeps. */
   settingsKey?: string;
+  /** Wall seconds the cell took where it ran; absent in files of older sweeps. */
+  wallSeconds?: number;
 }
 
 /** A file-name-safe version of an experiment name ("table3/full" → "table3-full"). */
@@ -46,10 +48,10 @@ export function committedCellPath(dir: string, spec: Pick<CellSpec, "experiment"
 }
 
 /** Writes one finished cell atomically; returns its path. */
-export function writeCommittedCell(dir: string, spec: CellSpec & { settingsKey?: string }, result: unknown, meta: CommitMeta): string {
+export function writeCommittedCell(dir: string, spec: CellSpec & { settingsKey?: string }, result: unknown, meta: CommitMeta, wallSeconds?: number): string {
   const path = committedCellPath(dir, spec);
   mkdirSync(join(dir, safeName(spec.experiment)), { recursive: true });
-  const cell: CommittedCell = { format: COMMITTED_CELL_FORMAT, command: meta.command, seeds: [...meta.seeds], revision: meta.revision, key: spec.key, label: spec.label, experiment: spec.experiment, result, ...(spec.settingsKey !== undefined ? { settingsKey: spec.settingsKey } : {}) };
+  const cell: CommittedCell = { format: COMMITTED_CELL_FORMAT, command: meta.command, seeds: [...meta.seeds], revision: meta.revision, key: spec.key, label: spec.label, experiment: spec.experiment, result, ...(spec.settingsKey !== undefined ? { settingsKey: spec.settingsKey } : {}), ...(wallSeconds !== undefined ? { wallSeconds } : {}) };
   writeJsonAtomic(path, cell);
   return path;
 }
@@ -63,7 +65,7 @@ export function commitCellsListener(dir: string, cells: ReadonlyArray<CellSpec &
   return (e) => {
     if (e.type !== "cell-done") return;
     const spec = byKey.get(e.key);
-    if (spec !== undefined) writeCommittedCell(dir, spec, e.result, meta);
+    if (spec !== undefined) writeCommittedCell(dir, spec, e.result, meta, e.seconds);
   };
 }
 
@@ -113,5 +115,6 @@ export function parseCommittedCell(path: string): CommittedCell {
   if (!("result" in c)) bad("result");
   if (`${safeName(c.key!)}.json` !== path.split("/").pop()) bad("key (does not match the file name)");
   if (c.settingsKey !== undefined && typeof c.settingsKey !== "string") bad("settingsKey");
+  if (c.wallSeconds !== undefined && !(typeof c.wallSeconds === "number" && c.wallSeconds >= 0)) bad("wallSeconds");
   return c as CommittedCell;
 }

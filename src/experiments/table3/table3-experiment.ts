@@ -13,7 +13,7 @@ import { resolvePpoConfig } from "../../learners/ppo.ts";
 import { ALGORITHM1_PAPER, resolveAlgorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
 import { codeHash } from "../engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
-import { TABLE3_METHODS } from "./methods/method-registry.ts";
+import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-learner-cell.ts";
 import { methodFile } from "./table3-method-cell.ts";
@@ -135,22 +135,29 @@ export const table3Experiment: Experiment<Table3Result> = {
   assemble(results, plan) {
     const { scale, algorithm1 } = plan.settings as Table3Settings;
     const seedCounts: Table3Result["seedCounts"] = [];
+    // A run (env, seed) is in the tables when its core cells are finished (learner, Algorithm 1, the observer and
+    // every cell reward quality reads); a method is a column when its cell is finished for EVERY such run (a
+    // baseline added later and not yet computed everywhere is left out, its cells listed as missing).
+    const cellsOf = (env: string, seed: number) => plan.cells.filter((c) => c.env === env && c.seed === seed);
+    const stageOf = (cells: readonly PlannedCell[], stage: string) => cells.find((c) => c.stage === stage);
+    const core = new Set(["learner", "algorithm-1", "reward-quality", OBSERVER_ID, ...RQ_METHODS]);
+    const included = scale.envs.flatMap((env) => plan.seeds.filter((seed) => cellsOf(env.id, seed).every((c) => !core.has(c.stage) || results.has(c.key))).map((seed) => ({ env: env.id, seed })));
+    const methodList = TABLE3_METHODS.filter((m) => m.kind !== "ppo" || included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), m.id)?.key ?? "")));
     const envs = scale.envs.flatMap((env) => {
       const window = [...env.window].sort((a, b) => a - b);
-      const runs = plan.seeds.flatMap((seed) => {
-        const mine = plan.cells.filter((c) => c.env === env.id && c.seed === seed);
-        if (!mine.every((c) => results.has(c.key))) return [];
-        const get = <T>(stage: string): T => results.get(mine.find((c) => c.stage === stage)!.key) as T;
-        const methods = new Map(TABLE3_METHODS.filter((m) => m.kind === "ppo").map((m) => [m.id, get<MethodStageResult>(m.id)]));
-        const run = table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {});
-        return [{ ...run, rewardQuality: get<RewardQualityStageResult>("reward-quality") }];
+      const runs = included.filter((r) => r.env === env.id).map(({ seed }) => {
+        const mine = cellsOf(env.id, seed);
+        const get = <T>(stage: string): T => results.get(stageOf(mine, stage)!.key) as T;
+        const methods = new Map(methodList.filter((m) => m.kind === "ppo").map((m) => [m.id, get<MethodStageResult>(m.id)]));
+        const run = table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {}, methodList);
+        return { ...run, rewardQuality: get<RewardQualityStageResult>("reward-quality") };
       });
       seedCounts.push({ env: env.id, requested: plan.seeds.length, seeds: runs.map((r) => r.seed) });
-      return runs.length > 0 ? [summariseEnv(env.id, window, runs)] : [];
+      return runs.length > 0 ? [summariseEnv(env.id, window, runs, methodList)] : [];
     });
     return {
       name: "table3", scale, budgets: table3Budgets(scale), evaluation: TABLE3.evaluation, algorithm1,
-      methods: TABLE3_METHODS.map((m) => ({ id: m.id, label: m.label, description: m.description })), envs, seedCounts,
+      methods: methodList.map((m) => ({ id: m.id, label: m.label, description: m.description })), envs, seedCounts,
       ...(envs.length > 0 ? { statistics: table3Statistics(envs) } : {}),
     };
   },
