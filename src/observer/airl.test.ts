@@ -52,19 +52,24 @@ function pearson(x: number[], y: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-test("competence: AIRL on a Pendulum expert's transitions recovers g(s) whose returns correlate ≥ 0.9 with the true returns of held-out noisy expert rollouts — never reading the env's rewards", () => {
+test("competence: AIRL on a Pendulum expert's transitions recovers g(s) whose returns correlate ≥ 0.9 with the true returns of held-out noisy expert rollouts, and whose values correlate ≥ 0.7 with the true state reward — never reading the env's rewards", () => {
   const demos = concatTransitions(rollouts(0, 10, 1).map((e) => e.batch));
-  const t0 = performance.now();
   const res = trainAirl({ demonstrations: demos, makeEnv: poisoned, start: null, seed: 5 });
-  const seconds = (performance.now() - t0) / 1000;
   const held = [0, 0.1, 0.3, 0.6, 0.9].flatMap((eps, i) => rollouts(eps, 4, 1000 + i));
-  const learned = held.map((e) => res.reward.evaluate(e.batch).reduce((a, b) => a + b, 0));
-  const truth = held.map((e) => e.trueReturn);
-  const r = pearson(learned, truth);
-  const last = res.iterations.at(-1)!;
-  console.log(`airl competence: ρ = ${r.toFixed(3)}, ${seconds.toFixed(1)} s, D accuracy expert ${last.expertAccuracy.toFixed(2)} generator ${last.generatorAccuracy.toFixed(2)}, loss ${res.iterations.map((i) => i.loss.toFixed(2)).join(" ")}`);
+  // Per episode: Σ g(s) vs the true return.
+  const r = pearson(held.map((e) => res.reward.evaluate(e.batch).reduce((a, b) => a + b, 0)), held.map((e) => e.trueReturn));
+  // Per state: g(s) vs Pendulum's true reward without its action term, −(θ² + 0.1·θ̇²) (g is state-only). A random
+  // g gives returns correlated at |ρ| ≥ 0.9 on some seeds (the returns are dominated by time spent upright); per state
+  // an untrained g gave −0.73 … 0.61 over six initialisations, AIRL 0.78 … 0.84 (docs/baselines.md).
+  const all = concatTransitions(held.map((e) => e.batch));
+  const stateReward = Array.from({ length: all.n }, (_, i) => {
+    const th = Math.atan2(all.obs[3 * i + 1]!, all.obs[3 * i]!), thdot = all.obs[3 * i + 2]!;
+    return -(th * th + 0.1 * thdot * thdot);
+  });
+  const rs = pearson(Array.from(res.reward.evaluate(all)), stateReward);
   assert.equal(res.iterations.length, 15);
   assert.ok(r >= 0.9, `Pearson ${r.toFixed(3)} between learned and true returns`);
+  assert.ok(rs >= 0.7, `Pearson ${rs.toFixed(3)} between g(s) and the true state reward`);
 });
 
 test("trainAirl: one discriminator round per PPO update on that update's samples, deterministic per seed, starts from a given actor", () => {
