@@ -65,6 +65,8 @@ export interface TabularBenchmarkRun {
   rewardForm: string;
   /** Held-out log-likelihood per action by candidate. */
   heldOut: Record<string, number>;
+  /** The state-form check (form-check.ts) when it ran: the state plan's loss under r̄φ, and whether r̄φ replaced it. */
+  formCheck: { disagreement: number; switched: boolean } | null;
   /** Updates flagged non-improving, of all improvements, and how many truly got worse (true J). */
   nonImproving: number;
   improvements: number;
@@ -98,6 +100,7 @@ export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularL
     recoveredReturn: f.recoveredReturn,
     flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: f.winFraction,
     learnerModel: res.learnerModel.chosen, rewardForm: res.learnerModel.rewardForm, heldOut: res.learnerModel.logLikelihood,
+    formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched } : null,
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length, improvements: res.diagnostics.length, trulyWorse,
   };
 }

@@ -20,7 +20,7 @@ const tally = (xs: string[]): string => Object.entries(xs.reduce((acc: Record<st
 export function tabularBenchmarkMarkdown(runs: readonly TabularBenchmarkRun[], title = "Tabular benchmark"): string {
   const out: string[] = [`# ${title}`, ""];
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
-  out.push(`Seeds ${seeds.join(", ")}; true J = soft return (α = 0.3) under the true reward from the start distribution; "obs − last" is in units of J* − J(U), mean [min]. Flags: OFF-SUPPORT, UNCERTAIN (observer-flags.ts).`, "");
+  out.push(`Seeds ${seeds.join(", ")}; true J = soft return (α = 0.3) under the true reward from the start distribution; "obs − last" is in units of J* − J(U), mean [min]. Flags: OFF-SUPPORT, UNCERTAIN (observer-flags.ts). "state form → r̄φ": runs whose state-only SPI reward failed the form check (form-check.ts) and were planned on the paper's state–action reward.`, "");
   for (const family of [...new Set(runs.map((r) => r.family))]) {
     const rows: Row[] = [...new Set(runs.filter((r) => r.family === family).map((r) => r.learner))].map((learner) => ({ learner, runs: runs.filter((r) => r.family === family && r.learner === learner) }));
     out.push(`## ${family}`, "");
@@ -35,6 +35,7 @@ export function tabularBenchmarkMarkdown(runs: readonly TabularBenchmarkRun[], t
       { header: "obs ≥ last", value: (r) => `${r.runs.filter((x) => x.observer >= x.learnerLast).length}/${r.runs.length}`, align: "right" },
       { header: "flagged", value: (r) => `${r.runs.filter((x) => x.flags.length > 0).length}`, align: "right" },
       { header: "non-improving flagged / truly worse", value: (r) => `${r.runs.reduce((a, x) => a + x.nonImproving, 0)} / ${r.runs.reduce((a, x) => a + x.trulyWorse, 0)}`, align: "right" },
+      { header: "state form → r̄φ", value: (r) => `${r.runs.filter((x) => x.formCheck?.switched === true).length}`, align: "right" },
       { header: "assumptions chosen", value: (r) => tally(r.runs.map((x) => `${x.learnerModel.replace(/\(.*\)/, "")}/${x.rewardForm}`)) },
     ], rows), "");
   }

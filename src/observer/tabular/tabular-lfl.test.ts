@@ -58,3 +58,26 @@ test("diagnostics: one entry per improvement; a history played backwards is flag
   const back = inferTabularReward(reversed, mdp);
   assert.ok(back.diagnostics.some((d) => d.nonImproving), JSON.stringify(back.diagnostics.map((d) => [d.returnFrom, d.returnTo])));
 });
+
+test("state-form check (form-check.ts): a Garnet's action-dependent reward read as state-only is caught and replaced by the paper's r̄φ; an explicit --reward-form state is kept", async () => {
+  const { garnet } = await import("../../envs/tabular/garnet.ts");
+  const { pessimisticReward } = await import("./tabular-lfl.ts");
+  // Tuning seed 105 (docs/observer-tabular.md §9): the data choose the state form for this Q-learning history.
+  const g = garnet({ seed: 105 });
+  const run = TABULAR_LEARNERS["q-learning"].train(g, {}, new Rng(105));
+  const off = inferTabularReward(run.history, g, { formCheck: 0, bootstrap: 0 });
+  assert.equal(off.learnerModel.rewardForm, "state");
+  assert.equal(off.learnerModel.formCheck, undefined);
+  const on = inferTabularReward(run.history, g, { bootstrap: 0 });
+  const check = on.learnerModel.formCheck!;
+  assert.ok(check.switched && check.disagreement > check.threshold, JSON.stringify(check));
+  assert.equal(on.learnerModel.rewardForm, "state-action");
+  assert.deepEqual(on.reward, pessimisticReward(on.paperReward, on.visits, 0.5));
+  // The true J: the switch is what turns the observer's catastrophe (−0.27 of J* − J(U) on tuning) into a tie.
+  const J = (r: Float64Array): number => softReturn(g, observerPolicy(g, r), 0.3);
+  assert.ok(J(on.reward) > J(off.reward), `${J(on.reward)} vs ${J(off.reward)}`);
+  // The user's explicit assumption is never overridden.
+  const forced = inferTabularReward(run.history, g, { rewardForm: "state", bootstrap: 0 });
+  assert.equal(forced.learnerModel.rewardForm, "state");
+  assert.equal(forced.learnerModel.formCheck, undefined);
+});

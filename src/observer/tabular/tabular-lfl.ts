@@ -37,6 +37,7 @@ import { softReturn } from "../../solvers/soft-policy.ts";
 import { planOnReward } from "./plan-on-reward.ts";
 import { bootstrapRewards, type RewardBootstrap } from "./reward-bootstrap.ts";
 import { robustAssumption } from "./assumption-ensemble.ts";
+import { checkStateForm, type FormCheck } from "./form-check.ts";
 import { ASSUMPTION_CANDIDATES, crossValidateAssumptions, type AssumptionSelection } from "./assumption-selection.ts";
 import { candidateName, selectLearnerModel, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
@@ -97,10 +98,17 @@ export interface TabularLflConfig {
    * π̂_K under the candidates' rewards (ensemble.ts). false: the cross-validated choice alone.
    */
   robust: boolean;
+  /**
+   * Check of the state-only form under the SPI model (form-check.ts; ours, not the paper's): when the policy planned
+   * on the state-only reward loses more than this fraction of (optimal − uniform) under the paper's state–action
+   * reward r̄φ (α = 0.3; under the true dynamics when `spec` is the TabularMdp itself, else P̂), r̄φ is used instead. Applies only when the form is chosen from the data
+   * (`rewardForm: "auto"`); 0 = off.
+   */
+  formCheck: number;
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25 };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -120,6 +128,8 @@ export interface LearnerModelReport {
   selection?: AssumptionSelection;
   /** The robust choice's evidence: worst-case normalised advantage over π̂_K of each candidate's policy. */
   ensemble?: Record<string, number>;
+  /** The state-form check (SPI model, state form chosen): the state plan's loss under r̄φ and whether r̄φ replaced it. */
+  formCheck?: FormCheck;
 }
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
@@ -228,6 +238,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.alphaModel > 0)) throw new InputError("E_INVALID_CONFIG", `alphaModel must be > 0, got ${c.alphaModel}`);
   if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
+  if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
   const batches = tabularBatches(history, nS, nA);
@@ -247,6 +258,18 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     const ens = robustAssumption(model0, policies, cvChoice, (a) => recoverWithLearnerModel(model0, batches, counts, policies, paperReward, { ...c, learnerModel: a.model, rewardForm: a.form }), planning, ensembleCandidates);
     fittedReward = ens.reward;
     learnerModel = { ...ens.learnerModel, logLikelihood: cvChoice.learnerModel.logLikelihood, ...(cvChoice.learnerModel.selection ? { selection: cvChoice.learnerModel.selection } : {}), ensemble: ens.table };
+  }
+  // The state-form check (form-check.ts): a state-only SPI reward whose plan is poor under the paper's r̄φ gives way to r̄φ.
+  if (c.formCheck > 0 && c.rewardForm === "auto" && learnerModel.kind === "spi" && learnerModel.rewardForm === "state") {
+    // Under the dynamics the observer will play under: the MDP's own when `spec` is the MDP (the benchmark, Table 2:
+    // the paper's observer plans under the true dynamics, §6.1), else P̂.
+    const checkModel = spec instanceof TabularMdp ? spec : model0;
+    const check = checkStateForm(checkModel, planning(paperReward), planning(fittedReward), c.formCheck);
+    learnerModel = { ...learnerModel, formCheck: check };
+    if (check.switched) {
+      fittedReward = paperReward;
+      learnerModel = { ...learnerModel, chosen: "spi", rewardForm: "state-action" };
+    }
   }
   const reward = planning(fittedReward);
   const model = model0.withReward(fittedReward);
