@@ -5,14 +5,13 @@
 // same code main.ts runs) to stay fast; the process-level behaviour (exit codes, EPIPE) is checked on real runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticBoxHistory } from "../src/cli/bench-infer.ts";
 import { describeFailure } from "../src/cli/run-cli.ts";
 import { writeHistoryColumns } from "../src/data/history-file.ts";
-import { lfl, lflInProcess, ROOT } from "./lfl-cli.ts";
+import { lfl, lflInProcess, lflStdoutClosed } from "./lfl-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lfl-hardening-"));
 const history = join(dir, "box.npz");
@@ -193,11 +192,7 @@ test("the real process: a bad flag exits 2 with one line; `lfl demo | (reader go
   // The reader closes the pipe at once: the demo's first table meets EPIPE and the run ends there, exit 0, no
   // stack — it does not go on computing (so its --json, written at the end, never appears).
   const json = join(dir, "demo-epipe.json");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "demo", "--json", json], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.destroy();
-  let stderr = "";
-  child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
-  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  const { code, stderr } = await lflStdoutClosed("demo", "--json", json);
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
   assert.ok(!existsSync(json));

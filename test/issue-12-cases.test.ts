@@ -7,7 +7,6 @@
 // nothing new in the directory).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +18,7 @@ import { writeNpz } from "../src/data/npz.ts";
 import { Rng } from "../src/core/rng.ts";
 import { MLP } from "../src/nn/mlp.ts";
 import { fixedObsNorm, GaussianLogDensityReward } from "../src/rewards/neural-reward.ts";
-import { lflInProcess, ROOT } from "./lfl-cli.ts";
+import { lflInProcess, lflStdoutClosed, ROOT } from "./lfl-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lfl-issue12-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -377,11 +376,7 @@ test("6. messages: deep nesting, binary bytes, BOMs, history arrays name the fil
   assert.ok(JSON.stringify(cellResult(readFileSync(cells[0]!, "utf8"))) === JSON.stringify(cellResult(text)), "the torn record is rewritten whole, same result");
   // `lfl infer … | head`: the reader is gone before the first line; the run ends quietly, exit 0, reward written whole.
   const rOut = join(dir, "epipe-r.json");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "infer", "--history", H, "--out", rOut], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.destroy();
-  let stderr = "";
-  child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
-  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  const { code, stderr } = await lflStdoutClosed("infer", "--history", H, "--out", rOut);
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
   assert.equal((JSON.parse(readFileSync(rOut, "utf8")) as { format: string }).format, "lfl-tabular-reward");

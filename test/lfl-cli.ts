@@ -3,7 +3,7 @@
  * end-to-end tests: `const r = lfl("reproduce", "table1"); assert.equal(r.code, 0, r.stderr);` — or in this
  * process (`lflInProcess`, fast: the bad-input tables), capturing what it prints.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { runCli } from "../src/cli/run-cli.ts";
 
@@ -33,4 +33,14 @@ export async function lflInProcess(...argv: string[]): Promise<CliRun> {
     console.log = log;
     console.error = error;
   }
+}
+
+/** Runs the real CLI with its stdout closed at once (as `lfl … | head` does to it); resolves to the exit code and stderr. */
+export async function lflStdoutClosed(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.destroy();
+  let stderr = "";
+  child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  return { code, stderr };
 }

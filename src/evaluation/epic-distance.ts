@@ -28,7 +28,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import { checkBatch, type RewardFn, type TransitionBatch } from "../rewards/reward-fn.ts";
-import { isConstant, moments, pearson } from "./correlation.ts";
+import { isConstant, moments, pearson } from "../core/correlation.ts";
 
 export interface EpicResult {
   /** √((1 − ρ)/2) ∈ [0, 1]. */

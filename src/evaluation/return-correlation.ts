@@ -11,7 +11,7 @@
  * Usage: `returnCorrelation(recoveredReturns, trueReturns) → { n, pearson, spearman }`.
  */
 import { InputError } from "../core/errors.ts";
-import { pearson, spearman } from "./correlation.ts";
+import { pearson, spearman } from "../core/correlation.ts";
 
 export interface ReturnCorrelation {
   /** Number of rollouts. */

@@ -6,6 +6,7 @@ import { makeEnv } from "../envs/registry.ts";
 import { concatTransitions } from "../rewards/airl-reward.ts";
 import type { TransitionBatch } from "../rewards/reward-fn.ts";
 import { trainAirl } from "./airl.ts";
+import { pearson } from "../core/correlation.ts";
 
 /**
  * The expert: an energy-pumping swing-up with a PD balance near the top for Pendulum-v1 (θ̈ = 15 sin θ + 3u, so
@@ -43,13 +44,6 @@ function rollouts(eps: number, episodes: number, seed: number): Episode[] {
   }
   env.close();
   return out;
-}
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 test("competence: AIRL on a Pendulum expert's transitions recovers g(s) whose returns correlate ≥ 0.9 with the true returns of held-out noisy expert rollouts, and whose values correlate ≥ 0.7 with the true state reward — never reading the env's rewards", () => {

@@ -4,6 +4,7 @@ import type { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { noiseRankedRollouts, trainDrex, type ClonePolicy } from "./drex-reward.ts";
+import { pearson } from "../core/correlation.ts";
 
 /**
  * An energy-pumping swing-up with a PD balance near the top for Pendulum-v1 (θ̈ = 15 sin θ + 3u, so
@@ -20,13 +21,6 @@ const poisoned = (): BoxEnv => {
   const env = pendulum();
   return new Proxy(env, { get: (t, k) => (k === "step" ? (a: Float64Array) => ({ ...t.step(a), reward: NaN }) : Reflect.get(t, k)) });
 };
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 test("noise-ranked rollouts: K per level, ranked −ε, of the env's length, seeded", () => {
   const r = noiseRankedRollouts(heuristic, pendulum, { seed: 3, noiseLevels: [0, 1], rolloutsPerLevel: 2, maxSteps: 50 });

@@ -4,6 +4,7 @@ import { Rng } from "../core/rng.ts";
 import { Pendulum } from "../envs/classic/pendulum.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { trainTrex, trajectoriesByUpdate, trexFromHistory, type RankedTrajectory } from "./trex-reward.ts";
+import { pearson } from "../core/correlation.ts";
 
 const T = 100;
 
@@ -24,13 +25,6 @@ function episode(skill: number, seed: number): { traj: RankedTrajectory; ret: nu
     o = s.observation;
   }
   return { traj: { rank: ret, length: T, obs, actions }, ret };
-}
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 const learnedReturn = (r: ReturnType<typeof trainTrex>, t: RankedTrajectory) =>

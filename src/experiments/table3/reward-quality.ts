@@ -21,7 +21,7 @@ import type { PpoActorJson } from "../../learners/ppo.ts";
 import { MLP } from "../../nn/mlp.ts";
 import { RunningMeanStd } from "../../nn/running-mean-std.ts";
 import type { RewardFn, TransitionBatch } from "../../rewards/reward-fn.ts";
-import { pearson } from "../../evaluation/correlation.ts";
+import { pearson } from "../../core/correlation.ts";
 import { epicDistanceSampled } from "../../evaluation/epic-distance.ts";
 import { returnCorrelation } from "../../evaluation/return-correlation.ts";
 import { observationReward } from "./observation-reward.ts";

@@ -12,6 +12,7 @@ import { NumericalError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import type { HistoryColumns } from "../../data/history-columns.ts";
 import { ALGORITHM1_PAPER, loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
+import { pearson } from "../../core/correlation.ts";
 
 // ── The LQR learner: s′ = A s + B a + w, r(s,a) = −sᵀs − R a², π_k(a|s) = N(−K_k s, σ_k²), exact soft PI ──
 const A = [0.95, 0.1, 0, 0.95]; // 2×2 row-major
@@ -108,17 +109,6 @@ function returns(pi: LinearPolicy, r: (obs: Float64Array, act: Float64Array, n: 
 /** The reward's JSON without `info` (which holds wall times). */
 function model(r: { toJSON(): object }): string {
   return JSON.stringify({ ...r.toJSON(), info: null });
-}
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 const LEARNER: LinearPolicy[] = [{ K: [0, 0], sigma: 1 }];

@@ -6,7 +6,7 @@
  *
  * Usage: `pearson(x, y)`, `spearman(x, y)`, `averageRanks([3, 1, 3]) → [2.5, 1, 2.5]`.
  */
-import { InputError, NumericalError } from "../core/errors.ts";
+import { InputError, NumericalError } from "./errors.ts";
 
 /** Weighted mean, variances and covariance of x and y (weights default to 1). */
 export function moments(x: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLike<number>): { varX: number; varY: number; cov: number } {
