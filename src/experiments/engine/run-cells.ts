@@ -124,7 +124,11 @@ interface StaleChoice {
  * computed more than once), the newest on a tie.
  */
 function chooseStale(cells: readonly PlannedCell[], store: CellStore): Map<string, StaleChoice> {
-  const current = (k: string): boolean => { const r = store.read(k); return r !== undefined && r.staleOf === undefined; };
+  const known = new Map<string, boolean>(); // each record read (and parsed) once
+  const current = (k: string): boolean => {
+    if (!known.has(k)) { const r = store.read(k); known.set(k, r !== undefined && r.staleOf === undefined); }
+    return known.get(k)!;
+  };
   const cands = new Map<string, Array<StaleChoice & { via: string[] }>>();
   const support = new Map<string, number>();
   const originsOf = (k: string): string[] => (current(k) ? [k] : (cands.get(k) ?? []).map((c) => c.origin));
