@@ -1,5 +1,6 @@
 /** The Table 3 methods in column order. Adding a method: one file in this folder and one line here. */
 import { airl } from "./airl.ts";
+import { airlAll } from "./airl-all.ts";
 import { bc } from "./bc.ts";
 import { bcReward } from "./bc-reward.ts";
 import { constant } from "./constant.ts";
@@ -22,6 +23,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   trex,
   drex,
   airl,
+  airlAll,
 ];
 
 /** The method the others are compared with. */
