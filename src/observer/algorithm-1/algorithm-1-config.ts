@@ -58,7 +58,24 @@ export interface Algorithm1Config {
    * of the improvements (with 1e-3 Adam steps a net cannot reach targets of size ≫ 1 in 100–1000 steps).
    */
   scaleTargets: boolean;
+  /**
+   * Stage (iv)'s stopping rule (OPTIONAL, absent from the defaults so the settings of existing results keep their
+   * keys): absent or "fixed" = `consistencySteps` Adam steps (the paper); "early-stopping" = `consistencyBatch` random
+   * pairs of each Dk's training part per step (1 − `holdout` of its pairs), the held-out Eq. 5 loss scored every
+   * `consistencyEvery` steps, the best (φ, ψ) kept, stopped `consistencyPatience` steps after the last improvement
+   * (at most `consistencySteps`). `ALGORITHM1_INFER` (what `lfl infer` runs) turns it on.
+   */
+  consistencyFit?: "fixed" | "early-stopping";
+  /** Pairs of each Dk per step with `consistencyFit: "early-stopping"` (default 256; the whole training part if larger). */
+  consistencyBatch?: number;
+  /** Held-out scoring period of stage (iv) early stopping, in steps (default 20). */
+  consistencyEvery?: number;
+  /** Steps without a held-out improvement before stage (iv) stops (default 200). */
+  consistencyPatience?: number;
 }
+
+/** Stage (iv) early-stopping settings when `consistencyFit` is "early-stopping" and a field is absent. */
+export const CONSISTENCY_EARLY_STOP_DEFAULTS = { consistencyBatch: 256, consistencyEvery: 20, consistencyPatience: 200 } as const;
 
 export const ALGORITHM1_DEFAULTS: Algorithm1Config = {
   updates: null,
@@ -91,6 +108,13 @@ export const ALGORITHM1_PAPER: Algorithm1Config = {
   ...ALGORITHM1_DEFAULTS, policyFit: "paper", kl: "regressed", rewardInit: "ml-last", rewardForm: "log-density", normaliseReward: false, scaleTargets: false,
 };
 
+/**
+ * What `lfl infer` runs on a Box history: the defaults plus stage (iv) early stopping on held-out pairs
+ * (docs/algorithm-1.md §"Stopping on held-out loss" has the A/B against the defaults). Table 3's scales
+ * "small", "full" and "paper" keep ALGORITHM1_DEFAULTS (their committed cells are keyed by those settings).
+ */
+export const ALGORITHM1_INFER: Algorithm1Config = { ...ALGORITHM1_DEFAULTS, consistencyFit: "early-stopping", ...CONSISTENCY_EARLY_STOP_DEFAULTS };
+
 export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Algorithm1Config {
   const c: Algorithm1Config = { ...ALGORITHM1_DEFAULTS, ...partial };
   const bad = (msg: string): never => {
@@ -112,6 +136,11 @@ export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Alg
   oneOf("rewardForm", ["log-density", "log-density+state"]);
   if (!(c.holdout > 0 && c.holdout < 1)) bad(`holdout must be in (0, 1), got ${c.holdout}`);
   for (const k of ["validateEvery", "patience"] as const) if (!Number.isInteger(c[k]) || c[k] <= 0) bad(`${k} must be a positive integer, got ${c[k]}`);
+  if (c.consistencyFit !== undefined) oneOf("consistencyFit", ["fixed", "early-stopping"]);
+  for (const k of ["consistencyBatch", "consistencyEvery", "consistencyPatience"] as const) {
+    const x = c[k];
+    if (x !== undefined && !(Number.isInteger(x) && x > 0)) bad(`${k} must be a positive integer, got ${x}`);
+  }
   if (c.policyHidden.some((h) => !Number.isInteger(h) || h <= 0)) bad(`policyHidden must be positive integers, got [${c.policyHidden.join(", ")}]`);
   return c;
 }

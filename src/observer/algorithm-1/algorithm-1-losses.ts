@@ -150,6 +150,31 @@ export function consistencyLoss(
   return loss;
 }
 
+/**
+ * The Eq. 5 residuals e_i of `consistencyLoss` without any gradient (forward passes only, for held-out scoring):
+ * writes e into `residual` and returns Σ_i w_i e_i².
+ */
+export function consistencyResiduals(
+  r: GaussianNet, psi: MLP, obs: Float64Array, actions: Float64Array, pairs: ShapingPairs,
+  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual: Float64Array, psiScale = 1, terms: RewardTerms = {},
+): number {
+  const H = psi.outDim;
+  r.dist.logProb(r.net.forward(obs, n), actions, n, residual);
+  if (terms.state) {
+    const g = terms.state.forward(obs, n);
+    for (let i = 0; i < n; i++) residual[i] += g[i]!;
+  }
+  const y = psi.forward(pairs.inputs, pairs.rows);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const k = head[i]!, j = pairs.nextRow[i]!, g = pairs.discount[i]!;
+    const e = residual[i]! + psiScale * y[i * H + k]! - g * (psiScale * y[j * H + k]!) - target[i]!;
+    residual[i] = e;
+    loss += weight[i]! * e * e;
+  }
+  return loss;
+}
+
 // ── Minibatches ──────────────────────────────────────────────────────────────────────────────────────────
 /** Minibatch rows of the stacked D_1 … D_{K−1}: min(b, |Dk|) rows of each Dk without replacement; null = all. */
 export function sampleRows(sizes: readonly number[], b: number | null, rng: Rng): Int32Array | null {

@@ -48,8 +48,9 @@ import {
 } from "./algorithm-1-losses.ts";
 import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
-export { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
-import { resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+export { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+import { CONSISTENCY_EARLY_STOP_DEFAULTS, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+import { fitConsistencyEarlyStop } from "./algorithm-1-consistency.ts";
 export { loadRewardModel } from "../../rewards/reward-json.ts"; // validating reader: sizes bounded before allocation, errors name the file
 
 export type Algorithm1Stage = "policies" | "kl" | "reward-init" | "consistency";
@@ -58,6 +59,12 @@ export const ALGORITHM1_STAGES: readonly Algorithm1Stage[] = ["policies", "kl", 
 export interface Algorithm1Hooks {
   /** Called after every gradient step of every stage (`step` 1-based out of `total` for the stage). */
   onStage?(stage: Algorithm1Stage, step: number, total: number, loss: number): void;
+  /**
+   * Called at every held-out score of an early-stopped fit: stage (i) with `policyFit: "early-stopping"` (`index` =
+   * the update's position k, score = Σ_j ½ ln mean_val (a_j − μ_j)²) and stage (iv) with `consistencyFit:
+   * "early-stopping"` (`index` 0, score = the held-out Eq. 5 loss); `step` 0 scores the initial weights.
+   */
+  onValidate?(stage: Algorithm1Stage, index: number, step: number, score: number): void;
 }
 
 /** The BC policy π̂θK as a PPO actor (the start actor `init` of a PPO run), always with its fixed observation normalisation. */
@@ -90,6 +97,11 @@ export interface Algorithm1Diagnostics {
   timeMs: Record<Algorithm1Stage, number>;
   /** CPU time (user + system) of each stage (ms): on a shared machine wall time overstates the cost. */
   cpuMs: Record<Algorithm1Stage, number>;
+  /**
+   * Stage (iv) with `consistencyFit: "early-stopping"` only: the Eq. 5 loss on the held-out pairs at the kept
+   * weights (Σ_k mean over Dk's held-out pairs), the step kept and the steps taken.
+   */
+  consistencyStop?: { heldOutLoss: number; bestStep: number; steps: number };
 }
 
 export interface Algorithm1Result {
@@ -124,7 +136,8 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const finalLoss = { policies: NaN, kl: NaN, "reward-init": NaN, consistency: NaN };
 
   // Rows of D_1 … D_{K−1} stacked (stages ii and iv), with the improvement index k (`head`) of each row.
-  const { M, head, weight, sS, sNext, aS, notTerm } = stackImprovements(data);
+  const stacked = stackImprovements(data);
+  const { M, head, weight, sS, sNext, aS, notTerm } = stacked;
 
   // ── Stage (i): policies π̂θk, one independent network per update (Alg. 1 lines 1–3) ──
   t0 = performance.now();
@@ -142,7 +155,7 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       policyLoss.push(fitGaussian(g, data.obs[k]!, data.actions[k]!, data.sizes[k]!, cfg.policySteps, cfg.lambda, cfg.learningRate, cfg.batchSize, fitRng, where, onStep));
     } else {
       const fit = fitGaussianEarlyStop(g, data.obs[k]!, data.actions[k]!, data.sizes[k]!,
-        { holdout: cfg.holdout, every: cfg.validateEvery, patience: cfg.patience, maxSteps: cfg.policySteps, lr: cfg.learningRate }, fitRng, where, onStep);
+        { holdout: cfg.holdout, every: cfg.validateEvery, patience: cfg.patience, maxSteps: cfg.policySteps, lr: cfg.learningRate, onValidate: (t, sc) => hooks.onValidate?.("policies", k, t, sc) }, fitRng, where, onStep);
       policyLoss.push(fit.loss);
       policyBestStep.push(fit.bestStep);
     }
@@ -230,17 +243,28 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const state = withState ? new MLP([D, ...cfg.policyHidden, 1], { rng: rng.split(), hiddenGain: Math.SQRT2, outputGain: 0.01 }) : null;
   const terms = { state, freezeMean: withState };
   const residual = new Float64Array(M);
+  let consistencyStop: Algorithm1Diagnostics["consistencyStop"];
   {
     const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
     // Full batches are evaluated in row chunks whose gradients add up (MLP.backward accumulates): the same
     // full-batch gradient, but each chunk's activations stay in cache (measured: 2.3× less CPU per step than one 20k-row pass at K = 11).
-    const chunks = rowChunks(M).map(([from, to]) => ({
+    const chunks = cfg.consistencyFit === "early-stopping" ? [] : rowChunks(M).map(([from, to]) => ({
       from, to, pairs: shapingPairs(sS.subarray(from * D, to * D), sNext.subarray(from * D, to * D), head.subarray(from, to), notTerm.subarray(from, to), cfg.gamma, to - from, D),
     }));
     const logStd = { params: r.dist.logStd, grads: r.dist.logStdGrad };
     const adam = new Adam(state ? [logStd, psi, state] : [r.net, logStd, psi], { lr: cfg.learningRate });
     const batchRng = rng.split();
-    for (let t = 1; t <= cfg.consistencySteps + 1; t++) {
+    if (cfg.consistencyFit === "early-stopping") {
+      const maxSteps = cfg.consistencySteps;
+      const fit = fitConsistencyEarlyStop(r, psi, terms, stacked, target, data.sizes.slice(0, K - 1), {
+        holdout: cfg.holdout, batch: cfg.consistencyBatch ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyBatch,
+        every: cfg.consistencyEvery ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyEvery, patience: cfg.consistencyPatience ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyPatience,
+        maxSteps, lr: cfg.learningRate, gamma: cfg.gamma, psiScale, onValidate: (t, sc) => hooks.onValidate?.("consistency", 0, t, sc),
+      }, batchRng, residual, (t) => `algorithm 1 stage (iv) consistency: step ${t}`, on("consistency", maxSteps));
+      finalLoss.consistency = fit.loss;
+      consistencyStop = { heldOutLoss: fit.heldOutLoss, bestStep: fit.bestStep, steps: fit.steps };
+    }
+    for (let t = 1; !consistencyStop && t <= cfg.consistencySteps + 1; t++) {
       const where = `algorithm 1 stage (iv) consistency: step ${t}`;
       adam.zeroGrad();
       const last = t > cfg.consistencySteps; // the extra pass only measures the loss and residuals at the final φ, ψ
@@ -292,7 +316,7 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   }
   const last = policies[K - 1]!;
   const bcPolicy: BcPolicyJson = { policy: last.net.toJSON(), logStd: Array.from(last.dist.logStd), obsNorm: norm.stats.toJSON(), clipObs: norm.clip };
-  const diagnostics: Algorithm1Diagnostics = { updates: data.updates, finalLoss, policyLoss, policyBestStep, improvements, timeMs, cpuMs };
+  const diagnostics: Algorithm1Diagnostics = { updates: data.updates, finalLoss, policyLoss, policyBestStep, improvements, timeMs, cpuMs, ...(consistencyStop ? { consistencyStop } : {}) };
   reward.info = { algorithm: "lfl-algorithm-1", config: cfg, seed, diagnostics };
   return { reward, bcPolicy, diagnostics };
 }
