@@ -93,6 +93,7 @@ export function trainPpo(
     const rawObs = new Float64Array(E * D), normObs = new Float64Array(E * D), envAction = new Float64Array(A);
     const mbObs = new Float64Array(B * D), mbAct = new Float64Array(B * A), mbOldLogp = new Float64Array(B);
     const mbAdv = new Float64Array(B), mbRet = new Float64Array(B), mbLogp = new Float64Array(B), dMean = new Float64Array(B * A);
+    const pgGrad = new Float64Array(B), vGrad = new Float64Array(B);
 
     // ── History recording ──
     const recordEnvs = cfg.recordHistory ? (cfg.recordEnvs ?? E) : 0;
@@ -175,9 +176,9 @@ export function trainPpo(
           }
           if (envActions) for (let j = 0; j < A; j++) envActions[e]!.push(envAction[j]!);
           const res = envs[e]!.step(envAction);
-          const where = (): string => `update ${k}, stage rollout: env ${e} step ${t}`;
-          assertFiniteAt(res.observation, () => `${where()} observation`);
-          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at ${where()}`);
+          // (no closure per step for the messages: they are built only when a check fails)
+          if (!allFinite(res.observation)) assertFiniteAt(res.observation, `update ${k}, stage rollout: env ${e} step ${t} observation`);
+          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at update ${k}, stage rollout: env ${e} step ${t}`);
           const terminated = res.terminated;
           const truncated = res.truncated && !terminated;
           rewBuf[i] = res.reward;
@@ -190,7 +191,7 @@ export function trainPpo(
           episodeReturn[e] += res.reward;
           const seg = segments[e]!;
           if (e < recordEnvs) {
-            pushRow(seg.actions, actT.subarray(e * A, (e + 1) * A));
+            for (let j = 0; j < A; j++) seg.actions.push(actT[e * A + j]!);
             seg.rewards.push(res.reward);
             pushRow(seg.obs, res.observation);
           }
@@ -215,7 +216,7 @@ export function trainPpo(
         }
         if (rewardFn) {
           const r = rewardFn.evaluate({ n: E, obs: prevObs, actions: actT, nextObs, terminated: stepTerm });
-          assertFiniteAt(r, () => `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
+          if (!allFinite(r)) assertFiniteAt(r, `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
           rewBuf.set(r, row);
         }
         if (anyTruncated) {
@@ -254,8 +255,9 @@ export function trainPpo(
           const b = Math.min(B, N - start);
           for (let r = 0; r < b; r++) {
             const i = perm[start + r]!;
-            mbObs.set(obsBuf.subarray(i * D, (i + 1) * D), r * D);
-            mbAct.set(actBuf.subarray(i * A, (i + 1) * A), r * A);
+            // element loops, not .set(subarray): no typed-array view allocated per row
+            for (let j = 0, src = i * D, dst = r * D; j < D; j++) mbObs[dst + j] = obsBuf[src + j]!;
+            for (let j = 0, src = i * A, dst = r * A; j < A; j++) mbAct[dst + j] = actBuf[src + j]!;
             mbOldLogp[r] = logpBuf[i]!;
             mbAdv[r] = advBuf[i]!;
             mbRet[r] = retBuf[i]!;
@@ -264,16 +266,15 @@ export function trainPpo(
           adam.zeroGrad();
           const mean = policy.forward(mbObs, b);
           gaussian.logProb(mean, mbAct, b, mbLogp);
-          const pg = ppoClipLoss(mbLogp, mbOldLogp, mbAdv, b, cfg.clipRange);
+          const pg = ppoClipLoss(mbLogp, mbOldLogp, mbAdv, b, cfg.clipRange, pgGrad);
           gaussian.backward(mean, mbAct, pg.grad, b, dMean, -cfg.entCoef);
           policy.backward(dMean);
-          const vl = mseLoss(value.forward(mbObs, b), mbRet, b, cfg.vfCoef);
+          const vl = mseLoss(value.forward(mbObs, b), mbRet, b, cfg.vfCoef, vGrad);
           value.backward(vl.grad);
-          const where = `update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`;
           if (!Number.isFinite(pg.loss) || !Number.isFinite(vl.loss)) {
-            throw new NumericalError(`non-finite loss (policy ${pg.loss}, value ${vl.loss}) at ${where}`);
+            throw new NumericalError(`non-finite loss (policy ${pg.loss}, value ${vl.loss}) at update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`);
           }
-          adam.step(where);
+          adam.step(() => `update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`);
           pgSum += pg.loss;
           vSum += vl.loss / cfg.vfCoef;
           kl += pg.approxKl;
@@ -329,6 +330,12 @@ export function trainPpo(
 }
 
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+/** True when every entry of `xs` is finite (the per-step check; the message is built only when it fails). */
+function allFinite(xs: ArrayLike<number>): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i]!)) return false;
+  return true;
+}
+
 /** Throws NumericalError at the first NaN/Inf of `xs`; `where` is built only then (it runs every env step). */
 function assertFiniteAt(xs: ArrayLike<number>, where: string | (() => string)): void {
   for (let i = 0; i < xs.length; i++) {

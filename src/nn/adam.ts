@@ -69,11 +69,12 @@ export class Adam {
 
   /**
    * Clips the gradients (if configured) and takes one step. Returns the gradient norm before clipping.
-   * Throws NumericalError (naming `where`) if the gradient norm is not finite: parameters stay untouched.
+   * Throws NumericalError (naming `where`, a string or a function building it only then) if the gradient norm
+   * is not finite: parameters stay untouched.
    */
-  step(where = "Adam.step"): number {
+  step(where: string | (() => string) = "Adam.step"): number {
     const norm = this.gradNorm();
-    if (!Number.isFinite(norm)) throw new NumericalError(`non-finite gradient norm ${norm} at ${where}`);
+    if (!Number.isFinite(norm)) throw new NumericalError(`non-finite gradient norm ${norm} at ${typeof where === "string" ? where : where()}`);
     if (norm > this.maxGradNorm) {
       const c = this.maxGradNorm / (norm + 1e-6); // PyTorch's clip_grad_norm_ coefficient
       for (const g of this.groups) scaleInPlace(g.grads, c);

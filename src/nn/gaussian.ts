@@ -11,18 +11,23 @@ export class DiagGaussian {
   readonly dim: number;
   readonly logStd: Float64Array;
   readonly logStdGrad: Float64Array;
+  /** Per-call scratch of `dim` entries (σ or 1/σ). */
+  private readonly scratch: Float64Array;
 
   constructor(dim: number, logStdInit = 0) {
     this.dim = dim;
     this.logStd = new Float64Array(dim).fill(logStdInit);
     this.logStdGrad = new Float64Array(dim);
+    this.scratch = new Float64Array(dim);
   }
 
   /** actions[batch, dim] = μ + σ ⊙ z with z ~ N(0, I) from `rng`. */
   sample(mean: Float64Array, batch: number, rng: Rng, out: Float64Array): void {
     const d = this.dim;
+    const std = this.scratch;
+    for (let j = 0; j < d; j++) std[j] = Math.exp(this.logStd[j]!); // σ_j once per call (the same values)
     for (let i = 0; i < batch; i++) {
-      for (let j = 0; j < d; j++) out[i * d + j] = mean[i * d + j]! + Math.exp(this.logStd[j]!) * rng.normal();
+      for (let j = 0; j < d; j++) out[i * d + j] = mean[i * d + j]! + std[j]! * rng.normal();
     }
   }
 
@@ -30,11 +35,15 @@ export class DiagGaussian {
   logProb(mean: Float64Array, actions: Float64Array, batch: number, out: Float64Array): void {
     const d = this.dim;
     let norm = 0;
-    for (let j = 0; j < d; j++) norm += this.logStd[j]! + HALF_LOG_2PI;
+    const invStd = this.scratch;
+    for (let j = 0; j < d; j++) {
+      norm += this.logStd[j]! + HALF_LOG_2PI;
+      invStd[j] = Math.exp(-this.logStd[j]!); // 1/σ_j once per call (the same values)
+    }
     for (let i = 0; i < batch; i++) {
       let s = 0;
       for (let j = 0; j < d; j++) {
-        const z = (actions[i * d + j]! - mean[i * d + j]!) * Math.exp(-this.logStd[j]!);
+        const z = (actions[i * d + j]! - mean[i * d + j]!) * invStd[j]!;
         s += z * z;
       }
       out[i] = -0.5 * s - norm;

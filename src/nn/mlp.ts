@@ -89,7 +89,7 @@ export class MLP {
     if (x.length < batch * inDim) throw new RangeError(`MLP.forward: input has ${x.length} values, need ${batch}×${inDim}`);
     this.ensure(batch);
     this.batch = batch;
-    this.acts[0]!.set(x.subarray(0, batch * inDim));
+    this.acts[0]!.set(x.length === batch * inDim ? x : x.subarray(0, batch * inDim));
     const L = this.layers.length;
     for (let l = 0; l < L; l++) {
       const layer = this.layers[l]!;

@@ -120,10 +120,14 @@ function transposeFunction(): FuncBuilder {
   return f;
 }
 
+/** f64x2 vectors per iteration of the tanh loop: 8 independent chains (16 entries) measured 1.6× faster than 2. */
+const TANH_VECTORS = 8;
+
 /**
- * tanh(x, y, pairs): y = 1 − 2/(e^{2v}+1), v = x clamped to [−20, 20], as tanhForward; two f64x2 vectors per
- * iteration (independent chains for the CPU to overlap) and the constants splatted once into locals, then
- * one vector for an odd number of pairs.
+ * tanh(x, y, pairs): y = 1 − 2/(e^{2v}+1), v = x clamped to [−20, 20], as tanhForward; TANH_VECTORS f64x2
+ * vectors per iteration (independent chains for the CPU to overlap: the degree-13 polynomial is a chain of
+ * dependent multiply-adds) with the constants splatted once into locals, then one vector at a time for the
+ * remaining pairs. Each entry's operations are the same whichever path computes it.
  */
 function tanhFunction(): FuncBuilder {
   const f = new FuncBuilder(["i32", "i32", "i32"]);
@@ -139,7 +143,7 @@ function tanhFunction(): FuncBuilder {
     }
   }
   const C = (c: number): number => constants.get(c)!;
-  const lanes = [0, 1].map(() => ({ v: f.local("v128"), k: f.local("v128"), r: f.local("v128"), p: f.local("v128") }));
+  const lanes = Array.from({ length: TANH_VECTORS }, () => ({ v: f.local("v128"), k: f.local("v128"), r: f.local("v128"), p: f.local("v128") }));
   /** tanh of `n` consecutive vectors at xp → yp, their steps interleaved. */
   const body = (n: number): void => {
     const ls = lanes.slice(0, n);
@@ -159,11 +163,12 @@ function tanhFunction(): FuncBuilder {
     });
   };
   f.get(X).set(xp).get(Y).set(yp).i32(0).set(q);
-  f.while(() => f.get(q).i32(2).i32Add().get(PAIRS).i32LeS(), () => {
-    body(2);
-    f.get(xp).i32(32).i32Add().set(xp).get(yp).i32(32).i32Add().set(yp).get(q).i32(2).i32Add().set(q);
-  });
-  f.get(q).get(PAIRS).i32LtS().if(() => body(1));
+  for (const n of [TANH_VECTORS, 1]) {
+    f.while(() => f.get(q).i32(n).i32Add().get(PAIRS).i32LeS(), () => {
+      body(n);
+      f.get(xp).i32(16 * n).i32Add().set(xp).get(yp).i32(16 * n).i32Add().set(yp).get(q).i32(n).i32Add().set(q);
+    });
+  }
   return f;
 }
 
@@ -192,14 +197,19 @@ function adamFunction(): FuncBuilder {
   return f;
 }
 
-/** The module's bytes (deterministic: the same source gives the same bytes). */
-export function wasmKernelsModuleBytes(): Uint8Array {
-  const mod = new ModuleBuilder();
-  mod.add("gemm", gemmFunction());
-  mod.add("transpose", transposeFunction());
-  mod.add("tanh", tanhFunction());
-  mod.add("adam", adamFunction());
-  return mod.encode();
+/**
+ * The modules' bytes (deterministic: the same source gives the same bytes): [products, transpose and Adam;
+ * tanh]. Two modules sharing one memory, so that each stays under the 4 KiB older Chromium compiles
+ * synchronously on the main thread.
+ */
+export function wasmKernelsModules(): Uint8Array[] {
+  const main = new ModuleBuilder();
+  main.add("gemm", gemmFunction());
+  main.add("transpose", transposeFunction());
+  main.add("adam", adamFunction());
+  const tanh = new ModuleBuilder();
+  tanh.add("tanh", tanhFunction());
+  return [main.encode(), tanh.encode()];
 }
 
 interface WasmExports {
@@ -227,8 +237,7 @@ export function createWasmKernels(): KernelBackend | null {
   let exports: WasmExports;
   const memory = new api.Memory({ initial: 16 });
   try {
-    const module = new api.Module(wasmKernelsModuleBytes());
-    exports = new api.Instance(module, { env: { memory } }).exports as WasmExports;
+    exports = Object.assign({}, ...wasmKernelsModules().map((bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports)) as WasmExports;
   } catch {
     return null; // no SIMD support: the module does not validate
   }
