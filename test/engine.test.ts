@@ -76,6 +76,35 @@ test("a change to a source file a cell imports invalidates its checkpoint; an un
   assert.deepEqual(statuses(await run()), ["stored", "stored"]);
 });
 
+test("--reuse-stale follows a lineage through a cell computed over a stale input (a method added after the learners, then the code changes again)", async () => {
+  const dir = join(tmp, "lineage");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "dep.ts"), "export const K = 2;\n");
+  writeFileSync(join(dir, "runner.ts"), 'import { K } from "./dep.ts";\nexport const runCell = async (spec: { payload: { seed: number } }) => spec.payload.seed * K + 1;\n');
+  writeFileSync(join(dir, "sum.ts"), "export const runCell = async (spec: { payload: { from: string } }, ctx: { inputs: Map<string, unknown> }) => (ctx.inputs.get(spec.payload.from) as number) + 10;\n");
+  const base = toyExperiment(dir), sum = join(dir, "sum.ts");
+  // With option "late": a third cell over a, like a Table 3 method registered after the learners were computed.
+  const exp: Experiment<{ value: number }> = {
+    ...base,
+    plan(req) {
+      const p = base.plan(req);
+      if (!req.options.late) return p;
+      const a = p.cells.find((c) => c.stage === "a")!;
+      const c = planCell({ settings: { seed: 3, plus: 20 }, inputs: [a.key], code: codeHash([sum]) }, { label: "toy/seed-3/c", experiment: "toy", runner: sum, payload: { seed: 3, from: a.key }, stage: "c", seed: 3 });
+      return { ...p, cells: [...p.cells, c] };
+    },
+  };
+  const storeDir = join(dir, "store");
+  const run = (late: boolean) => runExperiment(exp, { scale: "full", seeds: [3], options: late ? { late: true } : {} }, { storeDir, command: "test", reuseStale: true });
+  const statuses = (d: { doc: { cells: Array<{ label: string; status: string }> } }) => d.doc.cells.map((c) => `${c.label.split("/").at(-1)}:${c.status}`);
+  assert.deepEqual(statuses(await run(false)), ["a:computed", "b:computed"]);
+  writeFileSync(join(dir, "dep.ts"), "export const K = 3;\n");
+  assert.deepEqual(statuses(await run(true)), ["a:stale", "b:stale", "c:computed"], "c is computed over a's older record");
+  writeFileSync(join(dir, "dep.ts"), "export const K = 4;\n");
+  assert.deepEqual(statuses(await run(true)), ["a:stale", "b:stale", "c:stale"], "c is found again under the next code: its record names the input it really read");
+});
+
 test("the real Table 3 cells' keys cover the code of their own stage (Algorithm 1, PPO, the envs) and not the reports or other stages", () => {
   const closure = (f: string) => sourceClosure([join(import.meta.dirname, "../src/experiments/table3", f)]);
   const learner = closure("table3-learner-cell.ts"), alg = closure("table3-algorithm1-cell.ts"), method = closure("table3-method-cell.ts");

@@ -79,16 +79,20 @@ export async function runCells(cells: readonly PlannedCell[], opts: RunCellsOpti
     else toRun.push(cell);
   }
   if (toRun.length > 0) {
-    const byKey = new Map(toRun.map((c) => [c.key, c]));
+    // A cell computed now over reused stale inputs records its settings key over the records it actually read (the
+    // inputs' origins), so a later --reuse-stale under other code finds it along the same lineage.
+    const origin = (k: string): string => stale.get(k)?.origin ?? opts.store.read(k)?.staleOf ?? k;
+    const lineage = toRun.map((c) => (c.inputs.some((k) => origin(k) !== k) ? { ...c, settingsKey: settingsKey({ settings: c.settings, inputs: c.inputs.map(origin) }) } : c));
+    const byKey = new Map(lineage.map((c) => [c.key, c]));
     const started = new Map<string, number>();
     const onEvent = (e: SweepEvent): void => {
       if (e.type === "cell-start") started.set(e.key, performance.now());
-      opts.onEvent?.(e);
+      opts.onEvent?.(e.type === "cell-done" ? { ...e, settingsKey: byKey.get(e.key)?.settingsKey } : e);
     };
     const store = storeAdapter(opts.store, byKey, opts.revision, started);
     const outcome = opts.queue !== undefined
-      ? await runCellsOnQueue(toRun, { url: opts.queue, store, onEvent })
-      : await runCellsLocal(toRun, { jobs: opts.jobs ?? 0, store, onEvent, workRoot: opts.workRoot });
+      ? await runCellsOnQueue(lineage, { url: opts.queue, store, onEvent })
+      : await runCellsLocal(lineage, { jobs: opts.jobs ?? 0, store, onEvent, workRoot: opts.workRoot });
     for (const f of outcome.failed) missing.push({ cell: byKey.get(f.key)!, why: `failed: ${f.error}` });
     for (const s of outcome.skipped) missing.push({ cell: byKey.get(s.key)!, why: `skipped: ${s.reason}` });
     for (const cell of toRun) {

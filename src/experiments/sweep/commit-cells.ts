@@ -65,7 +65,8 @@ export function commitCellsListener(dir: string, cells: ReadonlyArray<CellSpec &
   return (e) => {
     if (e.type !== "cell-done") return;
     const spec = byKey.get(e.key);
-    if (spec !== undefined) writeCommittedCell(dir, spec, e.result, meta, e.seconds);
+    // The engine's settings key when it gives one (over the inputs' origins after a --reuse-stale), else the plan's.
+    if (spec !== undefined) writeCommittedCell(dir, e.settingsKey !== undefined ? { ...spec, settingsKey: e.settingsKey } : spec, e.result, meta, e.seconds);
   };
 }
 

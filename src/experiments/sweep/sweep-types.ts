@@ -52,8 +52,8 @@ export type SweepEvent =
   /** A cell began on `worker` (e.g. "pool-1", "host:pid"); `attempt` counts from 1. */
   | ({ type: "cell-start"; worker: string; attempt: number } & CellRef)
   | ({ type: "cell-progress"; worker: string; progress: CellProgress } & CellRef)
-  /** A cell finished; its result is already in the store. */
-  | ({ type: "cell-done"; worker: string; seconds: number; result: unknown } & CellRef)
+  /** A cell finished; its result is already in the store (`settingsKey`: the one it was stored under, set by the engine). */
+  | ({ type: "cell-done"; worker: string; seconds: number; result: unknown; settingsKey?: string | undefined } & CellRef)
   /** An attempt failed and the cell will be tried again (queue only). */
   | ({ type: "cell-retry"; error: string; attempt: number } & CellRef)
   /** The cell failed for good (after `attempts` attempts). */

@@ -8,7 +8,8 @@
  * (methods/) never invalidates a learner or an Algorithm 1 cell, and a change to Algorithm 1 never invalidates a
  * learner.
  */
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { dirname, join } from "node:path";
 import type { MujocoRuntime } from "../../envs/mujoco/mujoco-runtime.ts";
 import { loadMujoco } from "../../envs/mujoco/mujoco-runtime.ts";
@@ -63,8 +64,54 @@ export const runCell: CellRunner = async (spec, ctx) => {
 export async function windowHistory(p: Table3CellPayload, s: Scorer, ctx: CellContext): Promise<string> {
   const history = p.historyFile ?? join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
   if (p.historyFile !== undefined && !existsSync(history)) throw new InputError("E_FILE", `${history}: the history file is not on this machine`);
-  if (!existsSync(history)) await runLearner(p, s, ctx, history);
+  if (!existsSync(history)) await once(history, () => runLearner(p, s, ctx, history));
   return history;
+}
+
+/**
+ * Runs `make` to create `file` unless another process is already making it (a lock file beside it holding that
+ * process's pid): then waits for the file. Cells of one (env, seed) running side by side recompute a missing
+ * history once, not once each; a lock left by a killed process is taken over.
+ */
+async function once(file: string, make: () => Promise<unknown>): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const lock = `${file}.lock`;
+  while (!existsSync(file)) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lock, "wx");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, String(process.pid));
+        if (!existsSync(file)) await make();
+      } finally {
+        closeSync(fd);
+        rmSync(lock, { force: true });
+      }
+      return;
+    }
+    if (!holderAlive(lock)) rmSync(lock, { force: true });
+    else await sleep(1000);
+  }
+}
+
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lock, "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - statSync(lock).mtimeMs < 10_000; // being written: wait a little
+  } catch {
+    return false; // gone meanwhile: try again
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export interface Scorer {
