@@ -8,6 +8,7 @@
 import { provenanceLine, type ReportMeta } from "../experiments/engine/results-doc.ts";
 import { TABLE3_PAPER, type PairedDiff, type PaperStat, type Table3EnvResult, type Table3Result } from "../experiments/table3/table3.ts";
 import type { SeedStats } from "../evaluation/seed-stats.ts";
+import type { BaselineRewardQualitySummary, RewardQualityPairedDiff, RewardQualitySummary } from "../experiments/table3/table3-statistics-types.ts";
 import { formatNumber, markdownTable, type Column } from "./markdown-table.ts";
 
 const pm = (s: SeedStats | null | undefined, digits = 2): string | null => (s == null ? null : `${formatNumber(s.mean, digits)} ± ${formatNumber(s.std, digits)}`);
@@ -93,6 +94,7 @@ export function table3StatisticsSections(result: Table3Result): string[] {
       { header: "EPIC's true reward", value: (e) => (e.rewardQuality!.epicTrueRewardExact === null ? "—" : `${e.rewardQuality!.epicTrueRewardExact ? "exact" : "velocity proxy"} (ρ vs env ${e.rewardQuality!.proxyCorrelation ? formatNumber(e.rewardQuality!.proxyCorrelation.mean, 3) : "—"})`) },
     ], rqEnvs));
   }
+  out.push(...baselineRewardQualitySection(result));
   const st = result.statistics;
   if (st) {
     for (const [kind, k] of [["stochastic (sampled) returns", st.sampled], ["MEAN-action returns", st.meanAction]] as const) {
@@ -120,6 +122,35 @@ export function table3StatisticsSections(result: Table3Result): string[] {
     }
   }
   return out;
+}
+
+const better = (d: RewardQualityPairedDiff | null | undefined): string | null => (d == null ? null : `${formatNumber(d.meanDiff, 2)}${ci(d.ci95)}, p ${formatNumber(d.pValue, 3)}`);
+
+/**
+ * Reward quality of every reward-learning baseline's own reward beside r̄φ's (same rollouts, same measures), and r̄φ
+ * paired against each by seed, oriented so that > 0 means r̄φ agrees better with the true reward.
+ */
+export function baselineRewardQualitySection(result: Table3Result): string[] {
+  const envs = result.envs.filter((e) => e.rewardQualityBaselines && Object.keys(e.rewardQualityBaselines).length > 0);
+  if (envs.length === 0) return [];
+  type Row = { env: Table3EnvResult; label: string; q: RewardQualitySummary; vs: BaselineRewardQualitySummary["observerBetter"] | null };
+  const rows: Row[] = envs.flatMap((e) => [
+    ...(e.rewardQuality ? [{ env: e, label: "r̄φ (observer, Algorithm 1)", q: e.rewardQuality, vs: null }] : []),
+    ...Object.values(e.rewardQualityBaselines!).map((b) => ({ env: e, label: b.label, q: b as RewardQualitySummary, vs: b.observerBetter })),
+  ]);
+  return [
+    "", "Reward quality per reward-learning baseline: each method's OWN learned reward (the one its PPO trains on) vs the TRUE reward on the same held-out rollouts as r̄φ, with the same measures (mean ± std over seeds [95% bootstrap CI]); r̄φ − baseline paired by seed (for EPIC baseline − r̄φ: lower is better), so > 0 means the observer's reward agrees better with the truth:", "",
+    markdownTable<Row>([
+      { header: "env", value: (r) => envLabel(r.env) },
+      { header: "reward", value: (r) => r.label },
+      { header: "Pearson ρ (returns)", value: (r) => withCi(r.q.pearson), align: "right" },
+      { header: "Spearman ρ (returns)", value: (r) => withCi(r.q.spearman), align: "right" },
+      { header: "EPIC distance", value: (r) => withCi(r.q.epic), align: "right" },
+      { header: "r̄φ better: Pearson", value: (r) => (r.vs ? better(r.vs.pearson) : "—"), align: "right" },
+      { header: "r̄φ better: Spearman", value: (r) => (r.vs ? better(r.vs.spearman) : "—"), align: "right" },
+      { header: "r̄φ better: EPIC", value: (r) => (r.vs ? better(r.vs.epic) : "—"), align: "right" },
+    ], rows),
+  ];
 }
 
 /** Which cells are in the tables: seeds per env (few or none marked), the missing cells, the code revisions. */

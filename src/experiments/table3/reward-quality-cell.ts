@@ -7,9 +7,9 @@
 import { loadMujoco } from "../../envs/mujoco/mujoco-runtime.ts";
 import { envSpec, makeEnv } from "../../envs/registry.ts";
 import { loadRewardModel } from "../../observer/algorithm-1/algorithm-1.ts";
-import type { CellRunner } from "../engine/cell.ts";
+import type { CellContext, CellRunner } from "../engine/cell.ts";
 import { streamSeed } from "../engine/streams.ts";
-import { collectRollouts, rewardQuality, type RewardQuality, type RolloutPolicy } from "./reward-quality.ts";
+import { collectRollouts, rewardQuality, type RewardQuality, type RolloutPolicy, type Rollouts } from "./reward-quality.ts";
 import type { Algorithm1StageResult, LearnerStageResult, MethodStageResult } from "./table3.ts";
 
 export interface RewardQualityPayload {
@@ -33,6 +33,17 @@ export type RewardQualityStageResult = RewardQuality;
 
 export const runCell: CellRunner = async (spec, ctx) => {
   const p = spec.payload as RewardQualityPayload;
+  const alg = ctx.inputs.get(p.algorithm1Key) as Algorithm1StageResult;
+  const ro = await heldOutRollouts(p, ctx);
+  return rewardQuality(p.env, loadRewardModel(alg.reward), ro, { gamma: p.gamma, epicTransitions: p.epicTransitions, epicSamples: p.epicSamples, seed: streamSeed("table3", p.env, p.seed, "reward-quality") }) satisfies RewardQualityStageResult;
+};
+
+/**
+ * The held-out rollouts of one (env, seed): the learner's snapshots, the clone, the final policies of `methodKeys`
+ * and random, `episodes` each from seeds of their own. Deterministic: every reward of the (env, seed) — the
+ * recovered one here, each baseline's in reward-quality-baseline-cell.ts — is scored on the very same rollouts.
+ */
+export async function heldOutRollouts(p: Pick<RewardQualityPayload, "env" | "seed" | "episodes" | "learnerKey" | "algorithm1Key" | "methodKeys">, ctx: CellContext): Promise<Rollouts> {
   const mujoco = envSpec(p.env).needsMujoco ? await loadMujoco() : undefined;
   const learner = ctx.inputs.get(p.learnerKey) as LearnerStageResult;
   const alg = ctx.inputs.get(p.algorithm1Key) as Algorithm1StageResult;
@@ -48,8 +59,8 @@ export const runCell: CellRunner = async (spec, ctx) => {
   ctx.progress({ stage: "reward-quality rollouts", done: 0, total: policies.length });
   const ro = collectRollouts(policies, () => makeEnv(p.env, {}, mujoco ? { mujoco } : {}), { episodes: p.episodes, seed: 20_000 + 1000 * p.seed });
   ctx.progress({ stage: "reward-quality measures", done: policies.length, total: policies.length });
-  return rewardQuality(p.env, loadRewardModel(alg.reward), ro, { gamma: p.gamma, epicTransitions: p.epicTransitions, epicSamples: p.epicSamples, seed: streamSeed("table3", p.env, p.seed, "reward-quality") }) satisfies RewardQualityStageResult;
-};
+  return ro;
+}
 
 /**
  * Learner updates whose policies the learner cell keeps for this stage: up to 3 evenly spaced before the window

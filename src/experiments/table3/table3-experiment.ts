@@ -19,6 +19,7 @@ import type { Table3CellPayload } from "./table3-learner-cell.ts";
 import { methodFile } from "./table3-method-cell.ts";
 import { summariseEnv, table3Run } from "./table3-summary.ts";
 import { snapshotUpdates, type RewardQualityPayload, type RewardQualityStageResult } from "./reward-quality-cell.ts";
+import { RQ_BASELINES, rqBaselineStage, type RewardQualityBaselinePayload, type RewardQualityBaselineStageResult } from "./reward-quality-baseline-cell.ts";
 import { table3Statistics } from "./table3-statistics.ts";
 
 /** Each stage its own runner module, so a cell's key covers only its stage's code (a new method keeps the learners). */
@@ -32,6 +33,8 @@ const RQ_RUNNER = "src/experiments/table3/reward-quality-cell.ts";
 const RQ_RUNNER_FILE = fileURLToPath(new URL("./reward-quality-cell.ts", import.meta.url));
 /** Reward-quality stage: EPIC over at most this many rollout transitions, expectations over this many samples. */
 const RQ_EPIC = { epicTransitions: 2000, epicSamples: 64 } as const;
+const RQB_RUNNER = "src/experiments/table3/reward-quality-baseline-cell.ts";
+const RQB_RUNNER_FILE = fileURLToPath(new URL("./reward-quality-baseline-cell.ts", import.meta.url));
 /** Methods whose final policies the reward-quality stage rolls out as well (when they are registered). */
 const RQ_METHODS = ["observer", "true-reward"] as const;
 
@@ -97,6 +100,9 @@ export const table3Experiment: Experiment<Table3Result> = {
     const code = { learner: codeHash([runnerFile("learner")]), "algorithm-1": codeHash([runnerFile("algorithm-1")]) };
     const methodCode = new Map(TABLE3_METHODS.map((m) => [m.id, codeHash([runnerFile("method"), methodFile(m.id)])]));
     const rqCode = codeHash([RQ_RUNNER_FILE]);
+    // Reward quality of each registered reward-learning baseline: its own cell (the existing cells keep their settings).
+    const rqBaselines = RQ_BASELINES.filter((id) => TABLE3_METHODS.some((m) => m.id === id && m.kind === "ppo"));
+    const rqbCode = new Map(rqBaselines.map((id) => [id, codeHash([RQB_RUNNER_FILE, methodFile(id)])]));
     const cells: PlannedCell[] = [];
     for (const env of scale.envs) {
       const window = [...env.window].sort((a, b) => a - b);
@@ -126,6 +132,13 @@ export const table3Experiment: Experiment<Table3Result> = {
         const { learnerKey: _rl, algorithm1Key: _ra, methodKeys: _rm, ...rqSettings } = rq;
         const rqInputs = [learner.key, alg.key, ...methodKeys.map((m) => m.key)];
         cells.push(planCell({ settings: { experiment: "table3", ...rqSettings }, inputs: rqInputs, code: rqCode }, { label: `table3/${scale.name}/${env.id}/seed-${seed}/reward-quality`, experiment: "table3", runner: RQ_RUNNER, payload: rq, stage: "reward-quality", env: env.id, seed }));
+        // Each baseline's own reward on the same rollouts with the same measures (reward-quality-baseline-cell.ts).
+        for (const id of rqBaselines) {
+          const rb: RewardQualityBaselinePayload = { ...rq, stage: "reward-quality-baseline", method: id, ppo: scale.ppo, observerUpdates: scale.observerUpdates, evalEpisodes: scale.evalEpisodes, curveEpisodes: scale.curveEpisodes, curveStride: scale.curveStride };
+          const { learnerKey: _bl, algorithm1Key: _ba, methodKeys: _bm, ...rbSettings } = rb;
+          const stage = rqBaselineStage(id);
+          cells.push(planCell({ settings: { experiment: "table3", ...rbSettings }, inputs: rqInputs, code: rqbCode.get(id)! }, { label: `table3/${scale.name}/${env.id}/seed-${seed}/${stage}`, experiment: "table3", runner: RQB_RUNNER, payload: rb, stage, env: env.id, seed }));
+        }
       }
     }
     const canonicalSeeds = req.seeds === undefined || req.seeds.join() === scale.seeds.join();
@@ -143,6 +156,8 @@ export const table3Experiment: Experiment<Table3Result> = {
     const core = new Set(["learner", "algorithm-1", "reward-quality", OBSERVER_ID, ...RQ_METHODS]);
     const included = scale.envs.flatMap((env) => plan.seeds.filter((seed) => cellsOf(env.id, seed).every((c) => !core.has(c.stage) || results.has(c.key))).map((seed) => ({ env: env.id, seed })));
     const methodList = TABLE3_METHODS.filter((m) => m.kind !== "ppo" || included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), m.id)?.key ?? "")));
+    // A baseline's reward-quality row: when its cell is finished for every run in the tables (as a column).
+    const rqBaselines = RQ_BASELINES.filter((id) => included.length > 0 && included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), rqBaselineStage(id))?.key ?? "")));
     const envs = scale.envs.flatMap((env) => {
       const window = [...env.window].sort((a, b) => a - b);
       const runs = included.filter((r) => r.env === env.id).map(({ seed }) => {
@@ -150,7 +165,8 @@ export const table3Experiment: Experiment<Table3Result> = {
         const get = <T>(stage: string): T => results.get(stageOf(mine, stage)!.key) as T;
         const methods = new Map(methodList.filter((m) => m.kind === "ppo").map((m) => [m.id, get<MethodStageResult>(m.id)]));
         const run = table3Run(env.id, seed, window, get<LearnerStageResult>("learner"), get<Algorithm1StageResult>("algorithm-1"), methods, {}, methodList);
-        return { ...run, rewardQuality: get<RewardQualityStageResult>("reward-quality") };
+        const baselines = Object.fromEntries(rqBaselines.map((id) => [id, get<RewardQualityBaselineStageResult>(rqBaselineStage(id))]));
+        return { ...run, rewardQuality: get<RewardQualityStageResult>("reward-quality"), ...(rqBaselines.length > 0 ? { rewardQualityBaselines: baselines } : {}) };
       });
       seedCounts.push({ env: env.id, requested: plan.seeds.length, seeds: runs.map((r) => r.seed) });
       return runs.length > 0 ? [summariseEnv(env.id, window, runs, methodList)] : [];

@@ -38,6 +38,28 @@ export interface RewardQualitySummary {
   proxyCorrelation: SeedStats | null;
 }
 
+/** r̄φ vs a baseline's reward on one measure, paired by seed, oriented so that > 0 means r̄φ agrees better with the truth. */
+export interface RewardQualityPairedDiff {
+  /** Seeds where both numbers exist. */
+  n: number;
+  /** Pearson/Spearman: r̄φ's − the baseline's; EPIC (lower is better): the baseline's − r̄φ's. */
+  meanDiff: number;
+  ci95: [number, number];
+  /** One-sided sign-flip p of "r̄φ better". */
+  pValue: number;
+}
+
+/** One reward-learning baseline's reward quality over the seeds of one env, and r̄φ paired against it. */
+export interface BaselineRewardQualitySummary extends RewardQualitySummary {
+  /** The method's id and label (the reward is the one that method's PPO trains on). */
+  method: string;
+  label: string;
+  /** Seeds with this baseline's reward-quality cell. */
+  seeds: number[];
+  /** r̄φ (the observer's recovered reward) − this reward, paired by seed (null with fewer than 2 pairs). */
+  observerBetter: { pearson: RewardQualityPairedDiff | null; spearman: RewardQualityPairedDiff | null; epic: RewardQualityPairedDiff | null };
+}
+
 export interface PooledPairedDiff {
   tasks: number;
   pairs: number;

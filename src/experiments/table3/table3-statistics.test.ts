@@ -40,7 +40,7 @@ test("table3Statistics: a clearly better observer holds every paired check; pool
   for (const env of ["Reacher-v5", "Hopper-v5"]) {
     for (const c of ["observer > learner last (sampled)", "observer > learner last (mean action)", "observer > PPO on ln", "observer > PPO on r ≡ 1", "return correlation"]) assert.equal(status(c, env), "holds", `${c} ${env}`);
   }
-  assert.equal(status("normalised observer ≥ paper", "Reacher-v5"), "does not hold"); // 1.5 < 1.54 … or "mean only"
+  assert.notEqual(status("normalised observer ≥ paper", "Reacher-v5"), "holds"); // 1.5 ± noise vs 1.54: "does not hold" or "mean only", never a CI above it
   assert.equal(status("normalised observer ≥ paper", "Hopper-v5"), "holds"); // paper: −0.99
   assert.equal(status("observer > learner continued", null), "holds");
 });

@@ -18,17 +18,20 @@ import { normalisedScore } from "../../evaluation/normalised-score.ts";
 import { pairedDifferences } from "../../evaluation/paired-difference.ts";
 import { performanceProfile, tauGrid } from "../../evaluation/performance-profile.ts";
 import { probabilityOfImprovementInterval } from "../../evaluation/probability-of-improvement.ts";
-import { seedStats, type SeedStats } from "../../evaluation/seed-stats.ts";
+import { pairedComparison, seedStats, type SeedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID } from "./methods/method-registry.ts";
 import { table3DoneWhen } from "./table3-done-when.ts";
-import type { KindStatistics, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
+import type { BaselineRewardQualitySummary, KindStatistics, RewardQuality, RewardQualityPairedDiff, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
 import type { Table3EnvResult, Table3Run } from "./table3.ts";
 
 export type ReturnKind = "sampled" | "meanAction";
 export const RESAMPLES = 2000;
 
 export function summariseRewardQuality(runs: readonly Table3Run[], rng: Rng): RewardQualitySummary | null {
-  const rq = runs.flatMap((r) => (r.rewardQuality ? [r.rewardQuality] : []));
+  return summariseQualities(runs.flatMap((r) => (r.rewardQuality ? [r.rewardQuality] : [])), rng);
+}
+
+function summariseQualities(rq: readonly RewardQuality[], rng: Rng): RewardQualitySummary | null {
   if (rq.length === 0) return null;
   const stat = (f: (x: (typeof rq)[number]) => number | null): SeedStats | null => {
     const xs = rq.map(f).filter((x): x is number => x !== null);
@@ -38,6 +41,34 @@ export function summariseRewardQuality(runs: readonly Table3Run[], rng: Rng): Re
     pearson: stat((x) => x.pearson), spearman: stat((x) => x.spearman), epic: stat((x) => x.epic),
     episodesPerSeed: rq[0]!.episodes, policies: rq[0]!.policies, epicTrueRewardExact: rq[0]!.epicTrueRewardExact, proxyCorrelation: stat((x) => x.proxyCorrelation),
   };
+}
+
+/**
+ * Per reward-learning baseline (in the order of `labels`): its reward quality over the seeds, and r̄φ paired against
+ * it by seed on each measure (Pearson, Spearman: r̄φ − baseline; EPIC, lower is better: baseline − r̄φ), so a positive
+ * difference always means the observer's recovered reward agrees better with the true reward.
+ */
+export function summariseBaselineRewardQuality(runs: readonly Table3Run[], labels: ReadonlyMap<string, string>, rng: Rng): Record<string, BaselineRewardQualitySummary> {
+  const out: Record<string, BaselineRewardQualitySummary> = {};
+  for (const [id, label] of labels) {
+    const mine = runs.filter((r) => r.rewardQualityBaselines?.[id]);
+    const summary = summariseQualities(mine.map((r) => r.rewardQualityBaselines![id]!), rng);
+    if (!summary) continue;
+    const paired = (f: (q: RewardQuality) => number | null, lowerIsBetter: boolean): RewardQualityPairedDiff | null => {
+      const pairs = mine.flatMap((r) => {
+        const o = r.rewardQuality ? f(r.rewardQuality) : null, b = f(r.rewardQualityBaselines![id]!);
+        return o === null || b === null ? [] : [lowerIsBetter ? [b, o] : [o, b]];
+      });
+      if (pairs.length < 2) return null;
+      const c = pairedComparison(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!), rng);
+      return { n: pairs.length, ...c };
+    };
+    out[id] = {
+      ...summary, method: id, label, seeds: mine.map((r) => r.seed),
+      observerBetter: { pearson: paired((q) => q.pearson, false), spearman: paired((q) => q.spearman, false), epic: paired((q) => q.epic, true) },
+    };
+  }
+  return out;
 }
 
 /** Per run: the reference (first, last) and the value of a policy, for one return kind. */

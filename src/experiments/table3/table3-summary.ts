@@ -9,7 +9,7 @@ import { normalisedScore, pooledNormalisedScore } from "../../evaluation/normali
 import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
-import { summariseRewardQuality } from "./table3-statistics.ts";
+import { summariseBaselineRewardQuality, summariseRewardQuality } from "./table3-statistics.ts";
 import { TABLE3_PAPER, type Algorithm1StageResult, type CurvePoint, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
 
 /**
@@ -75,5 +75,14 @@ export function summariseEnv(id: string, window: number[], runs: Table3Run[], me
     id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction,
     comparisons: paired(scoreOf), comparisonsMeanAction: paired((r, k) => r.meanAction[k]!),
     ...(runs.some((r) => r.rewardQuality) ? { rewardQuality: summariseRewardQuality(runs, new Rng(2)) } : {}),
+    // Its own bootstrap stream: the numbers above never move when a baseline row is added.
+    ...(runs.some((r) => r.rewardQualityBaselines) ? { rewardQualityBaselines: summariseBaselineRewardQuality(runs, baselineLabels(runs, methodList), new Rng(3)) } : {}),
   };
+}
+
+/** The baselines with a reward-quality row in any run, in registry order, labelled from the registry. */
+function baselineLabels(runs: readonly Table3Run[], methodList: readonly Table3Method[]): Map<string, string> {
+  const present = new Set(runs.flatMap((r) => Object.keys(r.rewardQualityBaselines ?? {})));
+  const known = [...methodList, ...TABLE3_METHODS.filter((m) => !methodList.includes(m))];
+  return new Map([...known.filter((m) => present.has(m.id)).map((m) => [m.id, m.label] as const), ...[...present].filter((id) => !known.some((m) => m.id === id)).map((id) => [id, id] as const)]);
 }

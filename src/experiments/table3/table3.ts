@@ -26,7 +26,7 @@ import type { PpoActorJson, PpoConfig } from "../../learners/ppo.ts";
 import type { Algorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
 import type { PolicyReturns } from "../../evaluation/policy-return.ts";
 import type { SeedStats } from "../../evaluation/seed-stats.ts";
-import type { RewardQuality, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
+import type { BaselineRewardQualitySummary, RewardQuality, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
 
 /** A paper number: mean and the ± (null where the paper prints none). */
 export interface PaperStat {
@@ -235,6 +235,8 @@ export interface Table3Run {
   algorithm1: unknown;
   /** The reward-quality stage (absent in results from before it existed, and in `lfl evaluate`). */
   rewardQuality?: RewardQuality;
+  /** Each reward-learning baseline's own reward scored like r̄φ on the same rollouts (by method id; absent when none is finished). */
+  rewardQualityBaselines?: Record<string, RewardQuality>;
 }
 
 export interface Table3EnvResult {
@@ -254,6 +256,8 @@ export interface Table3EnvResult {
   comparisonsMeanAction: Record<string, PairedDiff | null>;
   /** Recovered vs true reward over the seeds (table3-statistics.ts). */
   rewardQuality?: RewardQualitySummary | null;
+  /** The same per reward-learning baseline, with r̄φ paired against it by seed (absent when no baseline row is finished). */
+  rewardQualityBaselines?: Record<string, BaselineRewardQualitySummary>;
 }
 
 /** Every budget, resolved (defaults filled in), as recorded in the results. */
