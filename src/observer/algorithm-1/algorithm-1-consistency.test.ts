@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../core/rng.ts";
 import { MLP } from "../../nn/mlp.ts";
-import { fitConsistencyEarlyStop, holdoutSplit, type ConsistencyEarlyStopOptions } from "./algorithm-1-consistency.ts";
+import { fitConsistencyEarlyStop, heldOutConsistencyLoss, holdoutSplit, type ConsistencyEarlyStopOptions } from "./algorithm-1-consistency.ts";
 import type { StackedImprovements } from "./algorithm-1-data.ts";
 import { consistencyLoss, consistencyResiduals, gaussianNet, shapingPairs } from "./algorithm-1-losses.ts";
 
@@ -96,4 +96,10 @@ test("fitConsistencyEarlyStop: training never reads the held-out pairs; same see
   const d = fit(10, undefined, { patience: 1000, maxSteps: 60 });
   assert.deepEqual(c.losses, d.losses);
   assert.notDeepEqual(c.scores, d.scores);
+});
+
+test("heldOutConsistencyLoss: with the fit's rng state, the early-stopped fit's held-out score at the kept weights, bit for bit; other rows, another value", () => {
+  const { res, r, psi, st, target, sizes } = fit(11);
+  assert.equal(heldOutConsistencyLoss(r, psi, {}, st, target, sizes, 0.25, 0.9, 1, new Rng(11)), res.heldOutLoss);
+  assert.notEqual(heldOutConsistencyLoss(r, psi, {}, st, target, sizes, 0.25, 0.9, 1, new Rng(12)), res.heldOutLoss);
 });

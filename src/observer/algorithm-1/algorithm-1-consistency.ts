@@ -84,6 +84,24 @@ export function holdoutSplit(sizes: readonly number[], holdout: number, rng: Rng
 }
 
 /**
+ * The Eq. 5 loss (Σ_k mean over Dk's held-out pairs) at the current (φ, ψ) on the held-out part of
+ * `holdoutSplit(sizes, holdout, rng)`: with the `rng` state that `fitConsistencyEarlyStop` was given, the very pairs
+ * it held out, so a fixed-step fit (which trains on every pair) and an early-stopped one are scored on the same rows.
+ */
+export function heldOutConsistencyLoss(
+  r: GaussianNet, psi: MLP, terms: RewardTerms, st: StackedImprovements, target: Float64Array, sizes: readonly number[],
+  holdout: number, gamma: number, psiScale: number, rng: Rng,
+): number {
+  const { val } = holdoutSplit(sizes, holdout, rng);
+  const nVal = val.map((x) => x.length);
+  let s = 0;
+  for (const b of gather(st, target, Int32Array.from(val.flatMap((x) => Array.from(x))), (k) => 1 / nVal[k]!, gamma)) {
+    s += consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, new Float64Array(b.n), psiScale, terms);
+  }
+  return s;
+}
+
+/**
  * Fits r (its mean net unless `terms.freezeMean`, and its log-std), psi and `terms.state` in place; writes the Eq. 5
  * residual of every stacked row at the kept weights into `residual`.
  */

@@ -283,3 +283,13 @@ test("numerical faults raise NumericalError naming the stage, update and step", 
   assert.throws(() => recoverReward(huge, { ...SMALL, policySteps: 3 }, 0), (e: unknown) =>
     e instanceof NumericalError && /stage \(i\) policies: update 0 step 1/.test(e.message));
 });
+
+test("heldOutConsistencyLoss: early stopping's held-out score at the kept weights; a fixed fit is scored on the same pairs", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 3), 128, 16, 9);
+  const cfg = { ...SMALL, policySteps: 20, klSteps: 10, rewardInitSteps: 10, consistencySteps: 60 };
+  const early = recoverReward(columns, { ...cfg, consistencyFit: "early-stopping", consistencyBatch: 16, consistencyEvery: 5, consistencyPatience: 20 }, 4).diagnostics;
+  assert.equal(early.heldOutConsistencyLoss, early.consistencyStop!.heldOutLoss);
+  const fixed = recoverReward(columns, cfg, 4).diagnostics;
+  assert.equal(fixed.consistencyStop, undefined);
+  assert.ok(Number.isFinite(fixed.heldOutConsistencyLoss) && fixed.heldOutConsistencyLoss !== early.heldOutConsistencyLoss);
+});
