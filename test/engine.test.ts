@@ -13,6 +13,7 @@ import { codeHash, sourceClosure } from "../src/experiments/engine/content-key.t
 import { planCell, type Experiment, type PlannedCell } from "../src/experiments/engine/experiment.ts";
 import { runExperiment } from "../src/experiments/engine/run-experiment.ts";
 import { CellStore } from "../src/experiments/engine/cell-store.ts";
+import { storeCommittedCells, writeCommittedCell } from "../src/experiments/sweep/commit-cells.ts";
 import { streamSeed } from "../src/experiments/engine/streams.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 import { REPORTS } from "../src/reports/report-registry.ts";
@@ -103,6 +104,23 @@ test("--reuse-stale follows a lineage through a cell computed over a stale input
   assert.deepEqual(statuses(await run(true)), ["a:stale", "b:stale", "c:computed"], "c is computed over a's older record");
   writeFileSync(join(dir, "dep.ts"), "export const K = 4;\n");
   assert.deepEqual(statuses(await run(true)), ["a:stale", "b:stale", "c:stale"], "c is found again under the next code: its record names the input it really read");
+});
+
+test("committed cells are filed into the store with their settings keys; a re-keyed committed file refreshes the record", () => {
+  const dir = join(tmp, "committed"), storeDir = join(tmp, "committed-store");
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(storeDir, { recursive: true, force: true });
+  const spec = { key: "c".repeat(32), label: "toy/seed-0/a", experiment: "toy", runner: "r.ts", payload: {} };
+  const meta = { command: "lfl reproduce toy --commit-cells results/cells", seeds: [0], revision: "abc" };
+  writeCommittedCell(dir, { ...spec, settingsKey: "s1" }, 7, meta);
+  const store = new CellStore(storeDir);
+  storeCommittedCells(dir, store, "toy", new Map());
+  assert.equal(store.read(spec.key)!.settingsKey, "s1");
+  assert.equal(store.get(spec.key), 7);
+  writeCommittedCell(dir, { ...spec, settingsKey: "s2" }, 7, meta);
+  storeCommittedCells(dir, store, "toy", new Map());
+  assert.equal(new CellStore(storeDir).read(spec.key)!.settingsKey, "s2", "the committed file is the reference");
+  assert.deepEqual(new CellStore(storeDir).staleCandidates("s2").map((c) => c.origin), [spec.key]);
 });
 
 test("the real Table 3 cells' keys cover the code of their own stage (Algorithm 1, PPO, the envs) and not the reports or other stages", () => {

@@ -18,7 +18,7 @@ import { CellStore } from "../experiments/engine/cell-store.ts";
 import { gitState, revisionLabel } from "../experiments/engine/results-doc.ts";
 import { runExperiment } from "../experiments/engine/run-experiment.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { commitCellsListener, readCommittedCells } from "../experiments/sweep/commit-cells.ts";
+import { commitCellsListener, storeCommittedCells } from "../experiments/sweep/commit-cells.ts";
 import { SweepProgress } from "../experiments/sweep/sweep-progress.ts";
 import type { SweepEvent } from "../experiments/sweep/sweep-types.ts";
 import type { Command } from "./command.ts";
@@ -81,11 +81,7 @@ export const command: Command = {
           // Cells committed earlier (on this or another machine) count as finished; new ones are committed as they finish.
           mkdirSync(commit, { recursive: true });
           // Cells of other code are loaded too (with their settings keys): --reuse-stale can then find them.
-          const store = new CellStore(storeDir), byKey = new Map(plan.cells.map((c) => [c.key, c]));
-          for (const c of readCommittedCells(commit, { experiment: exp.name })) {
-            const sk = c.settingsKey ?? byKey.get(c.key)?.settingsKey;
-            if (sk !== undefined && !store.has(c.key)) store.put({ key: c.key, settingsKey: sk, label: c.label, experiment: c.experiment, revision: c.revision, wallSeconds: c.wallSeconds ?? 0, result: c.result });
-          }
+          storeCommittedCells(commit, new CellStore(storeDir), exp.name, new Map(plan.cells.map((c) => [c.key, c.settingsKey])));
           commitCell = commitCellsListener(commit, plan.cells, { command, seeds: plan.seeds, revision: revisionLabel(gitState()) });
         }
       },

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { join } from "node:path";
 import { InputError } from "../../core/errors.ts";
 import type { CellSpec } from "../engine/cell.ts";
+import type { CellStore } from "../engine/cell-store.ts";
 import { writeJsonAtomic } from "../engine/write-json-atomic.ts";
 import type { CellResultStore, SweepEventListener } from "./sweep-types.ts";
 
@@ -92,6 +93,19 @@ export function loadCommittedCells(dir: string, store: CellResultStore, opts: { 
     loaded.push(cell.key);
   }
   return loaded;
+}
+
+/**
+ * Files `experiment`'s committed cells under `dir` into the engine's store (with their settings keys, so that
+ * `--reuse-stale` finds cells of other code; `planned` gives the key for files of older sweeps that lack one).
+ * The committed file is the reference: a record of the same key under another settings key is refreshed.
+ */
+export function storeCommittedCells(dir: string, store: CellStore, experiment: string, planned: ReadonlyMap<string, string>): void {
+  for (const c of readCommittedCells(dir, { experiment })) {
+    const sk = c.settingsKey ?? planned.get(c.key), had = store.read(c.key);
+    if (sk === undefined || (had !== undefined && (had.staleOf !== undefined || had.settingsKey === sk))) continue;
+    store.put({ key: c.key, settingsKey: sk, label: c.label, experiment: c.experiment, revision: c.revision, wallSeconds: c.wallSeconds ?? 0, result: c.result });
+  }
 }
 
 /** Reads and validates one committed-cell file. */
