@@ -6,6 +6,7 @@ import { bcReward } from "./bc-reward.ts";
 import { constant } from "./constant.ts";
 import { continued } from "./continued.ts";
 import { drex } from "./drex.ts";
+import { logel } from "./logel.ts";
 import type { Table3Method } from "./method.ts";
 import { observer } from "./observer.ts";
 import { observerRandomStart } from "./observer-random-start.ts";
@@ -24,6 +25,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   drex,
   airl,
   airlAll,
+  logel,
 ];
 
 /** The method the others are compared with. */
