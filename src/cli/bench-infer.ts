@@ -1,28 +1,83 @@
 /**
- * `lfl bench infer`: wall time of Algorithm 1 (observer/algorithm-1.ts) per stage on HalfCheetah-shaped synthetic
- * data — dObs 17, dAct 6, K = 11 updates × 2048 pairs, 1000-step truncated episodes — with the paper's step
- * counts (§6.3: 1000 policy, 100 KL, 3000 reward-init, 1000 consistency steps, full batches). The data are a
- * random stable linear system driven by linear-Gaussian policies that drift from update to update; only the
- * shapes and step counts matter for the timing.
+ * `lfl bench infer`: Algorithm 1 (observer/algorithm-1/) per stage on HalfCheetah-shaped synthetic data — dObs 17,
+ * dAct 6, K = 11 updates × 2048 pairs, 1000-step truncated episodes — under several settings: the paper's (§6.3:
+ * 1000 policy, 100 KL, 3000 reward-init, 1000 Eq. 5 steps, full batches), the authors' minibatch settings (their
+ * lfl.py: 100-pair batches, 3000 policy steps), our defaults (what Table 3 runs) and what `lfl infer` runs. Per
+ * stage it records wall and CPU seconds, the steps taken, the final and the held-out loss. With several kernel
+ * backends every backend runs in its own process (bench-backends.ts) and bench-infer-compare.ts prints the
+ * ratios against the TypeScript kernels from the same rounds. The data are a random stable linear system driven
+ * by linear-Gaussian policies that drift from update to update; only the shapes and step counts matter for timing.
  */
-import { writeFileAtomic } from "../core/atomic-file.ts";
+import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
-import cliProgress from "cli-progress";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
-import { ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
+import {
+  ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config, type Algorithm1Stage,
+} from "../observer/algorithm-1/algorithm-1.ts";
+import { isBenchChild, parseBackends } from "./bench-backends.ts";
+import { compareInferBackends, printInferRun } from "./bench-infer-compare.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
-export const BENCH_INFER_USAGE = `lfl bench infer [--updates K] [--pairs N] [--scale X] [--authors] [--seed N] [--json FILE]
+export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--updates K] [--pairs N] [--scale X] [--backends LIST|all|current] [--rounds N] [--seed N] [--json FILE]
 
-  Algorithm 1 on synthetic HalfCheetah-shaped data (17-dim observations, 6-dim actions), K updates
-  (default 11) × N pairs (default 2048), with the paper's step counts multiplied by --scale (default 1;
-  e.g. 0.1 for a quick look — times then scale linearly). Prints the wall time of each stage.
-  --authors uses the authors' lfl.py settings instead (3000 policy steps, 100-pair minibatches in every stage;
-  research/authors-code.md §3.4), for a side-by-side run with their PyTorch code on the same shapes.
-  Check the machine is quiet first (cat /proc/loadavg).`;
+  Algorithm 1 on synthetic HalfCheetah-shaped data (17-dim observations, 6-dim actions), K updates (default 11)
+  × N pairs (default 2048). Per setting and stage: wall and CPU seconds, steps taken, final and held-out loss.
+  --settings  comma list (default paper,authors,defaults,infer):
+                paper     the paper's §6.3 Algorithm 1: full batches, 1000 policy / 100 KL / 3000 reward-init /
+                          1000 Eq. 5 steps, regressed KL nets, ML reward init
+                authors   the same with the authors' lfl.py minibatches: 100 pairs per step, 3000 policy steps
+                defaults  ALGORITHM1_DEFAULTS (what Table 3 runs: early-stopped clones, exact KL, clone init)
+                infer     ALGORITHM1_INFER (what \`lfl infer\` runs on a Box history)
+  --authors   the same as --settings authors
+  --scale     multiply every step budget by X in (0, 1] (default 1); time per step stays comparable
+  --backends  NN kernel backends (ts,wasm,native,native-scalar; default all available): each in its own process,
+              --rounds rounds (default 1) in rotated order; prints medians, ratios against ts from the same
+              rounds, and checks that every backend recovered the same reward bytes. 'current' = only this
+              process's backend (LFL_KERNELS), in process.
+  Check the machine is quiet first (cat /proc/loadavg); under load read the CPU seconds.`;
+
+export const BENCH_INFER_SETTINGS = ["paper", "authors", "defaults", "infer"] as const;
+export type BenchInferSetting = (typeof BENCH_INFER_SETTINGS)[number];
+
+/** One stage of one setting: steps taken (of `budget`), wall and CPU seconds, final loss, held-out loss (null: none). */
+export interface InferStageRun {
+  stage: Algorithm1Stage;
+  steps: number;
+  budget: number;
+  seconds: number;
+  cpuSeconds: number;
+  finalLoss: number;
+  /**
+   * (i) early-stopped clones: mean held-out NLL per pair; (iv) the Eq. 5 loss on the pairs stage (iv) early
+   * stopping holds out (`heldOutConsistencyLoss`; in-sample for a fixed-step fit, which trains on them); else null.
+   */
+  heldOutLoss: number | null;
+}
+
+export interface InferSettingRun {
+  setting: BenchInferSetting;
+  config: Partial<Algorithm1Config>;
+  stages: InferStageRun[];
+  seconds: number;
+  cpuSeconds: number;
+  /** SHA-256 of the recovered reward's JSON without `info` (which holds the timings): equal under every backend. */
+  rewardSha256: string;
+}
+
+export interface InferBenchRun {
+  K: number;
+  pairs: number;
+  seed: number;
+  scale: number;
+  kernels: string;
+  loadAverage: string;
+  node: string;
+  runs: InferSettingRun[];
+}
 
 /** Synthetic learning history: s′ = 0.95 s + 0.1 B a + 0.05 ε, a ~ N(W_k s, 0.5² I), W_k drifting with k. */
 export function syntheticBoxHistory(K: number, pairs: number, dObs: number, dAct: number, seed: number, episodeLength = 1000): HistoryColumns {
@@ -72,52 +127,83 @@ export function syntheticBoxHistory(K: number, pairs: number, dObs: number, dAct
   };
 }
 
+/** The settings of one benchmark configuration, every step budget multiplied by `scale` (at least 1 step). */
+export function benchInferConfig(setting: BenchInferSetting, scale: number): Partial<Algorithm1Config> {
+  const steps = (x: number): number => Math.max(1, Math.round(x * scale));
+  const base = setting === "defaults" ? ALGORITHM1_DEFAULTS : setting === "infer" ? ALGORITHM1_INFER : ALGORITHM1_PAPER;
+  return {
+    ...base,
+    ...(setting === "authors" ? { batchSize: 100 } : {}),
+    policySteps: steps(setting === "authors" ? 3000 : base.policySteps), klSteps: steps(base.klSteps),
+    rewardInitSteps: steps(base.rewardInitSteps), consistencySteps: steps(base.consistencySteps),
+  };
+}
+
+/** Runs Algorithm 1 once under `setting` and records every stage. */
+export function runInferSetting(columns: HistoryColumns, setting: BenchInferSetting, scale: number, seed: number): InferSettingRun {
+  const config = benchInferConfig(setting, scale);
+  const taken: Record<Algorithm1Stage, number> = { policies: 0, kl: 0, "reward-init": 0, consistency: 0 };
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  const res = recoverReward(columns, config, seed, { onStage: (stage) => void (taken[stage] += 1) });
+  const c = process.cpuUsage(c0);
+  const d = res.diagnostics;
+  const K = d.updates.length;
+  const budget: Record<Algorithm1Stage, number> = {
+    policies: K * config.policySteps!, kl: config.kl === "exact" ? 0 : config.klSteps!,
+    "reward-init": config.rewardInit === "clone" ? 0 : config.rewardInitSteps!, consistency: config.consistencySteps!,
+  };
+  const heldOut: Record<Algorithm1Stage, number | null> = {
+    policies: config.policyFit === "paper" ? null : d.policyLoss.reduce((a, b) => a + b, 0) / K, kl: null, "reward-init": null, consistency: d.heldOutConsistencyLoss,
+  };
+  const stages = ALGORITHM1_STAGES.map((stage): InferStageRun => ({
+    stage, steps: taken[stage], budget: budget[stage], seconds: d.timeMs[stage] / 1000, cpuSeconds: d.cpuMs[stage] / 1000, finalLoss: d.finalLoss[stage], heldOutLoss: heldOut[stage],
+  }));
+  return {
+    setting, config, stages, seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6,
+    rewardSha256: createHash("sha256").update(JSON.stringify({ ...res.reward.toJSON(), info: null })).digest("hex"),
+  };
+}
+
+function parseSettings(value: string | undefined, authors: boolean): BenchInferSetting[] {
+  if (authors) return ["authors"];
+  if (value === undefined) return [...BENCH_INFER_SETTINGS];
+  const names = value.split(",").map((s) => s.trim());
+  for (const n of names) {
+    if (!(BENCH_INFER_SETTINGS as readonly string[]).includes(n)) throw new InputError("E_USAGE", `--settings: unknown setting '${n}' (${BENCH_INFER_SETTINGS.join(", ")})`);
+  }
+  return names as BenchInferSetting[];
+}
+
+const loadAverage = (): string => loadavg().map((x) => x.toFixed(2)).join(" ");
+
 export async function runBenchInfer(argv: string[]): Promise<number> {
-  const { values: v } = parseCommandArgs("bench infer", argv, { updates: { type: "string" }, pairs: { type: "string" }, scale: { type: "string" }, authors: { type: "boolean" } });
+  const { values: v } = parseCommandArgs("bench infer", argv, {
+    updates: { type: "string" }, pairs: { type: "string" }, scale: { type: "string" }, authors: { type: "boolean" },
+    settings: { type: "string" }, backends: { type: "string" }, rounds: { type: "string" },
+  });
   const K = intFlag("updates", v.updates, 11, 2);
   const pairs = intFlag("pairs", v.pairs, 2048, 1);
   const seed = intFlag("seed", v.seed, 0);
   const scale = v.scale === undefined ? 1 : Number(v.scale);
   if (!(scale > 0 && scale <= 1)) throw new InputError("E_USAGE", `--scale must be in (0, 1], got '${v.scale}'`);
-  const steps = (x: number): number => Math.max(1, Math.round(x * scale));
-  const authors = v.authors === true;
-  // The paper's Algorithm 1 (§6.3 step counts, regressed KL, ML reward init) — like for like with the authors'
-  // PyTorch code — not our default variant (early-stopped clones, exact KL), which skips most of this work.
-  const config: Partial<Algorithm1Config> = {
-    ...ALGORITHM1_PAPER,
-    ...(authors ? { batchSize: 100 } : {}),
-    policySteps: steps(authors ? 3000 : ALGORITHM1_PAPER.policySteps), klSteps: steps(ALGORITHM1_PAPER.klSteps),
-    rewardInitSteps: steps(ALGORITHM1_PAPER.rewardInitSteps), consistencySteps: steps(ALGORITHM1_PAPER.consistencySteps),
-  };
+  const settings = parseSettings(v.settings, v.authors === true);
+  if (!isBenchChild() && v.backends !== "current") {
+    const rounds = intFlag("rounds", v.rounds, 1, 1);
+    const backends = parseBackends(v.backends);
+    // The children get every flag but these (their settings are passed explicitly).
+    const withValue = ["--backends", "--rounds", "--json", "--settings"];
+    const childArgv = argv.filter((a, i) => a !== "--authors" && !withValue.includes(a) && !withValue.includes(argv[i - 1] ?? "") && !withValue.some((f) => a.startsWith(`${f}=`)));
+    return compareInferBackends([...childArgv, "--settings", settings.join(",")], backends, rounds, v.json, loadAverage());
+  }
   const columns = syntheticBoxHistory(K, pairs, 17, 6, seed);
-  process.stderr.write(`bench infer: K = ${K} × ${pairs} pairs, dObs 17, dAct 6, steps ${JSON.stringify(config)}, kernels ${KERNEL_BACKEND}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
-  const bar = new cliProgress.SingleBar({ format: "{stage} [{bar}] {value}/{total} loss {loss}", stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  let current = "";
-  const t0 = performance.now();
-  const res = recoverReward(columns, config, seed, {
-    onStage(stage, step, total, loss) {
-      if (stage !== current) {
-        if (current) bar.stop();
-        current = stage;
-        bar.start(total, 0, { stage: stage.padEnd(11), loss: "" });
-      }
-      if (step % 10 === 0 || step === total) bar.update(step, { loss: loss.toFixed(4) });
-    },
-  });
-  bar.stop();
-  const total = (performance.now() - t0) / 1000;
-  const d = res.diagnostics;
-  const rows = ALGORITHM1_STAGES.map((s) => ({ stage: s, seconds: d.timeMs[s] / 1000, cpuSeconds: d.cpuMs[s] / 1000 }));
-  const stepCount = { policies: config.policySteps!, kl: config.klSteps!, "reward-init": config.rewardInitSteps!, consistency: config.consistencySteps! };
-  console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${K} updates × ${pairs} pairs, ${authors ? "authors' settings (100-pair minibatches)" : "paper's settings (full batches)"} (kernels: ${KERNEL_BACKEND}, ${cpus()[0]?.model ?? "cpu"})`);
-  console.log("stage         steps  wall (s)   ms/step   CPU (s)");
-  for (const r of rows) {
-    console.log(`${r.stage.padEnd(12)} ${String(stepCount[r.stage]).padStart(6)} ${r.seconds.toFixed(2).padStart(9)} ${((1000 * r.seconds) / stepCount[r.stage]).toFixed(2).padStart(9)} ${r.cpuSeconds.toFixed(2).padStart(9)}`);
+  process.stderr.write(`bench infer: K = ${K} × ${pairs} pairs, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}, load average ${loadAverage()}\n`);
+  const runs: InferSettingRun[] = [];
+  for (const s of settings) {
+    process.stderr.write(`  ${s} …\n`);
+    runs.push(runInferSetting(columns, s, scale, seed));
   }
-  console.log(`total               ${total.toFixed(2).padStart(9)}           ${rows.reduce((a, r) => a + r.cpuSeconds, 0).toFixed(2).padStart(9)}`);
-  console.log(`CPU (s): user + system time of the process during the stage (≈ wall time on an idle machine). Load average now ${loadavg().map((x) => x.toFixed(2)).join(" ")}.`);
-  if (v.json !== undefined) {
-    writeFileAtomic(v.json, `${JSON.stringify({ K, pairs, dObs: 17, dAct: 6, seed, settings: authors ? "authors" : "paper", batchSize: config.batchSize ?? null, steps: stepCount, kernels: KERNEL_BACKEND, stages: rows, totalSeconds: total, node: process.version }, null, 2)}\n`);
-  }
+  const result: InferBenchRun = { K, pairs, seed, scale, kernels: KERNEL_BACKEND, loadAverage: loadAverage(), node: process.version, runs };
+  if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (!isBenchChild()) printInferRun(result, cpus()[0]?.model ?? "cpu");
   return 0;
 }
