@@ -2,7 +2,9 @@
  * `lfl infer --history h.npz [--mdp m.json] --out reward.json`: recovers a state–action reward from a tabular
  * learning history (observer/tabular-lfl.ts) and prints the diagnostics: per-improvement residual of the fit
  * (which improvements the reward fails to explain) and the updates that look non-improving under it.
- * The MDP file, when given, is used only for its sizes and γ (the observer estimates the dynamics from the data).
+ * The MDP file, when given, gives the sizes and γ, and its TRUE dynamics are those the state-form check
+ * (form-check.ts) and the flags plan under, as in the benchmark and Table 2; the reward itself is still fitted
+ * under the dynamics P̂ estimated from the data.
  */
 import { InputError } from "../core/errors.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
@@ -79,7 +81,8 @@ export const command: Command = {
       outside("obs", columns.obs, mdp.nS, "a state");
       outside("next_obs", columns.nextObs, mdp.nS, "a state");
       outside("actions", columns.actions, mdp.nA, "an action");
-      spec = { nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma };
+      // The MDP itself as the spec: the form check then plans under its true dynamics (tabular-lfl.ts).
+      spec = mdp;
       planMdp = mdp;
       if (typeof storedGamma === "number" && storedGamma !== mdp.gamma) console.log(`note: using γ = ${mdp.gamma} of ${v.mdp}; the history records γ = ${storedGamma}`);
     } else {
@@ -108,7 +111,7 @@ export const command: Command = {
     const lm = res.learnerModel;
     // Flags under the true dynamics when --mdp is given, else under P̂.
     const flags = observerFlags(planMdp ?? res.model, res, alpha);
-    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
+    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
     const info = {
       history: v.history, learner: history.meta.learner, envId: history.meta.envId, alpha, gamma: spec.gamma,
       observer: { ...TABULAR_LFL_DEFAULTS, ...config }, assumptions,
@@ -128,8 +131,9 @@ export const command: Command = {
         { header: "SE", value: (c) => c.diffSe, digits: 4 },
         { header: "worst advantage over π̂_K", value: (c) => lm.ensemble?.[c.name] ?? null, digits: 3 },
       ], lm.selection.scores));
-      console.log("rule: the simplest candidate within one SE of the best; kept unless its planned policy is worse than π̂_K under another candidate's reward (then the best worst case).");
+      console.log(`rule: ${lm.selection.rule}.`);
     }
+    if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
       { header: "residual RMS", value: (d) => d.residualRms, digits: 3 },

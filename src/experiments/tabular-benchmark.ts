@@ -71,6 +71,11 @@ export interface TabularBenchmarkRun {
   nonImproving: number;
   improvements: number;
   trulyWorse: number;
+  /** Flagged updates that truly got worse (the flag's true positives), and updates that got worse by > 1% of J* − J(U). */
+  nonImprovingTrulyWorse: number;
+  worseByMoreThan1Pct: number;
+  /** Of the latter, how many were flagged (the flag's recall on meaningful drops). */
+  worseByMoreThan1PctFlagged: number;
 }
 
 export interface TabularBenchmarkConfig {
@@ -89,19 +94,24 @@ export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularL
   const J = run.policies.map((pi) => softReturn(mdp, pi, alpha));
   const res = inferTabularReward(run.history, mdp, observer);
   const f = observerFlags(mdp, res, alpha, flagOptions);
-  let trulyWorse = 0;
-  for (let k = 0; k + 1 < J.length; k++) if (J[k + 1]! < J[k]!) trulyWorse++;
+  const optimal = softReturn(mdp, softValueIteration(mdp, alpha).pi, alpha), uniform = softReturn(mdp, uniformPolicy(mdp.nS, mdp.nA), alpha);
+  let trulyWorse = 0, tp = 0, big = 0, bigFlagged = 0;
+  for (let k = 0; k + 1 < J.length; k++) {
+    const flagged = res.diagnostics[k]?.nonImproving === true;
+    if (J[k + 1]! < J[k]!) { trulyWorse++; if (flagged) tp++; }
+    if (J[k]! - J[k + 1]! > 0.01 * (optimal - uniform)) { big++; if (flagged) bigFlagged++; }
+  }
   return {
     family, learner, seed,
     observer: softReturn(mdp, observerPolicy(mdp, res.reward, alpha), alpha),
     learnerLast: J[J.length - 1]!, learnerBest: Math.max(...J),
-    optimal: softReturn(mdp, softValueIteration(mdp, alpha).pi, alpha),
-    uniform: softReturn(mdp, uniformPolicy(mdp.nS, mdp.nA), alpha),
+    optimal, uniform,
     recoveredReturn: f.recoveredReturn,
     flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: f.winFraction,
     learnerModel: res.learnerModel.chosen, rewardForm: res.learnerModel.rewardForm, heldOut: res.learnerModel.logLikelihood,
     formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched } : null,
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length, improvements: res.diagnostics.length, trulyWorse,
+    nonImprovingTrulyWorse: tp, worseByMoreThan1Pct: big, worseByMoreThan1PctFlagged: bigFlagged,
   };
 }
 
@@ -133,6 +143,13 @@ export interface TabularBenchmarkSummary {
   flagged: number;
   /** Q-learning runs: mean fraction of the gap J* − J(last) the observer closed (over runs with a gap > 1%). */
   qLearningGapClosed: number;
+  /** The run flags as a detector of catastrophes: precision = flagged catastrophes / flagged runs, recall = flagged catastrophes / catastrophes. */
+  flagPrecision: number;
+  flagRecall: number;
+  /** NON-IMPROVING as a detector of updates that truly got worse: precision = flags on truly worse updates / flags; recall over drops > 1% of J* − J(U). */
+  nonImprovingFlags: number;
+  nonImprovingPrecision: number;
+  nonImprovingRecall: number;
 }
 
 export function gapUnits(r: TabularBenchmarkRun): { learnerGap: number; observerMinusLearner: number } {
@@ -145,6 +162,8 @@ export function summariseTabularBenchmark(runs: readonly TabularBenchmarkRun[]):
   const cat = runs.filter((r) => gapUnits(r).observerMinusLearner < -0.1);
   const q = runs.filter((r) => r.learner === "q-learning" && gapUnits(r).learnerGap > 0.01);
   const closed = q.map((r) => (r.observer - r.learnerLast) / (r.optimal - r.learnerLast));
+  const sum = (f: (r: TabularBenchmarkRun) => number): number => runs.reduce((a, r) => a + (f(r) ?? 0), 0);
+  const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
   return {
     runs: runs.length,
     improvable: improvable.length,
@@ -153,5 +172,10 @@ export function summariseTabularBenchmark(runs: readonly TabularBenchmarkRun[]):
     unflaggedCatastrophes: cat.filter((r) => r.flags.length === 0).length,
     flagged: runs.filter((r) => r.flags.length > 0).length,
     qLearningGapClosed: closed.length > 0 ? closed.reduce((a, b) => a + b, 0) / closed.length : Number.NaN,
+    flagPrecision: ratio(cat.filter((r) => r.flags.length > 0).length, runs.filter((r) => r.flags.length > 0).length),
+    flagRecall: ratio(cat.filter((r) => r.flags.length > 0).length, cat.length),
+    nonImprovingFlags: sum((r) => r.nonImproving),
+    nonImprovingPrecision: ratio(sum((r) => r.nonImprovingTrulyWorse), sum((r) => r.nonImproving)),
+    nonImprovingRecall: ratio(sum((r) => r.worseByMoreThan1PctFlagged), sum((r) => r.worseByMoreThan1Pct)),
   };
 }
