@@ -7,6 +7,11 @@
  *   UNCERTAIN      under the bootstrap rewards (reward-bootstrap.ts) the planned policy does not beat the
  *                  learner's last estimated policy π̂_K in at least `minWinFraction` of the replicates (the
  *                  comparison the observer exists for is not supported by the data).
+ *   ASSUMPTION-CONFLICT  the two reward forms the data allow under the SPI model contradict each other: the policy
+ *                  planned on the state-only reward loses more than `maxFormDisagreement` of (optimal − uniform)
+ *                  under the paper's state–action reward r̄φ (form-check.ts; > 1: worse than the uniform policy
+ *                  there). Misspecification, not sampling noise: the bootstrap cannot show it, the disagreement of
+ *                  two assumptions can. Only runs where the form check ran can raise it.
  * Returns the measured quantities with the flags, so that the thresholds can be checked on the benchmark.
  *
  * Usage: `const f = observerFlags(mdp, res, 0.3);  if (f.flags.length) console.log(f.flags.join(", "));`
@@ -20,11 +25,18 @@ export interface ObserverFlagOptions {
   supportVisits: number;
   maxOffSupport: number;
   minWinFraction: number;
+  /** ASSUMPTION-CONFLICT above this form-check disagreement (in units of r̄φ's optimal − uniform); a huge value turns it off. */
+  maxFormDisagreement: number;
 }
 
-export const OBSERVER_FLAG_DEFAULTS: ObserverFlagOptions = { supportVisits: 5, maxOffSupport: 0.05, minWinFraction: 0.5 };
+/**
+ * maxFormDisagreement 1.3: the smallest threshold that keeps ≤ 10% of the benchmark's runs flagged on tuning seeds
+ * 100–129 (47/480; with it 14 of the 31 catastrophes there are flagged instead of 8; docs/observer-tabular.md §10.2).
+ * The others were set before any tuning.
+ */
+export const OBSERVER_FLAG_DEFAULTS: ObserverFlagOptions = { supportVisits: 5, maxOffSupport: 0.05, minWinFraction: 0.5, maxFormDisagreement: 1.3 };
 
-export type ObserverFlag = "OFF-SUPPORT" | "UNCERTAIN";
+export type ObserverFlag = "OFF-SUPPORT" | "UNCERTAIN" | "ASSUMPTION-CONFLICT";
 
 export interface ObserverFlags {
   /** Discounted occupancy mass of the planned policy on pairs observed < supportVisits times. */
@@ -35,6 +47,8 @@ export interface ObserverFlags {
   advantages: number[];
   /** J of the planned policy under the recovered (planning) reward, α, planning dynamics. */
   recoveredReturn: number;
+  /** The form check's disagreement d (form-check.ts), NaN when it did not run. */
+  formDisagreement: number;
   flags: ObserverFlag[];
 }
 
@@ -77,5 +91,7 @@ export function observerFlags(mdp: TabularMdp, res: TabularLflResult, alpha: num
   const flags: ObserverFlag[] = [];
   if (off > options.maxOffSupport) flags.push("OFF-SUPPORT");
   if (winFraction < options.minWinFraction) flags.push("UNCERTAIN");
-  return { offSupportMass: off, winFraction, advantages, recoveredReturn: softReturn(mdp.withReward(res.reward), pi, alpha), flags };
+  const formDisagreement = res.learnerModel.formCheck?.disagreement ?? Number.NaN;
+  if (formDisagreement > options.maxFormDisagreement) flags.push("ASSUMPTION-CONFLICT");
+  return { offSupportMass: off, winFraction, advantages, recoveredReturn: softReturn(mdp.withReward(res.reward), pi, alpha), formDisagreement, flags };
 }
