@@ -37,6 +37,10 @@ for (const [a, b] of [[1.2, 0.1], [1.2, 0.2], [1.0, 0.1], [1.0, 0.2], [1.5, 0.1]
 // Policies.
 for (const k of ["piHat03", "piHat005", "piHat001", "mix", "spiStep03", "spiStep07", "paper", "svi"]) add(`always ${k}`, (r) => ({ J: r.cand[k]!, flagged: baseFlag(r) }));
 for (const k of ["hot05", "hot07", "hot07beta0", "hot07beta1", "hot07beta2", "hot07paper"]) add(`always ${k}`, (r) => (r.cand[k] === undefined ? { J: Number.NaN, flagged: false } : { J: r.cand[k]!, flagged: r.hotFlags ? r.hotFlags.offSupport > 0.05 || r.hotFlags.winFraction < 0.5 : baseFlag(r) }));
+for (const k of ["beta0", "beta025", "beta1", "cold02", "warm0.33", "warm0.35", "warm0.375", "warm04", "warm0.425", "warm0.45", "warm04beta025", "warm04beta1", "imitate03", "imitate1", "imitate3"]) {
+  add(`always ${k}`, (r) => ({ J: r.cand[k] ?? Number.NaN, flagged: baseFlag(r) }));
+  if (k.startsWith("imitate")) add(`${k} when the form check switched`, (r) => ({ J: r.formCheck?.switched ? r.cand[k] ?? Number.NaN : r.observer, flagged: baseFlag(r) }));
+}
 for (const k of ["hybrid1", "hybrid5", "hybrid20", "hybrid3b5"]) {
   add(`always ${k}`, (r) => ({ J: r.cand[k] ?? Number.NaN, flagged: baseFlag(r) }));
   add(`${k} when the form check switched`, (r) => ({ J: r.formCheck?.switched ? r.cand[k] ?? Number.NaN : r.observer, flagged: baseFlag(r) }));

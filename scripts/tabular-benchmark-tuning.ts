@@ -62,6 +62,13 @@ for (const family of TABULAR_BENCHMARK.families) {
         }
         return out;
       };
+      const piLast005 = estimatePolicy(lastCounts, nS, nA, 0.05);
+      const imitationReward = (kappa: number): Float64Array => res.reward.map((r, i) => {
+        const st = Math.floor(i / nA);
+        let N = 0;
+        for (let a = 0; a < nA; a++) N += lastCounts[st * nA + a]!;
+        return N >= 5 ? r + kappa * Math.log(piLast005[i]!) : r;
+      });
       const mix = plan.map((p, i) => 0.5 * p + 0.5 * last[i]!);
       const paperPlanning = pessimisticReward(res.paperReward, res.visits, c.pessimism);
       const svi = selectLearnerModel({ model: res.model, batches, counts, policies: res.policies, spiReward: res.paperReward, alphaModel: c.alphaModel }, { models: ["svi"], margin: c.selectionMargin, tdSteps: c.tdSteps, iterations: c.mlIterations, spiIterations: c.spiScoreIterations, priorVisits: 0, rewardForm: "state-action", stateIterations: c.stateIterations }).chosen.reward;
@@ -98,6 +105,20 @@ for (const family of TABULAR_BENCHMARK.families) {
           // last batch (or the last 3 batches), the plan in the others.
           hybrid1: trueJ(hybrid(plan, lastCounts, 1)), hybrid5: trueJ(hybrid(plan, lastCounts, 5)), hybrid20: trueJ(hybrid(plan, lastCounts, 20)),
           hybrid3b5: trueJ(hybrid(plan, last3, 5)),
+          // Pessimism β on the chosen (fitted) reward, and the planning temperature, each alone.
+          beta0: trueJ(planOnReward(mdp, res.fittedReward, alpha).pi),
+          beta025: trueJ(planOnReward(mdp, pessimisticReward(res.fittedReward, res.visits, 0.25), alpha).pi),
+          beta1: trueJ(planOnReward(mdp, pessimisticReward(res.fittedReward, res.visits, 1), alpha).pi),
+          cold02: trueJ(planOnReward(mdp, res.reward, 0.2).pi),
+          warm04: trueJ(planOnReward(mdp, res.reward, 0.4).pi),
+          ...Object.fromEntries([0.33, 0.35, 0.375, 0.425, 0.45].map((t) => [`warm${t}`, trueJ(planOnReward(mdp, res.reward, t).pi)])),
+          warm04beta025: trueJ(planOnReward(mdp, pessimisticReward(res.fittedReward, res.visits, 0.25), 0.4).pi),
+          warm04beta1: trueJ(planOnReward(mdp, pessimisticReward(res.fittedReward, res.visits, 1), 0.4).pi),
+          // The hybrid as a REWARD (so that lfl observe could still plan on it): + κ ln π̂_K(a|s) in states with ≥ 5
+          // actions in the last batch.
+          imitate03: trueJ(planOnReward(mdp, imitationReward(0.3), alpha).pi),
+          imitate1: trueJ(planOnReward(mdp, imitationReward(1), alpha).pi),
+          imitate3: trueJ(planOnReward(mdp, imitationReward(3), alpha).pi),
         },
         hotFlags: { offSupport: hotOff, winFraction: hotWin },
         feat: {

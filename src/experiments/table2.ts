@@ -178,7 +178,7 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     modelLogLikelihood: res.learnerModel.logLikelihood,
     ceiling: play(ceilingSpi),
     ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
-    ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism)),
+    ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism).map((r) => r * observer.planningScale)),
     // Baseline (issue 17): MaxEnt IRL on the last update's state–action pairs, planned on like the observer's reward.
     maxentIrl: play(maxEntIrl(mdp, visitCounts(batches[batches.length - 1]!, mdp.nS, mdp.nA), { alpha }).reward),
     // Baselines (issue 17): tabular T-REX (rankings from time, its own stream) and LOGEL, on the whole observed history.

@@ -3,6 +3,7 @@
 // The full done-when targets of issue 15 are NOT met (docs/observer-tabular.md §10).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { OBSERVER_FLAG_DEFAULTS } from "../observer/tabular/observer-flags.ts";
 import { gapUnits, runTabularBenchmark, summariseTabularBenchmark } from "./tabular-benchmark.ts";
 
 const runs = runTabularBenchmark({ families: ["garnet", "trap-grid"], learners: ["soft-policy-iteration"], seeds: [100, 101] });
@@ -33,11 +34,12 @@ test("state-form check: trap-grid seed 100's state-only SPI reward (observer −
   for (const x of runs) assert.ok(gapUnits(x).observerMinusLearner > -0.1, `${x.family} ${x.seed}: ${gapUnits(x).observerMinusLearner}`);
 });
 
-test("ASSUMPTION-CONFLICT: trap-grid seed 100's two SPI reward forms contradict each other (d ≈ 1.8 > 1.3) and the run is flagged; the summary's detector rates follow their definitions", () => {
+test("ASSUMPTION-CONFLICT: trap-grid seed 100's two SPI reward forms contradict each other (d = 1.82 > 1.8) and the run is flagged; the summary's detector rates follow their definitions", () => {
+  const tau = OBSERVER_FLAG_DEFAULTS.maxFormDisagreement;
   const r = runs.find((x) => x.family === "trap-grid" && x.seed === 100)!;
-  assert.ok(r.formCheck !== null && r.formCheck.disagreement > 1.3, JSON.stringify(r.formCheck));
+  assert.ok(r.formCheck !== null && r.formCheck.disagreement > tau, JSON.stringify(r.formCheck));
   assert.ok(r.flags.includes("ASSUMPTION-CONFLICT"), r.flags.join());
-  for (const x of runs) assert.equal(x.flags.includes("ASSUMPTION-CONFLICT"), x.formCheck !== null && x.formCheck.disagreement > 1.3);
+  for (const x of runs) assert.equal(x.flags.includes("ASSUMPTION-CONFLICT"), x.formCheck !== null && x.formCheck.disagreement > tau);
   const s = summariseTabularBenchmark(runs);
   const flagged = runs.filter((x) => x.flags.length > 0).length;
   assert.equal(s.flagged, flagged);

@@ -6,7 +6,7 @@ import { Trajectory } from "../../data/trajectory.ts";
 import { gridWorld } from "../../envs/tabular/grid-world.ts";
 import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
 import { softReturn } from "../../solvers/soft-policy.ts";
-import { inferTabularReward, observerPolicy, recoverFromPolicies } from "./tabular-lfl.ts";
+import { inferTabularReward, observerPolicy, recoverFromPolicies, TABULAR_LFL_DEFAULTS } from "./tabular-lfl.ts";
 
 const mdp = gridWorld();
 
@@ -72,7 +72,7 @@ test("state-form check (form-check.ts): a Garnet's action-dependent reward read 
   const check = on.learnerModel.formCheck!;
   assert.ok(check.switched && check.disagreement > check.threshold, JSON.stringify(check));
   assert.equal(on.learnerModel.rewardForm, "state-action");
-  assert.deepEqual(on.reward, pessimisticReward(on.paperReward, on.visits, 0.5));
+  assert.deepEqual(on.reward, pessimisticReward(on.paperReward, on.visits, 0.5).map((r) => r * TABULAR_LFL_DEFAULTS.planningScale));
   // The true J: the switch is what turns the observer's catastrophe (−0.27 of J* − J(U) on tuning) into a tie.
   const J = (r: Float64Array): number => softReturn(g, observerPolicy(g, r), 0.3);
   assert.ok(J(on.reward) > J(off.reward), `${J(on.reward)} vs ${J(off.reward)}`);

@@ -20,7 +20,8 @@
  *      held-out log-likelihood are reported (`learnerModel`). `paperReward` is always the SPI answer.
  *   6. Planning reward: the lower confidence bound r̂(s,a) − β/√(n(s,a) + 1) (n = the pair's observed actions), so
  *      that actions the learner (almost) never took cannot lure the planner into a loop (`fittedReward` is r̂);
- *      optional planning within the data's support (`supportVisits`) and an ensemble guard (`robust`), both off.
+ *      optional planning within the data's support (`supportVisits`) and an ensemble guard (`robust`), both off;
+ *      finally × `planningScale` (0.8: the observer, planning at α, plans on r̂ at 1.25 α; docs §10.1).
  *   7. Uncertainty (`bootstrap` replicates, reward-bootstrap.ts): the chosen assumptions refitted on resampled
  *      pairs; an update is flagged non-improving only if it drops by more than the tolerance AND drops in every
  *      replicate; observer-flags.ts flags a planned policy that leaves the data's support or is not better than
@@ -105,10 +106,19 @@ export interface TabularLflConfig {
    * (`rewardForm: "auto"`); 0 = off.
    */
   formCheck: number;
+  /**
+   * The planning reward is multiplied by this factor, so that the observer, planning at α on it, plans on the
+   * recovered reward at α / planningScale (ours, not the paper's: the paper plans at α = 0.3 on r̄φ). Theorem 2 is
+   * linear in α_model, so with exact policies r̂ ≈ (α_model/α)·r + shaping and 0.3/0.7 would undo the scale exactly
+   * (§1); with the λ-smoothed π̂_k the recovered scale is smaller, and 0.3/0.7 plans too hot (catastrophes 31 → 122
+   * on tuning seeds 100–129). 0.8 (plan at 1.25 α) was chosen on those seeds (docs/observer-tabular.md §10.1:
+   * observer ≥ learner's last 200 → 225 of 323 improvable runs). 1 = the paper's temperature.
+   */
+  planningScale: number;
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25, planningScale: 0.8 };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -160,7 +170,7 @@ export interface ImprovementDiagnostic {
 }
 
 export interface TabularLflResult {
-  /** The reward the observer plans on: the fitted reward lowered by the confidence penalty β/√(n + 1), nS×nA. */
+  /** The reward the observer plans on: the fitted reward lowered by the confidence penalty β/√(n + 1), × planningScale, nS×nA. */
   reward: Float64Array;
   /** The recovered reward under the chosen learner model (and reward form), before the penalty. */
   fittedReward: Float64Array;
@@ -239,6 +249,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
+  if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
   const batches = tabularBatches(history, nS, nA);
@@ -271,7 +282,8 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
       learnerModel = { ...learnerModel, chosen: "spi", rewardForm: "state-action" };
     }
   }
-  const reward = planning(fittedReward);
+  // The form check above compares plans at the paper's temperature; the observer's plan is at α / planningScale.
+  const reward = planning(fittedReward).map((r) => r * c.planningScale);
   const model = model0.withReward(fittedReward);
   // Uncertainty: bootstrap over the observed pairs, refitting the chosen assumptions.
   const boot = c.bootstrap > 0 && learnerModel.kind !== "td"
