@@ -10,7 +10,7 @@
 import { NumericalError } from "../../core/errors.ts";
 import type { Rng } from "../../core/rng.ts";
 import { Adam } from "../../nn/adam.ts";
-import { gaussianMlLoss, type GaussianNet } from "./algorithm-1-losses.ts";
+import { gaussianMlLoss, gaussianMlLossAt, type GaussianNet } from "./algorithm-1-losses.ts";
 
 /** [from, to) row ranges of at most CHUNK_ROWS rows covering 0 … n (activations of one chunk stay in cache). */
 export const CHUNK_ROWS = 2048;
@@ -81,12 +81,18 @@ export interface EarlyStopResult {
 
 const HALF_LOG_2PI_E = 0.5 * (1 + Math.log(2 * Math.PI));
 
-/** Per-dimension mean squared residual mean_i (a_ij − μ_j(s_i))² of rows [0, n). */
-function residualVariance(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number): Float64Array {
+/**
+ * Per-dimension mean squared residual mean_i (a_ij − μ_j(s_i))² of rows [0, n). With `keep`, a batch of one chunk
+ * hands its forward output (the net's cache is then that pass) to `keep.mean`, so the caller can take the gradient
+ * without a second forward pass.
+ */
+function residualVariance(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, keep?: { mean: Float64Array | null }): Float64Array {
   const A = g.net.outDim, v = new Float64Array(A);
-  for (const [from, to] of rowChunks(n)) {
+  const chunks = rowChunks(n);
+  for (const [from, to] of chunks) {
     const mu = g.net.forward(obs.subarray(from * g.net.inDim, to * g.net.inDim), to - from);
     for (let i = 0; i < to - from; i++) for (let j = 0; j < A; j++) v[j] += (actions[(from + i) * A + j]! - mu[i * A + j]!) ** 2;
+    if (keep) keep.mean = chunks.length === 1 ? mu : null;
   }
   for (let j = 0; j < A; j++) v[j] = Math.max(v[j]! / n, 1e-12);
   return v;
@@ -122,11 +128,14 @@ export function fitGaussianEarlyStop(
   let bestStep = 0, bestParams = g.net.snapshot(), t = 0;
   while (t < o.maxSteps && t - bestStep < o.patience) {
     t++;
-    const v = residualVariance(g, tObs, tAct, nTrain);
+    const keep: { mean: Float64Array | null } = { mean: null };
+    const v = residualVariance(g, tObs, tAct, nTrain, keep);
     for (let j = 0; j < A; j++) g.dist.logStd[j] = 0.5 * Math.log(v[j]!);
     adam.zeroGrad();
     let loss = 0;
-    for (const [from, to] of rowChunks(nTrain)) loss += gaussianMlLoss(g, tObs.subarray(from * D, to * D), tAct.subarray(from * A, to * A), to - from, 0, 1 / nTrain);
+    // One chunk (|Dk| ≤ 2560 at holdout 0.2): the gradient from the forward pass σ was set from (the same bytes as a second pass).
+    if (keep.mean) loss = gaussianMlLossAt(g, keep.mean, tAct, nTrain, 0, 1 / nTrain);
+    else for (const [from, to] of rowChunks(nTrain)) loss += gaussianMlLoss(g, tObs.subarray(from * D, to * D), tAct.subarray(from * A, to * A), to - from, 0, 1 / nTrain);
     if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
     adam.step(where(t));
     onStep(t, loss);

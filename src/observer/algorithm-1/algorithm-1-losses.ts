@@ -30,7 +30,11 @@ export function gaussianLogProb(g: GaussianNet, obs: Float64Array, actions: Floa
  * the chunks' losses and gradients is then the whole batch's.
  */
 export function gaussianMlLoss(g: GaussianNet, obs: Float64Array, actions: Float64Array, n: number, lambda: number, c = 1 / n): number {
-  const mean = g.net.forward(obs, n);
+  return gaussianMlLossAt(g, g.net.forward(obs, n), actions, n, lambda, c);
+}
+
+/** `gaussianMlLoss` given the mean net's output `mean` of the latest `g.net.forward` (whose cache backward uses). */
+export function gaussianMlLossAt(g: GaussianNet, mean: Float64Array, actions: Float64Array, n: number, lambda: number, c = 1 / n): number {
   const lp = new Float64Array(n);
   g.dist.logProb(mean, actions, n, lp);
   let s = 0;
