@@ -95,13 +95,47 @@ test("competence (LOGEL's first setting): given the gradient learner's parameter
   assert.ok(fit.stepSizes.every((a) => a >= 0));
 });
 
-test("competence (trajectories only): warm-started behaviour clones of the same learner's episodes recover ω*", () => {
+test("trajectories only (LOGEL's second setting): warm-started clones give α_t ≥ 0, |ω| = 1, the same fit for the same seed — and do NOT recover ω* here (measured, not asserted as a competence)", () => {
   const { batches } = gradientLearner(10, 100, 1);
-  for (const [fitK, prox, s1, s2] of [["adam", 0, 1000, 1000], ["lbfgs", 0, 300, 300], ["lbfgs", 1e-3, 300, 300], ["lbfgs", 1e-2, 300, 300], ["lbfgs", 0, 300, 100]] as const) {
-  const cfg = { ...LOGEL_MUJOCO_DEFAULTS, hidden: [16], cloneFit: fitK, cloneProx: prox, firstCloneSteps: s1, cloneSteps: s2 };
-  const clones = cloneUpdates(batches, 2, 2, cfg, new Rng(5));
-  const fit = logelFromPolicies(clones, batches, D, { gamma: GAMMA, iterations: 300 });
-  const cos = cosine(fit.omega, OMEGA_STAR);
-  console.log(`${fitK} ${prox} ${s1} ${s2} clones: cos ${cos.toFixed(3)} residual ${fit.relativeResidual.toFixed(3)} α ${fit.stepSizes.map((a) => a.toFixed(2)).join(" ")}`);
-  }
+  const cfg = { ...LOGEL_MUJOCO_DEFAULTS, hidden: [16], firstCloneSteps: 1000, cloneSteps: 1000 };
+  const fitOf = (seed: number) => logelFromPolicies(cloneUpdates(batches, 2, 2, cfg, new Rng(seed)), batches, D, { gamma: GAMMA, iterations: 300 });
+  const fit = fitOf(5);
+  assert.ok(fit.stepSizes.every((a) => a >= 0));
+  assert.ok(Math.abs(Math.hypot(...fit.omega) - 1) < 1e-12);
+  assert.deepEqual([...fitOf(5).omega], [...fit.omega], "deterministic per seed");
+  // Measured at this commit: cosine 0.477, relative residual 0.806 — the clones' parameter differences are
+  // dominated by cloning noise, not by the learner's gradient step (docs/baselines.md §4b).
+  console.log(`clones: cos ${cosine(fit.omega, OMEGA_STAR).toFixed(3)} residual ${fit.relativeResidual.toFixed(3)}`);
+});
+
+/** The same learner's episodes as a history file's columns (Box spaces, rewards NaN: LOGEL must never read them). */
+function asHistory(batches: readonly Batch[]): HistoryColumns {
+  const n = batches.reduce((s, b) => s + b.n, 0), cat = (f: (b: Batch) => Float64Array) => { const out = new Float64Array(batches.reduce((s, b) => s + f(b).length, 0)); let o = 0; for (const b of batches) { out.set(f(b), o); o += f(b).length; } return out; };
+  const update = new Float64Array(n), episode = new Float64Array(n), truncated = new Uint8Array(n);
+  let row = 0;
+  batches.forEach((b, k) => { for (let i = 0; i < b.n; i++, row++) { update[row] = k; episode[row] = k * 1000 + Math.floor(i / T); truncated[row] = i % T === T - 1 ? 1 : 0; } });
+  return {
+    meta: { envId: "point-mass", learner: "reinforce", observationSpace: { kind: "box", dim: 2 } as never, actionSpace: { kind: "box", dim: 2 } as never },
+    updates: batches.map((_, k) => k), n, obs: cat((b) => b.x), nextObs: cat((b) => b.nextObs), actions: cat((b) => b.actions),
+    rewards: new Float64Array(n).fill(NaN), terminated: new Uint8Array(n), truncated, update, episode,
+  };
+}
+
+test("logelFromHistory (the Table 3 method's path): T-REX features, clones, Jacobians on a window; standardised over the window, deterministic per seed, env rewards never read; bad inputs give one stable code", () => {
+  const { batches } = gradientLearner(4, 20, 2);
+  const c = asHistory(batches);
+  const config = { hidden: [8], firstCloneSteps: 50, cloneSteps: 20, trex: { steps: 30, snippetLength: 10 } };
+  const stages = new Set<string>();
+  const r = logelFromHistory(c, [1, 2, 3], { seed: 9, config, onProgress: (s) => stages.add(s) });
+  assert.deepEqual([...stages].sort(), ["clones", "jacobians", "t-rex features"]);
+  assert.equal(r.fit.stepSizes.length, 2, "3 observed updates → 2 pairs");
+  assert.ok(r.fit.stepSizes.every((a) => a >= 0) && Math.abs(Math.hypot(...r.omega) - 1) < 1e-12);
+  const rows = c.n - batches[0]!.n, off = batches[0]!.n;
+  const v = r.evaluate({ n: rows, obs: c.obs.subarray(off * 2), actions: c.actions.subarray(off * 2), nextObs: c.nextObs.subarray(off * 2), terminated: new Uint8Array(rows) });
+  const mean = v.reduce((s, x) => s + x, 0) / rows, sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / rows);
+  assert.ok(v.every(Number.isFinite) && Math.abs(mean) < 1e-9 && Math.abs(sd - 1) < 1e-9, `standardised over the window: mean ${mean}, sd ${sd}`);
+  assert.deepEqual([...logelFromHistory(c, [1, 2, 3], { seed: 9, config }).omega], [...r.omega], "same seed → same ω");
+  assert.throws(() => logelFromHistory(c, [2], { seed: 9, config }), (e: Error & { code?: string }) => e.code === "E_INVALID_HISTORY");
+  const discrete = { ...c, meta: { ...c.meta, actionSpace: { kind: "discrete", n: 4 } as never } };
+  assert.throws(() => logelFromHistory(discrete, [1, 2, 3], { seed: 9, config }), (e: Error & { code?: string }) => e.code === "E_INVALID_HISTORY");
 });

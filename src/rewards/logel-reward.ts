@@ -24,7 +24,6 @@ import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { Adam } from "../nn/adam.ts";
-import { minimizeLbfgs } from "../core/lbfgs.ts";
 import { tanhForward } from "../nn/kernels.ts";
 import { MLP } from "../nn/mlp.ts";
 import { logelWeights, pairStats, type LogelFit } from "./logel-fit.ts";
@@ -42,8 +41,6 @@ export interface LogelConfig {
   /** Minibatch rows per cloning step, and Adam's learning rate (LOGEL's code: 200, 1e-3). */
   cloneBatch?: number;
   cloneLr?: number;
-  cloneFit?: "adam" | "lbfgs";
-  cloneProx?: number;
   /** GPOMDP segment length and discount (LOGEL's MuJoCo code: 50, 0.99). */
   segmentLength?: number;
   gamma?: number;
@@ -54,7 +51,7 @@ export interface LogelConfig {
 }
 
 export const LOGEL_MUJOCO_DEFAULTS: Required<Omit<LogelConfig, "trex">> = {
-  hidden: [64, 64], firstCloneSteps: 500, cloneSteps: 200, cloneBatch: 200, cloneLr: 1e-3, cloneFit: "adam", cloneProx: 0, segmentLength: 50, gamma: 0.99, iterations: 300,
+  hidden: [64, 64], firstCloneSteps: 500, cloneSteps: 200, cloneBatch: 200, cloneLr: 1e-3, segmentLength: 50, gamma: 0.99, iterations: 300,
 };
 
 /** One observed update's data for LOGEL: normalised observations x [n, inDim], actions [n, A], features [n, d], segments. */
@@ -78,7 +75,7 @@ export interface GaussianPolicyParams {
  * log-stds together. Returns independent copies.
  */
 export function cloneUpdates(
-  updates: readonly Pick<LogelUpdateData, "x" | "actions" | "n">[], inDim: number, actDim: number, cfg: Pick<Required<LogelConfig>, "hidden" | "firstCloneSteps" | "cloneSteps" | "cloneBatch" | "cloneLr" | "cloneFit" | "cloneProx">, rng: Rng,
+  updates: readonly Pick<LogelUpdateData, "x" | "actions" | "n">[], inDim: number, actDim: number, cfg: Pick<Required<LogelConfig>, "hidden" | "firstCloneSteps" | "cloneSteps" | "cloneBatch" | "cloneLr">, rng: Rng,
   onProgress?: (done: number, total: number) => void,
 ): GaussianPolicyParams[] {
   for (const [k, v] of [["firstCloneSteps", cfg.firstCloneSteps], ["cloneSteps", cfg.cloneSteps], ["cloneBatch", cfg.cloneBatch]] as const) {
@@ -92,32 +89,6 @@ export function cloneUpdates(
   const out: GaussianPolicyParams[] = [];
   updates.forEach((u, k) => {
     if (u.n < 1) throw new InputError("E_INVALID_HISTORY", `LOGEL: observed update ${k} has no rows to clone`);
-    if (cfg.cloneFit === "lbfgs") {
-      const P = net.params.length, x0 = new Float64Array(P + A), prev = x0;
-      x0.set(net.params); x0.set(logStd, P);
-      const prevCopy = prev.slice();
-      const lam = cfg.cloneProx;
-      const res = minimizeLbfgs((xv, g) => {
-        net.params.set(xv.subarray(0, P)); logStd.set(xv.subarray(P));
-        const mu = net.forward(u.x, u.n), dOut = new Float64Array(u.n * A);
-        let f = 0;
-        const lg = new Float64Array(A);
-        for (let i = 0; i < u.n; i++) for (let a = 0; a < A; a++) {
-          const iv = Math.exp(-2 * logStd[a]!), r = u.actions[i * A + a]! - mu[i * A + a]!;
-          f += (0.5 * r * r * iv + logStd[a]!) / u.n;
-          dOut[i * A + a] = -r * iv / u.n;
-          lg[a] = lg[a]! + (1 - r * r * iv) / u.n;
-        }
-        net.zeroGrad(); net.backward(dOut);
-        g.set(net.grads, 0); g.set(lg, P);
-        if (k > 0 && lam > 0) for (let p = 0; p < P + A; p++) { const dv = xv[p]! - prevCopy[p]!; f += 0.5 * lam * dv * dv; g[p] = g[p]! + lam * dv; }
-        return f;
-      }, x0, { maxIterations: k === 0 ? cfg.firstCloneSteps : cfg.cloneSteps });
-      net.params.set(res.x.subarray(0, P)); logStd.set(res.x.subarray(P));
-      out.push({ net: net.clone(), logStd: logStd.slice() });
-      onProgress?.(k + 1, updates.length);
-      return;
-    }
     const B = Math.min(cfg.cloneBatch, u.n), steps = k === 0 ? cfg.firstCloneSteps : cfg.cloneSteps;
     const xb = new Float64Array(B * inDim), ab = new Float64Array(B * A), dOut = new Float64Array(B * A);
     for (let step = 0; step < steps; step++) {
