@@ -16,7 +16,7 @@ import { loadMujoco, type MujocoRuntime } from "../src/envs/mujoco/mujoco-runtim
 import { loadRewardModel } from "../src/rewards/neural-reward.ts";
 import { listEpisodes, makeReplayEnv, replayEpisode, type ReplayTrace } from "../dashboard/src/lib/mujoco-replay.ts";
 import { mdpToJson, runTabularLive, type TabularRunRequest, type TabularStep } from "../dashboard/src/lib/tabular-run.ts";
-import { writeMujocoFixtures } from "./dashboard-fixtures.ts";
+import { table3BaselineFixture, writeMujocoFixtures } from "./dashboard-fixtures.ts";
 import { lfl, ROOT } from "./lfl-cli.ts";
 
 const CHROMIUM = process.env.LFL_CHROMIUM ?? "/usr/bin/chromium";
@@ -40,6 +40,7 @@ before(async () => {
   for (const f of readdirSync(join(ROOT, "results"))) if (f.endsWith(".json")) copyFileSync(join(ROOT, "results", f), join(results, f));
   runtime = await loadMujoco();
   writeMujocoFixtures(runtime, results, 30);
+  writeFileSync(join(results, "table3-baselines-fixture.json"), JSON.stringify(table3BaselineFixture()));
   writeProgressFile(join(dir, "runs", "progress"), {
     runId: "table3-full", command: "lfl reproduce table3 --scale full", status: "running", startedAt: new Date(Date.now() - 3_600_000).toISOString(),
     cells: { total: 20, done: 7, running: 2, failed: 0 }, stages: [{ name: "learner", done: 11, total: 20 }, { name: "algorithm-1", done: 8, total: 20 }, { name: "observer", done: 7, total: 20 }],
@@ -95,6 +96,24 @@ test("Results: every results JSON renders, with the paper's numbers and the figu
   await page.waitForSelector("[data-testid=fig4] svg");
   await page.waitForSelector("[data-testid=iqm] svg");
   await shot("results-table3");
+  // Issue 17: every method of the file's method list is a column of the main table and a row of the paired table.
+  const t3 = JSON.parse(readFileSync(join(dir, "results", "table3.json"), "utf8")) as { methods: { id: string; label: string }[]; envs: unknown[] };
+  const headers = await page.$$eval("[data-testid=table3] th", (ths) => ths.map((th) => th.textContent ?? ""));
+  const pairedText = (await page.textContent("[data-testid=table3-paired]"))!;
+  for (const m of t3.methods.filter((x) => x.id !== "observer")) {
+    assert.ok(headers.includes(m.label), `table3.json: column '${m.label}' in the main table`);
+    assert.ok(pairedText.includes(m.label), `table3.json: '${m.label}' paired against the observer`);
+  }
+  assert.equal(await page.$$eval("[data-testid=table3-paired] tbody tr", (trs) => trs.length), t3.envs.length * (t3.methods.length - 1));
+  await open("results/table3-baselines-fixture.json");
+  const fixtureHeaders = await page.$$eval("[data-testid=table3] th", (ths) => ths.map((th) => th.textContent ?? ""));
+  for (const label of ["T-REX (ranked by time)", "AIRL (last update)", "LOGEL (T-REX features)"]) assert.ok(fixtureHeaders.includes(label), `fixture: column ${label}`);
+  const rqRows = await page.$$eval("[data-testid=table3-reward-quality] tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+  assert.deepEqual(rqRows.map((r) => r[1]), ["r̄φ (LfL, Algorithm 1)", "T-REX (ranked by time)", "AIRL (last update)", "LOGEL (T-REX features)"]);
+  assert.equal(rqRows[3]![6], "0.6 [-0.4, 1.6]", "LOGEL: r̄φ − it, Pearson, with its CI");
+  const pairedRowsText = await page.$$eval("[data-testid=table3-paired] tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+  assert.deepEqual(pairedRowsText.map((r) => [r[1], r[5], r[6]]), [["T-REX (ranked by time)", "30 [29, 31]", "0.25"], ["AIRL (last update)", "60 [59, 61]", "0.25"], ["LOGEL (T-REX features)", "80 [79, 81]", "0.25"]]);
+  await shot("results-table3-baselines", true);
   await open("results/ppo-halfcheetah.json");
   await page.waitForSelector("[data-testid=learning-curve] svg");
   assertClean("Results");

@@ -68,3 +68,36 @@ export function writeMujocoFixtures(runtime: MujocoRuntime, dir: string, steps =
   writeFileSync(join(dir, "short-cheetah-reward.json"), syntheticRewardJson(cols));
   return cols;
 }
+
+/**
+ * A Table 3 results file in miniature for the Results page's baseline tables: one env, 2 seeds, the observer and
+ * three baselines (T-REX, AIRL, LOGEL), paired comparisons and per-baseline reward quality. SYNTHETIC numbers
+ * (chosen by hand, not computed): they test that every method and every reward-quality row is shown, not LfL.
+ */
+export function table3BaselineFixture(): Record<string, unknown> {
+  const stat = (mean: number, std: number) => ({ n: 2, mean, std, sampleStd: std * Math.SQRT2, ci95: [mean - std, mean + std], min: mean - std, max: mean + std });
+  const diff = (meanDiff: number, pValue: number) => ({ meanDiff, ci95: [meanDiff - 1, meanDiff + 1], pValue });
+  const methods = [
+    { id: "observer", label: "LfL observer", description: "" }, { id: "trex", label: "T-REX (ranked by time)", description: "" },
+    { id: "airl", label: "AIRL (last update)", description: "" }, { id: "logel", label: "LOGEL (T-REX features)", description: "" },
+  ];
+  const quality = (p: number, e: number) => ({ pearson: stat(p, 0.05), spearman: stat(p - 0.02, 0.05), epic: stat(e, 0.01), episodesPerSeed: 18, policies: ["learner k=0"], epicTrueRewardExact: true, proxyCorrelation: null });
+  const baselineQuality = (id: string, label: string, p: number, e: number) => ({
+    ...quality(p, e), method: id, label, seeds: [0, 1],
+    observerBetter: { pearson: diff(0.9 - p, 0.25), spearman: diff(0.88 - p, 0.25), epic: diff(e - 0.3, 0.25) },
+  });
+  const runs = [0, 1].map((seed) => ({ env: "HalfCheetah-v5", seed, learnerFirst: 0, learnerLast: 100, learnerBest: 100, learnerImproved: true, scores: {}, meanAction: {}, normalised: { observer: 1.5, trex: 1.2, airl: 0.9, logel: 0.7 }, curves: {}, wallSeconds: {}, algorithm1: null }));
+  return {
+    name: "table3", command: "synthetic fixture (test/dashboard-fixtures.ts)", methods, algorithm1: "ours", seedCounts: [{ env: "HalfCheetah-v5", requested: 2, seeds: [0, 1] }],
+    envs: [{
+      id: "HalfCheetah-v5", window: [30, 40], paper: null, runs,
+      absolute: { learnerFirst: stat(0, 1), learnerLast: stat(100, 1), observer: stat(150, 5), trex: stat(120, 5), airl: stat(90, 5), logel: stat(70, 5) },
+      normalised: { observer: stat(1.5, 0.1), trex: stat(1.2, 0.1), airl: stat(0.9, 0.1), logel: stat(0.7, 0.1) },
+      meanAction: {}, pooled: {},
+      comparisons: { learnerLast: diff(50, 0.25), trex: diff(30, 0.25), airl: diff(60, 0.25), logel: diff(80, 0.25) },
+      comparisonsMeanAction: { learnerLast: diff(40, 0.25), trex: diff(20, 0.5), airl: diff(55, 0.25), logel: diff(75, 0.25) },
+      rewardQuality: quality(0.9, 0.3),
+      rewardQualityBaselines: { trex: baselineQuality("trex", "T-REX (ranked by time)", 0.8, 0.4), airl: baselineQuality("airl", "AIRL (last update)", 0.5, 0.6), logel: baselineQuality("logel", "LOGEL (T-REX features)", 0.3, 0.7) },
+    }],
+  };
+}

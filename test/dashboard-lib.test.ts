@@ -15,6 +15,10 @@ import { meanCi } from "../dashboard/src/lib/aggregates.ts";
 import { layoutToMdpJson, paperLayout } from "../dashboard/src/lib/grid-editor-mdp.ts";
 import { readHistoryBytes } from "../dashboard/src/lib/history-bytes.ts";
 import { runTabularLive, type TabularStep } from "../dashboard/src/lib/tabular-run.ts";
+import { diffText, pairedRows, rewardQualityRows, table3Methods } from "../dashboard/src/lib/table3-rows.ts";
+import type { Table3Result } from "../src/experiments/table3/table3.ts";
+import { table3BaselineFixture } from "./dashboard-fixtures.ts";
+import { ROOT } from "./lfl-cli.ts";
 
 test("readHistoryBytes reads what the library writes, stored or deflated, as readHistoryColumns does", async () => {
   const dir = mkdtempSync(join(tmpdir(), "lfl-dash-lib-"));
@@ -64,4 +68,28 @@ test("the learning-curve band: mean and 95% t-interval", () => {
   const ci = meanCi([1, 2, 3]);
   assert.equal(ci.mean, 2);
   assert.ok(Math.abs(ci.hi - (2 + (4.303 * 1) / Math.sqrt(3))) < 1e-12);
+});
+
+test("Table 3 baseline rows: every method of the file (committed results/table3.json and the fixture) is paired against the observer as the file says; reward-quality rows for r̄φ and every baseline", () => {
+  const real = JSON.parse(readFileSync(join(ROOT, "results", "table3.json"), "utf8")) as Table3Result;
+  const others = real.methods.filter((m) => m.id !== "observer");
+  assert.ok(others.length >= 7, "the committed Table 3 lists the controls and baselines");
+  const rows = pairedRows(real);
+  assert.equal(rows.length, real.envs.length * others.length);
+  for (const e of real.envs) for (const m of others) {
+    const row = rows.find((x) => x.env === e.id && x.method === m.id)!;
+    assert.equal(row.label, m.label);
+    assert.deepEqual(row.sampled, e.comparisons[m.id] ?? null, `${e.id} ${m.id}: the file's paired difference`);
+  }
+  const fx = table3BaselineFixture() as unknown as Table3Result;
+  assert.deepEqual(table3Methods(fx).map((m) => m.id), ["observer", "trex", "airl", "logel"]);
+  assert.deepEqual(pairedRows(fx).map((x) => [x.method, x.sampled?.meanDiff]), [["trex", 30], ["airl", 60], ["logel", 80]]);
+  const rq = rewardQualityRows(fx);
+  assert.deepEqual(rq.map((x) => x.method), ["observer", "trex", "airl", "logel"]);
+  assert.equal(rq[0]!.observerBetter, null);
+  assert.equal(rq[3]!.observerBetter!.pearson!.meanDiff, 0.9 - 0.3);
+  assert.equal(diffText({ meanDiff: 1.5, ci95: [0.25, 2] }, String), "1.5 [0.25, 2]");
+  // A file without a method list (older results): the normalised scores' keys.
+  const old = { envs: [{ normalised: { learnerBest: null, observer: null, trex: null } }] } as unknown as Table3Result;
+  assert.deepEqual(table3Methods(old).map((m) => m.id), ["observer", "trex"]);
 });

@@ -19,6 +19,8 @@ import { meanCi } from "../lib/aggregates.ts";
 import { fetchJson, fmt, h } from "../lib/dom.ts";
 import { plot, type TopLevelSpec } from "../lib/plot.ts";
 import { flatColumns, objectArrays, sortableTable } from "../lib/table.ts";
+import { table3Methods } from "../lib/table3-rows.ts";
+import { table3BaselineTables } from "./table3-baselines.ts";
 
 type Json = Record<string, unknown>;
 type Stat = { mean: number; std?: number | null; sampleStd?: number; ci95?: [number, number]; n?: number } | null | undefined;
@@ -105,11 +107,12 @@ function table3Scores(r: Table3Result): Map<string, number[][]> {
 }
 
 async function table3View(r: Table3Result): Promise<HTMLElement[]> {
+  const methods = table3Methods(r).filter((m) => m.id !== "observer");
   const rows = r.envs.map((e) => {
     const n = e.normalised as unknown as Record<string, Stat>;
     const a = e.absolute as unknown as Record<string, Stat>;
     const p = e.paper as unknown as { lfl?: Stat; dac?: number | null; airl?: number | null } | undefined;
-    return { env: e.id, seeds: e.runs.length, observer: n.observer, bc: n.bc, continued: n.continued, trueReward: n.trueReward, constant: n.constant, bcReward: n.bcReward, paper: p?.lfl, dac: p?.dac, airl: p?.airl, learnerFirst: a.learnerFirst, learnerLast: a.learnerLast, absObserver: a.observer };
+    return { env: e.id, seeds: e.runs.length, n, observer: n.observer, paper: p?.lfl, dac: p?.dac, airl: p?.airl, learnerFirst: a.learnerFirst, learnerLast: a.learnerLast, absObserver: a.observer };
   });
   const out: HTMLElement[] = [
     h("h2", {}, "Table 3 — normalised true-reward score (0 = first, 1 = last observed learner policy; the paper's shaded)"),
@@ -117,14 +120,15 @@ async function table3View(r: Table3Result): Promise<HTMLElement[]> {
       { header: "env", value: (x) => x.env, text: true }, { header: "seeds", value: (x) => x.seeds },
       { header: "LfL observer (ours)", value: (x) => pm(x.observer) }, { header: "paper LfL", value: (x) => pm(x.paper), paper: true },
       { header: "paper DAC", value: (x) => x.dac ?? null, paper: true }, { header: "paper AIRL", value: (x) => x.airl ?? null, paper: true },
-      { header: "BC clone", value: (x) => pm(x.bc) }, { header: "learner continued", value: (x) => pm(x.continued) },
-      { header: "PPO true reward", value: (x) => pm(x.trueReward) }, { header: "PPO r ≡ 1", value: (x) => pm(x.constant) }, { header: "PPO ln π̂K", value: (x) => pm(x.bcReward) },
-    ], rows, { testId: "table3" }),
+      // Every other method of the file's method list (the registry's column order), baselines included.
+      ...methods.map((m) => ({ header: m.label, value: (x: (typeof rows)[number]) => pm(x.n[m.id]) })),
+    ], rows, { testId: "table3", scroll: true }),
     h("h3", {}, "Absolute returns"),
     sortableTable([
       { header: "env", value: (x) => x.env, text: true }, { header: "learner first", value: (x) => pm(x.learnerFirst) },
       { header: "learner last", value: (x) => pm(x.learnerLast) }, { header: "observer", value: (x) => pm(x.absObserver) },
     ], rows),
+    ...table3BaselineTables(r),
   ];
   try {
     // Files written before the results carried their method list: label the curves by their keys.
