@@ -100,8 +100,10 @@ test("issue 15 CLI: learn needs --learner; infer's default is the library's {} a
   assert.equal(infer.code, 0, infer.stderr);
   assert.match(infer.stdout, /assumptions: learner model (spi|svi), reward form (state|state-action) \(chosen from the data\)/);
   assert.match(infer.stdout, /held-out log-likelihood of the next update's actions/);
-  const file = JSON.parse(readFileSync(reward, "utf8")) as { reward: number[][]; info: { alpha: number; assumptions: { heldOutLogLikelihood: Record<string, number> } } };
+  const file = JSON.parse(readFileSync(reward, "utf8")) as { reward: number[][]; info: { alpha: number; observer: { planningScale: number }; assumptions: { heldOutLogLikelihood: Record<string, number> } } };
   assert.equal(file.info.alpha, 0.5);
+  // The reward file says how it was scaled for planning (docs/observer-tabular.md §10.1).
+  assert.equal(file.info.observer.planningScale, 0.8);
   assert.equal(Object.keys(file.info.assumptions.heldOutLogLikelihood).length, 4);
   // The CLI's default is inferTabularReward(h, spec, {}).
   const { columnsToHistory } = await import("../src/data/history-columns.ts");

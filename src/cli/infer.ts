@@ -34,6 +34,8 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
                       of the next update's actions; state = r(s) only, the paper's §4.3 assumption)
   --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen with the reward form; docs/observer-tabular.md)
   --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
+                      (the file holds ${TABULAR_LFL_DEFAULTS.planningScale}·(r̂ − β/√(n+1)): planning on it at α is planning on r̂ at
+                      α/${TABULAR_LFL_DEFAULTS.planningScale}, docs/observer-tabular.md §10.1)
   --seed N            seed of the bootstrap that checks the planned policy (default ${TABULAR_LFL_DEFAULTS.bootstrapSeed})
   --json FILE         also write the diagnostics as JSON
 
