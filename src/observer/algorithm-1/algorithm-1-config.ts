@@ -72,6 +72,12 @@ export interface Algorithm1Config {
   consistencyEvery?: number;
   /** Steps without a held-out improvement before stage (iv) stops (default 200). */
   consistencyPatience?: number;
+  /**
+   * With `consistencyFit: "early-stopping"` only (OPTIONAL, absent from the defaults): "closed-form" = each ψ head's
+   * constant potential (its output bias) is set to its least-squares optimum before the fit and after every step
+   * (algorithm-1-consistency.ts `shiftPotentials`); absent = Adam moves it like every other parameter.
+   */
+  consistencyShift?: "closed-form";
 }
 
 /** Stage (iv) early-stopping settings when `consistencyFit` is "early-stopping" and a field is absent. */
@@ -137,6 +143,10 @@ export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Alg
   if (!(c.holdout > 0 && c.holdout < 1)) bad(`holdout must be in (0, 1), got ${c.holdout}`);
   for (const k of ["validateEvery", "patience"] as const) if (!Number.isInteger(c[k]) || c[k] <= 0) bad(`${k} must be a positive integer, got ${c[k]}`);
   if (c.consistencyFit !== undefined) oneOf("consistencyFit", ["fixed", "early-stopping"]);
+  if (c.consistencyShift !== undefined) {
+    oneOf("consistencyShift", ["closed-form"]);
+    if (c.consistencyFit !== "early-stopping") bad(`consistencyShift needs consistencyFit "early-stopping", got ${JSON.stringify(c.consistencyFit ?? "fixed")}`);
+  }
   for (const k of ["consistencyBatch", "consistencyEvery", "consistencyPatience"] as const) {
     const x = c[k];
     if (x !== undefined && !(Number.isInteger(x) && x > 0)) bad(`${k} must be a positive integer, got ${x}`);

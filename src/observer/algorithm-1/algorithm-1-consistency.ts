@@ -31,6 +31,13 @@ export interface ConsistencyEarlyStopOptions {
   psiScale: number;
   /** Called with each held-out score (step 0 = the initial weights). */
   onValidate?: (step: number, score: number) => void;
+  /**
+   * "closed-form": before the first score and after every Adam step, each head's output bias of ψ (a constant
+   * potential c_k, which Eq. 5 sees only as (1 − γ)c_k, or c_k at a terminal s′) is moved to its least-squares
+   * optimum given the other parameters (over all training rows first, then over each step's minibatch), so the
+   * constant part of r̄k − r_φ is absorbed at once instead of by ~lr-sized Adam steps. Absent: Adam only.
+   */
+  shift?: "closed-form";
 }
 
 export interface ConsistencyEarlyStopResult {
@@ -65,6 +72,25 @@ function gather(st: StackedImprovements, target: Float64Array, idx: Int32Array, 
       pairs: shapingPairs(obs, pick(st.sNext, D, rows), head, pick(st.notTerm, 1, rows), gamma, n, D),
     };
   });
+}
+
+/**
+ * Least-squares move of ψ's output bias of every head given the residuals e (at the current parameters) of the
+ * batches: the residual of row i changes by psiScale·δ_k·(1 − discount_i) when head k's bias moves by δ_k, so
+ * δ_k = −Σ w_i e_i d_i / (psiScale Σ w_i d_i²), d_i = 1 − discount_i, over the rows of head k.
+ */
+export function shiftPotentials(psi: MLP, batches: readonly { n: number; head: Int32Array; weight: Float64Array; pairs: ShapingPairs }[], residuals: readonly Float64Array[], psiScale: number): void {
+  const H = psi.outDim, num = new Float64Array(H), den = new Float64Array(H);
+  batches.forEach((b, c) => {
+    const e = residuals[c]!;
+    for (let i = 0; i < b.n; i++) {
+      const k = b.head[i]!, d = 1 - b.pairs.discount[i]!, w = b.weight[i]!;
+      num[k] += w * e[i]! * d;
+      den[k] += w * d * d;
+    }
+  });
+  const bias = psi.layers[psi.layers.length - 1]!.bias;
+  for (let k = 0; k < H; k++) if (den[k]! > 0) bias[k] -= num[k]! / (psiScale * den[k]!);
 }
 
 /**
@@ -155,6 +181,13 @@ export function fitConsistencyEarlyStop(
   };
   const fullBatch = order.every((x) => x === null) ? gather(st, target, Int32Array.from(train.flatMap((x) => Array.from(x))), (k) => 1 / take[k]!, o.gamma) : null;
 
+  const shift = o.shift === "closed-form";
+  if (shift) {
+    const all = gather(st, target, Int32Array.from(train.flatMap((x) => Array.from(x))), (k) => 1 / nTrain[k]!, o.gamma);
+    const e = all.map((b) => new Float64Array(b.n));
+    all.forEach((b, c) => consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, e[c]!, o.psiScale, terms));
+    shiftPotentials(psi, all, e, o.psiScale);
+  }
   let best = scoreOf(valBatches);
   if (!Number.isFinite(best)) throw new NumericalError(`non-finite held-out loss ${best} at ${where(0)}`);
   o.onValidate?.(0, best);
@@ -163,11 +196,14 @@ export function fitConsistencyEarlyStop(
     t++;
     adam.zeroGrad();
     let loss = 0;
-    for (const b of fullBatch ?? gather(st, target, stepRows(), (k) => 1 / take[k]!, o.gamma)) {
-      loss += consistencyLoss(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, undefined, o.psiScale, terms);
-    }
+    const batches = fullBatch ?? gather(st, target, stepRows(), (k) => 1 / take[k]!, o.gamma);
+    const e = shift ? batches.map((b) => new Float64Array(b.n)) : [];
+    batches.forEach((b, c) => {
+      loss += consistencyLoss(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, shift ? e[c] : undefined, o.psiScale, terms);
+    });
     if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
     adam.step(where(t));
+    if (shift) shiftPotentials(psi, batches, e, o.psiScale);
     onStep(t, loss);
     if (t % o.every === 0 || t === o.maxSteps) {
       const s = scoreOf(valBatches);

@@ -266,7 +266,7 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       const fit = fitConsistencyEarlyStop(r, psi, terms, stacked, target, data.sizes.slice(0, K - 1), {
         holdout: cfg.holdout, batch: cfg.consistencyBatch ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyBatch,
         every: cfg.consistencyEvery ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyEvery, patience: cfg.consistencyPatience ?? CONSISTENCY_EARLY_STOP_DEFAULTS.consistencyPatience,
-        maxSteps, lr: cfg.learningRate, gamma: cfg.gamma, psiScale, onValidate: (t, sc) => hooks.onValidate?.("consistency", 0, t, sc),
+        maxSteps, lr: cfg.learningRate, gamma: cfg.gamma, psiScale, ...(cfg.consistencyShift ? { shift: cfg.consistencyShift } : {}), onValidate: (t, sc) => hooks.onValidate?.("consistency", 0, t, sc),
       }, batchRng, residual, (t) => `algorithm 1 stage (iv) consistency: step ${t}`, on("consistency", maxSteps));
       finalLoss.consistency = fit.loss;
       consistencyStop = { heldOutLoss: fit.heldOutLoss, bestStep: fit.bestStep, steps: fit.steps };
