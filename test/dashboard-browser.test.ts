@@ -105,6 +105,12 @@ test("Results: every results JSON renders, with the paper's numbers and the figu
     assert.ok(pairedText.includes(m.label), `table3.json: '${m.label}' paired against the observer`);
   }
   assert.equal(await page.$$eval("[data-testid=table3-paired] tbody tr", (trs) => trs.length), t3.envs.length * (t3.methods.length - 1));
+  // The committed quick table's per-baseline reward quality: r̄φ's row, then every baseline's by its label.
+  const quick = JSON.parse(readFileSync(join(dir, "results", "table3-quick.json"), "utf8")) as { envs: { rewardQualityBaselines?: Record<string, { label: string }> }[] };
+  await open("results/table3-quick.json");
+  const quickRq = await page.$$eval("[data-testid=table3-reward-quality] tbody tr", (trs) => trs.map((tr) => tr.querySelectorAll("td")[1]?.textContent ?? ""));
+  assert.deepEqual(quickRq, quick.envs.flatMap((e) => ["r̄φ (LfL, Algorithm 1)", ...Object.values(e.rewardQualityBaselines ?? {}).map((b) => b.label)]));
+  assert.ok(quickRq.length >= 6, "the quick table carries the baselines' reward quality");
   await open("results/table3-baselines-fixture.json");
   const fixtureHeaders = await page.$$eval("[data-testid=table3] th", (ths) => ths.map((th) => th.textContent ?? ""));
   for (const label of ["T-REX (ranked by time)", "AIRL (last update)", "LOGEL (T-REX features)"]) assert.ok(fixtureHeaders.includes(label), `fixture: column ${label}`);

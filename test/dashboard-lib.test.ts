@@ -89,6 +89,15 @@ test("Table 3 baseline rows: every method of the file (committed results/table3.
   assert.equal(rq[0]!.observerBetter, null);
   assert.equal(rq[3]!.observerBetter!.pearson!.meanDiff, 0.9 - 0.3);
   assert.equal(diffText({ meanDiff: 1.5, ci95: [0.25, 2] }, String), "1.5 [0.25, 2]");
+  // The committed quick table carries per-baseline reward quality: one row per baseline after r̄φ's, as the file says.
+  const quick = JSON.parse(readFileSync(join(ROOT, "results", "table3-quick.json"), "utf8")) as Table3Result;
+  for (const e of quick.envs) {
+    const ids = Object.keys(e.rewardQualityBaselines ?? {});
+    assert.ok(ids.length >= 5, `${e.id}: the quick table's reward-quality baselines`);
+    const rows = rewardQualityRows(quick).filter((x) => x.env === e.id);
+    assert.deepEqual(rows.map((x) => x.method), ["observer", ...ids]);
+    for (const id of ids) assert.deepEqual(rows.find((x) => x.method === id)!.observerBetter, e.rewardQualityBaselines![id]!.observerBetter, id);
+  }
   // A file without a method list (older results): the normalised scores' keys.
   const old = { envs: [{ normalised: { learnerBest: null, observer: null, trex: null } }] } as unknown as Table3Result;
   assert.deepEqual(table3Methods(old).map((m) => m.id), ["observer", "trex"]);
