@@ -1,7 +1,7 @@
 /**
  * The tabular benchmark (issue 15) as an experiment of the engine: one cell per (family, learner, generator seed),
  * with the CLI's default observer. Scales: `evaluation` (seeds 0–9, the reported numbers), `tuning` (seeds
- * 100–109, the only ones tuned on), `quick` (seed 0, the paper's grid and a Garnet; CI).
+ * 100–129, the only ones tuned on), `quick` (seed 0, the paper's grid and a Garnet; CI).
  *
  * Each run's generator seed also seeds its learner (`new Rng(seed)`, tabular-benchmark.ts), so that on the paper's
  * grid the run is exactly a Table 2 learner of the pre-engine code; cells of different families never share an
