@@ -15,12 +15,14 @@ const SETTING_TITLE: Record<InferSettingRun["setting"], string> = {
   infer: "what `lfl infer` runs (ALGORITHM1_INFER)",
 };
 
+const dataName = (r: InferBenchRun): string =>
+  r.history === undefined ? `synthetic HalfCheetah-shaped data: K = ${r.K} updates × ${r.pairs} pairs` : `${r.history}: K = ${r.K} updates × ${r.pairs.toFixed(0)} pairs (mean)`;
 const num = (x: number | null, digits = 4): string => (x === null ? "—" : Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 const row = (cells: string[], widths: number[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
 
 /** One process's run: a table per setting. */
 export function printInferRun(r: InferBenchRun, cpuModel: string): void {
-  console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${r.K} updates × ${r.pairs} pairs, step budgets × ${r.scale} (kernels: ${r.kernels}, ${cpuModel})`);
+  console.log(`Algorithm 1 on ${dataName(r)}, step budgets × ${r.scale} (kernels: ${r.kernels}, ${cpuModel})`);
   const w = [12, 0, 12, 9, 9, 11, 11];
   for (const s of r.runs) {
     console.log(`\n${SETTING_TITLE[s.setting]}`);
@@ -52,7 +54,7 @@ export function compareInferBackends(childArgv: string[], backends: KernelBacken
   const ts = runs.get("ts");
   const rows: InferComparisonRow[] = [];
   const hashes = new Map<string, Set<string>>();
-  console.log(`Algorithm 1 on synthetic HalfCheetah-shaped data: K = ${first.K} updates × ${first.pairs} pairs, step budgets × ${first.scale}; median of ${rounds} round(s) per backend`);
+  console.log(`Algorithm 1 on ${dataName(first)}, step budgets × ${first.scale}; median of ${rounds} round(s) per backend`);
   console.log(`(× ts: median over rounds of ts's time ÷ this backend's time in the same round; the rotated order keeps them close in time)`);
   const w = [12, 14, 12, 9, 8, 9, 8, 11];
   first.runs.forEach((s, si) => {
@@ -80,6 +82,6 @@ export function compareInferBackends(childArgv: string[], backends: KernelBacken
   console.log(differ.length === 0
     ? `\nsame recovered reward (SHA-256 of its JSON) under every backend and round, for every setting`
     : `\nWARNING: the recovered reward differs across backends/rounds for: ${differ.join(", ")}`);
-  if (json !== undefined) writeFileAtomic(json, `${JSON.stringify({ K: first.K, pairs: first.pairs, scale: first.scale, rounds, backends, loadAverageAtStart: load, summary: rows, runs: Object.fromEntries(runs) }, null, 2)}\n`);
+  if (json !== undefined) writeFileAtomic(json, `${JSON.stringify({ ...(first.history === undefined ? {} : { history: first.history }), K: first.K, pairs: first.pairs, scale: first.scale, rounds, backends, loadAverageAtStart: load, summary: rows, runs: Object.fromEntries(runs) }, null, 2)}\n`);
   return differ.length === 0 ? 0 : 1;
 }

@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../core/atomic-file.ts";
 import { InputError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
+import { readHistoryColumns } from "../data/history-file.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
 import {
   ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config, type Algorithm1Stage,
@@ -22,7 +23,7 @@ import { isBenchChild, parseBackends } from "./bench-backends.ts";
 import { compareInferBackends, printInferRun } from "./bench-infer-compare.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 
-export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--updates K] [--pairs N] [--scale X] [--backends LIST|all|current] [--rounds N] [--seed N] [--json FILE]
+export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--history FILE] [--updates K] [--pairs N] [--scale X] [--backends LIST|all|current] [--rounds N] [--seed N] [--json FILE]
 
   Algorithm 1 on synthetic HalfCheetah-shaped data (17-dim observations, 6-dim actions), K updates (default 11)
   × N pairs (default 2048). Per setting and stage: wall and CPU seconds, steps taken, final and held-out loss.
@@ -33,6 +34,8 @@ export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--updates K
                 defaults  ALGORITHM1_DEFAULTS (what Table 3 runs: early-stopped clones, exact KL, clone init)
                 infer     ALGORITHM1_INFER (what \`lfl infer\` runs on a Box history)
   --authors   the same as --settings authors
+  --history   a recorded Box learning history (.npz) instead of the synthetic data (--updates/--pairs then unused;
+              every update of the file is used)
   --scale     multiply every step budget by X in (0, 1] (default 1); time per step stays comparable
   --backends  NN kernel backends (ts,wasm,native,native-scalar; default all available): each in its own process,
               --rounds rounds (default 1) in rotated order; prints medians, ratios against ts from the same
@@ -69,6 +72,8 @@ export interface InferSettingRun {
 }
 
 export interface InferBenchRun {
+  /** The history file, when not the synthetic data (then `pairs` is the mean number of pairs per update). */
+  history?: string;
   K: number;
   pairs: number;
   seed: number;
@@ -174,12 +179,19 @@ function parseSettings(value: string | undefined, authors: boolean): BenchInferS
   return names as BenchInferSetting[];
 }
 
+/** A recorded history with Box observations and actions (Algorithm 1's input). */
+function readBoxHistory(path: string): HistoryColumns {
+  const columns = readHistoryColumns(path);
+  if (columns.meta.observationSpace.kind !== "box" || columns.meta.actionSpace.kind !== "box") throw new InputError("E_USAGE", `--history: ${path} is not a Box history (Algorithm 1 needs Box observations and actions)`);
+  return columns;
+}
+
 const loadAverage = (): string => loadavg().map((x) => x.toFixed(2)).join(" ");
 
 export async function runBenchInfer(argv: string[]): Promise<number> {
   const { values: v } = parseCommandArgs("bench infer", argv, {
     updates: { type: "string" }, pairs: { type: "string" }, scale: { type: "string" }, authors: { type: "boolean" },
-    settings: { type: "string" }, backends: { type: "string" }, rounds: { type: "string" },
+    settings: { type: "string" }, backends: { type: "string" }, rounds: { type: "string" }, history: { type: "string" },
   });
   const K = intFlag("updates", v.updates, 11, 2);
   const pairs = intFlag("pairs", v.pairs, 2048, 1);
@@ -195,14 +207,14 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
     const childArgv = argv.filter((a, i) => a !== "--authors" && !withValue.includes(a) && !withValue.includes(argv[i - 1] ?? "") && !withValue.some((f) => a.startsWith(`${f}=`)));
     return compareInferBackends([...childArgv, "--settings", settings.join(",")], backends, rounds, v.json, loadAverage());
   }
-  const columns = syntheticBoxHistory(K, pairs, 17, 6, seed);
-  process.stderr.write(`bench infer: K = ${K} × ${pairs} pairs, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}, load average ${loadAverage()}\n`);
+  const columns = v.history === undefined ? syntheticBoxHistory(K, pairs, 17, 6, seed) : readBoxHistory(v.history);
+  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}, load average ${loadAverage()}\n`);
   const runs: InferSettingRun[] = [];
   for (const s of settings) {
     process.stderr.write(`  ${s} …\n`);
     runs.push(runInferSetting(columns, s, scale, seed));
   }
-  const result: InferBenchRun = { K, pairs, seed, scale, kernels: KERNEL_BACKEND, loadAverage: loadAverage(), node: process.version, runs };
+  const result: InferBenchRun = { ...(v.history === undefined ? { K, pairs } : { history: v.history, K: columns.updates.length, pairs: columns.n / columns.updates.length }), seed, scale, kernels: KERNEL_BACKEND, loadAverage: loadAverage(), node: process.version, runs };
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(result, null, 2)}\n`);
   if (!isBenchChild()) printInferRun(result, cpus()[0]?.model ?? "cpu");
   return 0;

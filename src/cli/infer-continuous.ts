@@ -16,7 +16,7 @@ import { InputError, NumericalError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import type { OptionSpec } from "../core/option-spec.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
-import { ALGORITHM1_DEFAULTS, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
+import { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
 import { convertOption, helpText, refuseFlags } from "./options.ts";
 
@@ -30,13 +30,20 @@ export const INFER_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
   { name: "lambda", kind: "number", arg: "X", min: 0, max: 1e6, defaultText: String(ALGORITHM1_DEFAULTS.lambda), description: "entropy bonus of the policy regressions" },
   { name: "scale", kind: "number", arg: "X", min: 0, max: 1, defaultText: "1", description: "multiply every stage's step count by X in (0, 1] (quick looks)" },
   { name: "seed", kind: "int", arg: "N", max: SEED_MAX, defaultText: "0", description: "seed of the network initialisations" },
-  { name: "paper", kind: "boolean", description: "the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init) instead of our default (early-stopped clones, exact Gaussian KL; docs/algorithm-1.md)" },
+  { name: "paper", kind: "boolean", description: "the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init, 1000 full-batch Eq. 5 steps) instead of our default (early-stopped clones, exact Gaussian KL, early-stopped Eq. 5 fit; docs/algorithm-1.md)" },
+  { name: "consistency-fit", kind: "enum", arg: "F", choices: ["early-stopping", "fixed"], defaultText: "early-stopping (fixed with --paper)", description: "stage (iv): early-stopping = minibatches of each Dk, stopped on held-out pairs (ALGORITHM1_INFER); fixed = the full-batch fit of a fixed step count that Table 3 runs (ALGORITHM1_DEFAULTS)" },
 ];
 
 /** Options of the tabular branch, refused for a Box history. */
 export const INFER_TABULAR_ONLY = ["mdp", "alpha", "reward-form", "learner-model", "pessimism"] as const;
 
 export const INFER_CONTINUOUS_USAGE = helpText("lfl infer --history h.npz --out reward.json [options]", "Box spaces: Algorithm 1 (paper §5; defaults = §6.3).", [{ title: "options for a Box history", options: INFER_CONTINUOUS_OPTIONS }]);
+
+/** The stage (iv) early-stopping fields of a config. */
+function earlyStopping(c: Algorithm1Config): Partial<Algorithm1Config> {
+  const keys = ["consistencyFit", "consistencyBatch", "consistencyEvery", "consistencyPatience", "consistencyShift"] as const;
+  return Object.fromEntries(keys.filter((k) => c[k] !== undefined).map((k) => [k, c[k]])) as Partial<Algorithm1Config>;
+}
 
 /** The flags as infer.ts passes them: raw text (parseArgs) or values already converted (parseOptions). */
 export interface InferContinuousFlags {
@@ -58,7 +65,13 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
   const o = Object.fromEntries(INFER_CONTINUOUS_OPTIONS.map((s) => [s.name, declared(s, v[s.name])])) as Record<string, unknown>;
   const scale = (o.scale as number | undefined) ?? 1;
   if (!(scale > 0)) throw new InputError("E_USAGE", `infer: --scale must be in (0, 1], got ${scale}`);
-  const base = o.paper === true ? ALGORITHM1_PAPER : ALGORITHM1_DEFAULTS;
+  // Our default is ALGORITHM1_INFER (stage iv early-stopped; docs/performance.md has the timing and held-out loss
+  // against ALGORITHM1_DEFAULTS, which Table 3 keeps); --consistency-fit fixed gives ALGORITHM1_DEFAULTS' stage (iv).
+  const fit = o["consistency-fit"] as "early-stopping" | "fixed" | undefined;
+  const paper = o.paper === true;
+  const base: Algorithm1Config = paper
+    ? (fit === "early-stopping" ? { ...ALGORITHM1_PAPER, ...earlyStopping(ALGORITHM1_INFER) } : ALGORITHM1_PAPER)
+    : fit === "fixed" ? ALGORITHM1_DEFAULTS : ALGORITHM1_INFER;
   const gamma = (o.gamma as number | undefined) ?? base.gamma;
   if (!(gamma < 1)) throw new InputError("E_USAGE", `infer: --gamma must be in [0, 1), got ${gamma}`);
   const alphaModel = (o["alpha-model"] as number | undefined) ?? base.alphaModel;
