@@ -1,5 +1,6 @@
 /**
- * The continuous branch of `lfl infer` (Box observations and actions): Algorithm 1 (observer/algorithm-1.ts) with
+ * The continuous branch of `lfl infer` (Box observations and actions): Algorithm 1 (observer/algorithm-1.ts; by
+ * default ALGORITHM1_INFER, which is not Table 3's ALGORITHM1_DEFAULTS: docs/performance.md, issue 19) with
  * a progress bar over its four stages on stderr; writes the reward JSON (rewards/neural-reward.ts, with the BC
  * policy π̂θK and the diagnostics in `info`) and prints the per-stage losses and times and the per-improvement
  * residuals.
@@ -37,7 +38,7 @@ export const INFER_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
 /** Options of the tabular branch, refused for a Box history. */
 export const INFER_TABULAR_ONLY = ["mdp", "alpha", "reward-form", "learner-model", "pessimism"] as const;
 
-export const INFER_CONTINUOUS_USAGE = helpText("lfl infer --history h.npz --out reward.json [options]", "Box spaces: Algorithm 1 (paper §5; defaults = §6.3).", [{ title: "options for a Box history", options: INFER_CONTINUOUS_OPTIONS }]);
+export const INFER_CONTINUOUS_USAGE = helpText("lfl infer --history h.npz --out reward.json [options]", "Box spaces: Algorithm 1 (paper §5) with ALGORITHM1_INFER: early-stopped clones and Eq. 5 fit, exact Gaussian KL (docs/performance.md; --paper for §6.3, --consistency-fit fixed for Table 3's settings).", [{ title: "options for a Box history", options: INFER_CONTINUOUS_OPTIONS }]);
 
 /** The stage (iv) early-stopping fields of a config. */
 function earlyStopping(c: Algorithm1Config): Partial<Algorithm1Config> {
