@@ -1,6 +1,6 @@
-// `lfl infer`'s default on a Box history is ALGORITHM1_INFER (issue 19: stage iv early-stopped with closed-form
-// constant potentials, stage i patience 50); `--consistency-fit fixed` gives ALGORITHM1_DEFAULTS, which Table 3
-// keeps: no Table 3 plan, at any scale, carries an infer-only setting.
+// `lfl infer`'s default on a Box history is ALGORITHM1_DEFAULTS (Table 3's); `--consistency-fit early-stopping`
+// gives ALGORITHM1_INFER (issue 19: stage iv early-stopped with closed-form constant potentials, stage i patience
+// 50); no Table 3 plan, at any scale, carries an infer-only setting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,7 +15,7 @@ import { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, type Algorithm1Config } from "..
 const STEP_KEYS = ["policySteps", "klSteps", "rewardInitSteps", "consistencySteps"] as const;
 const withoutSteps = (c: Partial<Algorithm1Config>): object => Object.fromEntries(Object.entries(c).filter(([k]) => !(STEP_KEYS as readonly string[]).includes(k) && k !== "updates"));
 
-test("lfl infer: ALGORITHM1_INFER by default, ALGORITHM1_DEFAULTS with --consistency-fit fixed (the recorded config)", () => {
+test("lfl infer: ALGORITHM1_DEFAULTS by default, ALGORITHM1_INFER with --consistency-fit early-stopping (the recorded config)", () => {
   const dir = mkdtempSync(join(tmpdir(), "lfl-infer-default-"));
   try {
     const history = join(dir, "h.npz");
@@ -26,8 +26,9 @@ test("lfl infer: ALGORITHM1_INFER by default, ALGORITHM1_DEFAULTS with --consist
       assert.equal(r.code, 0, r.stderr);
       return (JSON.parse(readFileSync(out, "utf8")) as { info: { config: Partial<Algorithm1Config> } }).info.config;
     };
-    assert.deepEqual(withoutSteps(config([])), withoutSteps(ALGORITHM1_INFER));
+    assert.deepEqual(withoutSteps(config([])), withoutSteps(ALGORITHM1_DEFAULTS));
     assert.deepEqual(withoutSteps(config(["--consistency-fit", "fixed"])), withoutSteps(ALGORITHM1_DEFAULTS));
+    assert.deepEqual(withoutSteps(config(["--consistency-fit", "early-stopping"])), withoutSteps(ALGORITHM1_INFER));
     const paper = config(["--paper", "--consistency-fit", "early-stopping"]);
     assert.equal(paper.policyFit, "paper");
     assert.equal(paper.consistencyShift, "closed-form");

@@ -12,7 +12,7 @@ const SETTING_TITLE: Record<InferSettingRun["setting"], string> = {
   paper: "the paper's settings (§6.3: full batches; 1000 policy, 100 KL, 3000 reward-init, 1000 Eq. 5 steps)",
   authors: "the authors' minibatch settings (lfl.py: 100-pair batches, 3000 policy steps)",
   defaults: "our defaults (ALGORITHM1_DEFAULTS, what Table 3 runs)",
-  infer: "what `lfl infer` runs (ALGORITHM1_INFER)",
+  infer: "ALGORITHM1_INFER (`lfl infer --consistency-fit early-stopping`)",
 };
 
 const dataName = (r: InferBenchRun): string =>

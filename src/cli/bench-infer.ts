@@ -2,7 +2,7 @@
  * `lfl bench infer`: Algorithm 1 (observer/algorithm-1/) per stage on HalfCheetah-shaped synthetic data — dObs 17,
  * dAct 6, K = 11 updates × 2048 pairs, 1000-step truncated episodes — under several settings: the paper's (§6.3:
  * 1000 policy, 100 KL, 3000 reward-init, 1000 Eq. 5 steps, full batches), the authors' minibatch settings (their
- * lfl.py: 100-pair batches, 3000 policy steps), our defaults (what Table 3 runs) and what `lfl infer` runs. Per
+ * lfl.py: 100-pair batches, 3000 policy steps), our defaults (what Table 3 and `lfl infer` run) and ALGORITHM1_INFER. Per
  * stage it records wall and CPU seconds, the steps taken, the final and the held-out loss. With several kernel
  * backends every backend runs in its own process (bench-backends.ts) and bench-infer-compare.ts prints the
  * ratios against the TypeScript kernels from the same rounds. The data are a random stable linear system driven
@@ -32,7 +32,7 @@ export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--history F
                           1000 Eq. 5 steps, regressed KL nets, ML reward init
                 authors   the same with the authors' lfl.py minibatches: 100 pairs per step, 3000 policy steps
                 defaults  ALGORITHM1_DEFAULTS (what Table 3 runs: early-stopped clones, exact KL, clone init)
-                infer     ALGORITHM1_INFER (what \`lfl infer\` runs on a Box history)
+                infer     ALGORITHM1_INFER (\`lfl infer --consistency-fit early-stopping\`)
   --authors   the same as --settings authors
   --history   a recorded Box learning history (.npz) instead of the synthetic data (--updates/--pairs then unused;
               every update of the file is used)

@@ -115,7 +115,8 @@ export const ALGORITHM1_PAPER: Algorithm1Config = {
 };
 
 /**
- * What `lfl infer` runs on a Box history (issue 19): the defaults with
+ * `lfl infer --consistency-fit early-stopping` on a Box history (issue 19; NOT the default: its observer scored lower
+ * on HalfCheetah, docs/performance.md): the defaults with
  *   - stage (i) patience 50 instead of 200 (on the tuning history the same kept steps: every clone's best came
  *     within 50 steps of its previous best);
  *   - stage (iv) early-stopped on held-out pairs, 128 pairs of each Dk per step, at most 1000 steps, with each ψ
