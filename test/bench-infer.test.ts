@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lfl } from "../../test/lfl-cli.ts";
-import { loadKernelBackend } from "../nn/kernels.ts";
-import { benchInferConfig, runInferSetting, syntheticBoxHistory } from "./bench-infer.ts";
-import type { InferComparisonRow } from "./bench-infer-compare.ts";
+import { lfl } from "./lfl-cli.ts";
+import { loadKernelBackend } from "../src/nn/kernels.ts";
+import { benchInferConfig, runInferSetting, syntheticBoxHistory } from "../src/cli/bench-infer.ts";
+import type { InferComparisonRow } from "../src/cli/bench-infer-compare.ts";
 
 test("runInferSetting: steps within each stage's budget, held-out losses where a stage has one, the paper's budgets scaled", () => {
   const columns = syntheticBoxHistory(3, 48, 17, 6, 1);

@@ -110,7 +110,7 @@ test("committed cells are filed into the store with their settings keys; a re-ke
   const dir = join(tmp, "committed"), storeDir = join(tmp, "committed-store");
   rmSync(dir, { recursive: true, force: true });
   rmSync(storeDir, { recursive: true, force: true });
-  const spec = { key: "c".repeat(32), label: "toy/seed-0/a", experiment: "toy", runner: "r.ts", payload: {} };
+  const spec = { key: "c".repeat(32), label: "toy/seed-0/a", experiment: "toy", runner: "r.ts", payload: {}, inputs: [] };
   const meta = { command: "lfl reproduce toy --commit-cells results/cells", seeds: [0], revision: "abc" };
   writeCommittedCell(dir, { ...spec, settingsKey: "s1" }, 7, meta);
   const store = new CellStore(storeDir);

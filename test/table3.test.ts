@@ -19,6 +19,7 @@ import { TABLE3_METHODS } from "../src/experiments/table3/methods/method-registr
 import { TABLE3_SCALES, type Algorithm1StageResult, type Table3Result } from "../src/experiments/table3/table3.ts";
 import { table3Experiment } from "../src/experiments/table3/table3-experiment.ts";
 import { snapshotUpdates } from "../src/experiments/table3/reward-quality-cell.ts";
+import { RQ_BASELINES } from "../src/experiments/table3/reward-quality-baseline-cell.ts";
 import { renderFig4 } from "../src/reports/fig4.ts";
 import { table3Tables } from "../src/reports/table3-report.ts";
 
@@ -26,8 +27,8 @@ const QUICK = TABLE3_SCALES.quick;
 const tmp = mkdtempSync(join(tmpdir(), "lfl-table3-"));
 const storeDir = join(tmp, "store");
 const PPO_METHODS = TABLE3_METHODS.filter((m) => m.kind === "ppo");
-/** learner, Algorithm 1, reward quality and one cell per PPO method. */
-const CELLS_PER_SEED = 3 + PPO_METHODS.length;
+/** learner, Algorithm 1, reward quality, one cell per PPO method and one reward-quality cell per registered reward-learning baseline. */
+const CELLS_PER_SEED = 3 + PPO_METHODS.length + RQ_BASELINES.filter((id) => PPO_METHODS.some((m) => m.id === id)).length;
 
 const run = (opts: { store?: string; finishedOnly?: boolean } = {}) =>
   runExperiment(table3Experiment, { scale: "quick", options: {} }, { storeDir: opts.store ?? storeDir, command: "test", ...(opts.finishedOnly ? { finishedOnly: true } : {}) });
