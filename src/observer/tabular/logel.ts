@@ -28,10 +28,11 @@
  *
  * Usage: `const { planningReward } = logelReward(mdp, run.history, { alpha: 0.3 });`
  */
-import { InputError, NumericalError } from "../../core/errors.ts";
-import { choleskySolve, solveLinear } from "../../core/linalg.ts";
+import { InputError } from "../../core/errors.ts";
+import { solveLinear } from "../../core/linalg.ts";
 import type { LearningHistory } from "../../data/learning-history.ts";
 import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
+import { logelWeights, pairStats, type LogelFit, type LogelPairStats } from "../../rewards/logel-fit.ts";
 import { likelihoodScale } from "./reward-scale.ts";
 import { tabularBatches, visitCounts } from "./tabular-policy-estimation.ts";
 
@@ -125,85 +126,20 @@ export function featureJacobian(mdp: TabularMdp, theta: Float64Array): Float64Ar
   return Psi;
 }
 
-export interface LogelFit {
-  /** ω, |ω| = 1 (minimal-norm: no constant beyond what the data fix). */
-  omega: Float64Array;
-  /** Step sizes α_t ≥ 0, one per observed update pair t → t+1 (in the units of |ω| = 1). */
-  stepSizes: number[];
-  /** Σ_t |Δθ_t − α_t Ψ_t ω|² / Σ_t |Δθ_t|² at the end (1 = nothing explained). */
-  relativeResidual: number;
-}
-
-/** Step 2 on given parameters θ_0..θ_K (LOGEL's first setting, or the clones of step 1). */
+/** Step 2 on given parameters θ_0..θ_K (LOGEL's first setting, or the clones of step 1): the alternation of
+ *  rewards/logel-fit.ts on the exact Jacobians Ψ(θ_t), in ω-space (G_t = Ψ_tᵀΨ_t, h_t = Ψ_tᵀΔθ_t). */
 export function logelFromParameters(mdp: TabularMdp, thetas: readonly Float64Array[], config: LogelConfig = {}): LogelFit {
   const cfg = { ...LOGEL_DEFAULTS, ...config };
   const { nS, nA } = mdp, m = nS * nA;
   if (thetas.length < 2) throw new InputError("E_INVALID_ARGUMENT", `LOGEL: need at least two observed updates, got ${thetas.length}`);
   if (thetas.some((t) => t.length !== m)) throw new InputError("E_INVALID_ARGUMENT", `LOGEL: every θ must have nS·nA = ${m} entries`);
-  if (!Number.isInteger(cfg.iterations) || cfg.iterations < 1) throw new InputError("E_INVALID_CONFIG", `LOGEL: iterations must be an integer ≥ 1, got ${cfg.iterations}`);
-  const K = thetas.length - 1;
-  // Everything the alternation needs, in ω-space: G_t = Ψ_tᵀΨ_t, h_t = Ψ_tᵀΔθ_t, |Δθ_t|².
-  const G: Float64Array[] = [], h: Float64Array[] = [];
-  let total = 0;
-  for (let k = 0; k < K; k++) {
-    const Psi = featureJacobian(mdp, thetas[k]!), Gk = new Float64Array(nS * nS), hk = new Float64Array(nS);
-    for (let i = 0; i < m; i++) {
-      const di = thetas[k + 1]![i]! - thetas[k]![i]!;
-      total += di * di;
-      for (let j = 0; j < nS; j++) {
-        const pij = Psi[i * nS + j]!;
-        if (pij === 0) continue;
-        hk[j] = hk[j]! + pij * di;
-        for (let l = 0; l < nS; l++) Gk[j * nS + l] = Gk[j * nS + l]! + pij * Psi[i * nS + l]!;
-      }
-    }
-    G.push(Gk); h.push(hk);
+  const pairs: LogelPairStats[] = [];
+  for (let k = 0; k + 1 < thetas.length; k++) {
+    const delta = new Float64Array(m);
+    for (let i = 0; i < m; i++) delta[i] = thetas[k + 1]![i]! - thetas[k]![i]!;
+    pairs.push(pairStats(featureJacobian(mdp, thetas[k]!), delta, nS));
   }
-  const quad = (k: number, w: Float64Array): { gd: number; gg: number } => {
-    let gd = 0, gg = 0;
-    for (let j = 0; j < nS; j++) {
-      gd += w[j]! * h[k]![j]!;
-      for (let l = 0; l < nS; l++) gg += w[j]! * G[k]![j * nS + l]! * w[l]!;
-    }
-    return { gd, gg };
-  };
-  const alphas = new Array<number>(K).fill(1);
-  let omega = new Float64Array(nS);
-  for (let it = 0; it < cfg.iterations; it++) {
-    // ω step: the normal equations (Σ α_t² G_t) ω = Σ α_t h_t, with a tiny ridge that picks the minimal-norm
-    // solution along the unidentified directions (the constant reward, unreachable states).
-    const S = new Float64Array(nS * nS), g = new Float64Array(nS);
-    for (let k = 0; k < K; k++) {
-      const ak = alphas[k]!;
-      if (ak === 0) continue;
-      for (let j = 0; j < nS * nS; j++) S[j] = S[j]! + ak * ak * G[k]![j]!;
-      for (let j = 0; j < nS; j++) g[j] = g[j]! + ak * h[k]![j]!;
-    }
-    let maxDiag = 0;
-    for (let j = 0; j < nS; j++) maxDiag = Math.max(maxDiag, S[j * nS + j]!);
-    if (!(maxDiag > 0)) break;
-    for (let j = 0; j < nS; j++) S[j * nS + j] = S[j * nS + j]! + 1e-10 * maxDiag;
-    const w = choleskySolve(S, g, nS);
-    const norm = Math.hypot(...w);
-    if (!(norm > 0)) break;
-    const next = w.map((v) => v / norm);
-    // α step, in closed form per update.
-    let change = 0;
-    for (let k = 0; k < K; k++) {
-      const { gd, gg } = quad(k, next);
-      const ak = gg > 0 ? Math.max(0, gd / gg) : 0;
-      change = Math.max(change, Math.abs(ak - alphas[k]!) / Math.max(1, ak));
-      alphas[k] = ak;
-    }
-    for (let j = 0; j < nS; j++) change = Math.max(change, Math.abs(next[j]! - omega[j]!));
-    omega = next;
-    if (change < 1e-12) break;
-  }
-  if (omega.some((v) => !Number.isFinite(v))) throw new NumericalError("LOGEL: non-finite reward weights");
-  // Σ_t |Δθ_t − α_t Ψ_t ω|² = Σ_t (|Δθ_t|² − 2 α_t ωᵀh_t + α_t² ωᵀG_tω).
-  let res = total;
-  for (let k = 0; k < K; k++) { const { gd, gg } = quad(k, omega); res += -2 * alphas[k]! * gd + alphas[k]! ** 2 * gg; }
-  return { omega, stepSizes: alphas, relativeResidual: total > 0 ? Math.max(0, res) / total : 0 };
+  return logelWeights(pairs, nS, cfg.iterations);
 }
 
 export interface LogelRewardResult extends LogelFit {
