@@ -21,6 +21,18 @@ test("ready cells: inputs finished (done, cached or only in the store), in the c
   assert.equal(s.unfinished, 3);
 });
 
+test("ready cells sharing no input with a running cell come first (workers spread over (env, seed) groups)", () => {
+  const store = new MemoryCellStore();
+  store.put("learner-0", 1);
+  store.put("learner-1", 2);
+  const s = new CellSchedule([cell("m0", ["learner-0"]), cell("q0", ["learner-0"]), cell("m1", ["learner-1"]), cell("q1", ["learner-1"]), cell("z")], store);
+  assert.deepEqual(s.ready().map((c) => c.key), ["m0", "q0", "m1", "q1", "z"]);
+  s.markRunning("m0");
+  assert.deepEqual(s.ready().map((c) => c.key), ["m1", "q1", "z", "q0"]);
+  s.markRunning("m1");
+  assert.deepEqual(s.ready().map((c) => c.key), ["z", "q0", "q1"]);
+});
+
 test("a failure skips its transitive dependents only", () => {
   const s = new CellSchedule([cell("a"), cell("b", ["a"]), cell("c", ["b"]), cell("d"), cell("e", ["d", "b"])], new MemoryCellStore());
   s.markRunning("a");

@@ -66,9 +66,17 @@ export class CellSchedule {
     return this.cells.filter((c) => this.state.get(c.key) === "cached");
   }
 
-  /** Cells not yet started whose inputs are all finished (cached or done), in the caller's order. */
+  /** Cells not yet started whose inputs are all finished (cached or done), in the caller's order — except that
+   *  cells sharing no input with a running cell come first: two workers then work on different (env, seed)
+   *  groups instead of one waiting for the other's lock on a shared input's files (a learner history that has
+   *  to be recomputed is built once per group, under a lock). */
   ready(): CellSpec[] {
-    return this.cells.filter((c) => this.state.get(c.key) === "waiting" && c.inputs.every((k) => this.isFinished(k)));
+    const ready = this.cells.filter((c) => this.state.get(c.key) === "waiting" && c.inputs.every((k) => this.isFinished(k)));
+    const busy = new Set<string>();
+    for (const c of this.cells) if (this.state.get(c.key) === "running") for (const k of c.inputs) busy.add(k);
+    if (busy.size === 0) return ready;
+    const shares = (c: CellSpec): boolean => c.inputs.some((k) => busy.has(k));
+    return [...ready.filter((c) => !shares(c)), ...ready.filter(shares)];
   }
 
   private isFinished(key: string): boolean {

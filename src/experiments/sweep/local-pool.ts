@@ -144,8 +144,9 @@ class SweepRun {
           resolvePool();
           return;
         }
-        const ready = this.schedule.ready();
-        for (const spec of ready) {
+        // One cell at a time: each pick sees the cells just started (ready() puts cells sharing no input with a
+        // running cell first).
+        for (let spec = this.schedule.ready()[0]; spec !== undefined; spec = this.schedule.ready()[0]) {
           const slot = slots.find((s) => s.ready && s.cell === undefined);
           if (slot === undefined) break;
           slot.cell = { spec, t: this.started(spec, slot.id) };
