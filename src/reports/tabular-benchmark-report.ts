@@ -20,7 +20,7 @@ const tally = (xs: string[]): string => Object.entries(xs.reduce((acc: Record<st
 export function tabularBenchmarkMarkdown(runs: readonly TabularBenchmarkRun[], title = "Tabular benchmark"): string {
   const out: string[] = [`# ${title}`, ""];
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
-  out.push(`Seeds ${seeds.join(", ")}; true J = soft return (α = 0.3) under the true reward from the start distribution; "obs − last" is in units of J* − J(U), mean [min]. Flags: OFF-SUPPORT, UNCERTAIN (observer-flags.ts). "state form → r̄φ": runs whose state-only SPI reward failed the form check (form-check.ts) and were planned on the paper's state–action reward.`, "");
+  out.push(`Seeds ${seeds.join(", ")}; true J = soft return (α = 0.3) under the true reward from the start distribution; "obs − last" is in units of J* − J(U), mean [min]. Flags: OFF-SUPPORT, UNCERTAIN, ASSUMPTION-CONFLICT (observer-flags.ts). "state form → r̄φ": runs whose state-only SPI reward failed the form check (form-check.ts) and were planned on the paper's state–action reward.`, "");
   for (const family of [...new Set(runs.map((r) => r.family))]) {
     const rows: Row[] = [...new Set(runs.filter((r) => r.family === family).map((r) => r.learner))].map((learner) => ({ learner, runs: runs.filter((r) => r.family === family && r.learner === learner) }));
     out.push(`## ${family}`, "");
@@ -43,6 +43,8 @@ export function tabularBenchmarkMarkdown(runs: readonly TabularBenchmarkRun[], t
   out.push("## Done-when (issue 15)", "");
   out.push(`- observer ≥ learner's last policy in ${s.observerAtLeastLearner}/${s.improvable} runs where that policy is > 1% of (J* − J(U)) below J* (target ≥ 95%: ${formatNumber((100 * s.observerAtLeastLearner) / Math.max(1, s.improvable), 1)}%)`);
   out.push(`- runs ending > 10% of (J* − J(U)) below the learner's last policy: ${s.catastrophes}, of them unflagged: ${s.unflaggedCatastrophes} (target 0); flagged runs ${s.flagged}/${s.runs} (target ≤ 10%: ${formatNumber((100 * s.flagged) / Math.max(1, s.runs), 1)}%)`);
+  out.push(`- the run flags as a detector of those catastrophes: precision ${formatNumber(s.flagPrecision, 2)} (flagged catastrophes / flagged runs), recall ${formatNumber(s.flagRecall, 2)} (flagged catastrophes / catastrophes)`);
+  out.push(`- NON-IMPROVING on updates: ${s.nonImprovingFlags} flags, precision ${formatNumber(s.nonImprovingPrecision, 2)} (flags on updates that truly got worse / flags), recall ${formatNumber(s.nonImprovingRecall, 2)} (over drops > 1% of J* − J(U))`);
   out.push(`- Q-learning: mean fraction of the gap J* − J(last) closed by the observer: ${formatNumber(100 * s.qLearningGapClosed, 1)}% (target ≥ 30%)`);
   return `${out.join("\n")}\n`;
 }
