@@ -63,7 +63,7 @@ export interface Algorithm1Config {
    * keys): absent or "fixed" = `consistencySteps` Adam steps (the paper); "early-stopping" = `consistencyBatch` random
    * pairs of each Dk's training part per step (1 − `holdout` of its pairs), the held-out Eq. 5 loss scored every
    * `consistencyEvery` steps, the best (φ, ψ) kept, stopped `consistencyPatience` steps after the last improvement
-   * (at most `consistencySteps`). `ALGORITHM1_INFER` (what `lfl infer` runs) turns it on.
+   * (at most `consistencySteps`). `ALGORITHM1_INFER` (`lfl infer --consistency-fit early-stopping`, opt-in) turns it on.
    */
   consistencyFit?: "fixed" | "early-stopping";
   /** Pairs of each Dk per step with `consistencyFit: "early-stopping"` (default 256; the whole training part if larger). */
