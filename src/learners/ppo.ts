@@ -19,27 +19,20 @@
 import { InputError, NumericalError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { BoxEnv } from "../envs/env.ts";
-import { Trajectory } from "../data/trajectory.ts";
+import type { Trajectory } from "../data/trajectory.ts";
 import { LearningHistory, type PolicyUpdate } from "../data/learning-history.ts";
 import { mseLoss, ppoClipLoss } from "../nn/losses.ts";
 import { RunningMeanStd, type RunningMeanStdJson } from "../nn/running-mean-std.ts";
 import { computeGae } from "./gae.ts";
 import { restoreTrainingState, snapshotTrainingState, type PpoCheckpointing, type PpoLiveState, type PpoTrainingState } from "./ppo-checkpoint.ts";
-import { resolvePpoRun, type PpoCallbacks, type PpoConfig, type PpoResult, type PpoRun, type PpoUpdateStats } from "./ppo-config.ts";
-import { makePpoNetworks } from "./ppo-networks.ts";
+import { resolvePpoRun, type PpoCallbacks, type PpoConfig, type PpoResolvedRun, type PpoResult, type PpoRun, type PpoUpdateStats } from "./ppo-config.ts";
+import { makePpoNetworks, type PpoNetworks } from "./ppo-networks.ts";
+import { assertFiniteAt, collectRollout, flushSegment, meanRecent, normalizeObs, type RolloutState, type Segment } from "./ppo-rollout.ts";
 
 // ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
 export { PPO_DEFAULTS, resolvePpoConfig, resolvePpoRun } from "./ppo-config.ts";
 export type { PpoActorJson, PpoCallbacks, PpoConfig, PpoModelJson, PpoResolvedRun, PpoResult, PpoRun, PpoUpdateStats } from "./ppo-config.ts";
 export type { PpoCheckpointing, PpoTrainingState } from "./ppo-checkpoint.ts";
-
-/** Growable record of one env's current trajectory segment (raw observations). */
-interface Segment {
-  obs: number[];
-  actions: number[];
-  rewards: number[];
-  episode: number;
-}
 
 // ── Train ────────────────────────────────────────────────────────────────────────────────────────────────
 /**
@@ -91,9 +84,7 @@ export function trainPpo(
     const termBuf = new Uint8Array(N), truncBuf = new Uint8Array(N), truncValBuf = new Float64Array(N);
     const advBuf = new Float64Array(N), retBuf = new Float64Array(N), lastValues = new Float64Array(E);
     const rawObs = new Float64Array(E * D), normObs = new Float64Array(E * D), envAction = new Float64Array(A);
-    const mbObs = new Float64Array(B * D), mbAct = new Float64Array(B * A), mbOldLogp = new Float64Array(B);
-    const mbAdv = new Float64Array(B), mbRet = new Float64Array(B), mbLogp = new Float64Array(B), dMean = new Float64Array(B * A);
-    const pgGrad = new Float64Array(B), vGrad = new Float64Array(B);
+    const mb = makeMinibatch(B, D, A);
 
     // ── History recording ──
     const recordEnvs = cfg.recordHistory ? (cfg.recordEnvs ?? E) : 0;
@@ -104,10 +95,6 @@ export function trainPpo(
     const episodeReturn = new Float64Array(E);
     const recentReturns: number[] = [];
     let episodes = 0;
-    const meanRecent = (): number => (recentReturns.length ? recentReturns.reduce((s, r) => s + r, 0) / recentReturns.length : NaN);
-    const pushRow = (xs: number[], row: ArrayLike<number>): void => {
-      for (let i = 0; i < row.length; i++) xs.push(row[i]!);
-    };
 
     for (let e = 0; e < E; e++) {
       const { observation } = envs[e]!.reset({ seed: cfg.seed + e });
@@ -131,6 +118,11 @@ export function trainPpo(
     let firstUpdate = 0;
     if (checkpointing?.resume) ({ actRng, shuffleRng, steps, episodes, nextEpisode, firstUpdate } = restoreTrainingState(checkpointing.resume, live));
     const snapshot = (nextUpdate: number): PpoTrainingState => snapshotTrainingState(live, { nextUpdate, steps, episodes, nextEpisode, actRng, shuffleRng });
+    const ro: RolloutState = {
+      envs, E, T, D, A, low, high, policy, value, gaussian, running, rewardFn, clipObs: cfg.clipObs,
+      obsBuf, actBuf, logpBuf, valBuf, rewBuf, termBuf, truncBuf, truncValBuf, rawObs, normObs, envAction, prevObs, nextObs, stepTerm,
+      envActions, segments, recordEnvs, episodeReturn, recentReturns, steps, episodes, nextEpisode, actRng,
+    };
 
     for (let k = firstUpdate; k < nUpdates && !stopped; k++) {
       // ── Stage 1: freeze the normalisation statistics of π_k ──
@@ -139,102 +131,15 @@ export function trainPpo(
       callbacks.onPolicy?.(k, () => ({
         policy: policy.toJSON(), logStd: Array.from(gaussian.logStd), obsNorm: frozen ? frozen.toJSON() : null, clipObs: cfg.clipObs,
       }));
-      const normalize = (src: Float64Array, dst: Float64Array, n: number): void => {
-        if (frozen) frozen.normalize(src, dst, n, cfg.clipObs);
-        else dst.set(src.subarray(0, n * D));
-      };
       const trajectories: Trajectory[] = [];
-      const flush = (e: number, terminated: boolean, truncated: boolean): void => {
-        const s = segments[e]!;
-        if (e < recordEnvs && s.rewards.length > 0) {
-          trajectories.push(new Trajectory({
-            observations: Float64Array.from(s.obs), actions: Float64Array.from(s.actions), rewards: Float64Array.from(s.rewards),
-            obsDim: D, actDim: A, terminated, truncated, episode: s.episode,
-          }));
-        }
-      };
 
-      // ── Stage 2: collect the rollout with one batched forward pass per lockstep step ──
-      let t = 0;
-      for (; t < T; t++) {
-        const row = t * E;
-        if (running) running.update(rawObs, E);
-        const obsT = obsBuf.subarray(row * D, (row + E) * D);
-        normalize(rawObs, obsT, E);
-        const mean = policy.forward(obsT, E);
-        const actT = actBuf.subarray(row * A, (row + E) * A);
-        gaussian.sample(mean, E, actRng, actT);
-        gaussian.logProb(mean, actT, E, logpBuf.subarray(row, row + E));
-        valBuf.set(value.forward(obsT, E), row);
-        let anyTruncated = false;
-        if (rewardFn) prevObs.set(rawObs);
-        for (let e = 0; e < E; e++) {
-          const i = row + e;
-          for (let j = 0; j < A; j++) {
-            const a = actT[e * A + j]!;
-            envAction[j] = a < low[j]! ? low[j]! : a > high[j]! ? high[j]! : a;
-          }
-          if (envActions) for (let j = 0; j < A; j++) envActions[e]!.push(envAction[j]!);
-          const res = envs[e]!.step(envAction);
-          // (no closure per step for the messages: they are built only when a check fails)
-          if (!allFinite(res.observation)) assertFiniteAt(res.observation, `update ${k}, stage rollout: env ${e} step ${t} observation`);
-          if (!rewardFn && !Number.isFinite(res.reward)) throw new NumericalError(`non-finite reward ${res.reward} at update ${k}, stage rollout: env ${e} step ${t}`);
-          const terminated = res.terminated;
-          const truncated = res.truncated && !terminated;
-          rewBuf[i] = res.reward;
-          if (rewardFn) {
-            nextObs.set(res.observation, e * D);
-            stepTerm[e] = terminated ? 1 : 0;
-          }
-          termBuf[i] = terminated ? 1 : 0;
-          truncBuf[i] = truncated ? 1 : 0;
-          episodeReturn[e] += res.reward;
-          const seg = segments[e]!;
-          if (e < recordEnvs) {
-            for (let j = 0; j < A; j++) seg.actions.push(actT[e * A + j]!);
-            seg.rewards.push(res.reward);
-            pushRow(seg.obs, res.observation);
-          }
-          if (terminated || truncated) {
-            if (truncated) {
-              // V(final observation) is evaluated below in one batch; park the raw observation in normObs.
-              normObs.set(res.observation, e * D);
-              anyTruncated = true;
-            }
-            flush(e, terminated, truncated);
-            episodes++;
-            recentReturns.push(episodeReturn[e]!);
-            if (recentReturns.length > 100) recentReturns.shift();
-            episodeReturn[e] = 0;
-            const { observation } = envs[e]!.reset();
-            assertFiniteAt(observation, `update ${k}, stage reset: env ${e} observation`);
-            rawObs.set(observation, e * D);
-            segments[e] = { obs: e < recordEnvs ? Array.from(observation) : [], actions: [], rewards: [], episode: nextEpisode++ };
-          } else {
-            rawObs.set(res.observation, e * D);
-          }
-        }
-        if (rewardFn) {
-          const r = rewardFn.evaluate({ n: E, obs: prevObs, actions: actT, nextObs, terminated: stepTerm });
-          if (!allFinite(r)) assertFiniteAt(r, `update ${k}, stage rollout: step ${t} reward of '${rewardFn.name}'`);
-          rewBuf.set(r, row);
-        }
-        if (anyTruncated) {
-          normalize(normObs, normObs, E);
-          const v = value.forward(normObs, E);
-          for (let e = 0; e < E; e++) if (truncBuf[row + e]) truncValBuf[row + e] = v[e]!;
-        }
-        steps += E;
-        if (callbacks.onStep?.({ update: k, steps, episodes, meanReturn: meanRecent() }) === false) {
-          stopped = true;
-          t++;
-          break;
-        }
-      }
+      // ── Stage 2: collect the rollout with one batched forward pass per lockstep step (./ppo-rollout.ts) ──
+      stopped = collectRollout(ro, k, frozen, trajectories, callbacks.onStep).stopped;
+      ({ steps, episodes, nextEpisode } = ro);
 
       // ── Stage 3: close the update's record (episodes in progress are cut, both flags false) ──
       for (let e = 0; e < recordEnvs; e++) {
-        flush(e, false, false);
+        flushSegment(ro, e, false, false, trajectories);
         const s = segments[e]!;
         segments[e] = { obs: s.obs.slice(s.obs.length - D), actions: [], rewards: [], episode: s.episode };
       }
@@ -242,53 +147,20 @@ export function trainPpo(
       if (stopped) break;
 
       // ── Stage 4: bootstrap and GAE ──
-      normalize(rawObs, normObs, E);
+      normalizeObs(frozen, cfg.clipObs, rawObs, normObs, E, D);
       lastValues.set(value.forward(normObs, E));
       computeGae({ rewards: rewBuf, values: valBuf, terminated: termBuf, truncated: truncBuf, truncationValues: truncValBuf, lastValues, T, E, gamma: cfg.gamma, lambda: cfg.gaeLambda }, advBuf, retBuf);
       assertFiniteAt(advBuf, `update ${k}, stage gae: advantages`);
 
       // ── Stage 5: minibatch epochs of the clipped surrogate + value loss ──
-      let pgSum = 0, vSum = 0, kl = 0, clipSum = 0, nMb = 0;
-      for (let epoch = 0; epoch < cfg.nEpochs; epoch++) {
-        const perm = shuffleRng.permutation(N);
-        for (let start = 0; start < N; start += B) {
-          const b = Math.min(B, N - start);
-          for (let r = 0; r < b; r++) {
-            const i = perm[start + r]!;
-            // element loops, not .set(subarray): no typed-array view allocated per row
-            for (let j = 0, src = i * D, dst = r * D; j < D; j++) mbObs[dst + j] = obsBuf[src + j]!;
-            for (let j = 0, src = i * A, dst = r * A; j < A; j++) mbAct[dst + j] = actBuf[src + j]!;
-            mbOldLogp[r] = logpBuf[i]!;
-            mbAdv[r] = advBuf[i]!;
-            mbRet[r] = retBuf[i]!;
-          }
-          if (cfg.normalizeAdvantage && b > 1) normalizeInPlace(mbAdv, b);
-          adam.zeroGrad();
-          const mean = policy.forward(mbObs, b);
-          gaussian.logProb(mean, mbAct, b, mbLogp);
-          const pg = ppoClipLoss(mbLogp, mbOldLogp, mbAdv, b, cfg.clipRange, pgGrad);
-          gaussian.backward(mean, mbAct, pg.grad, b, dMean, -cfg.entCoef);
-          policy.backward(dMean);
-          const vl = mseLoss(value.forward(mbObs, b), mbRet, b, cfg.vfCoef, vGrad);
-          value.backward(vl.grad);
-          if (!Number.isFinite(pg.loss) || !Number.isFinite(vl.loss)) {
-            throw new NumericalError(`non-finite loss (policy ${pg.loss}, value ${vl.loss}) at update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`);
-          }
-          adam.step(() => `update ${k}, stage optimise: epoch ${epoch} minibatch ${start / B}`);
-          pgSum += pg.loss;
-          vSum += vl.loss / cfg.vfCoef;
-          kl += pg.approxKl;
-          clipSum += pg.clipFraction;
-          nMb++;
-        }
-      }
+      const { pgSum, vSum, kl, clipSum, nMb } = optimise(cfg, k, { policy, value, gaussian, adam }, shuffleRng, mb, N, { obsBuf, actBuf, logpBuf, advBuf, retBuf });
       for (const [name, p] of [["policy", policy.params], ["log-std", gaussian.logStd], ["value", value.params]] as const) {
         assertFiniteAt(p, `update ${k}, stage optimise: ${name} parameters`);
       }
 
       // ── Stage 6: log ──
       const s: PpoUpdateStats = {
-        update: k, steps, episodes, meanReturn: meanRecent(),
+        update: k, steps, episodes, meanReturn: meanRecent(recentReturns),
         policyLoss: pgSum / nMb, valueLoss: vSum / nMb, entropy: gaussian.entropy(), approxKl: kl / nMb, clipFraction: clipSum / nMb,
         explainedVariance: explainedVariance(valBuf, retBuf, N),
         stepsPerSecond: steps / ((performance.now() - t0) / 1000),
@@ -329,20 +201,74 @@ export function trainPpo(
   }
 }
 
-// ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
-/** True when every entry of `xs` is finite (the per-step check; the message is built only when it fails). */
-function allFinite(xs: ArrayLike<number>): boolean {
-  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i]!)) return false;
-  return true;
+// ── Stage 5: the minibatch epochs (functions of their own: V8 optimises the hot loops without all of trainPpo) ──
+/** The minibatch [B] gathered from the rollout, and its scratch. */
+type Minibatch = ReturnType<typeof makeMinibatch>;
+
+function makeMinibatch(B: number, D: number, A: number) {
+  return {
+    obs: new Float64Array(B * D), act: new Float64Array(B * A), oldLogp: new Float64Array(B), adv: new Float64Array(B), ret: new Float64Array(B),
+    logp: new Float64Array(B), dMean: new Float64Array(B * A), pgGrad: new Float64Array(B), vGrad: new Float64Array(B),
+  };
 }
 
-/** Throws NumericalError at the first NaN/Inf of `xs`; `where` is built only then (it runs every env step). */
-function assertFiniteAt(xs: ArrayLike<number>, where: string | (() => string)): void {
-  for (let i = 0; i < xs.length; i++) {
-    if (!Number.isFinite(xs[i]!)) throw new NumericalError(`non-finite value ${xs[i]} at ${typeof where === "string" ? where : where()}[${i}]`);
+interface RolloutBuffers { obsBuf: Float64Array; actBuf: Float64Array; logpBuf: Float64Array; advBuf: Float64Array; retBuf: Float64Array }
+interface OptimiseSums { pgSum: number; vSum: number; kl: number; clipSum: number; nMb: number }
+
+/** `nEpochs` passes over the N rollout rows in minibatches of B (a fresh permutation per epoch); returns the loss sums. */
+function optimise(cfg: PpoResolvedRun, k: number, nets: PpoNetworks, shuffleRng: Rng, mb: Minibatch, N: number, buf: RolloutBuffers): OptimiseSums {
+  const sums: OptimiseSums = { pgSum: 0, vSum: 0, kl: 0, clipSum: 0, nMb: 0 };
+  const B = cfg.batchSize;
+  for (let epoch = 0; epoch < cfg.nEpochs; epoch++) {
+    const perm = shuffleRng.permutation(N);
+    for (let start = 0; start < N; start += B) {
+      const b = Math.min(B, N - start);
+      gatherMinibatch(perm, start, b, nets.policy.inDim, nets.policy.outDim, buf, mb);
+      minibatchStep(cfg, k, epoch, start / B, nets, mb, b, sums);
+    }
+  }
+  return sums;
+}
+
+/** Copies rows perm[start .. start+b) of the rollout into the minibatch. */
+function gatherMinibatch(perm: Int32Array, start: number, b: number, D: number, A: number, buf: RolloutBuffers, mb: Minibatch): void {
+  const { obsBuf, actBuf, logpBuf, advBuf, retBuf } = buf;
+  const { obs, act, oldLogp, adv, ret } = mb;
+  for (let r = 0; r < b; r++) {
+    const i = perm[start + r]!;
+    // element loops, not .set(subarray): no typed-array view allocated per row
+    for (let j = 0, src = i * D, dst = r * D; j < D; j++) obs[dst + j] = obsBuf[src + j]!;
+    for (let j = 0, src = i * A, dst = r * A; j < A; j++) act[dst + j] = actBuf[src + j]!;
+    oldLogp[r] = logpBuf[i]!;
+    adv[r] = advBuf[i]!;
+    ret[r] = retBuf[i]!;
   }
 }
 
+/** One gradient step of the clipped surrogate + value loss on the b gathered rows; adds to the loss sums. */
+function minibatchStep(cfg: PpoResolvedRun, k: number, epoch: number, index: number, nets: PpoNetworks, mb: Minibatch, b: number, sums: OptimiseSums): void {
+  const { policy, value, gaussian, adam } = nets;
+  if (cfg.normalizeAdvantage && b > 1) normalizeInPlace(mb.adv, b);
+  adam.zeroGrad();
+  const mean = policy.forward(mb.obs, b);
+  gaussian.logProb(mean, mb.act, b, mb.logp);
+  const pg = ppoClipLoss(mb.logp, mb.oldLogp, mb.adv, b, cfg.clipRange, mb.pgGrad);
+  gaussian.backward(mean, mb.act, pg.grad, b, mb.dMean, -cfg.entCoef);
+  policy.backward(mb.dMean);
+  const vl = mseLoss(value.forward(mb.obs, b), mb.ret, b, cfg.vfCoef, mb.vGrad);
+  value.backward(vl.grad);
+  if (!Number.isFinite(pg.loss) || !Number.isFinite(vl.loss)) {
+    throw new NumericalError(`non-finite loss (policy ${pg.loss}, value ${vl.loss}) at update ${k}, stage optimise: epoch ${epoch} minibatch ${index}`);
+  }
+  adam.step(() => `update ${k}, stage optimise: epoch ${epoch} minibatch ${index}`);
+  sums.pgSum += pg.loss;
+  sums.vSum += vl.loss / cfg.vfCoef;
+  sums.kl += pg.approxKl;
+  sums.clipSum += pg.clipFraction;
+  sums.nMb++;
+}
+
+// ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
 /** (x − mean)/(std + 1e-8) over x[0..n), std unbiased (torch's default, as SB3). */
 function normalizeInPlace(x: Float64Array, n: number): void {
   let m = 0;
