@@ -80,7 +80,10 @@ export class Adam {
       for (const g of this.groups) scaleInPlace(g.grads, c);
     }
     this.t++;
-    this.groups.forEach((g, i) => adamStep(g.params, g.grads, this.m[i]!, this.v[i]!, this.lr, this.beta1, this.beta2, this.eps, this.t));
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i]!;
+      adamStep(g.params, g.grads, this.m[i]!, this.v[i]!, this.lr, this.beta1, this.beta2, this.eps, this.t);
+    }
     return norm;
   }
 

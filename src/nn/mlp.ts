@@ -40,6 +40,9 @@ export class MLP {
   /** deltas[l]: dL/d(acts[l]). */
   private deltas: Float64Array[] = [];
   private batch = 0;
+  /** The last views returned by `forward` / `backward` (reused while the batch and buffers are the same: no allocation per call). */
+  private outView: Float64Array = new Float64Array(0);
+  private inGradView: Float64Array = new Float64Array(0);
 
   /** Builds the network; with `init` weights are orthogonal (biases 0), without it all parameters are 0. */
   constructor(sizes: readonly number[], init?: MlpInit) {
@@ -97,7 +100,9 @@ export class MLP {
       layer.forward(this.acts[l]!, out, batch);
       if (l < L - 1) tanhForward(out, out, batch * layer.outDim);
     }
-    return this.acts[L]!.subarray(0, batch * this.outDim);
+    const out = this.acts[L]!;
+    if (this.outView.buffer !== out.buffer || this.outView.length !== batch * this.outDim) this.outView = out.subarray(0, batch * this.outDim);
+    return this.outView;
   }
 
   /**
@@ -119,7 +124,10 @@ export class MLP {
         dy = this.deltas[l]!;
       }
     }
-    return inputGrad ? this.deltas[0]!.subarray(0, batch * this.inDim) : undefined;
+    if (!inputGrad) return undefined;
+    const d0 = this.deltas[0]!;
+    if (this.inGradView.buffer !== d0.buffer || this.inGradView.length !== batch * this.inDim) this.inGradView = d0.subarray(0, batch * this.inDim);
+    return this.inGradView;
   }
 
   zeroGrad(): void {

@@ -59,9 +59,11 @@ export class HalfCheetah extends MujocoEnv {
   protected observe(): Float64Array {
     const q = this.sim.view("qpos"), v = this.sim.view("qvel");
     const skip = this.config.exclude_current_positions_from_observation ? 1 : 0;
-    const obs = new Float64Array(q.length - skip + v.length);
-    obs.set(q.subarray(skip), 0);
-    obs.set(v, q.length - skip);
+    const nPos = q.length - skip;
+    const obs = new Float64Array(nPos + v.length);
+    // element loops, not .set(subarray): no typed-array view allocated per step
+    for (let i = 0; i < nPos; i++) obs[i] = q[skip + i]!;
+    for (let i = 0; i < v.length; i++) obs[nPos + i] = v[i]!;
     return obs;
   }
 

@@ -102,7 +102,7 @@ export class Hopper extends MujocoEnv {
     const skip = this.config.exclude_current_positions_from_observation ? 1 : 0;
     const nPos = q.length - skip;
     const obs = new Float64Array(nPos + v.length);
-    obs.set(q.subarray(skip), 0);
+    for (let i = 0; i < nPos; i++) obs[i] = q[skip + i]!; // no typed-array view allocated per step
     for (let i = 0; i < v.length; i++) obs[nPos + i] = Math.min(VELOCITY_CLIP, Math.max(-VELOCITY_CLIP, v[i]!));
     return obs;
   }
