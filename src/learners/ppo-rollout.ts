@@ -42,9 +42,10 @@ export interface RolloutState {
   running: RunningMeanStd | null;
   rewardFn: RewardFn | undefined;
   clipObs: number;
-  obsBuf: Float64Array;
-  actBuf: Float64Array;
-  logpBuf: Float64Array;
+  /** Row t of the observation [T, E, D], action [T, E, A] and log-probability [T, E] buffers (views made once). */
+  obsRows: Float64Array[];
+  actRows: Float64Array[];
+  logpRows: Float64Array[];
   valBuf: Float64Array;
   rewBuf: Float64Array;
   termBuf: Uint8Array;
@@ -67,6 +68,11 @@ export interface RolloutState {
   episodes: number;
   nextEpisode: number;
   actRng: Rng;
+}
+
+/** The T row views buf[t·width, (t+1)·width) (made once, not per step). */
+export function rowViews(buf: Float64Array, T: number, width: number): Float64Array[] {
+  return Array.from({ length: T }, (_, t) => buf.subarray(t * width, (t + 1) * width));
 }
 
 /** Mean of the last (≤ 100) episode returns (NaN before the first episode ends). */
@@ -98,17 +104,17 @@ export function flushSegment(s: RolloutState, e: number, terminated: boolean, tr
 export function collectRollout(
   s: RolloutState, k: number, frozen: RunningMeanStd | null, trajectories: Trajectory[], onStep: PpoCallbacks["onStep"],
 ): { t: number; stopped: boolean } {
-  const { E, T, D, A, policy, value, gaussian, running, rewardFn, obsBuf, actBuf, logpBuf, valBuf, prevObs, rawObs } = s;
+  const { E, T, D, policy, value, gaussian, running, rewardFn, obsRows, actRows, logpRows, valBuf, prevObs, rawObs } = s;
   let t = 0;
   for (; t < T; t++) {
     const row = t * E;
     if (running) running.update(rawObs, E);
-    const obsT = obsBuf.subarray(row * D, (row + E) * D);
+    const obsT = obsRows[t]!;
     normalizeObs(frozen, s.clipObs, rawObs, obsT, E, D);
     const mean = policy.forward(obsT, E);
-    const actT = actBuf.subarray(row * A, (row + E) * A);
+    const actT = actRows[t]!;
     gaussian.sample(mean, E, s.actRng, actT);
-    gaussian.logProb(mean, actT, E, logpBuf.subarray(row, row + E));
+    gaussian.logProb(mean, actT, E, logpRows[t]!);
     valBuf.set(value.forward(obsT, E), row);
     let anyTruncated = false;
     if (rewardFn) prevObs.set(rawObs);

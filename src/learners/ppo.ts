@@ -27,7 +27,7 @@ import { computeGae } from "./gae.ts";
 import { restoreTrainingState, snapshotTrainingState, type PpoCheckpointing, type PpoLiveState, type PpoTrainingState } from "./ppo-checkpoint.ts";
 import { resolvePpoRun, type PpoCallbacks, type PpoConfig, type PpoResolvedRun, type PpoResult, type PpoRun, type PpoUpdateStats } from "./ppo-config.ts";
 import { makePpoNetworks, type PpoNetworks } from "./ppo-networks.ts";
-import { assertFiniteAt, collectRollout, flushSegment, meanRecent, normalizeObs, type RolloutState, type Segment } from "./ppo-rollout.ts";
+import { assertFiniteAt, collectRollout, flushSegment, meanRecent, normalizeObs, rowViews, type RolloutState, type Segment } from "./ppo-rollout.ts";
 
 // ── Config: typed, documented, SB3's defaults (./ppo-config.ts; re-exported so callers import from here) ──────
 export { PPO_DEFAULTS, resolvePpoConfig, resolvePpoRun } from "./ppo-config.ts";
@@ -120,7 +120,8 @@ export function trainPpo(
     const snapshot = (nextUpdate: number): PpoTrainingState => snapshotTrainingState(live, { nextUpdate, steps, episodes, nextEpisode, actRng, shuffleRng });
     const ro: RolloutState = {
       envs, E, T, D, A, low, high, policy, value, gaussian, running, rewardFn, clipObs: cfg.clipObs,
-      obsBuf, actBuf, logpBuf, valBuf, rewBuf, termBuf, truncBuf, truncValBuf, rawObs, normObs, envAction, prevObs, nextObs, stepTerm,
+      obsRows: rowViews(obsBuf, T, E * D), actRows: rowViews(actBuf, T, E * A), logpRows: rowViews(logpBuf, T, E),
+      valBuf, rewBuf, termBuf, truncBuf, truncValBuf, rawObs, normObs, envAction, prevObs, nextObs, stepTerm,
       envActions, segments, recordEnvs, episodeReturn, recentReturns, steps, episodes, nextEpisode, actRng,
     };
 

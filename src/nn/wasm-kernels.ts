@@ -230,6 +230,16 @@ interface WebAssemblyApi {
 const MIN_FORWARD_BATCH = 4;
 const MIN_ELEMENTS = 64;
 
+/** n rounded up to even (16-byte alignment of the next operand). */
+function padded(n: number): number {
+  return n + (n & 1);
+}
+
+/** The first n entries of a: a itself when it has exactly n (no view allocated), else a view. */
+function prefix(a: Float64Array, n: number): Float64Array {
+  return a.length === n ? a : a.subarray(0, n);
+}
+
 /** A WASM-SIMD backend (each has its own memory), or null when WebAssembly SIMD is unavailable. */
 export function createWasmKernels(): KernelBackend | null {
   const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
@@ -249,17 +259,10 @@ export function createWasmKernels(): KernelBackend | null {
     if (heap.buffer !== memory.buffer) heap = new Float64Array(memory.buffer);
     return heap;
   };
-  /** Offsets (in doubles, 16-byte aligned, above the ZEROS) of consecutive arrays of the given lengths, and the total. */
-  const layout = (...lengths: number[]): number[] => {
-    const offs: number[] = [];
-    let o = ZEROS / 8 + 2;
-    for (const n of lengths) {
-      offs.push(o);
-      o += n + (n & 1);
-    }
-    offs.push(o);
-    return offs;
-  };
+  // Operands are laid out one after another from BASE (in doubles, 16-byte aligned, above the ZEROS): each array
+  // starts at the previous one's offset + padded(its length). Computed inline, with no array per call, and inputs
+  // copied without a subarray view when they are whole arrays: the calls run per minibatch and per env step.
+  const BASE = ZEROS / 8 + 2;
   return {
     name: "wasm",
     linearForward(x, w, bias, y, _scratch, batch, inDim, outDim) {
@@ -268,27 +271,27 @@ export function createWasmKernels(): KernelBackend | null {
         return;
       }
       const nx = batch * inDim, nw = outDim * inDim, ny = batch * outDim;
-      const [X, W, WT, BI, Y, end] = layout(nx, nw, nw, outDim, ny) as [number, number, number, number, number, number];
+      const X = BASE, W = X + padded(nx), WT = W + padded(nw), BI = WT + padded(nw), Y = BI + padded(outDim), end = Y + padded(ny);
       const h = reserve(end);
-      h.set(x.subarray(0, nx), X);
-      h.set(w.subarray(0, nw), W);
-      h.set(bias.subarray(0, outDim), BI);
+      h.set(prefix(x, nx), X);
+      h.set(prefix(w, nw), W);
+      h.set(prefix(bias, outDim), BI);
       exports.transpose(W * 8, WT * 8, outDim, inDim);
       exports.gemm(batch, outDim, inDim, X * 8, inDim * 8, 8, WT * 8, outDim * 8, Y * 8, outDim * 8, BI * 8, 0, 8);
       y.set(h.subarray(Y, Y + ny));
     },
     linearBackward(x, w, dy, dw, db, dx, _scratch, batch, inDim, outDim) {
       const nx = batch * inDim, nw = outDim * inDim, ny = batch * outDim;
-      const [X, W, DY, DW, DX, end] = layout(nx, dx ? nw : 0, ny, nw, dx ? nx : 0) as [number, number, number, number, number, number];
+      const X = BASE, W = X + padded(nx), DY = W + padded(dx ? nw : 0), DW = DY + padded(ny), DX = DW + padded(nw), end = DX + padded(dx ? nx : 0);
       const h = reserve(end);
-      h.set(x.subarray(0, nx), X);
-      h.set(dy.subarray(0, ny), DY);
-      h.set(dw.subarray(0, nw), DW);
+      h.set(prefix(x, nx), X);
+      h.set(prefix(dy, ny), DY);
+      h.set(prefix(dw, nw), DW);
       exports.gemm(outDim, inDim, batch, DY * 8, 8, outDim * 8, X * 8, inDim * 8, DW * 8, inDim * 8, DW * 8, inDim * 8, 8);
       dw.set(h.subarray(DW, DW + nw));
       sumRows(dy, db, batch, outDim, true);
       if (dx) {
-        h.set(w.subarray(0, nw), W);
+        h.set(prefix(w, nw), W);
         exports.gemm(batch, inDim, outDim, DY * 8, outDim * 8, 8, W * 8, inDim * 8, DX * 8, inDim * 8, ZEROS, 0, 0);
         dx.set(h.subarray(DX, DX + nx));
       }
@@ -296,9 +299,9 @@ export function createWasmKernels(): KernelBackend | null {
     tanhForward(x, y, n) {
       const even = n - (n & 1);
       if (even >= MIN_ELEMENTS) {
-        const [X, Y, end] = layout(even, even) as [number, number, number];
+        const X = BASE, Y = X + padded(even), end = Y + padded(even);
         const h = reserve(end);
-        h.set(x.subarray(0, even), X);
+        h.set(prefix(x, even), X);
         exports.tanh(X * 8, Y * 8, even / 2);
         y.set(h.subarray(Y, Y + even));
         if (even < n) tanhRange(x, y, even, n);
@@ -311,12 +314,12 @@ export function createWasmKernels(): KernelBackend | null {
         adamUpdate(theta, g, m, v, stepSize, beta1, beta2, eps, sqrtBc2);
         return;
       }
-      const [T, G, Mo, V, end] = layout(even, even, even, even) as [number, number, number, number, number];
+      const T = BASE, G = T + padded(even), Mo = G + padded(even), V = Mo + padded(even), end = V + padded(even);
       const h = reserve(end);
-      h.set(theta.subarray(0, even), T);
-      h.set(g.subarray(0, even), G);
-      h.set(m.subarray(0, even), Mo);
-      h.set(v.subarray(0, even), V);
+      h.set(prefix(theta, even), T);
+      h.set(prefix(g, even), G);
+      h.set(prefix(m, even), Mo);
+      h.set(prefix(v, even), V);
       exports.adam(T * 8, G * 8, Mo * 8, V * 8, even / 2, stepSize, beta1, beta2, eps, sqrtBc2, 1 - beta1, 1 - beta2);
       theta.set(h.subarray(T, T + even));
       m.set(h.subarray(Mo, Mo + even));
