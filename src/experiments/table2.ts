@@ -23,6 +23,7 @@ import { tabularBatches, visitCounts } from "../observer/tabular/tabular-policy-
 import { maxEntIrl } from "../observer/tabular/maxent-irl.ts";
 import { tabularTrexReward } from "../observer/tabular/tabular-trex.ts";
 import { logelReward } from "../observer/tabular/logel.ts";
+import { epicDistanceTabular } from "../evaluation/epic-distance.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../evaluation/seed-stats.ts";
 import { softReturn } from "../solvers/soft-policy.ts";
 import { streamSeed } from "./engine/streams.ts";
@@ -100,6 +101,12 @@ export interface Table2Run {
   trex: number;
   /** Baseline (issue 17): J of the policy planned on the LOGEL reward (gradient-based learner model; observer/tabular/logel.ts). */
   logel: number;
+  /**
+   * Reward quality (issue 17): the EPIC distance (Gleave et al. 2021; evaluation/epic-distance.ts, exact, uniform
+   * coverage, the MDP's γ) between the TRUE reward r(s, a) and the reward each method plans on (the observer's r̂
+   * with its pessimism and scale; state rewards r(s) taken as r(s, a) = r(s)). 0 = the same up to shaping and scale.
+   */
+  epic: Record<"observer" | Table2Baseline, number>;
   /** Improvements flagged non-improving under the recovered reward, of `improvements`. */
   nonImproving: number;
   improvements: number;
@@ -126,6 +133,9 @@ export interface Table2RowResult {
    * p of "observer > baseline", and `pBaselineBetter`, the same test the other way round.
    */
   observerMinusBaseline: Record<Table2Baseline, BaselineComparison>;
+  /** Reward quality: EPIC to the true reward per method, and baseline − observer paired over seeds (> 0: the observer's reward is closer). */
+  epic: Record<"observer" | Table2Baseline, SeedStats>;
+  epicBaselineMinusObserver: Record<Table2Baseline, { meanDiff: number; ci95: [number, number]; pValue: number }>;
   /** Observer wins on the seed mean (the done-when test) and significantly (p < 0.05). */
   observerBeatsLearner: boolean;
   observerBeatsLearnerSignificant: boolean;
@@ -166,6 +176,13 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     const n = visitCounts(b, mdp.nS, mdp.nA), pi = run.policies[k]!;
     return n.map((_, i) => { const o = i - (i % mdp.nA); let N = 0; for (let a = 0; a < mdp.nA; a++) N += n[o + a]!; return N * pi[i]!; });
   });
+  const rewards: Record<Table2Baseline, Float64Array> = {
+    // Baseline (issue 17): MaxEnt IRL on the last update's state–action pairs, planned on like the observer's reward.
+    maxentIrl: maxEntIrl(mdp, visitCounts(batches[batches.length - 1]!, mdp.nS, mdp.nA), { alpha }).reward,
+    // Baselines (issue 17): tabular T-REX (rankings from time, its own stream) and LOGEL, on the whole observed history.
+    trex: tabularTrexReward(mdp, run.history, { alpha }, new Rng(streamSeed("table2", spec.id, seed, "trex"))).planningReward,
+    logel: logelReward(mdp, run.history, { alpha }).planningReward,
+  };
   const chosen = res.learnerModel;
   const ceilingModel = recoverWithLearnerModel(mdp, batches, expected, run.policies, ceilingSpi, { ...observer, learnerModel: chosen.kind, ...(chosen.eta !== undefined ? { tdSteps: [chosen.eta] } : {}) });
   return {
@@ -179,16 +196,27 @@ export function runTable2Case(mdp: TabularMdp, spec: Table2RowSpec, seed: number
     ceiling: play(ceilingSpi),
     ceilingAlphaTrue: play(recoverFromPolicies(mdp, run.policies, alpha).reward),
     ceilingModel: play(pessimisticReward(ceilingModel.reward, res.visits, observer.pessimism).map((r) => r * observer.planningScale)),
-    // Baseline (issue 17): MaxEnt IRL on the last update's state–action pairs, planned on like the observer's reward.
-    maxentIrl: play(maxEntIrl(mdp, visitCounts(batches[batches.length - 1]!, mdp.nS, mdp.nA), { alpha }).reward),
-    // Baselines (issue 17): tabular T-REX (rankings from time, its own stream) and LOGEL, on the whole observed history.
-    trex: play(tabularTrexReward(mdp, run.history, { alpha }, new Rng(streamSeed("table2", spec.id, seed, "trex"))).planningReward),
-    logel: play(logelReward(mdp, run.history, { alpha }).planningReward),
+    maxentIrl: play(rewards.maxentIrl),
+    trex: play(rewards.trex),
+    logel: play(rewards.logel),
+    epic: {
+      observer: epicToTrue(mdp, res.reward),
+      maxentIrl: epicToTrue(mdp, rewards.maxentIrl),
+      trex: epicToTrue(mdp, rewards.trex),
+      logel: epicToTrue(mdp, rewards.logel),
+    },
 
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length,
     improvements: res.diagnostics.length,
     maxResidualRms: Math.max(...res.diagnostics.map((d) => d.residualRms)),
   };
+}
+
+/** EPIC distance between the true reward r(s, a) and `reward` (r(s, a), or r(s) broadcast over actions). */
+function epicToTrue(mdp: TabularMdp, reward: Float64Array): number {
+  const { nS, nA } = mdp;
+  const sa = reward.length === nS * nA ? reward : Float64Array.from({ length: nS * nA }, (_, i) => reward[Math.floor(i / nA)]!);
+  return epicDistanceTabular(sa, mdp.r, { nS, nA, gamma: mdp.gamma }).distance;
 }
 
 /** The observer settings Table 2 uses: the library defaults with the paper's α_model. */
@@ -240,6 +268,9 @@ export function table2Row(spec: Table2RowSpec, runs: Table2Run[]): Table2RowResu
         const c = pairedComparison(col((r) => r.observer), col((r) => r[b]), statsRng);
         return [b, { ...c, pBaselineBetter: pairedComparison(col((r) => r[b]), col((r) => r.observer), statsRng).pValue }];
       })) as Record<Table2Baseline, BaselineComparison>,
+      // Reward quality (drawn after everything above, so the earlier statistics keep their bootstrap draws).
+      epic: Object.fromEntries((["observer", ...TABLE2_BASELINES] as const).map((m) => [m, seedStats(col((r) => r.epic[m]), statsRng)])) as Record<"observer" | Table2Baseline, SeedStats>,
+      epicBaselineMinusObserver: Object.fromEntries(TABLE2_BASELINES.map((b) => [b, pairedComparison(col((r) => r.epic[b]), col((r) => r.epic.observer), statsRng)])) as Table2RowResult["epicBaselineMinusObserver"],
       observerBeatsLearner: cmp.meanDiff > 0,
       observerBeatsLearnerSignificant: cmp.meanDiff > 0 && cmp.pValue < 0.05,
     };

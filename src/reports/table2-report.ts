@@ -49,9 +49,24 @@ const BASELINE_COLUMNS: readonly Column<Table2RowResult>[] = [
   ]),
 ];
 
+/** Issue 17's reward quality: EPIC between the true reward and each method's planning reward; baseline − observer paired. */
+const EPIC_COLUMNS: readonly Column<Table2RowResult>[] = [
+  { header: "learner", value: (r) => r.label },
+  { header: "EPIC observer", value: (r) => pm(r.epic.observer), align: "right" },
+  ...TABLE2_BASELINES.flatMap((b): Column<Table2RowResult>[] => [
+    { header: `EPIC ${BASELINE_LABELS[b]}`, value: (r) => pm(r.epic[b]), align: "right" },
+    { header: `${BASELINE_LABELS[b]} − observer [95% CI]`, value: (r) => diff(r.epicBaselineMinusObserver[b]), align: "right" },
+    { header: "p", value: (r) => r.epicBaselineMinusObserver[b].pValue, digits: 3 },
+  ]),
+];
+
 /** The baselines table, or "" for results that predate it. */
 export function table2BaselineTable(result: Table2Result): string {
-  return result.rows.some((r) => r.observerMinusBaseline !== undefined) ? markdownTable(BASELINE_COLUMNS, result.rows) : "";
+  if (!result.rows.some((r) => r.observerMinusBaseline !== undefined)) return "";
+  const epic = result.rows.every((r) => r.epic !== undefined)
+    ? `\n\nReward quality: EPIC distance between the true reward r(s, a) and the reward each method plans on (exact, uniform coverage, γ = ${result.mdp.gamma}; 0 = equal up to potential shaping and scale, 1 = opposite; mean ± std over seeds); "X − observer": paired over seeds, > 0 = the observer's reward is closer to the true one, p = one-sided sign-flip p of that:\n\n${markdownTable(EPIC_COLUMNS, result.rows)}`
+    : "";
+  return markdownTable(BASELINE_COLUMNS, result.rows) + epic;
 }
 
 export function table2Title(result: Table2Result): string {

@@ -74,7 +74,10 @@ async function table2View(r: Table2Result): Promise<HTMLElement[]> {
         { header: `${b} J`, value: (x: Table2Result["rows"][number]) => (x.stats[b] ? pm(x.stats[b]) : null) },
         { header: `obs − ${b}`, value: (x: Table2Result["rows"][number]) => x.observerMinusBaseline?.[b]?.meanDiff ?? null },
         { header: `p obs > ${b}`, value: (x: Table2Result["rows"][number]) => x.observerMinusBaseline?.[b]?.pValue ?? null },
+        { header: `EPIC ${b}`, value: (x: Table2Result["rows"][number]) => (x.epic?.[b] ? pm(x.epic[b]) : null) },
       ]),
+      // Reward quality (issue 17): EPIC distance of the observer's planning reward to the true reward (0 = same up to shaping and scale).
+      { header: "EPIC observer", value: (x) => (x.epic?.observer ? pm(x.epic.observer) : null) },
     ], r.rows, { testId: "table2" }),
     await plot(dots, "table2-dots"),
     h("h3", {}, "Every run"),
