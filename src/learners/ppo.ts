@@ -90,7 +90,7 @@ export function trainPpo(
     const recordEnvs = cfg.recordHistory ? (cfg.recordEnvs ?? E) : 0;
     const updates: PolicyUpdate[] = [];
     const obsNormLog: Array<{ update: number } & RunningMeanStdJson> = [];
-    let nextEpisode = 0;
+    let nextEpisode = 0; // initial values: the counters move into `ro` below
     const segments: Segment[] = [];
     const episodeReturn = new Float64Array(E);
     const recentReturns: number[] = [];
@@ -117,13 +117,14 @@ export function trainPpo(
     };
     let firstUpdate = 0;
     if (checkpointing?.resume) ({ actRng, shuffleRng, steps, episodes, nextEpisode, firstUpdate } = restoreTrainingState(checkpointing.resume, live));
-    const snapshot = (nextUpdate: number): PpoTrainingState => snapshotTrainingState(live, { nextUpdate, steps, episodes, nextEpisode, actRng, shuffleRng });
+    // From here on the counters and the acting stream live in `ro` alone (the rollout advances them).
     const ro: RolloutState = {
       envs, E, T, D, A, low, high, policy, value, gaussian, running, rewardFn, clipObs: cfg.clipObs,
       obsRows: rowViews(obsBuf, T, E * D), actRows: rowViews(actBuf, T, E * A), logpRows: rowViews(logpBuf, T, E),
       valBuf, rewBuf, termBuf, truncBuf, truncValBuf, rawObs, normObs, envAction, prevObs, nextObs, stepTerm,
       envActions, segments, recordEnvs, episodeReturn, recentReturns, steps, episodes, nextEpisode, actRng,
     };
+    const snapshot = (nextUpdate: number): PpoTrainingState => snapshotTrainingState(live, { nextUpdate, steps: ro.steps, episodes: ro.episodes, nextEpisode: ro.nextEpisode, actRng: ro.actRng, shuffleRng });
 
     for (let k = firstUpdate; k < nUpdates && !stopped; k++) {
       // ── Stage 1: freeze the normalisation statistics of π_k ──
@@ -136,7 +137,6 @@ export function trainPpo(
 
       // ── Stage 2: collect the rollout with one batched forward pass per lockstep step (./ppo-rollout.ts) ──
       stopped = collectRollout(ro, k, frozen, trajectories, callbacks.onStep).stopped;
-      ({ steps, episodes, nextEpisode } = ro);
 
       // ── Stage 3: close the update's record (episodes in progress are cut, both flags false) ──
       for (let e = 0; e < recordEnvs; e++) {
@@ -161,10 +161,10 @@ export function trainPpo(
 
       // ── Stage 6: log ──
       const s: PpoUpdateStats = {
-        update: k, steps, episodes, meanReturn: meanRecent(recentReturns),
+        update: k, steps: ro.steps, episodes: ro.episodes, meanReturn: meanRecent(recentReturns),
         policyLoss: pgSum / nMb, valueLoss: vSum / nMb, entropy: gaussian.entropy(), approxKl: kl / nMb, clipFraction: clipSum / nMb,
         explainedVariance: explainedVariance(valBuf, retBuf, N),
-        stepsPerSecond: steps / ((performance.now() - t0) / 1000),
+        stepsPerSecond: ro.steps / ((performance.now() - t0) / 1000),
       };
       stats.push(s);
       callbacks.onUpdate?.(s);
@@ -191,7 +191,7 @@ export function trainPpo(
       : null;
     const finalNorm = running ? running.clone() : null;
     return {
-      config: cfg, policy, gaussian, value, obsNorm: finalNorm, history, updates: stats, steps, stopped,
+      config: cfg, policy, gaussian, value, obsNorm: finalNorm, history, updates: stats, steps: ro.steps, stopped,
       model: () => ({
         kind: "ppo", policy: policy.toJSON(), logStd: Array.from(gaussian.logStd), value: value.toJSON(),
         obsNorm: finalNorm ? finalNorm.toJSON() : null, clipObs: cfg.clipObs, actionLow: Array.from(low), actionHigh: Array.from(high),
