@@ -14,6 +14,7 @@ import { ALGORITHM1_PAPER, resolveAlgorithm1Config } from "../../observer/algori
 import { codeHash } from "../engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
 import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
+import type { Table3Method } from "./methods/method.ts";
 import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-learner-cell.ts";
 import { methodFile } from "./table3-method-cell.ts";
@@ -80,6 +81,15 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
   return { scale, alg1, suffix };
 }
 
+/** The registered methods a scale runs (all of them unless the scale lists some), in column order. */
+function methodsOf(scale: Table3Scale): readonly Table3Method[] {
+  if (scale.methods === undefined) return TABLE3_METHODS;
+  const unknown = scale.methods.filter((id) => !TABLE3_METHODS.some((m) => m.id === id));
+  if (unknown.length > 0) throw new RangeError(`table3: scale '${scale.name}' lists unknown methods ${unknown.join(", ")}`);
+  if (!scale.methods.includes(OBSERVER_ID)) throw new RangeError(`table3: scale '${scale.name}' must run the observer`);
+  return TABLE3_METHODS.filter((m) => scale.methods!.includes(m.id));
+}
+
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 
 export const table3Experiment: Experiment<Table3Result> = {
@@ -98,10 +108,11 @@ export const table3Experiment: Experiment<Table3Result> = {
     const { scale, alg1, suffix } = resolveScale(req);
     const seeds = [...(req.seeds ?? scale.seeds)];
     const code = { learner: codeHash([runnerFile("learner")]), "algorithm-1": codeHash([runnerFile("algorithm-1")]) };
-    const methodCode = new Map(TABLE3_METHODS.map((m) => [m.id, codeHash([runnerFile("method"), methodFile(m.id)])]));
+    const scaleMethods = methodsOf(scale);
+    const methodCode = new Map(scaleMethods.map((m) => [m.id, codeHash([runnerFile("method"), methodFile(m.id)])]));
     const rqCode = codeHash([RQ_RUNNER_FILE]);
     // Reward quality of each registered reward-learning baseline: its own cell (the existing cells keep their settings).
-    const rqBaselines = RQ_BASELINES.filter((id) => TABLE3_METHODS.some((m) => m.id === id && m.kind === "ppo"));
+    const rqBaselines = RQ_BASELINES.filter((id) => scaleMethods.some((m) => m.id === id && m.kind === "ppo"));
     const rqbCode = new Map(rqBaselines.map((id) => [id, codeHash([RQB_RUNNER_FILE, methodFile(id)])]));
     const cells: PlannedCell[] = [];
     for (const env of scale.envs) {
@@ -119,7 +130,7 @@ export const table3Experiment: Experiment<Table3Result> = {
         const alg = cell("algorithm-1", { stage: "algorithm-1", ...base, algorithm1: scale.algorithm1, learnerKey: learner.key }, [learner.key]);
         cells.push(learner, alg);
         const methodCells = new Map<string, string>();
-        for (const m of TABLE3_METHODS) {
+        for (const m of scaleMethods) {
           if (m.kind !== "ppo") continue;
           const c = cell(m.id, { stage: "method", method: m.id, ...base, learnerKey: learner.key, algorithm1Key: alg.key }, [alg.key]);
           cells.push(c);
@@ -155,7 +166,7 @@ export const table3Experiment: Experiment<Table3Result> = {
     const stageOf = (cells: readonly PlannedCell[], stage: string) => cells.find((c) => c.stage === stage);
     const core = new Set(["learner", "algorithm-1", "reward-quality", OBSERVER_ID, ...RQ_METHODS]);
     const included = scale.envs.flatMap((env) => plan.seeds.filter((seed) => cellsOf(env.id, seed).every((c) => !core.has(c.stage) || results.has(c.key))).map((seed) => ({ env: env.id, seed })));
-    const methodList = TABLE3_METHODS.filter((m) => m.kind !== "ppo" || included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), m.id)?.key ?? "")));
+    const methodList = methodsOf(scale).filter((m) => m.kind !== "ppo" || included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), m.id)?.key ?? "")));
     // A baseline's reward-quality row: when its cell is finished for every run in the tables (as a column).
     const rqBaselines = RQ_BASELINES.filter((id) => included.length > 0 && included.every(({ env, seed }) => results.has(stageOf(cellsOf(env, seed), rqBaselineStage(id))?.key ?? "")));
     const envs = scale.envs.flatMap((env) => {
