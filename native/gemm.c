@@ -6,10 +6,10 @@
  * sum over p from 0.0, so blocking, vector width and threads change how many sums run at once, never a bit.
  * Each function is compiled once per instruction set (LFL_MULTI) and the CPU picks at load time.
  *
- * Threads: a small persistent pool (pthreads, created on first use). A product with m*n*k >= minWork is split
- * into contiguous row ranges, one per thread (the caller's thread takes the first), each entry computed by
- * exactly one thread with the same code. Only one product uses the pool at a time; a concurrent caller
- * (another JS thread) computes alone.
+ * Threads: a small persistent pool (pthreads, created on first use; lfl_parallel_rows, which the float32
+ * products of gemm_f32.c use too). A product with m*n*k >= minWork is split into contiguous row ranges, one per
+ * thread (the caller's thread takes the first), each entry computed by exactly one thread with the same code.
+ * Only one product uses the pool at a time; a concurrent caller (another JS thread) computes alone.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -151,8 +151,7 @@ static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, l
 
 #define MAX_THREADS 8
 typedef struct {
-  int m, n, k; const double *a; long ars, aps; const double *b; long ldb; double *c; long ldc; const double *bias; int mode;
-  int parts;
+  int m, parts; lfl_rows_fn fn; const void *ctx;
 } job_t;
 
 static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER; /* held by the caller using the pool */
@@ -175,7 +174,7 @@ static void part_rows(int m, int parts, int i, int *r0, int *r1) {
 static void run_part(const job_t *j, int i) {
   int r0, r1;
   part_rows(j->m, j->parts, i, &r0, &r1);
-  if (r0 < r1) gemm_rows(r0, r1, j->n, j->k, j->a, j->ars, j->aps, j->b, j->ldb, j->c, j->ldc, j->bias, j->mode);
+  if (r0 < r1) j->fn(j->ctx, r0, r1);
 }
 
 static void *worker(void *arg) {
@@ -235,16 +234,14 @@ int lfl_threads(void) {
   return threads;
 }
 
-void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
-              double *c, long ldc, const double *bias, int mode) {
+void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx) {
   init_threads();
-  const long work = (long)m * n * k;
   if (threads > 1 && m >= 8 && work >= min_work && pthread_mutex_trylock(&pool_busy) == 0) {
     int parts = ensure_workers(threads);
     if ((m + 3) / 4 < parts) parts = (m + 3) / 4;
     if (parts > 1) {
       pthread_mutex_lock(&mu);
-      job = (job_t){ m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, parts };
+      job = (job_t){ m, parts, fn, ctx };
       pending = started;
       generation++;
       pthread_cond_broadcast(&start_cv);
@@ -258,7 +255,22 @@ void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const do
     }
     pthread_mutex_unlock(&pool_busy);
   }
-  gemm_rows(0, m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode);
+  fn(ctx, 0, m);
+}
+
+typedef struct {
+  int n, k; const double *a; long ars, aps; const double *b; long ldb; double *c; long ldc; const double *bias; int mode;
+} gemm_args;
+
+static void gemm_part(const void *ctx, int r0, int r1) {
+  const gemm_args *g = (const gemm_args *)ctx;
+  gemm_rows(r0, r1, g->n, g->k, g->a, g->ars, g->aps, g->b, g->ldb, g->c, g->ldc, g->bias, g->mode);
+}
+
+void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+              double *c, long ldc, const double *bias, int mode) {
+  const gemm_args g = { n, k, a, ars, aps, b, ldb, c, ldc, bias, mode };
+  lfl_parallel_rows(m, (long)m * n * k, gemm_part, &g);
 }
 
 const char *lfl_isa(void) {

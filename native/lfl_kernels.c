@@ -8,6 +8,11 @@
  * Speed: every kernel is compiled once per instruction set (AVX-512, AVX2, SSE2; LFL_MULTI) and the CPU picks
  * at load time; products use the register-blocked kernel of gemm.c, split over a thread pool when large. The
  * previous kernels (legacy.c) are exported as `scalar` (LFL_KERNELS=native-scalar) to measure against.
+ *
+ * The one exception to bit-identity is opt-in: the `f32` set (LFL_KERNELS=native-f32) computes the layer
+ * products in float32 with fused multiply-adds (gemm_f32.c) and keeps tanh, dB and Adam in float64 (the same
+ * functions as the current set). It is deterministic on its own terms (same bytes for every CPU and thread
+ * count), not equal to the others.
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -100,13 +105,85 @@ LFL_MULTI static void adam(double *restrict theta, const double *restrict g, dou
   }
 }
 
+/* ---- LFL_KERNELS=native-f32: the layer products in float32 (gemm_f32.c), everything else as above ---- */
+
+LFL_MULTI static void to_f32(const double *restrict src, float *restrict dst, long n) {
+  for (long i = 0; i < n; i++) dst[i] = (float)src[i];
+}
+
+/* Forward in float32: y[b, o] = (double)(fma chain over i of (float)x[b, i] * (float)W[o, i]) + bias[o]. Small
+ * batches: dot products (4 outputs at a time); larger ones: W transposed and rounded to float32 into the scratch
+ * (in*out floats fit in the in*out doubles the forward scratch always has) and x rounded as it is read (measured:
+ * rounding all of x first costs more, memory-bound, than it saves). Same chain either way. */
+LFL_MULTI static void linear_forward_f32(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
+                                         double *restrict scratch, size_t scratch_len, int batch, int in, int out) {
+  if (batch < 8) {
+    for (int b = 0; b < batch; b++) {
+      const double *restrict xb = x + (size_t)b * in;
+      double *restrict yb = y + (size_t)b * out;
+      int o = 0;
+      for (; o + 4 <= out; o += 4) {
+        const double *w0 = w + (size_t)o * in, *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        for (int i = 0; i < in; i++) {
+          const float xi = (float)xb[i];
+          s0 = __builtin_fmaf(xi, (float)w0[i], s0); s1 = __builtin_fmaf(xi, (float)w1[i], s1);
+          s2 = __builtin_fmaf(xi, (float)w2[i], s2); s3 = __builtin_fmaf(xi, (float)w3[i], s3);
+        }
+        yb[o] = (double)s0 + bias[o]; yb[o + 1] = (double)s1 + bias[o + 1]; yb[o + 2] = (double)s2 + bias[o + 2]; yb[o + 3] = (double)s3 + bias[o + 3];
+      }
+      for (; o < out; o++) {
+        const double *wo = w + (size_t)o * in;
+        float s = 0.0f;
+        for (int i = 0; i < in; i++) s = __builtin_fmaf((float)xb[i], (float)wo[i], s);
+        yb[o] = (double)s + bias[o];
+      }
+    }
+    return;
+  }
+  float *restrict wtf = (float *)scratch;
+  for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wtf[(long)i * out + o] = (float)w[(long)o * in + i];
+  (void)scratch_len;
+  lfl_gemm_f32(batch, out, in, x, NULL, in, 1, wtf, out, y, out, 1, bias, MODE_BIAS);
+}
+
+/* Columns of a product padded to whole 16-float vectors, times its rows: the work the AVX-512 blocks do. */
+static long padded(long rows, long cols) { return rows * ((cols + 15) / 16); }
+
+/* Backward in float32: dW[o, i] += (double)(chain over b of (float)dy[b, o] * (float)x[b, i]); dx[b, i] =
+ * (double)(chain over o of (float)dy[b, o] * (float)W[o, i]) + 0.0; dB in float64 exactly as the float64 kernels.
+ * x, dy and W are rounded to float32 into the scratch (batch*(in + out) + out*in floats, within its
+ * (in+out)*batch + in*out doubles). dW runs with the wider of out and in along the vectors: rows o and columns i,
+ * or, when that pads less (e.g. in = 17, out = 64), rows i and columns o written transposed — the same fused
+ * multiply-adds in the same order (fma is symmetric in its two factors), so the same bytes either way. */
+static void linear_backward_f32(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
+                                double *scratch, int batch, int in, int out) {
+  float *xf = (float *)scratch, *dyf = xf + (size_t)batch * in, *wf = dyf + (size_t)batch * out;
+  to_f32(x, xf, (long)batch * in);
+  to_f32(dy, dyf, (long)batch * out);
+  if (padded(in, out) < padded(out, in)) lfl_gemm_f32(in, out, batch, x, xf, 1, in, dyf, out, dw, 1, in, NULL, MODE_ACC);
+  else lfl_gemm_f32(out, in, batch, dy, dyf, 1, out, xf, in, dw, in, 1, NULL, MODE_ACC);
+  for (int b = 0; b < batch; b++) {
+    const double *dyb = dy + (size_t)b * out;
+    for (int o = 0; o < out; o++) db[o] += dyb[o];
+  }
+  if (dx) {
+    to_f32(w, wf, (long)out * in);
+    lfl_gemm_f32(batch, in, out, dy, dyf, out, 1, wf, in, dx, in, 1, NULL, MODE_ZERO);
+  }
+}
+
 typedef void (*forward_fn)(const double *, const double *, const double *, double *, double *, int, int, int);
 typedef void (*backward_fn)(const double *, const double *, const double *, double *, double *, double *, int, int, int);
 typedef void (*tanh_fn)(const double *, double *, int);
 typedef void (*adam_fn)(double *, const double *, double *, double *, long, double, double, double, double, double);
-typedef struct { forward_fn forward; backward_fn backward; tanh_fn tanh; adam_fn adam; } kernel_set;
-static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward, adam };
-static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam };
+typedef void (*forward_scratch_fn)(const double *, const double *, const double *, double *, double *, size_t, int, int, int);
+typedef void (*backward_scratch_fn)(const double *, const double *, const double *, double *, double *, double *, double *, int, int, int);
+/* forward_s / backward_s (with the scratch and its length: the float32 set) are used instead of forward / backward when set. */
+typedef struct { forward_fn forward; backward_fn backward; tanh_fn tanh; adam_fn adam; forward_scratch_fn forward_s; backward_scratch_fn backward_s; } kernel_set;
+static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward, adam, NULL, NULL };
+static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL };
+static const kernel_set F32 = { NULL, NULL, tanh_forward, adam, linear_forward_f32, linear_backward_f32 };
 
 static const kernel_set *set_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *a) {
   void *data = NULL;
@@ -123,7 +200,8 @@ static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
   int batch = i32(env, a[5]), in = i32(env, a[6]), out = i32(env, a[7]);
   if (!ks || !x || !w || !bias || !y || !scratch || batch < 0 || in < 0 || out < 0 || slen < (size_t)in * out || nx < (size_t)batch * in
       || nw < (size_t)out * in || nb < (size_t)out || ny < (size_t)batch * out) { napi_throw_error(env, NULL, "lfl_kernels.linearForward: bad arguments"); return NULL; }
-  ks->forward(x, w, bias, y, scratch, batch, in, out);
+  if (ks->forward_s) ks->forward_s(x, w, bias, y, scratch, slen, batch, in, out);
+  else ks->forward(x, w, bias, y, scratch, batch, in, out);
   return NULL;
 }
 
@@ -140,6 +218,13 @@ static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
   if (!ks || !x || !w || !dy || !dw || !db || (!noDx && !dx) || batch < 0 || in < 0 || out < 0 || nx < (size_t)batch * in || nw < (size_t)out * in
       || ndy < (size_t)batch * out || ndw < (size_t)out * in || ndb < (size_t)out || (dx && ndx < (size_t)batch * in)) {
     napi_throw_error(env, NULL, "lfl_kernels.linearBackward: bad arguments"); return NULL;
+  }
+  if (ks->backward_s) { /* float32 operands in the scratch: batch*(in + out) + out*in floats */
+    size_t slen = 0;
+    double *scratch = f64(env, a[6], &slen);
+    if (!scratch || 2 * slen < (size_t)batch * (in + out) + (size_t)out * in) { napi_throw_error(env, NULL, "lfl_kernels.linearBackward: scratch too small"); return NULL; }
+    ks->backward_s(x, w, dy, dw, db, dx, scratch, batch, in, out);
+    return NULL;
   }
   ks->backward(x, w, dy, dw, db, dx, batch, in, out);
   return NULL;
@@ -219,14 +304,43 @@ static napi_value define_set(napi_env env, napi_value target, const kernel_set *
   return target;
 }
 
+/* f32Path: the path the float32 products run ("avx512", "avx2", "generic"). */
+static napi_value js_f32_path(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_create_string_utf8(env, lfl_f32_path(), NAPI_AUTO_LENGTH, &r));
+  return r;
+}
+
+/* setF32Path(name): forces "avx512" | "avx2" | "generic" | "auto" (for tests); false if this CPU cannot run it. */
+static napi_value js_set_f32_path(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value a[1];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  char name[16] = {0}; size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, a[0], name, sizeof name, &len) != napi_ok) { napi_throw_error(env, NULL, "lfl_kernels.setF32Path: bad argument"); return NULL; }
+  napi_value r;
+  CHECK(napi_get_boolean(env, lfl_set_f32_path(name), &r));
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   define_set(env, exports, &CURRENT);
-  napi_value scalar, isa;
+  napi_value scalar, f32, isa, tanhBack;
   CHECK(napi_create_object(env, &scalar));
   define_set(env, scalar, &LEGACY);
+  CHECK(napi_create_object(env, &f32));
+  define_set(env, f32, &F32);
+  CHECK(napi_create_function(env, "tanhBackward", NAPI_AUTO_LENGTH, js_tanh_backward, NULL, &tanhBack));
+  napi_property_descriptor fd[] = {
+    { "tanhBackward", NULL, NULL, NULL, NULL, tanhBack, napi_enumerable, NULL },
+    { "path", NULL, NULL, js_f32_path, NULL, NULL, napi_enumerable, NULL },
+    { "setPath", NULL, js_set_f32_path, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  CHECK(napi_define_properties(env, f32, sizeof fd / sizeof fd[0], fd));
   CHECK(napi_create_string_utf8(env, lfl_isa(), NAPI_AUTO_LENGTH, &isa));
   napi_property_descriptor d[] = {
     { "scalar", NULL, NULL, NULL, NULL, scalar, napi_enumerable, NULL },
+    { "f32", NULL, NULL, NULL, NULL, f32, napi_enumerable, NULL },
     { "isa", NULL, NULL, NULL, NULL, isa, napi_enumerable, NULL },
     { "tanhBackward", NULL, js_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL },
     { "threads", NULL, NULL, js_threads, NULL, NULL, napi_enumerable, NULL },

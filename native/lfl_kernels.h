@@ -27,6 +27,27 @@ enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
 void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
               double *c, long ldc, const double *bias, int mode);
 
+/* Runs fn(ctx, r0, r1) over contiguous row ranges covering [0, m): split over the thread pool when
+ * work >= minWork and m >= 8 (row ranges are multiples of 4 but the last), else fn(ctx, 0, m) on this thread. */
+typedef void (*lfl_rows_fn)(const void *ctx, int r0, int r1);
+void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx);
+
+/*
+ * The float32 product of LFL_KERNELS=native-f32 (gemm_f32.c), NOT bit-identical to the float64 kernels: with
+ * acc = fma(A(r, p), B[p, j], acc) in float32, increasing p from 0.0f, A(r, p) = (float)a[r*ars + p*aps]
+ * (float64 operand, rounded to float32 when read; or af[r*ars + p*aps] when af is not NULL: the same values
+ * rounded beforehand, which saves the conversion per read) and B[p, j] = b[p*ldb + j] (already float32), then
+ * C[r, j] = c[r*ldc + j*cs] = (double)acc + bias[j] | (double)acc + 0.0 | C + (double)acc in float64, per mode. Every entry is one
+ * fused multiply-add chain in one order whatever the instruction set, vector width or thread count, and fma is
+ * correctly rounded everywhere, so the result is the same bytes on every CPU (the SSE2 fallback calls fmaf).
+ */
+void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
+                  double *c, long ldc, long cs, const double *bias, int mode);
+/* The code path lfl_gemm_f32 runs: "avx512", "avx2" or "generic"; lfl_set_f32_path("avx2"|"generic"|"auto")
+ * forces one (for tests; returns 0 if this CPU/build cannot run it). */
+const char *lfl_f32_path(void);
+int lfl_set_f32_path(const char *name);
+
 /* Threads used by lfl_gemm (1 = none) and the minimum m*n*k to use them; minWork < 0 keeps the current one. */
 void lfl_set_threading(int threads, long minWork);
 int lfl_threads(void);

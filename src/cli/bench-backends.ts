@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { KERNEL_BACKEND_NAMES, loadKernelBackend, type KernelBackendName } from "../nn/kernels.ts";
+import { FLOAT64_KERNEL_BACKENDS, KERNEL_BACKEND_NAMES, loadKernelBackend, type KernelBackendName } from "../nn/kernels.ts";
 
 /** Set in the children: run the benchmark once, in process, with the inherited LFL_KERNELS. */
 const CHILD_ENV = "LFL_BENCH_CHILD";
@@ -18,9 +18,12 @@ export function isBenchChild(): boolean {
   return process.env[CHILD_ENV] === "1";
 }
 
-/** The backends of a --backends flag: a comma list, or "all" (default) for every backend available here. */
+/**
+ * The backends of a --backends flag: a comma list, or "all" (default) for every bit-identical (float64) backend
+ * available here; the opt-in native-f32 runs only when named.
+ */
 export function parseBackends(value: string | undefined): KernelBackendName[] {
-  if (value === undefined || value === "all") return KERNEL_BACKEND_NAMES.filter((n) => loadKernelBackend(n) !== null);
+  if (value === undefined || value === "all") return FLOAT64_KERNEL_BACKENDS.filter((n) => loadKernelBackend(n) !== null);
   const names = value.split(",").map((s) => s.trim());
   for (const n of names) {
     if (!(KERNEL_BACKEND_NAMES as readonly string[]).includes(n)) throw new InputError("E_USAGE", `--backends: unknown backend '${n}' (${KERNEL_BACKEND_NAMES.join(", ")} or all)`);

@@ -37,10 +37,11 @@ export const BENCH_INFER_USAGE = `lfl bench infer [--settings LIST] [--history F
   --history   a recorded Box learning history (.npz) instead of the synthetic data (--updates/--pairs then unused;
               every update of the file is used)
   --scale     multiply every step budget by X in (0, 1] (default 1); time per step stays comparable
-  --backends  NN kernel backends (ts,wasm,native,native-scalar; default all available): each in its own process,
-              --rounds rounds (default 1) in rotated order; prints medians, ratios against ts from the same
-              rounds, and checks that every backend recovered the same reward bytes. 'current' = only this
-              process's backend (LFL_KERNELS), in process.
+  --backends  NN kernel backends (ts,wasm,native,native-scalar,native-f32; default all available float64 ones):
+              each in its own process, --rounds rounds (default 1) in rotated order; prints medians, ratios
+              against ts from the same rounds, and checks that every float64 backend recovered the same reward
+              bytes (native-f32's float32 products give other bytes by design: its losses are compared with
+              float64's instead). 'current' = only this process's backend (LFL_KERNELS), in process.
   Check the machine is quiet first (cat /proc/loadavg); under load read the CPU seconds.`;
 
 export const BENCH_INFER_SETTINGS = ["paper", "authors", "defaults", "infer"] as const;

@@ -8,7 +8,7 @@ import { Rng } from "../core/rng.ts";
 import { envSpec, makeEnv } from "../envs/registry.ts";
 import { loadMujoco } from "../envs/mujoco/mujoco-runtime.ts";
 import { trainPpo } from "../learners/ppo.ts";
-import { KERNEL_BACKEND } from "../nn/kernels.ts";
+import { isFloat64Backend, KERNEL_BACKEND } from "../nn/kernels.ts";
 import { intFlag, parseCommandArgs } from "./command.ts";
 import { isBenchChild, median, parseBackends, runPerBackend, times } from "./bench-backends.ts";
 
@@ -17,9 +17,10 @@ export const BENCH_PPO_USAGE = `lfl bench ppo --env ID [--steps N] [--num-envs N
   PPO with SB3's defaults (2048-step rollouts, minibatch 64, 10 epochs, 64-64 tanh nets) for N env steps
   (default 20000, rounded up to whole rollouts), then the same number of physics-only steps with random
   actions. Prints both rates and PPO ÷ physics. Check the machine is quiet first (cat /proc/loadavg).
-  --backends  NN kernel backends to compare (ts,wasm,native,native-scalar; default all available): each run
-              in its own process, --rounds rounds (default 3) in rotated order; prints medians, the speed-up
-              over ts from the same rounds, and checks every backend learned the same bytes.
+  --backends  NN kernel backends to compare (ts,wasm,native,native-scalar,native-f32; default all available
+              float64 ones): each run in its own process, --rounds rounds (default 3) in rotated order; prints
+              medians, the speed-up over ts from the same rounds, and checks every float64 backend learned the
+              same bytes (native-f32, float32 products, learns other bytes by design; it must repeat its own).
               'current' runs only this process's backend (LFL_KERNELS), in process.`;
 
 interface PpoResult {
@@ -86,7 +87,7 @@ export async function runBenchPpo(argv: string[]): Promise<number> {
   console.log(`physics only    ${physicsRate.toFixed(0)} env-steps/s (${physicsSeconds.toFixed(2)} s, random actions)`);
   console.log(`PPO ÷ physics   ${(ppoRate / physicsRate).toFixed(3)}`);
   console.log(`per CPU second  PPO ${(r.steps / ppoCpuSeconds).toFixed(0)}, physics ${(r.steps / physicsCpuSeconds).toFixed(0)} env-steps (less sensitive to other processes)`);
-  console.log(`NN kernels      ${KERNEL_BACKEND} (LFL_KERNELS=ts|wasm|native|native-scalar)`);
+  console.log(`NN kernels      ${KERNEL_BACKEND} (LFL_KERNELS=ts|wasm|native|native-scalar|native-f32)`);
   return 0;
 }
 
@@ -100,7 +101,6 @@ async function compareBackends(argv: string[], backends: string[], rounds: numbe
   const med = (b: string, f: (r: PpoResult) => number): number => median(runs.get(b as never)!.map(f));
   const wall = (r: PpoResult): number => r.ppoStepsPerSecond;
   const cpu = (r: PpoResult): number => r.steps / r.ppoCpuSeconds;
-  const hashes = new Set([...runs.values()].flat().map((r) => r.paramsSha256));
   console.log(`PPO on ${first.env} (${first.numEnvs} env, ${first.steps} steps): env-steps/s, median of ${rounds} rounds; speed-up over ts in the same run`);
   console.log(`(× ts: median over rounds of the ratio to ts's run in the same round, which the rotated order keeps close in time)`);
   console.log(`${"kernels".padEnd(15)}${"wall".padStart(10)}${"× ts".padStart(8)}${"per CPU s".padStart(12)}${"× ts".padStart(8)}${"physics/CPU s".padStart(15)}`);
@@ -119,9 +119,26 @@ async function compareBackends(argv: string[], backends: string[], rounds: numbe
     const pair = (f: (r: PpoResult) => number): string => times(median(n.map((r, i) => f(r) / f(o[i]!))));
     console.log(`native ÷ native-scalar (the previous native kernels), same rounds: wall ${pair(wall)}, per CPU s ${pair(cpu)}`);
   }
-  console.log(hashes.size === 1 ? `same learned parameters (SHA-256 ${[...hashes][0]!.slice(0, 16)}…) under every backend and round` : `WARNING: ${hashes.size} different learned parameter hashes across backends/rounds`);
+  if (runs.has("native" as never) && runs.has("native-f32" as never)) {
+    const n = runs.get("native" as never)!, f = runs.get("native-f32" as never)!;
+    const pair = (g: (r: PpoResult) => number): string => times(median(f.map((r, i) => g(r) / g(n[i]!))));
+    console.log(`native-f32 ÷ native (float32 products), same rounds: wall ${pair(wall)}, per CPU s ${pair(cpu)}`);
+  }
+  // The float64 backends must learn the same bytes; native-f32 (float32 products) learns other bytes by design
+  // and must only repeat its own.
+  const f64Hashes = new Set([...runs].filter(([b]) => isFloat64Backend(b)).flatMap(([, rs]) => rs.map((r) => r.paramsSha256)));
+  const f32Hashes = new Set((runs.get("native-f32" as never) ?? []).map((r) => r.paramsSha256));
+  let ok = f64Hashes.size <= 1 && f32Hashes.size <= 1;
+  if (f64Hashes.size > 0) console.log(f64Hashes.size === 1 ? `same learned parameters (SHA-256 ${[...f64Hashes][0]!.slice(0, 16)}…) under every float64 backend and round` : `WARNING: ${f64Hashes.size} different learned parameter hashes across float64 backends/rounds`);
+  if (f32Hashes.size > 0) {
+    const h = [...f32Hashes][0]!;
+    console.log(f32Hashes.size === 1
+      ? `native-f32: one parameter SHA-256 (${h.slice(0, 16)}…) in every round; it differs from the float64 backends' by design (float32 products)${f64Hashes.has(h) ? " — WARNING: it does not differ" : ""}`
+      : `WARNING: native-f32 learned ${f32Hashes.size} different parameter hashes across rounds`);
+    if (f64Hashes.has(h)) ok = false;
+  }
   if (v.json !== undefined) writeFileAtomic(v.json, JSON.stringify({ env: first.env, steps: first.steps, rounds, summary, runs: Object.fromEntries(runs) }, null, 2));
-  return hashes.size === 1 ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {

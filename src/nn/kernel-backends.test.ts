@@ -1,16 +1,17 @@
 /**
- * Every kernel backend, end to end: the MLP and head tests (gradient checks included) rerun in a child process
- * per available backend (LFL_KERNELS is read once per process), and a short training run gives the same
- * SHA-256 of its parameters under every backend — same seed, same bytes.
+ * Every float64 kernel backend, end to end: the MLP and head tests (gradient checks included) rerun in a child
+ * process per available backend (LFL_KERNELS is read once per process), and a short training run gives the same
+ * SHA-256 of its parameters under every backend — same seed, same bytes. (native-f32 is not bit-identical by
+ * design and its gradient checks would need float32 tolerances: its tests are in kernels-f32.test.ts.)
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { KERNEL_BACKEND, KERNEL_BACKEND_NAMES, loadKernelBackend } from "./kernels.ts";
+import { FLOAT64_KERNEL_BACKENDS, KERNEL_BACKEND, loadKernelBackend } from "./kernels.ts";
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-const available = KERNEL_BACKEND_NAMES.filter((n) => loadKernelBackend(n) !== null);
+const available = FLOAT64_KERNEL_BACKENDS.filter((n) => loadKernelBackend(n) !== null);
 
 /** Trains a 17-64-64-6 tanh MLP with clipped Adam on batches of 1, 64, 300 and 2048 rows; prints the parameters' SHA-256. */
 const TRAIN_SCRIPT = `
@@ -61,4 +62,8 @@ test("MLP and head tests (gradient checks) pass under every available backend", 
     const r = runChild(b, ["--test", here("./mlp.test.ts"), here("./heads.test.ts")]);
     assert.equal(r.status, 0, `LFL_KERNELS=${b}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   }
+});
+
+test("MLP and head tests (gradient checks) are not run under native-f32: gradient checks stay float64 (its float32 products are checked against float64 within a tolerance in kernels-f32.test.ts)", (t) => {
+  t.skip("gradient checks stay on the float64 backends by design");
 });

@@ -6,10 +6,15 @@
  *   native         the N-API addon (native/lfl_kernels.c): AVX-512 / AVX2 / SSE2 code chosen at run time from
  *                  the CPU, rows of large products split over a small thread pool;
  *   native-scalar  the addon's previous kernels (one 4×8 block, no threads), kept to measure against;
+ *   native-f32     opt-in, never chosen by auto: the addon's layer products in float32 (fused multiply-adds,
+ *                  16-float AVX-512 / 8-float AVX2 vectors), tanh, dB and Adam in float64; storage stays Float64Array;
  *   auto (default) native when built, else wasm when WebAssembly SIMD works, else ts.
- * Every backend computes each output entry with the same IEEE-754 operations in the same order (one sum over
- * the inner index from 0.0, no fused multiply-add, tanh through our own `expBounded`), so all of them give
- * bit-identical results for the same seed — tested in kernels.test.ts and kernel-backends.test.ts.
+ * Every float64 backend (FLOAT64_KERNEL_BACKENDS) computes each output entry with the same IEEE-754 operations in
+ * the same order (one sum over the inner index from 0.0, no fused multiply-add, tanh through our own
+ * `expBounded`), so all of them give bit-identical results for the same seed — tested in kernels.test.ts and
+ * kernel-backends.test.ts. native-f32 is deterministic on its own terms (the same bytes for a seed on every CPU
+ * and thread count) but differs from them by float32 rounding: within the tolerance its tests state
+ * (kernels-f32.test.ts); gradient checks run on the float64 backends only.
  */
 import { InputError } from "../core/errors.ts";
 import { loadNativeKernels } from "./native-kernels.ts";
@@ -18,8 +23,16 @@ import { createWasmKernels } from "./wasm-kernels.ts";
 
 export { expBounded, gemmABt, linearScratchSize, scaleInPlace, sumRows, sumSquares, transpose } from "./ts-kernels.ts";
 
-export const KERNEL_BACKEND_NAMES = ["ts", "wasm", "native", "native-scalar"] as const;
+export const KERNEL_BACKEND_NAMES = ["ts", "wasm", "native", "native-scalar", "native-f32"] as const;
 export type KernelBackendName = (typeof KERNEL_BACKEND_NAMES)[number];
+
+/** The backends that give bit-identical results (float64 products); `auto` and `--backends all` choose among these. */
+export const FLOAT64_KERNEL_BACKENDS: readonly KernelBackendName[] = ["ts", "wasm", "native", "native-scalar"];
+
+/** Whether a backend is one of the bit-identical float64 ones (native-f32 is not). */
+export function isFloat64Backend(name: string): boolean {
+  return (FLOAT64_KERNEL_BACKENDS as readonly string[]).includes(name);
+}
 
 /** What a backend implements; everything else (transposes, sums, clipping) stays in ts-kernels.ts. */
 export interface KernelBackend {
@@ -52,7 +65,10 @@ export function loadKernelBackend(name: KernelBackendName): KernelBackend | null
   return loadNativeKernels(name);
 }
 
-/** The backend LFL_KERNELS asks for (see the module comment); throws InputError if it is unknown or unavailable. */
+/**
+ * The backend LFL_KERNELS asks for (see the module comment); throws InputError if it is unknown or unavailable.
+ * `auto` only ever picks a float64 backend: native-f32 must be asked for by name.
+ */
 export function selectKernelBackend(mode: string = envKernels() ?? "auto"): KernelBackend {
   if (mode === "auto") return loadKernelBackend("native") ?? loadKernelBackend("wasm") ?? TS_KERNELS;
   if (!(KERNEL_BACKEND_NAMES as readonly string[]).includes(mode)) {

@@ -1,9 +1,10 @@
 /**
  * Loads the optional native kernel backend (native/lfl_kernels.c, an N-API addon built by
  * `scripts/build-native-kernels.sh`), which computes bit-identical results to the TypeScript kernels, only
- * faster. The addon carries two kernel sets: its current ones ("native": SIMD code chosen at run time from the
- * CPU's features, a thread pool for large products) and the previous ones ("native-scalar", kept to measure
- * against). kernels.ts chooses between backends (LFL_KERNELS).
+ * faster. The addon carries three kernel sets: its current ones ("native": SIMD code chosen at run time from the
+ * CPU's features, a thread pool for large products), the previous ones ("native-scalar", kept to measure
+ * against) and the opt-in float32 products ("native-f32", native/gemm_f32.c: NOT bit-identical to the others;
+ * tanh, dB and Adam are the current set's float64 ones). kernels.ts chooses between backends (LFL_KERNELS).
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
@@ -21,9 +22,19 @@ export interface NativeKernelSet {
   adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
 
-/** The addon's exports: the current set, plus the previous one and what the run-time dispatch chose. */
+/** The float32 set: its products' code path, and a setter to force one (tests). */
+export interface NativeF32KernelSet extends NativeKernelSet {
+  /** "avx512" (16 floats per vector), "avx2" (8, with FMA) or "generic" (scalar fmaf). */
+  readonly path: string;
+  /** Forces "avx512" | "avx2" | "generic" | "auto"; false if this CPU cannot run it. Every path gives the same bytes. */
+  setPath(name: string): boolean;
+}
+
+/** The addon's exports: the current set, plus the previous one, the float32 one and what the run-time dispatch chose. */
 export interface NativeAddon extends NativeKernelSet {
   scalar?: NativeKernelSet;
+  /** Absent in addons built before native-f32. */
+  f32?: NativeF32KernelSet;
   /** The instruction set the SIMD kernels use on this CPU ("avx512", "avx2", "sse2"; "baseline" off x86-64). */
   isa?: string;
   /** Threads the products may use (1 = no pool). */
@@ -43,10 +54,13 @@ export function loadNativeAddon(): NativeAddon | null {
   return createRequire(import.meta.url)(NATIVE_KERNELS_PATH) as NativeAddon;
 }
 
-/** The native backend ("native": current kernels; "native-scalar": the previous ones), or null when not built. */
-export function loadNativeKernels(variant: "native" | "native-scalar"): KernelBackend | null {
+/**
+ * The native backend ("native": current kernels; "native-scalar": the previous ones; "native-f32": float32
+ * products), or null when not built (or built before that set existed).
+ */
+export function loadNativeKernels(variant: "native" | "native-scalar" | "native-f32"): KernelBackend | null {
   const addon = loadNativeAddon();
-  const set = variant === "native" ? addon : addon?.scalar;
+  const set = variant === "native" ? addon : variant === "native-scalar" ? addon?.scalar : addon?.f32;
   if (!set) return null;
   return {
     name: variant,
