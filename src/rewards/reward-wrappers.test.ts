@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TabularReward } from "./tabular-reward.ts";
-import { ensembleReward, normalisedReward, shapedReward } from "./reward-wrappers.ts";
+import { ensembleReward, normalisedReward, shapedReward, standardisedReward } from "./reward-wrappers.ts";
 import type { TransitionBatch } from "./reward-fn.ts";
 
 const batch = (obs: number[], actions: number[], nextObs: number[], terminated: number[]): TransitionBatch =>
@@ -31,4 +31,18 @@ test("wrappers compose: normalise, shape with terminal potential 0, ensemble mea
   assert.deepEqual([...ensembleReward([base, other]).evaluate(b)], [1, 1, 1]);
   assert.deepEqual([...ensembleReward([base, other], 1).evaluate(b)], [0, 1, 0]);
   assert.match(shapedReward(normalisedReward(base, 0, 1), phi, 0.9).name, /^shaped\(normalised\(tabular/);
+});
+
+test("standardisedReward: mean 0 and std 1 over the batch it is fitted on, the same affine map elsewhere; a constant base keeps its scale", () => {
+  const base = new TabularReward(4, 1, Float64Array.from([1, 3, 5, 10]));
+  const fit = batch([0, 1, 2], [0, 0, 0], [0, 0, 0], [0, 0, 0]);
+  const r = standardisedReward(base, fit);
+  const onFit = [...r.evaluate(fit)];
+  // base 1, 3, 5: mean 3, population std √(8/3).
+  const sd = Math.sqrt(8 / 3);
+  onFit.forEach((x, i) => assert.ok(Math.abs(x - [-2 / sd, 0, 2 / sd][i]!) < 1e-12));
+  assert.ok(Math.abs(r.evaluate(batch([3], [0], [0], [0]))[0]! - 7 / sd) < 1e-12);
+  const flat = standardisedReward(new TabularReward(2, 1, Float64Array.from([4, 4])), batch([0, 1], [0, 0], [0, 0], [0, 0]));
+  assert.deepEqual([...flat.evaluate(batch([0, 1], [0, 0], [0, 0], [0, 0]))], [0, 0]);
+  assert.throws(() => standardisedReward(base, batch([], [], [], [])), /empty/);
 });

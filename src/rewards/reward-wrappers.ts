@@ -3,6 +3,7 @@
  * wrapped, never switched inside):
  *
  *   normalisedReward(base, shift, scale)       r = scale · (base − shift)
+ *   standardisedReward(base, batch)            normalisedReward with base's mean and 1/std over a batch (mean 0, std 1 there)
  *   shapedReward(base, Φ, γ)                   r = base + γ·Φ(s′)·(1 − terminated) − Φ(s)   (terminal potential 0:
  *                                              potential shaping leaves every policy's ranking unchanged, Ng et al. 1999)
  *   ensembleReward(members, pessimism β)       r = mean_k r_k − β · std_k r_k  (β > 0: a lower confidence bound)
@@ -21,6 +22,14 @@ export function normalisedReward(base: RewardFn, shift: number, scale: number): 
     name: `normalised(${base.name})`, obsDim: base.obsDim, actDim: base.actDim,
     evaluate: (b: TransitionBatch) => base.evaluate(b).map((r) => scale * (r - shift)),
   };
+}
+
+export function standardisedReward(base: RewardFn, batch: TransitionBatch): RewardFn {
+  const r = base.evaluate(batch);
+  if (r.length === 0) throw new InputError("E_INVALID_ARGUMENT", "standardisedReward: an empty batch");
+  const mean = r.reduce((s, x) => s + x, 0) / r.length;
+  const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / r.length);
+  return normalisedReward(base, mean, sd > 1e-12 ? 1 / sd : 1);
 }
 
 export function shapedReward(base: RewardFn, potential: Potential, gamma: number): RewardFn {

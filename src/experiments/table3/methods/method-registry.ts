@@ -3,6 +3,7 @@ import { airl } from "./airl.ts";
 import { airlAll } from "./airl-all.ts";
 import { bc } from "./bc.ts";
 import { bcReward } from "./bc-reward.ts";
+import { bcRewardStandardised } from "./bc-reward-standardised.ts";
 import { constant } from "./constant.ts";
 import { continued } from "./continued.ts";
 import { drex } from "./drex.ts";
@@ -20,6 +21,7 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   trueReward,
   constant,
   bcReward,
+  bcRewardStandardised,
   observerRandomStart,
   trex,
   drex,
