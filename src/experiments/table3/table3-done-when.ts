@@ -1,7 +1,9 @@
 /**
  * Issue 14's "done when" checks, computed from a Table 3 result (per env, paired over seeds, 95% CIs):
  * - observer > the learner's last observed policy, sampled AND mean-action (CI of the paired difference > 0);
- * - observer > PPO on ln π̂K (bc-reward) and > PPO on r ≡ 1 (constant), sampled;
+ * - observer > PPO on ln π̂K (bc-reward) and > PPO on r ≡ 1 (constant), sampled; and, reported beside them,
+ *   observer > PPO on ln π̂K standardised like r̄φ (bc-reward-standardised: the no-LfL control without the raw
+ *   log-density's negative offset, which pays for falling early where episodes terminate);
  * - normalised observer ≥ the paper's LfL number (CI of the seeds' mean above it; "mean only" when only the mean is);
  * - recovered-vs-true return correlation (Pearson) ≥ 0.9 (the same rule on the seeds' correlations);
  * - observer ≥ the learner continued for the same budget on at least two envs (counted by CI > 0; the envs where
@@ -34,6 +36,7 @@ export function table3DoneWhen(envs: readonly Table3EnvResult[]): DoneWhenLine[]
     lines.push(paired("observer > learner last (sampled)", e.id, e.comparisons.learnerLast));
     lines.push(paired("observer > learner last (mean action)", e.id, e.comparisonsMeanAction.learnerLast));
     lines.push(paired("observer > PPO on ln π̂K (sampled)", e.id, e.comparisons["bc-reward"], "bc-reward not run or < 2 seeds"));
+    if (e.comparisons["bc-reward-standardised"] !== undefined) lines.push(paired("observer > PPO on standardised ln π̂K (sampled)", e.id, e.comparisons["bc-reward-standardised"]));
     lines.push(paired("observer > PPO on r ≡ 1 (sampled)", e.id, e.comparisons.constant, "constant not run or < 2 seeds"));
     lines.push(atLeast("normalised observer ≥ paper", e.id, e.normalised.observer, e.paper?.lfl.mean ?? null, e.paper ? "no seed's learner improved" : "no paper number for this env"));
     lines.push(atLeast(`return correlation (Pearson) ≥ ${CORRELATION_TARGET}`, e.id, e.rewardQuality?.pearson, CORRELATION_TARGET, "no reward-quality cell"));
