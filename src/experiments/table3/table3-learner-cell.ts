@@ -22,6 +22,7 @@ import type { Algorithm1Config } from "../../observer/algorithm-1/algorithm-1-co
 import { policyReturns, type PolicyReturns } from "../../evaluation/policy-return.ts";
 import type { CellContext, CellRunner } from "../engine/cell.ts";
 import { streamSeed } from "../engine/streams.ts";
+import { lineageHistory } from "./learner-history-lineage.ts";
 import type { CurvePoint, LearnerStageResult, Table3Scale } from "./table3.ts";
 
 /** What every stage of one (env, seed) needs; the Algorithm 1 settings only in the cells that depend on them. */
@@ -58,13 +59,17 @@ export const runCell: CellRunner = async (spec, ctx) => {
 };
 
 /**
- * The observed window's history file: where the learner cell wrote it, or recomputed here (deterministic: the
- * same bytes) when another machine ran the learner; `lfl evaluate` names an outside file instead.
+ * The observed window's history file: where the learner cell wrote it, where the stale record it was reused from
+ * (`--reuse-stale`) left it (learner-history-lineage.ts), or recomputed here (deterministic: the same bytes) when
+ * another machine ran the learner; `lfl evaluate` names an outside file instead.
  */
 export async function windowHistory(p: Table3CellPayload, s: Scorer, ctx: CellContext): Promise<string> {
   const history = p.historyFile ?? join(dirname(ctx.workDir), p.learnerKey!, "history.npz");
   if (p.historyFile !== undefined && !existsSync(history)) throw new InputError("E_FILE", `${history}: the history file is not on this machine`);
-  if (!existsSync(history)) await once(history, () => runLearner(p, s, ctx, history));
+  if (existsSync(history)) return history;
+  const reused = p.historyFile === undefined ? lineageHistory(ctx.workDir, p.learnerKey!) : null;
+  if (reused !== null) return reused;
+  await once(history, () => runLearner(p, s, ctx, history));
   return history;
 }
 
