@@ -37,7 +37,7 @@ export { sampleTabularTrajectory } from "./data/tabular-sampling.ts";
 // rewards: the one reward contract, and the models LfL recovers
 export type { RewardFn, TransitionBatch } from "./rewards/reward-fn.ts";
 export { TabularReward } from "./rewards/tabular-reward.ts";
-export { normalisedReward, shapedReward, ensembleReward, type Potential } from "./rewards/reward-wrappers.ts";
+export { normalisedReward, standardisedReward, shapedReward, ensembleReward, type Potential } from "./rewards/reward-wrappers.ts";
 export { GaussianLogDensityReward } from "./rewards/neural-reward.ts";
 export { loadRewardModel, readRewardJson } from "./rewards/reward-json.ts";
 
