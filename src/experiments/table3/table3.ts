@@ -154,7 +154,7 @@ export const TABLE3_SCALES: Record<Table3ScaleName, Table3Scale> = {
     curveEpisodes: 5,
     curveStride: 3,
     algorithm1: {},
-    methods: ["observer", "bc", "continued", "true-reward", "constant", "bc-reward"],
+    methods: ["observer", "bc", "continued", "true-reward", "constant", "bc-reward", "bc-reward-standardised"],
   },
 };
 
