@@ -70,3 +70,21 @@ test("snapshotUpdates: before the window from update 0, inside the continuation,
   assert.deepEqual(snapshotUpdates([0, 1, 2], 3), [3, 4]);
   assert.deepEqual(snapshotUpdates([2, 3, 4], 3), [0, 1, 5, 6]);
 });
+
+test("adding a method to the table moves no other number: every statistic has its own bootstrap stream", () => {
+  const rng = new Rng(5);
+  const runs = [0, 1, 2, 3, 4].map((s) => run("Hopper-v5", s, rng));
+  const without = TABLE3_METHODS.filter((m) => m.id !== "bc-reward-standardised");
+  const strip = (r: Table3Run): Table3Run => ({ ...r, scores: { ...r.scores }, meanAction: { ...r.meanAction }, normalised: { ...r.normalised } });
+  const fewer = runs.map(strip);
+  for (const r of fewer) for (const rec of [r.scores, r.meanAction, r.normalised]) delete rec["bc-reward-standardised"];
+  const a = summariseEnv("Hopper-v5", [10, 20], runs), b = summariseEnv("Hopper-v5", [10, 20], fewer, without);
+  for (const id of without.map((m) => m.id)) {
+    assert.deepEqual(a.absolute[id], b.absolute[id], id);
+    if (id !== "observer") assert.deepEqual(a.comparisons[id], b.comparisons[id], id);
+  }
+  const sa = table3Statistics([a]).sampled!, sb = table3Statistics([b]).sampled!;
+  assert.deepEqual(sa.aggregates.observer, sb.aggregates.observer);
+  assert.deepEqual(sa.pairedPooled.constant, sb.pairedPooled.constant);
+  assert.deepEqual(sa.profiles.trex, sb.profiles.trex);
+});

@@ -19,6 +19,7 @@ import { pairedDifferences } from "../../evaluation/paired-difference.ts";
 import { performanceProfile, tauGrid } from "../../evaluation/performance-profile.ts";
 import { probabilityOfImprovementInterval } from "../../evaluation/probability-of-improvement.ts";
 import { pairedComparison, seedStats, type SeedStats } from "../../evaluation/seed-stats.ts";
+import { streamSeed } from "../engine/streams.ts";
 import { OBSERVER_ID } from "./methods/method-registry.ts";
 import { table3DoneWhen } from "./table3-done-when.ts";
 import type { BaselineRewardQualitySummary, KindStatistics, RewardQuality, RewardQualityPairedDiff, RewardQualitySummary, Table3Statistics } from "./table3-statistics-types.ts";
@@ -27,19 +28,28 @@ import type { Table3EnvResult, Table3Run } from "./table3.ts";
 export type ReturnKind = "sampled" | "meanAction";
 export const RESAMPLES = 2000;
 
-export function summariseRewardQuality(runs: readonly Table3Run[], rng: Rng): RewardQualitySummary | null {
-  return summariseQualities(runs.flatMap((r) => (r.rewardQuality ? [r.rewardQuality] : [])), rng);
+/**
+ * The bootstrap stream of one statistic, keyed by what it measures (env, return kind, method, ...): adding a
+ * method, a control or a baseline to the table moves no other number, and every report is reproducible.
+ */
+export function bootstrapStream(...key: ReadonlyArray<string | number>): Rng {
+  return new Rng(streamSeed("table3-bootstrap", ...key));
 }
 
-function summariseQualities(rq: readonly RewardQuality[], rng: Rng): RewardQualitySummary | null {
+export function summariseRewardQuality(env: string, runs: readonly Table3Run[]): RewardQualitySummary | null {
+  return summariseQualities(runs.flatMap((r) => (r.rewardQuality ? [r.rewardQuality] : [])), (m) => bootstrapStream(env, "reward-quality", m));
+}
+
+/** `stream(measure)`: the bootstrap stream of each measure. */
+function summariseQualities(rq: readonly RewardQuality[], stream: (measure: string) => Rng): RewardQualitySummary | null {
   if (rq.length === 0) return null;
-  const stat = (f: (x: (typeof rq)[number]) => number | null): SeedStats | null => {
+  const stat = (measure: string, f: (x: (typeof rq)[number]) => number | null): SeedStats | null => {
     const xs = rq.map(f).filter((x): x is number => x !== null);
-    return xs.length > 0 ? seedStats(xs, rng) : null;
+    return xs.length > 0 ? seedStats(xs, stream(measure)) : null;
   };
   return {
-    pearson: stat((x) => x.pearson), spearman: stat((x) => x.spearman), epic: stat((x) => x.epic),
-    episodesPerSeed: rq[0]!.episodes, policies: rq[0]!.policies, epicTrueRewardExact: rq[0]!.epicTrueRewardExact, proxyCorrelation: stat((x) => x.proxyCorrelation),
+    pearson: stat("pearson", (x) => x.pearson), spearman: stat("spearman", (x) => x.spearman), epic: stat("epic", (x) => x.epic),
+    episodesPerSeed: rq[0]!.episodes, policies: rq[0]!.policies, epicTrueRewardExact: rq[0]!.epicTrueRewardExact, proxyCorrelation: stat("proxy", (x) => x.proxyCorrelation),
   };
 }
 
@@ -48,24 +58,24 @@ function summariseQualities(rq: readonly RewardQuality[], rng: Rng): RewardQuali
  * it by seed on each measure (Pearson, Spearman: r̄φ − baseline; EPIC, lower is better: baseline − r̄φ), so a positive
  * difference always means the observer's recovered reward agrees better with the true reward.
  */
-export function summariseBaselineRewardQuality(runs: readonly Table3Run[], labels: ReadonlyMap<string, string>, rng: Rng): Record<string, BaselineRewardQualitySummary> {
+export function summariseBaselineRewardQuality(env: string, runs: readonly Table3Run[], labels: ReadonlyMap<string, string>): Record<string, BaselineRewardQualitySummary> {
   const out: Record<string, BaselineRewardQualitySummary> = {};
   for (const [id, label] of labels) {
     const mine = runs.filter((r) => r.rewardQualityBaselines?.[id]);
-    const summary = summariseQualities(mine.map((r) => r.rewardQualityBaselines![id]!), rng);
+    const summary = summariseQualities(mine.map((r) => r.rewardQualityBaselines![id]!), (m) => bootstrapStream(env, "reward-quality", id, m));
     if (!summary) continue;
-    const paired = (f: (q: RewardQuality) => number | null, lowerIsBetter: boolean): RewardQualityPairedDiff | null => {
+    const paired = (measure: string, f: (q: RewardQuality) => number | null, lowerIsBetter: boolean): RewardQualityPairedDiff | null => {
       const pairs = mine.flatMap((r) => {
         const o = r.rewardQuality ? f(r.rewardQuality) : null, b = f(r.rewardQualityBaselines![id]!);
         return o === null || b === null ? [] : [lowerIsBetter ? [b, o] : [o, b]];
       });
       if (pairs.length < 2) return null;
-      const c = pairedComparison(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!), rng);
+      const c = pairedComparison(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!), bootstrapStream(env, "reward-quality", id, "paired", measure));
       return { n: pairs.length, ...c };
     };
     out[id] = {
       ...summary, method: id, label, seeds: mine.map((r) => r.seed),
-      observerBetter: { pearson: paired((q) => q.pearson, false), spearman: paired((q) => q.spearman, false), epic: paired((q) => q.epic, true) },
+      observerBetter: { pearson: paired("pearson", (q) => q.pearson, false), spearman: paired("spearman", (q) => q.spearman, false), epic: paired("epic", (q) => q.epic, true) },
     };
   }
   return out;
@@ -77,39 +87,38 @@ function accessors(kind: ReturnKind): { ref: (r: Table3Run) => [number, number];
   return { ref: (r) => [r.meanAction.learnerFirst!, r.meanAction.learnerLast!], value: (r, id) => r.meanAction[id]! };
 }
 
-function kindStatistics(envs: readonly Table3EnvResult[], methodIds: readonly string[], kind: ReturnKind, rng: Rng): KindStatistics | null {
+function kindStatistics(envs: readonly Table3EnvResult[], methodIds: readonly string[], kind: ReturnKind): KindStatistics | null {
   const { ref, value } = accessors(kind);
   const used = envs.map((e) => ({ env: e.id, runs: e.runs.filter((r) => { const [f, l] = ref(r); return Number.isFinite(f) && Number.isFinite(l) && l > f; }) })).filter((e) => e.runs.length > 0);
   if (used.length === 0) return null;
   const ids = methodIds.filter((id) => used.every((e) => e.runs.every((r) => Number.isFinite(value(r, id)))));
   const matrix = (id: string): number[][] => used.map((e) => e.runs.map((r) => { const [f, l] = ref(r); return normalisedScore(value(r, id), f, l); }));
-  const aggregates = aggregateIntervals(Object.fromEntries(ids.map((id) => [id, matrix(id)])), rng, { resamples: RESAMPLES });
+  const aggregates = aggregateIntervals(Object.fromEntries(ids.map((id) => [id, matrix(id)])), bootstrapStream(kind, "aggregates"), { resamples: RESAMPLES });
   const against = ["learnerLast", ...ids.filter((id) => id !== OBSERVER_ID)];
   const obs = matrix(OBSERVER_ID);
   const probabilityOfImprovement: KindStatistics["probabilityOfImprovement"] = {};
   const pairedPooled: KindStatistics["pairedPooled"] = {};
   for (const id of against) {
     const other = matrix(id);
-    const poi = probabilityOfImprovementInterval(obs, other, rng, { resamples: RESAMPLES });
+    const poi = probabilityOfImprovementInterval(obs, other, bootstrapStream(kind, "improvement", id), { resamples: RESAMPLES });
     probabilityOfImprovement[id] = { point: poi.point, ci: poi.ci, perEnv: poi.perTask };
-    const pd = pairedDifferences(used.map((e, t) => ({ task: e.env, a: obs[t]!, b: other[t]!, seeds: e.runs.map((r) => r.seed) })), rng, { resamples: RESAMPLES });
+    const pd = pairedDifferences(used.map((e, t) => ({ task: e.env, a: obs[t]!, b: other[t]!, seeds: e.runs.map((r) => r.seed) })), bootstrapStream(kind, "paired", id), { resamples: RESAMPLES });
     pairedPooled[id] = { tasks: pd.pooled.tasks, pairs: pd.pooled.pairs, meanDiff: pd.pooled.meanDiff, ci: pd.pooled.ci, pValue: pd.pooled.pValue };
   }
   const all = ids.flatMap((id) => matrix(id).flat());
   const lo = Math.min(0, Math.floor(Math.min(...all))), hi = Math.max(2, Math.ceil(Math.max(...all)));
   const taus = tauGrid(lo, hi, 81);
-  const profiles = Object.fromEntries(ids.map((id) => [id, performanceProfile(matrix(id), taus, rng, { resamples: RESAMPLES })]));
+  const profiles = Object.fromEntries(ids.map((id) => [id, performanceProfile(matrix(id), taus, bootstrapStream(kind, "profile", id), { resamples: RESAMPLES })]));
   return { envs: used.map((e) => ({ env: e.env, seeds: e.runs.map((r) => r.seed) })), aggregates, probabilityOfImprovement, pairedPooled, profiles };
 }
 
 /** The pooled statistics and the done-when checks of a Table 3 result's envs. */
 export function table3Statistics(envs: readonly Table3EnvResult[]): Table3Statistics {
-  const rng = new Rng(1); // bootstrap stream, fixed so reports are reproducible
   const methodIds = Object.keys(envs[0]!.runs[0]!.scores);
   return {
     level: 0.95, resamples: RESAMPLES,
-    sampled: kindStatistics(envs, methodIds, "sampled", rng),
-    meanAction: kindStatistics(envs, methodIds, "meanAction", rng),
+    sampled: kindStatistics(envs, methodIds, "sampled"),
+    meanAction: kindStatistics(envs, methodIds, "meanAction"),
     doneWhen: table3DoneWhen(envs),
   };
 }

@@ -4,12 +4,11 @@
  * last observed policy and against every other method (sampled and mean-action returns). Metric lists come from
  * the method registry.
  */
-import { Rng } from "../../core/rng.ts";
 import { normalisedScore, pooledNormalisedScore } from "../../evaluation/normalised-score.ts";
 import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
 import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
-import { summariseBaselineRewardQuality, summariseRewardQuality } from "./table3-statistics.ts";
+import { bootstrapStream, summariseBaselineRewardQuality, summariseRewardQuality } from "./table3-statistics.ts";
 import { TABLE3_PAPER, type Algorithm1StageResult, type CurvePoint, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
 
 /**
@@ -58,25 +57,24 @@ export function scoreOf(r: Table3Run, key: string): number {
 }
 
 export function summariseEnv(id: string, window: number[], runs: Table3Run[], methodList: readonly Table3Method[] = TABLE3_METHODS): Table3EnvResult {
-  const rng = new Rng(0); // bootstrap stream, fixed so reports are reproducible
+  const stream = (...key: string[]) => bootstrapStream(id, ...key); // one per statistic: a new method moves no other number
   const ids = methodList.map((m) => m.id);
   const absoluteKeys = ["learnerFirst", "learnerLast", "learnerBest", ...ids];
-  const absolute = Object.fromEntries(absoluteKeys.map((k) => [k, seedStats(runs.map((r) => scoreOf(r, k)), rng)]));
+  const absolute = Object.fromEntries(absoluteKeys.map((k) => [k, seedStats(runs.map((r) => scoreOf(r, k)), stream("absolute", k))]));
   const improved = runs.filter((r) => r.learnerImproved);
-  const normalised = Object.fromEntries(["learnerBest", ...ids].map((k) => [k, improved.length ? seedStats(improved.map((r) => r.normalised[k]!), rng) : null]));
+  const normalised = Object.fromEntries(["learnerBest", ...ids].map((k) => [k, improved.length ? seedStats(improved.map((r) => r.normalised[k]!), stream("normalised", k)) : null]));
   const firsts = runs.map((r) => r.learnerFirst), lasts = runs.map((r) => r.learnerLast);
   const pooledOk = lasts.reduce((s, x) => s + x, 0) > firsts.reduce((s, x) => s + x, 0);
   const pooled = Object.fromEntries(["learnerBest", ...ids].map((k) => [k, pooledOk ? pooledNormalisedScore(runs.map((r) => scoreOf(r, k)), firsts, lasts) : null]));
-  const meanAction = Object.fromEntries(["learnerFirst", "learnerLast", ...ids].map((k) => [k, seedStats(runs.map((r) => r.meanAction[k]!), rng)]));
+  const meanAction = Object.fromEntries(["learnerFirst", "learnerLast", ...ids].map((k) => [k, seedStats(runs.map((r) => r.meanAction[k]!), stream("mean-action", k))]));
   const against = ["learnerLast", ...ids.filter((k) => k !== OBSERVER_ID)];
-  const paired = (xs: (r: Table3Run, k: string) => number): Record<string, PairedDiff | null> =>
-    Object.fromEntries(against.map((k) => [k, runs.length >= 2 ? pairedComparison(runs.map((r) => xs(r, OBSERVER_ID)), runs.map((r) => xs(r, k)), rng) : null]));
+  const paired = (kind: string, xs: (r: Table3Run, k: string) => number): Record<string, PairedDiff | null> =>
+    Object.fromEntries(against.map((k) => [k, runs.length >= 2 ? pairedComparison(runs.map((r) => xs(r, OBSERVER_ID)), runs.map((r) => xs(r, k)), stream("paired", kind, k)) : null]));
   return {
     id, window, paper: TABLE3_PAPER.find((p) => p.id === id) ?? null, runs, absolute, normalised, pooled, meanAction,
-    comparisons: paired(scoreOf), comparisonsMeanAction: paired((r, k) => r.meanAction[k]!),
-    ...(runs.some((r) => r.rewardQuality) ? { rewardQuality: summariseRewardQuality(runs, new Rng(2)) } : {}),
-    // Its own bootstrap stream: the numbers above never move when a baseline row is added.
-    ...(runs.some((r) => r.rewardQualityBaselines) ? { rewardQualityBaselines: summariseBaselineRewardQuality(runs, baselineLabels(runs, methodList), new Rng(3)) } : {}),
+    comparisons: paired("sampled", scoreOf), comparisonsMeanAction: paired("mean-action", (r, k) => r.meanAction[k]!),
+    ...(runs.some((r) => r.rewardQuality) ? { rewardQuality: summariseRewardQuality(id, runs) } : {}),
+    ...(runs.some((r) => r.rewardQualityBaselines) ? { rewardQualityBaselines: summariseBaselineRewardQuality(id, runs, baselineLabels(runs, methodList)) } : {}),
   };
 }
 
