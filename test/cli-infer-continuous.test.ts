@@ -43,6 +43,9 @@ test("lfl infer on a Box history with an observation of 1e308: E_NUMERICAL namin
   writeFileSync(out, "previous\n");
   const r = lfl("infer", "--history", history, "--out", out, "--scale", "0.01");
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^lfl: error E_NUMERICAL: infer: Algorithm 1 produced a non-finite result .*obsNorm\.var\[2\] is Infinity[^\n]*\n$/);
+  // Progress lines (also when stderr is not a terminal), then exactly one error line, the last.
+  assert.match(r.stderr, /(^|\n)lfl: error E_NUMERICAL: infer: Algorithm 1 produced a non-finite result .*obsNorm\.var\[2\] is Infinity[^\n]*\n$/);
+  assert.equal(r.stderr.match(/lfl: error/g)?.length, 1);
+  assert.match(r.stderr, /^1\/4 policies /, "progress is shown on a non-terminal stderr");
   assert.equal(readFileSync(out, "utf8"), "previous\n");
 });

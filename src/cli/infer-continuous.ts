@@ -90,7 +90,7 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
   };
   const seed = (o.seed as number | undefined) ?? 0;
   const bar = new cliProgress.SingleBar(
-    { format: "{stage} [{bar}] {value}/{total} loss {loss} | {duration_formatted}", stream: process.stderr, clearOnComplete: true, noTTYOutput: false },
+    { format: "{stage} [{bar}] {value}/{total} loss {loss} | {duration_formatted}", stream: process.stderr, clearOnComplete: true, noTTYOutput: true, notTTYSchedule: 10_000 },
     cliProgress.Presets.shades_classic,
   );
   let current = "";
