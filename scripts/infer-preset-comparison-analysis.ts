@@ -12,14 +12,18 @@ import { pairedComparison } from "../src/evaluation/seed-stats.ts";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: node --import tsx scripts/infer-preset-comparison-analysis.ts OUT_DIR");
-const score = (file: string): [number, number] => {
-  const m = /observer: (-?[\d.]+) \(mean action (-?[\d.]+)\)/.exec(readFileSync(join(dir, file), "utf8"));
-  if (!m) throw new Error(`${file}: no observer score`);
-  return [Number(m[1]), Number(m[2])];
+/** The observer's score in an observe log, or null while that run is unfinished. */
+const score = (file: string): [number, number] | null => {
+  let text = "";
+  try { text = readFileSync(join(dir, file), "utf8"); } catch { return null; }
+  const m = /observer: (-?[\d.]+) \(mean action (-?[\d.]+)\)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : null;
 };
 const pairs = readdirSync(dir).flatMap((f) => {
   const m = /^obs(\d+)-def-(\d+)\.log$/.exec(f);
-  return m && readdirSync(dir).includes(`obs${m[1]}-fast-${m[2]}.log`) ? [{ history: m[1]!, observer: m[2]!, def: score(f), fast: score(`obs${m[1]}-fast-${m[2]}.log`) }] : [];
+  if (!m) return [];
+  const def = score(f), fast = score(`obs${m[1]}-fast-${m[2]}.log`);
+  return def && fast ? [{ history: m[1]!, observer: m[2]!, def, fast }] : [];
 });
 for (const p of pairs) console.log(`history ${p.history} observer ${p.observer}: default ${p.def[0].toFixed(1)} (mean action ${p.def[1].toFixed(1)}), fast ${p.fast[0].toFixed(1)} (${p.fast[1].toFixed(1)})`);
 for (const [k, name] of [[0, "sampled"], [1, "mean action"]] as const) {
