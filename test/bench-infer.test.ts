@@ -32,7 +32,7 @@ test("lfl bench infer --backends: every setting × stage × backend with ratios 
     const file = join(dir, "b.json");
     const r = lfl("bench", "infer", "--updates", "3", "--pairs", "48", "--scale", "0.004", "--settings", "paper,infer", "--backends", backends.join(","), "--json", file);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /same recovered reward .* under every backend/);
+    assert.match(r.stdout, /same recovered reward .* under every float64 backend/);
     const out = JSON.parse(readFileSync(file, "utf8")) as { summary: InferComparisonRow[] };
     assert.equal(out.summary.length, 2 * 5 * backends.length);
     for (const row of out.summary) {

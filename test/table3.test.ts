@@ -81,7 +81,7 @@ test("quick scale: every cell of every method runs; the observer and its control
   }
   assert.equal(env.rewardQuality!.pearson!.n, env.runs.length);
   const lines = doc.statistics!.doneWhen;
-  assert.equal(lines.length, 7);
+  assert.equal(lines.length, 8);
   assert.ok(lines.every((l) => ["holds", "mean only", "does not hold", "undefined"].includes(l.status)));
   assert.equal(lines.find((l) => l.check.startsWith("normalised observer"))!.status, "undefined"); // no paper number for Pendulum
 });
