@@ -94,8 +94,8 @@ test("results/table3.json reassembles from the committed cells by its recorded c
 
 /**
  * results/table3-paper.json (the paper's scale: 32 × 2048 steps per learner update, seeds 0–2, the observer and the
- * same-budget controls; computed over several sessions, so it may list missing cells) reassembles the same way, and
- * every env it reports holds all three seeds.
+ * same-budget controls; computed over several sessions) reassembles the same way, and is complete: four envs,
+ * three seeds each.
  */
 test("results/table3-paper.json reassembles from the committed cells by its recorded command", async () => {
   const committed = JSON.parse(readFileSync(join(RESULTS, "table3-paper.json"), "utf8")) as Table3Result & { command: string; seeds: number[] };
@@ -105,6 +105,8 @@ test("results/table3-paper.json reassembles from the committed cells by its reco
   assert.deepEqual(again.seeds, [0, 1, 2]);
   assert.deepEqual(numbers(again), numbers(committed));
   assert.ok(again.envs.length >= 1);
-  // Complete (nothing missing): every env of the scale with all three seeds.
-  if ((committed as { missing?: string[] }).missing?.length === 0) for (const e of again.envs) assert.equal(e.runs.length, 3, e.id);
+  // Complete since 7c566be: nothing missing, all four envs with all three seeds (the README's paper-scale numbers).
+  assert.deepEqual((committed as { missing?: string[] }).missing, []);
+  assert.deepEqual(again.envs.map((e) => e.id), ["Reacher-v5", "Hopper-v5", "HalfCheetah-v5", "Ant-v5"]);
+  for (const e of again.envs) assert.equal(e.runs.length, 3, e.id);
 });
