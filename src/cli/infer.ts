@@ -3,8 +3,8 @@
  * learning history (observer/tabular-lfl.ts) and prints the diagnostics: per-improvement residual of the fit
  * (which improvements the reward fails to explain) and the updates that look non-improving under it.
  * The MDP file, when given, gives the sizes and γ, and its TRUE dynamics are those the state-form check
- * (form-check.ts) and the flags plan under, as in the benchmark and Table 2; the reward itself is still fitted
- * under the dynamics P̂ estimated from the data.
+ * (form-check.ts) and the flags plan under, and the reward is recovered under them too (Theorem 2's setting; the
+ * library's default `dynamics: "known"`); without it everything uses the dynamics P̂ estimated from the data.
  */
 import { InputError } from "../core/errors.ts";
 import { columnsToHistory } from "../data/history-columns.ts";
@@ -117,13 +117,13 @@ export const command: Command = {
     const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
     const info = {
       history: v.history, learner: history.meta.learner, envId: history.meta.envId, alpha, gamma: spec.gamma,
-      observer: { ...TABULAR_LFL_DEFAULTS, ...config }, assumptions,
+      observer: { ...TABULAR_LFL_DEFAULTS, ...config }, dynamics: res.dynamics === "known" ? "true (--mdp)" : "estimated P̂", assumptions,
       flags: { flags: flags.flags, offSupportMass: flags.offSupportMass, winFraction: flags.winFraction, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" },
       recoveredReturn: flags.recoveredReturn, diagnostics: res.diagnostics,
     };
     writeTabularRewardFile(v.out, { ...spec, reward: res.reward, info });
 
-    console.log(`inferred r̄φ(${lm.rewardForm === "state" ? "s" : "s,a"}) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}; γ = ${spec.gamma}, planning α = ${alpha}, penalty β = ${config.pessimism}`);
+    console.log(`inferred r̄φ(${lm.rewardForm === "state" ? "s" : "s,a"}) from ${history.updates.length} policy updates (${res.diagnostics.length} improvements) of ${history.meta.learner} on ${history.meta.envId}; γ = ${spec.gamma}, planning α = ${alpha}, penalty β = ${config.pessimism}; recovered under ${res.dynamics === "known" ? "the MDP's true dynamics (--mdp)" : "the dynamics P̂ estimated from the history (give --mdp to use the true ones)"}`);
     console.log(`assumptions: learner model ${lm.chosen}, reward form ${lm.rewardForm}${learnerModel === "auto" || rewardForm === "auto" ? " (chosen from the data)" : " (as given)"}`);
     if (lm.selection && lm.selection.scores.length > 0) {
       console.log(`evidence: held-out log-likelihood of the next update's actions (updates ${lm.selection.heldOutUpdates.join(", ")}; ${lm.selection.heldOutActions} actions), nats per action:`);
@@ -147,7 +147,7 @@ export const command: Command = {
       { header: "flag", value: (d) => (d.nonImproving ? "NON-IMPROVING" : "") },
     ], res.diagnostics));
     const flagged = res.diagnostics.filter((d) => d.nonImproving);
-    console.log(`J_r̂: soft return (α_model = ${config.alphaModel}) under the RECOVERED reward and P̂ — not a true score. ${flagged.length} of ${res.diagnostics.length} updates look non-improving (a drop under r̂ that every bootstrap replicate repeats); worst residual RMS ${formatNumber(Math.max(...res.diagnostics.map((d) => d.residualRms)), 3)}.`);
+    console.log(`J_r̂: soft return (α_model = ${config.alphaModel}) under the RECOVERED reward and ${res.dynamics === "known" ? "the true dynamics" : "P̂"} — not a true score. ${flagged.length} of ${res.diagnostics.length} updates look non-improving (a drop under r̂ that every bootstrap replicate repeats); worst residual RMS ${formatNumber(Math.max(...res.diagnostics.map((d) => d.residualRms)), 3)}.`);
     console.log(`planned policy: J under the recovered reward ${formatNumber(flags.recoveredReturn, 4)} (not a true score; 'lfl observe' gives the true J); off-support mass ${formatNumber(flags.offSupportMass, 3)}; beats π̂_K in ${Number.isNaN(flags.winFraction) ? "—" : `${formatNumber(100 * flags.winFraction, 0)}%`} of bootstrap replicates (${planMdp ? "true dynamics" : "estimated dynamics"}).`);
     console.log(flags.flags.length > 0 ? `FLAGGED: ${flags.flags.join(", ")} — do not trust this reward's policy without checking (docs/observer-tabular.md).` : "flags: none");
     console.log(`wrote ${v.out}`);

@@ -107,17 +107,23 @@ test("the selected-model ceiling: exact SVI policies and the true model give the
 
 /** The second pass's Table-2 observer: state-only reward given, the model by the 0.075-nats margin, no guard. */
 // The first/second pass planned at the paper's temperature (planningScale 1; the fifth pass's 0.8 is the default now).
-const FIRST_PASS = { rewardForm: "state", modelSelection: "margin", robust: false, bootstrap: 0, supportVisits: 0, planningScale: 1 } as const;
+// Both recovered under the dynamics P̂ estimated from the data (the sixth pass's "known" is the default now).
+const FIRST_PASS = { rewardForm: "state", modelSelection: "margin", robust: false, bootstrap: 0, supportVisits: 0, planningScale: 1, dynamics: "estimated" } as const;
 
 test("auto selection from sampled data: an SPI history keeps the paper's model, an SVI history switches to svi", () => {
   // With the paper's state–action reward, no planning penalty and the paper's temperature, keeping SPI IS the paper's observer.
-  const spi = inferTabularReward(history("soft-policy-iteration", 101).run.history, mdp, { rewardForm: "state-action", pessimism: 0, planningScale: 1 });
+  const spi = inferTabularReward(history("soft-policy-iteration", 101).run.history, mdp, { rewardForm: "state-action", pessimism: 0, planningScale: 1, dynamics: "estimated" });
   assert.equal(spi.learnerModel.chosen, "spi");
   assert.deepEqual(spi.reward, spi.paperReward);
+  // Under the MDP's own dynamics the observer's reward changes, the paper's observer (P̂, §6.3) does not.
+  const spiKnown = inferTabularReward(history("soft-policy-iteration", 101).run.history, mdp, { rewardForm: "state-action", pessimism: 0, planningScale: 1, dynamics: "known" });
+  assert.equal(spiKnown.dynamics, "known");
+  assert.deepEqual(spiKnown.paperReward, spi.paperReward);
+  assert.notDeepEqual(spiKnown.reward, spi.reward);
   // The first pass's observer (Table 2 with the state-only assumption given): the margin rule picks the model.
   const svi = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp, FIRST_PASS);
   assert.equal(svi.learnerModel.chosen, "svi");
-  const paperOnly = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp, { learnerModel: "spi", rewardForm: "state-action", pessimism: 0, planningScale: 1 });
+  const paperOnly = inferTabularReward(history("soft-value-iteration", 103).run.history, mdp, { learnerModel: "spi", rewardForm: "state-action", pessimism: 0, planningScale: 1, dynamics: "estimated" });
   assert.deepEqual(paperOnly.reward, svi.paperReward);
   // The default refits the chosen model with a state-only reward and plans on r̂ − β/√(n+1).
   for (let s = 0; s < nS; s++) for (let a = 1; a < nA; a++) assert.equal(svi.fittedReward[s * nA + a], svi.fittedReward[s * nA]);

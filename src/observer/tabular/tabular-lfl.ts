@@ -41,7 +41,9 @@ import { robustAssumption } from "./assumption-ensemble.ts";
 import { checkStateForm, type FormCheck } from "./form-check.ts";
 import { ASSUMPTION_CANDIDATES, crossValidateAssumptions, type AssumptionSelection } from "./assumption-selection.ts";
 import { candidateName, selectLearnerModel, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
+import { fitSimulatedLearner } from "./simulated-learner-fit.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
+import { spiSimulator } from "./spi-simulation.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
 import { estimatePolicy, estimateStart, estimateTransitionModel, tabularBatches, visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 
@@ -115,10 +117,24 @@ export interface TabularLflConfig {
    * observer ≥ learner's last 200 → 225 of 323 improvable runs). 1 = the paper's temperature.
    */
   planningScale: number;
+  /**
+   * The dynamics the observer's reward is recovered under: "known" (default) — the MDP's own P when `spec` is the
+   * TabularMdp (Theorem 2's setting, §4.2: "knowing … the whole model (the dynamics P …)"; `lfl infer --mdp`, Table 2
+   * and the benchmark), else P̂; "estimated" — always P̂ from the observed transitions (a pair never observed gets a
+   * uniform next state, so an unvisited absorbing trap looks like a teleporter). The paper's observer (`paperReward`)
+   * and the bootstrap replicates always use P̂ (§6.3: "estimated policies and dynamics"). docs/observer-tabular.md §11.
+   */
+  dynamics: "estimated" | "known";
+  /**
+   * The reward of the SPI model with a state–action reward: "theorem2" — the paper's least-squares fit r̄φ of the
+   * Theorem-2 targets built from the λ-smoothed π̂_k; "likelihood" — the SPI learner simulated from U(A) and fitted
+   * by maximum likelihood of the observed actions (spi-simulation.ts; started at r̄φ; no π̂ enters).
+   */
+  spiFit: "theorem2" | "likelihood";
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25, planningScale: 0.8 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25, planningScale: 0.8, dynamics: "known", spiFit: "theorem2" };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -174,7 +190,7 @@ export interface TabularLflResult {
   reward: Float64Array;
   /** The recovered reward under the chosen learner model (and reward form), before the penalty. */
   fittedReward: Float64Array;
-  /** The paper's SPI (Theorem 2) reward r̄φ, whatever the learner model. */
+  /** The paper's observer: its SPI (Theorem 2) reward r̄φ from the estimated policies and dynamics P̂ (§6.3), whatever the learner model and `dynamics`. */
   paperReward: Float64Array;
   learnerModel: LearnerModelReport;
   /** f_k(s) per improvement. */
@@ -183,7 +199,9 @@ export interface TabularLflResult {
   targets: Float64Array[];
   /** π̂_k per update. */
   policies: Float64Array[];
-  /** The estimated model (P̂, empirical start, γ; reward = r̄φ). */
+  /** The dynamics the observer's reward was recovered under: the MDP's own P, or P̂ estimated from the data. */
+  dynamics: "known" | "estimated";
+  /** The model the reward was recovered under (P or P̂ per `dynamics`, empirical start, γ; reward = the fitted reward). */
   model: TabularMdp;
   /** n(s,a) over all updates. */
   visits: Float64Array;
@@ -237,6 +255,12 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
     } else ({ model: kind, form } = candidates[0]!);
   }
   const logLikelihood = Object.fromEntries((selection?.scores ?? []).map((c) => [c.name, c.heldOut]));
+  if (kind === "spi" && form === "state-action" && config.spiFit === "likelihood") {
+    const theta0 = new Float64Array(model.nS * model.nA + 1);
+    theta0.set(spiReward);
+    const fit = fitSimulatedLearner(spiSimulator(model, policies.length - 1, config.alphaModel), counts, config.alphaModel, model.nS, model.nA, theta0, config.mlIterations);
+    return { reward: fit.theta.slice(0, model.nS * model.nA), learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) } };
+  }
   if (kind === "spi" && form === "state-action") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) } };
   const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: kind === "td" ? ["td"] : [kind], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: form, stateIterations: config.stateIterations });
   if (kind === "td") for (const c of sel.candidates) logLikelihood[candidateName(c)] = c.logLikelihood;
@@ -254,7 +278,11 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   // 1. Data → counts, model, policies.
   const batches = tabularBatches(history, nS, nA);
   const counts = batches.map((b) => visitCounts(b, nS, nA));
-  const { P, visits } = estimateTransitionModel(batches, nS, nA);
+  const { P: Phat, visits } = estimateTransitionModel(batches, nS, nA);
+  if (!["known", "estimated"].includes(c.dynamics)) throw new InputError("E_INVALID_CONFIG", `dynamics must be known or estimated, got ${String(c.dynamics)}`);
+  if (!["theorem2", "likelihood"].includes(c.spiFit)) throw new InputError("E_INVALID_CONFIG", `spiFit must be theorem2 or likelihood, got ${String(c.spiFit)}`);
+  const known = c.dynamics === "known" && spec instanceof TabularMdp;
+  const P = known ? spec.P : Phat;
   const start = estimateStart(batches, nS);
   const policies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
   const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" });
@@ -311,7 +339,9 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
       dropFraction,
     };
   });
-  return { reward, fittedReward, paperReward, learnerModel, shapings, targets, policies, model, visits, diagnostics, ...(boot ? { bootstrap: boot } : {}) };
+  // The paper's observer always recovers under P̂ (§6.3); under known dynamics that is a second Theorem-2 fit.
+  const paperObserverReward = known ? recoverFromPolicies(new TabularMdp({ nS, nA, P: Phat, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" }), policies, c.alphaModel).reward : paperReward;
+  return { reward, fittedReward, paperReward: paperObserverReward, dynamics: known ? "known" : "estimated", learnerModel, shapings, targets, policies, model, visits, diagnostics, ...(boot ? { bootstrap: boot } : {}) };
 }
 
 /**
