@@ -32,7 +32,8 @@ export interface ObserverFlagOptions {
 /**
  * maxFormDisagreement 1.8: the smallest threshold on the grid {0.3, 0.5, 0.8, 1, 1.1, …, 1.6, 1.8, 2} that keeps ≤ 10%
  * of the benchmark's runs flagged on tuning seeds 100–129 with the default observer (46/480; 14 of its 33
- * catastrophes flagged instead of 9; docs/observer-tabular.md §10.2). The others were set before any tuning.
+ * catastrophes flagged instead of 9; docs/observer-tabular.md §10.2). Re-measured with the reward under the MDP's own
+ * dynamics (§11): no threshold catches a catastrophe any more, so it stays at 1.8. The others were set before any tuning.
  */
 export const OBSERVER_FLAG_DEFAULTS: ObserverFlagOptions = { supportVisits: 5, maxOffSupport: 0.05, minWinFraction: 0.5, maxFormDisagreement: 1.8 };
 
