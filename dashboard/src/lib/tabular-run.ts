@@ -3,7 +3,7 @@
  *
  *   lfl learn --mdp m.json --learner L --seed N [--pairs P --alpha A]      → TABULAR_LEARNERS[L].train(mdp, …, new Rng(N))
  *   (the history file round trip)                                          → historyToColumns → columnsToHistory
- *   lfl infer --history h.npz --mdp m.json [--reward-form …]              → inferTabularReward(history, { nS, nA, γ }, flags)
+ *   lfl infer --history h.npz --mdp m.json [--reward-form …]              → inferTabularReward(history, mdp, flags)
  *   lfl observe --mdp m.json --reward reward.json                         → observerPolicy + softReturn (α = 0.3)
  *
  * Step k (k = 1..K) runs the observer on the first k + 1 observed updates (k improvements); the last step is
@@ -148,7 +148,8 @@ export function* runTabularLive(req: TabularRunRequest): Generator<TabularEvent>
       `npx lfl observe --mdp mdp.json --reward reward.json --alpha ${alpha}`,
     ],
   };
-  const spec = { nS: mdp.nS, nA: mdp.nA, gamma: mdp.gamma };
+  // The MDP itself as the spec, as `lfl infer --mdp` passes it: the reward is recovered under its true dynamics.
+  const spec = mdp;
   for (let k = 1; k < history.updates.length; k++) {
     const seen = history.select(history.updates.slice(0, k + 1).map((u) => u.index));
     const res = inferTabularReward(seen, spec, observer);
