@@ -66,7 +66,7 @@ test("state-form check (form-check.ts): a Garnet's action-dependent reward read 
   // Under the dynamics P̂ estimated from the data (§9's setting; the default recovers under the MDP's own P, below).
   const g = garnet({ seed: 105 });
   const run = TABULAR_LEARNERS["q-learning"].train(g, {}, new Rng(105));
-  const est = { bootstrap: 0, dynamics: "estimated" } as const;
+  const est = { bootstrap: 0, dynamics: "estimated", formCheck: 0.25 } as const; // §9's threshold under P̂
   const off = inferTabularReward(run.history, g, { ...est, formCheck: 0 });
   assert.equal(off.learnerModel.rewardForm, "state");
   assert.equal(off.learnerModel.formCheck, undefined);

@@ -105,7 +105,8 @@ export interface TabularLflConfig {
    * Check of the state-only form under the SPI model (form-check.ts; ours, not the paper's): when the policy planned
    * on the state-only reward loses more than this fraction of (optimal − uniform) under the paper's state–action
    * reward r̄φ (α = 0.3; under the true dynamics when `spec` is the TabularMdp itself, else P̂), r̄φ is used instead. Applies only when the form is chosen from the data
-   * (`rewardForm: "auto"`); 0 = off.
+   * (`rewardForm: "auto"`); 0 = off. 0.5 since the reward is recovered under the known dynamics (0.25 was tuned
+   * under P̂; docs/observer-tabular.md §11).
    */
   formCheck: number;
   /**
@@ -131,10 +132,12 @@ export interface TabularLflConfig {
    * by maximum likelihood of the observed actions (spi-simulation.ts; started at r̄φ; no π̂ enters).
    */
   spiFit: "theorem2" | "likelihood";
+  /** The reward form's rule (modelSelection "margin"): the state form is kept unless the state–action form predicts the held-out actions better by more than formSe standard errors. */
+  formSe: number;
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.25, planningScale: 0.8, dynamics: "known", spiFit: "theorem2" };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1 };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -245,7 +248,7 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
       if (sc.length > 0) {
         const top = sc.reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
         const st = sc.find((x) => x.model === top.model && x.form === "state")!;
-        form = st === top || st.diffToBest >= -st.diffSe ? "state" : "state-action";
+        form = st === top || st.diffToBest >= -config.formSe * st.diffSe ? "state" : "state-action";
       } else form = selection.chosen.form;
       kind = modelSetting as "spi" | "svi";
       selection = { ...selection, chosen: { model: kind, form }, rule: "reward form: the simpler form of the best-predicting model unless its other form is better by > 1 SE; learner model: SPI unless SVI's likelihood is better by the margin" };
