@@ -114,11 +114,12 @@ export const command: Command = {
     const lm = res.learnerModel;
     // Flags under the true dynamics when --mdp is given, else under P̂.
     const flags = observerFlags(planMdp ?? res.model, res, alpha);
-    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
+    const dynamics = planMdp ? "true (--mdp)" : "estimated P̂";
+    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
     const info = {
       history: v.history, learner: history.meta.learner, envId: history.meta.envId, alpha, gamma: spec.gamma,
-      observer: { ...TABULAR_LFL_DEFAULTS, ...config }, dynamics: res.dynamics === "known" ? "true (--mdp)" : "estimated P̂", assumptions,
-      flags: { flags: flags.flags, offSupportMass: flags.offSupportMass, winFraction: flags.winFraction, dynamics: planMdp ? "true (--mdp)" : "estimated P̂" },
+      observer: { ...TABULAR_LFL_DEFAULTS, ...config }, dynamics: res.dynamics === "known" ? dynamics : "estimated P̂", assumptions,
+      flags: { flags: flags.flags, offSupportMass: flags.offSupportMass, winFraction: flags.winFraction, dynamics },
       recoveredReturn: flags.recoveredReturn, diagnostics: res.diagnostics,
     };
     writeTabularRewardFile(v.out, { ...spec, reward: res.reward, info });

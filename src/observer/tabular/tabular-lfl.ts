@@ -251,7 +251,7 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
         form = st === top || st.diffToBest >= -config.formSe * st.diffSe ? "state" : "state-action";
       } else form = selection.chosen.form;
       kind = modelSetting as "spi" | "svi";
-      selection = { ...selection, chosen: { model: kind, form }, rule: "reward form: the simpler form of the best-predicting model unless its other form is better by > 1 SE; learner model: SPI unless SVI's likelihood is better by the margin" };
+      selection = { ...selection, chosen: { model: kind, form }, rule: `reward form: the simpler form of the best-predicting model unless its other form is better by > ${config.formSe} SE; learner model: SPI unless SVI's likelihood is better by the margin` };
     } else if (candidates.length > 1) {
       selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates });
       ({ model: kind, form } = selection.chosen);
@@ -276,6 +276,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
+  if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -288,7 +289,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const P = known ? spec.P : Phat;
   const start = estimateStart(batches, nS);
   const policies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
-  const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" });
+  const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: known ? "known-dynamics-model" : "estimated-model" });
   // 2–3. Targets and the consistent reward.
   const { reward: paperReward, shapings, targets, residuals } = recoverFromPolicies(model0, policies, c.alphaModel);
   // 5. The learner model.
