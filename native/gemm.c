@@ -12,6 +12,8 @@
  * Only one product uses the pool at a time; a concurrent caller (another JS thread) computes alone.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include "lfl_kernels.h"
@@ -149,6 +151,11 @@ static void gemm_rows(int r0, int r1, int n, int k, const double *a, long ars, l
 
 /* ---- thread pool ---- */
 
+/* Waking a sleeping thread (futex, scheduler) costs tens of microseconds in a VM: as much as a 2048-row
+ * product's half. So a worker that has just finished a job, and the caller waiting for its workers, first spin
+ * on atomics for up to spin_ns (default 200 us; LFL_NATIVE_SPIN_US, 0 = never spin) and only then sleep on the
+ * condition variables. A training step's products come back to back, so the workers stay awake through a step
+ * and sleep in longer gaps (between PPO rollouts, say). Which thread computes which rows does not change. */
 #define MAX_THREADS 8
 typedef struct {
   int m, parts; lfl_rows_fn fn; const void *ctx;
@@ -157,11 +164,46 @@ typedef struct {
 static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER; /* held by the caller using the pool */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
-static job_t job;
-static unsigned long generation;
-static int pending, started; /* workers still running the job; workers created */
-static int threads = 0;      /* 0 = not yet initialised */
+static job_t job;                      /* written under mu before generation is bumped */
+static _Atomic unsigned long generation;
+static _Atomic int pending;            /* workers still running the job */
+static int started;                    /* workers created */
+static int threads = 0;                /* 0 = not yet initialised */
 static long min_work = 2L << 20; /* 2M multiply-adds: 512 rows through a 64x64 layer (measured: bench in docs/performance.md) */
+static long spin_ns = 200000;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static long long now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Spins until *gen != seen (returns 1) or spin_ns have passed (returns 0). */
+static int spin_for_generation(unsigned long seen) {
+  if (spin_ns <= 0) return 0;
+  const long long until = now_ns() + spin_ns;
+  for (int i = 1;; i++) {
+    if (atomic_load_explicit(&generation, memory_order_acquire) != seen) return 1;
+    cpu_relax();
+    if ((i & 63) == 0 && now_ns() > until) return 0;
+  }
+}
+
+static int spin_for_done(void) {
+  if (spin_ns <= 0) return 0;
+  const long long until = now_ns() + spin_ns;
+  for (int i = 1;; i++) {
+    if (atomic_load_explicit(&pending, memory_order_acquire) == 0) return 1;
+    cpu_relax();
+    if ((i & 63) == 0 && now_ns() > until) return 0;
+  }
+}
 
 /* Rows of part `i` of `parts`: contiguous ranges, multiples of 4 except the last. */
 static void part_rows(int m, int parts, int i, int *r0, int *r1) {
@@ -177,19 +219,29 @@ static void run_part(const job_t *j, int i) {
   if (r0 < r1) j->fn(j->ctx, r0, r1);
 }
 
+typedef struct { int id; unsigned long seen; } worker_start;
+
 static void *worker(void *arg) {
-  const int id = (int)(long)arg; /* 1 .. threads-1 */
-  unsigned long seen = 0;
+  /* id 1 .. threads-1; seen = the generation when it was created, so a worker started between two jobs waits for
+   * the next one instead of running the finished one (whose context is gone). */
+  const worker_start ws = *(const worker_start *)arg;
+  free(arg);
+  const int id = ws.id;
+  unsigned long seen = ws.seen;
   for (;;) {
-    pthread_mutex_lock(&mu);
-    while (generation == seen) pthread_cond_wait(&start_cv, &mu);
-    seen = generation;
+    if (!spin_for_generation(seen)) {
+      pthread_mutex_lock(&mu);
+      while (atomic_load_explicit(&generation, memory_order_acquire) == seen) pthread_cond_wait(&start_cv, &mu);
+      pthread_mutex_unlock(&mu);
+    }
+    seen = atomic_load_explicit(&generation, memory_order_acquire);
     const job_t j = job;
-    pthread_mutex_unlock(&mu);
     if (id < j.parts) run_part(&j, id);
-    pthread_mutex_lock(&mu);
-    if (--pending == 0) pthread_cond_signal(&done_cv);
-    pthread_mutex_unlock(&mu);
+    if (atomic_fetch_sub_explicit(&pending, 1, memory_order_acq_rel) == 1) {
+      pthread_mutex_lock(&mu); /* the caller may be asleep on done_cv */
+      pthread_cond_signal(&done_cv);
+      pthread_mutex_unlock(&mu);
+    }
   }
   return NULL;
 }
@@ -201,6 +253,8 @@ static void init_threads(void) {
   threads = t < 1 ? 1 : t > MAX_THREADS ? MAX_THREADS : (int)t;
   const char *mw = getenv("LFL_NATIVE_MIN_WORK");
   if (mw) min_work = strtol(mw, NULL, 10);
+  const char *sp = getenv("LFL_NATIVE_SPIN_US");
+  if (sp) spin_ns = strtol(sp, NULL, 10) * 1000L;
 }
 
 /* Starts workers up to `want` - 1 (under pool_busy). Returns how many threads can run (>= 1). */
@@ -208,11 +262,14 @@ static int ensure_workers(int want) {
   while (started < want - 1) {
     pthread_t t;
     pthread_attr_t attr;
+    worker_start *ws = malloc(sizeof *ws);
+    if (!ws) break;
+    *ws = (worker_start){ started + 1, atomic_load_explicit(&generation, memory_order_acquire) };
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    const int ok = pthread_create(&t, &attr, worker, (void *)(long)(started + 1)) == 0;
+    const int ok = pthread_create(&t, &attr, worker, ws) == 0;
     pthread_attr_destroy(&attr);
-    if (!ok) break;
+    if (!ok) { free(ws); break; }
     started++;
   }
   return started + 1 < want ? started + 1 : want;
@@ -242,14 +299,16 @@ void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx) {
     if (parts > 1) {
       pthread_mutex_lock(&mu);
       job = (job_t){ m, parts, fn, ctx };
-      pending = started;
-      generation++;
+      atomic_store_explicit(&pending, started, memory_order_relaxed);
+      atomic_fetch_add_explicit(&generation, 1, memory_order_release);
       pthread_cond_broadcast(&start_cv);
       pthread_mutex_unlock(&mu);
       run_part(&job, 0);
-      pthread_mutex_lock(&mu);
-      while (pending > 0) pthread_cond_wait(&done_cv, &mu);
-      pthread_mutex_unlock(&mu);
+      if (!spin_for_done()) {
+        pthread_mutex_lock(&mu);
+        while (atomic_load_explicit(&pending, memory_order_acquire) > 0) pthread_cond_wait(&done_cv, &mu);
+        pthread_mutex_unlock(&mu);
+      }
       pthread_mutex_unlock(&pool_busy);
       return;
     }
@@ -260,17 +319,25 @@ void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx) {
 
 typedef struct {
   int n, k; const double *a; long ars, aps; const double *b; long ldb; double *c; long ldc; const double *bias; int mode;
+  lfl_rows_fn post; const void *post_ctx;
 } gemm_args;
 
 static void gemm_part(const void *ctx, int r0, int r1) {
   const gemm_args *g = (const gemm_args *)ctx;
   gemm_rows(r0, r1, g->n, g->k, g->a, g->ars, g->aps, g->b, g->ldb, g->c, g->ldc, g->bias, g->mode);
+  if (g->post) g->post(g->post_ctx, r0, r1);
 }
 
 void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
               double *c, long ldc, const double *bias, int mode) {
-  const gemm_args g = { n, k, a, ars, aps, b, ldb, c, ldc, bias, mode };
+  const gemm_args g = { n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, NULL, NULL };
   lfl_parallel_rows(m, (long)m * n * k, gemm_part, &g);
+}
+
+void lfl_gemm_then(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                   double *c, long ldc, const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work) {
+  const gemm_args g = { n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, post, post_ctx };
+  lfl_parallel_rows(m, (long)m * n * k + post_work, gemm_part, &g);
 }
 
 const char *lfl_isa(void) {

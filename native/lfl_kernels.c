@@ -105,6 +105,62 @@ LFL_MULTI static void adam(double *restrict theta, const double *restrict g, dou
   }
 }
 
+/* ---- fused layer + tanh (current set): the same operations as the product then tanh, run by each thread on
+ * the rows it just computed (still in its cache), so tanh is split over the pool with the product ---- */
+
+/* tanh costs about as much as 32 multiply-adds per entry (measured: bench in docs/performance.md). */
+#define TANH_WORK 32L
+
+typedef struct { double *y; int cols; } tanh_rows_ctx;
+static void tanh_rows(const void *ctx, int r0, int r1) {
+  const tanh_rows_ctx *t = (const tanh_rows_ctx *)ctx;
+  double *yr = t->y + (size_t)r0 * t->cols;
+  tanh_forward(yr, yr, (r1 - r0) * t->cols);
+}
+
+typedef struct { const double *x; double *dx; int cols; } tanh_back_rows_ctx;
+static void tanh_back_rows(const void *ctx, int r0, int r1) {
+  const tanh_back_rows_ctx *t = (const tanh_back_rows_ctx *)ctx;
+  const size_t off = (size_t)r0 * t->cols;
+  tanh_backward(t->x + off, t->dx + off, t->dx + off, (r1 - r0) * t->cols);
+}
+
+/* y = tanh(x·Wᵀ + b): linear_forward then tanh_forward on y, bit for bit. */
+static void linear_forward_tanh(const double *x, const double *w, const double *bias, double *y, double *wt, int batch, int in, int out) {
+  if (batch < 8) {
+    linear_forward(x, w, bias, y, wt, batch, in, out);
+    tanh_forward(y, y, batch * out);
+    return;
+  }
+  for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[(long)i * out + o] = w[(long)o * in + i];
+  const tanh_rows_ctx t = { y, out };
+  lfl_gemm_then(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS, tanh_rows, &t, (long)batch * out * TANH_WORK);
+}
+
+/* linear_backward, then dx = dx * (1 - x*x) where x (this layer's input) is the previous layer's tanh output:
+ * the gradient through that tanh, as tanh_backward(x, dx, dx), bit for bit. dx must not be NULL. */
+static void linear_backward_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx, int batch, int in, int out) {
+  lfl_gemm(out, in, batch, dy, 1, out, x, in, dw, in, NULL, MODE_ACC);
+  for (int b = 0; b < batch; b++) {
+    const double *restrict dyb = dy + (size_t)b * out;
+    for (int o = 0; o < out; o++) db[o] += dyb[o];
+  }
+  const tanh_back_rows_ctx t = { x, dx, in };
+  lfl_gemm_then(batch, in, out, dy, out, 1, w, in, dx, in, NULL, MODE_ZERO, tanh_back_rows, &t, (long)batch * in * 4);
+}
+
+/* tanh on n entries, split over the pool in runs of 64 entries when n is large. */
+typedef struct { const double *x; double *y; int n; } tanh_span_ctx;
+static void tanh_span(const void *ctx, int r0, int r1) {
+  const tanh_span_ctx *t = (const tanh_span_ctx *)ctx;
+  const int i0 = r0 * 64, i1 = r1 * 64 < t->n ? r1 * 64 : t->n;
+  if (i0 < i1) tanh_forward(t->x + i0, t->y + i0, i1 - i0);
+}
+static void tanh_forward_pooled(const double *x, double *y, int n) {
+  const tanh_span_ctx t = { x, y, n };
+  lfl_parallel_rows((n + 63) / 64, (long)n * TANH_WORK, tanh_span, &t);
+}
+
 /* ---- LFL_KERNELS=native-f32: the layer products in float32 (gemm_f32.c), everything else as above ---- */
 
 LFL_MULTI static void to_f32(const double *restrict src, float *restrict dst, long n) {
@@ -180,10 +236,14 @@ typedef void (*adam_fn)(double *, const double *, double *, double *, long, doub
 typedef void (*forward_scratch_fn)(const double *, const double *, const double *, double *, double *, size_t, int, int, int);
 typedef void (*backward_scratch_fn)(const double *, const double *, const double *, double *, double *, double *, double *, int, int, int);
 /* forward_s / backward_s (with the scratch and its length: the float32 set) are used instead of forward / backward when set. */
-typedef struct { forward_fn forward; backward_fn backward; tanh_fn tanh; adam_fn adam; forward_scratch_fn forward_s; backward_scratch_fn backward_s; } kernel_set;
-static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward, adam, NULL, NULL };
-static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL };
-static const kernel_set F32 = { NULL, NULL, tanh_forward, adam, linear_forward_f32, linear_backward_f32 };
+/* forward_tanh / backward_tanh: the fused layer + tanh kernels (NULL: the set has none, kernels.ts composes). */
+typedef struct {
+  forward_fn forward; backward_fn backward; tanh_fn tanh; adam_fn adam; forward_scratch_fn forward_s; backward_scratch_fn backward_s;
+  forward_fn forward_tanh; backward_fn backward_tanh;
+} kernel_set;
+static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward_pooled, adam, NULL, NULL, linear_forward_tanh, linear_backward_tanh };
+static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL, NULL, NULL };
+static const kernel_set F32 = { NULL, NULL, tanh_forward, adam, linear_forward_f32, linear_backward_f32, NULL, NULL };
 
 static const kernel_set *set_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *a) {
   void *data = NULL;
@@ -191,8 +251,8 @@ static const kernel_set *set_of(napi_env env, napi_callback_info info, size_t *a
   return (const kernel_set *)data;
 }
 
-/* linearForward(x, w, bias, y, scratch, batch, in, out) */
-static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
+/* linearForward(x, w, bias, y, scratch, batch, in, out); linearForwardTanh the same with tanh on y */
+static napi_value linear_forward_call(napi_env env, napi_callback_info info, int fused) {
   size_t argc = 8; napi_value a[8];
   const kernel_set *ks = set_of(env, info, &argc, a);
   size_t nx = 0, nw = 0, nb = 0, ny = 0, slen = 0;
@@ -200,13 +260,17 @@ static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
   int batch = i32(env, a[5]), in = i32(env, a[6]), out = i32(env, a[7]);
   if (!ks || !x || !w || !bias || !y || !scratch || batch < 0 || in < 0 || out < 0 || slen < (size_t)in * out || nx < (size_t)batch * in
       || nw < (size_t)out * in || nb < (size_t)out || ny < (size_t)batch * out) { napi_throw_error(env, NULL, "lfl_kernels.linearForward: bad arguments"); return NULL; }
-  if (ks->forward_s) ks->forward_s(x, w, bias, y, scratch, slen, batch, in, out);
+  if (fused) ks->forward_tanh(x, w, bias, y, scratch, batch, in, out);
+  else if (ks->forward_s) ks->forward_s(x, w, bias, y, scratch, slen, batch, in, out);
   else ks->forward(x, w, bias, y, scratch, batch, in, out);
   return NULL;
 }
+static napi_value js_linear_forward(napi_env env, napi_callback_info info) { return linear_forward_call(env, info, 0); }
+static napi_value js_linear_forward_tanh(napi_env env, napi_callback_info info) { return linear_forward_call(env, info, 1); }
 
-/* linearBackward(x, w, dy, dw, db, dx | null, scratch, batch, in, out) */
-static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
+/* linearBackward(x, w, dy, dw, db, dx | null, scratch, batch, in, out); linearBackwardTanh the same, dx not null,
+ * then dx *= 1 - x*x */
+static napi_value linear_backward_call(napi_env env, napi_callback_info info, int fused) {
   size_t argc = 10; napi_value a[10];
   const kernel_set *ks = set_of(env, info, &argc, a);
   napi_valuetype t; napi_typeof(env, a[5], &t);
@@ -215,7 +279,7 @@ static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
   const int noDx = t == napi_null || t == napi_undefined;
   double *dx = noDx ? NULL : f64(env, a[5], &ndx);
   int batch = i32(env, a[7]), in = i32(env, a[8]), out = i32(env, a[9]);
-  if (!ks || !x || !w || !dy || !dw || !db || (!noDx && !dx) || batch < 0 || in < 0 || out < 0 || nx < (size_t)batch * in || nw < (size_t)out * in
+  if (!ks || !x || !w || !dy || !dw || !db || (!noDx && !dx) || (fused && !dx) || batch < 0 || in < 0 || out < 0 || nx < (size_t)batch * in || nw < (size_t)out * in
       || ndy < (size_t)batch * out || ndw < (size_t)out * in || ndb < (size_t)out || (dx && ndx < (size_t)batch * in)) {
     napi_throw_error(env, NULL, "lfl_kernels.linearBackward: bad arguments"); return NULL;
   }
@@ -226,9 +290,12 @@ static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
     ks->backward_s(x, w, dy, dw, db, dx, scratch, batch, in, out);
     return NULL;
   }
-  ks->backward(x, w, dy, dw, db, dx, batch, in, out);
+  if (fused) ks->backward_tanh(x, w, dy, dw, db, dx, batch, in, out);
+  else ks->backward(x, w, dy, dw, db, dx, batch, in, out);
   return NULL;
 }
+static napi_value js_linear_backward(napi_env env, napi_callback_info info) { return linear_backward_call(env, info, 0); }
+static napi_value js_linear_backward_tanh(napi_env env, napi_callback_info info) { return linear_backward_call(env, info, 1); }
 
 /* tanhForward(x, y, n) */
 static napi_value js_tanh_forward(napi_env env, napi_callback_info info) {
@@ -301,6 +368,13 @@ static napi_value define_set(napi_env env, napi_value target, const kernel_set *
     { "adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_enumerable, (void *)ks },
   };
   napi_define_properties(env, target, sizeof d / sizeof d[0], d);
+  if (ks->forward_tanh && ks->backward_tanh) {
+    napi_property_descriptor f[] = {
+      { "linearForwardTanh", NULL, js_linear_forward_tanh, NULL, NULL, NULL, napi_enumerable, (void *)ks },
+      { "linearBackwardTanh", NULL, js_linear_backward_tanh, NULL, NULL, NULL, napi_enumerable, (void *)ks },
+    };
+    napi_define_properties(env, target, sizeof f / sizeof f[0], f);
+  }
   return target;
 }
 

@@ -27,9 +27,14 @@ enum { MODE_BIAS, MODE_ZERO, MODE_ACC };
 void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
               double *c, long ldc, const double *bias, int mode);
 
+/* lfl_gemm, then post(post_ctx, r0, r1) on each row range by the thread that computed it (while those rows are
+ * in its cache): e.g. tanh of a layer's output. post_work is added to m*n*k when choosing whether to split. */
+typedef void (*lfl_rows_fn)(const void *ctx, int r0, int r1);
+void lfl_gemm_then(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
+                   double *c, long ldc, const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work);
+
 /* Runs fn(ctx, r0, r1) over contiguous row ranges covering [0, m): split over the thread pool when
  * work >= minWork and m >= 8 (row ranges are multiples of 4 but the last), else fn(ctx, 0, m) on this thread. */
-typedef void (*lfl_rows_fn)(const void *ctx, int r0, int r1);
 void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx);
 
 /*

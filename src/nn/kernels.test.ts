@@ -110,11 +110,21 @@ function runAll(k: KernelBackend, batch: number, inDim: number, outDim: number, 
   const theta = rand(n, rng), g = rand(n, rng), m = rand(n, rng), v = Float64Array.from(rand(n, rng), Math.abs);
   const [stepSize, sqrtBc2] = adamScalars(1e-3, 0.9, 0.999, 3);
   k.adamUpdate(theta, g, m, v, stepSize, 0.9, 0.999, 1e-5, sqrtBc2);
-  return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, dtanh, dtanhInPlace, theta, m, v];
+  // The fused layer + tanh kernels where the backend has them; the reference (ts) composes the two calls.
+  const yTanh = new Float64Array(batch * outDim);
+  if (k.linearForwardTanh) k.linearForwardTanh(x, w, bias, yTanh, scratch, batch, inDim, outDim);
+  else { k.linearForward(x, w, bias, yTanh, scratch, batch, inDim, outDim); k.tanhForward(yTanh, yTanh, batch * outDim); }
+  const h = x.map(Math.tanh), dwT = rand(outDim * inDim, rng), dbT = rand(outDim, rng), dxT = new Float64Array(batch * inDim);
+  if (k.linearBackwardTanh) k.linearBackwardTanh(h, w, dy, dwT, dbT, dxT, scratch, batch, inDim, outDim);
+  else { k.linearBackward(h, w, dy, dwT, dbT, dxT, scratch, batch, inDim, outDim); k.tanhBackward(h, dxT, dxT, batch * inDim); }
+  return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, dtanh, dtanhInPlace, theta, m, v, yTanh, dwT, dbT, dxT];
 }
 
 const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33]] as const;
-const NAMES = ["y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "tanh backward", "tanh backward in place", "Adam θ", "Adam m", "Adam v"];
+const NAMES = [
+  "y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "tanh backward", "tanh backward in place", "Adam θ", "Adam m", "Adam v",
+  "fused tanh(y)", "fused dW", "fused db", "fused dx through tanh",
+];
 
 // native-f32 is not bit-identical by design: its tolerance tests are in kernels-f32.test.ts.
 for (const name of FLOAT64_KERNEL_BACKENDS) {
@@ -149,11 +159,14 @@ test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0)
   assert.match(addon.isa ?? "", /^(avx512|avx2|sse2|baseline)$/);
   const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
   try {
-    const ref = runAll(TS_KERNELS, 203, 37, 29, 5);
-    for (const threads of [1, 2, 3]) {
-      addon.setThreading(threads, 0);
-      const got = runAll(k, 203, 37, 29, 5);
-      ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with ${threads} threads`));
+    assert.ok(k.linearForwardTanh && k.linearBackwardTanh, "the current native set has the fused layer + tanh kernels");
+    for (const [batch, inDim, outDim] of [[203, 37, 29], [1029, 17, 64]] as const) {
+      const ref = runAll(TS_KERNELS, batch, inDim, outDim, 5);
+      for (const threads of [1, 2, 3]) {
+        addon.setThreading(threads, 0);
+        const got = runAll(k, batch, inDim, outDim, 5);
+        ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with ${threads} threads (${batch}×${inDim}→${outDim})`));
+      }
     }
   } finally {
     addon.setThreading(saved, savedMinWork);

@@ -45,6 +45,10 @@ export interface KernelBackend {
   tanhForward(x: Float64Array, y: Float64Array, n: number): void;
   /** dx = dy·(1 − y²) on the first n entries (in place on dy allowed). */
   tanhBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void;
+  /** Optional fused y = tanh(x·Wᵀ + b): the same bytes as linearForward then tanhForward(y, y), in one pass. */
+  linearForwardTanh?(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
+  /** Optional fused linearBackward (dx required) then tanhBackward(x, dx, dx): the gradient through the tanh that produced x. */
+  linearBackwardTanh?(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   /** ts-kernels.ts's `adamUpdate`. */
   adamUpdate(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
 }
@@ -105,6 +109,26 @@ export function linearBackward(
   scratch: Float64Array, batch: number, inDim: number, outDim: number,
 ): void {
   backend.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
+}
+
+/** y = tanh(x·Wᵀ + b): `linearForward` then `tanhForward(y, y)`, fused where the backend can (same bytes). */
+export function linearForwardTanh(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void {
+  if (backend.linearForwardTanh) return backend.linearForwardTanh(x, w, bias, y, scratch, batch, inDim, outDim);
+  backend.linearForward(x, w, bias, y, scratch, batch, inDim, outDim);
+  backend.tanhForward(y, y, batch * outDim);
+}
+
+/**
+ * `linearBackward` with dx, then dx ← dx·(1 − x²): the gradient also goes back through the tanh whose output
+ * is this layer's input x. Fused where the backend can (same bytes).
+ */
+export function linearBackwardTanh(
+  x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array,
+  scratch: Float64Array, batch: number, inDim: number, outDim: number,
+): void {
+  if (backend.linearBackwardTanh) return backend.linearBackwardTanh(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
+  backend.linearBackward(x, w, dy, dw, db, dx, scratch, batch, inDim, outDim);
+  backend.tanhBackward(x, dx, dx, batch * inDim);
 }
 
 /**

@@ -4,7 +4,7 @@
  * parameter vector, and their gradients are views into the matching flat gradient vector, so optimisers,
  * clipping, cloning and serialisation work on one array.
  */
-import { linearBackward, linearForward, linearScratchSize } from "./kernels.ts";
+import { linearBackward, linearBackwardTanh, linearForward, linearForwardTanh, linearScratchSize } from "./kernels.ts";
 
 export class Linear {
   readonly inDim: number;
@@ -38,20 +38,23 @@ export class Linear {
     return outDim * inDim + outDim;
   }
 
-  /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b. */
-  forward(x: Float64Array, y: Float64Array, batch: number): void {
-    linearForward(x, this.weight, this.bias, y, this.scratch, batch, this.inDim, this.outDim);
+  /** y[batch, outDim] = x[batch, inDim]·Wᵀ + b, or tanh of it when `tanh` is true. */
+  forward(x: Float64Array, y: Float64Array, batch: number, tanh = false): void {
+    if (tanh) linearForwardTanh(x, this.weight, this.bias, y, this.scratch, batch, this.inDim, this.outDim);
+    else linearForward(x, this.weight, this.bias, y, this.scratch, batch, this.inDim, this.outDim);
   }
 
   /**
    * Given x (the forward input) and dy = dL/dy [batch, outDim]: accumulates dL/dW += dyᵀ·x and dL/db += Σ dy
-   * into the gradient views, and writes dL/dx = dy·W into `dx` [batch, inDim] if given.
+   * into the gradient views, and writes dL/dx = dy·W into `dx` [batch, inDim] if given — times (1 − x²) when
+   * `inputIsTanh` (x is a tanh's output, so dx is then the gradient before that tanh).
    */
-  backward(x: Float64Array, dy: Float64Array, batch: number, dx?: Float64Array): void {
+  backward(x: Float64Array, dy: Float64Array, batch: number, dx?: Float64Array, inputIsTanh = false): void {
     if (batch > this.scratchBatch) {
       this.scratchBatch = batch;
       this.scratch = new Float64Array(linearScratchSize(batch, this.inDim, this.outDim));
     }
-    linearBackward(x, this.weight, dy, this.weightGrad, this.biasGrad, dx ?? null, this.scratch, batch, this.inDim, this.outDim);
+    if (inputIsTanh && dx) linearBackwardTanh(x, this.weight, dy, this.weightGrad, this.biasGrad, dx, this.scratch, batch, this.inDim, this.outDim);
+    else linearBackward(x, this.weight, dy, this.weightGrad, this.biasGrad, dx ?? null, this.scratch, batch, this.inDim, this.outDim);
   }
 }

@@ -9,7 +9,6 @@
 import { InputError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import { orthogonalInit } from "./init.ts";
-import { tanhBackward, tanhForward } from "./kernels.ts";
 import { Linear } from "./linear.ts";
 
 export interface MlpInit {
@@ -97,8 +96,7 @@ export class MLP {
     for (let l = 0; l < L; l++) {
       const layer = this.layers[l]!;
       const out = this.acts[l + 1]!;
-      layer.forward(this.acts[l]!, out, batch);
-      if (l < L - 1) tanhForward(out, out, batch * layer.outDim);
+      layer.forward(this.acts[l]!, out, batch, l < L - 1); // tanh after every hidden layer
     }
     const out = this.acts[L]!;
     if (this.outView.buffer !== out.buffer || this.outView.length !== batch * this.outDim) this.outView = out.subarray(0, batch * this.outDim);
@@ -117,12 +115,9 @@ export class MLP {
       const layer = this.layers[l]!;
       const needDx = l > 0 || inputGrad;
       const dx = needDx ? this.deltas[l]! : undefined;
-      layer.backward(this.acts[l]!, dy, batch, dx);
-      if (l > 0) {
-        // acts[l] is tanh output of layer l−1: turn dL/d(tanh out) into dL/d(pre-activation) in place.
-        tanhBackward(this.acts[l]!, this.deltas[l]!, this.deltas[l]!, batch * layer.inDim);
-        dy = this.deltas[l]!;
-      }
+      // For l > 0, acts[l] is the tanh output of layer l−1: dx comes back through that tanh (pre-activation gradient).
+      layer.backward(this.acts[l]!, dy, batch, dx, l > 0);
+      if (l > 0) dy = this.deltas[l]!;
     }
     if (!inputGrad) return undefined;
     const d0 = this.deltas[0]!;

@@ -17,6 +17,9 @@ export interface NativeKernelSet {
   linearForward(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   linearBackward(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array | null, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   tanhForward(x: Float64Array, y: Float64Array, n: number): void;
+  /** Fused layer + tanh (the current set only; kernels.ts composes the two calls for the others). */
+  linearForwardTanh?(x: Float64Array, w: Float64Array, bias: Float64Array, y: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
+  linearBackwardTanh?(x: Float64Array, w: Float64Array, dy: Float64Array, dw: Float64Array, db: Float64Array, dx: Float64Array, scratch: Float64Array, batch: number, inDim: number, outDim: number): void;
   /** Absent in the previous kernel set (native-scalar uses the TypeScript loop, as before). */
   tanhBackward?(y: Float64Array, dy: Float64Array, dx: Float64Array, n: number): void;
   adamStep(theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
@@ -69,5 +72,6 @@ export function loadNativeKernels(variant: "native" | "native-scalar" | "native-
     tanhForward: set.tanhForward,
     tanhBackward: set.tanhBackward ?? tanhBackward,
     adamUpdate: set.adamStep,
+    ...(set.linearForwardTanh && set.linearBackwardTanh ? { linearForwardTanh: set.linearForwardTanh, linearBackwardTanh: set.linearBackwardTanh } : {}),
   };
 }
