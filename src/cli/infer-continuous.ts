@@ -32,6 +32,7 @@ export const INFER_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
   { name: "scale", kind: "number", arg: "X", min: 0, max: 1, defaultText: "1", description: "multiply every stage's step count by X in (0, 1] (quick looks)" },
   { name: "seed", kind: "int", arg: "N", max: SEED_MAX, defaultText: "0", description: "seed of the network initialisations" },
   { name: "paper", kind: "boolean", description: "the paper's Algorithm 1 exactly (§6.3: ML policy fits, regressed KL nets, ML reward init) instead of our default (early-stopped clones, exact Gaussian KL; docs/algorithm-1.md)" },
+  { name: "consistency-steps", kind: "int", arg: "N", min: 1, max: 1_000_000, defaultText: String(ALGORITHM1_DEFAULTS.consistencySteps), description: "stage (iv) Adam steps (at most, with --consistency-fit early-stopping); --scale does not change an explicit count" },
   { name: "consistency-fit", kind: "enum", arg: "F", choices: ["fixed", "early-stopping"], defaultText: "fixed", description: "stage (iv): fixed = the full-batch fit of a fixed step count (ALGORITHM1_DEFAULTS, what Table 3 runs); early-stopping = ALGORITHM1_INFER: ≈ 1/5 of the time and a far lower held-out Eq. 5 loss, but its observer scored lower on HalfCheetah (docs/performance.md)" },
 ];
 
@@ -86,7 +87,7 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
     gamma, alphaModel,
     lambda: (o.lambda as number | undefined) ?? base.lambda,
     policySteps: steps(base.policySteps), klSteps: steps(base.klSteps),
-    rewardInitSteps: steps(base.rewardInitSteps), consistencySteps: steps(base.consistencySteps),
+    rewardInitSteps: steps(base.rewardInitSteps), consistencySteps: (o["consistency-steps"] as number | undefined) ?? steps(base.consistencySteps),
   };
   const seed = (o.seed as number | undefined) ?? 0;
   const bar = new cliProgress.SingleBar(

@@ -40,8 +40,8 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --json FILE         also write the diagnostics as JSON
 
   Box observation and action spaces run Algorithm 1 instead (lfl infer --history h.npz --out reward.json);
-  options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N, --paper, --consistency-fit F
-  (see src/cli/infer-continuous.ts).`;
+  options --updates LIST, --gamma, --alpha-model, --lambda, --scale X, --seed N, --paper, --consistency-fit F,
+  --consistency-steps N (see src/cli/infer-continuous.ts).`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -57,7 +57,7 @@ export const command: Command = {
     const { values: v } = parseCommandArgs("infer", argv, {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
-      updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" }, "consistency-fit": { type: "string" },
+      updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" }, "consistency-fit": { type: "string" }, "consistency-steps": { type: "string" },
       "reward-form": { type: "string" }, "learner-model": { type: "string" }, pessimism: { type: "string" }, alpha: { type: "string" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
@@ -70,7 +70,7 @@ export const command: Command = {
       throw new InputError("E_INVALID_HISTORY", `${v.history}: infer needs discrete observation and action spaces (got ${os.kind}, ${as.kind})`);
     }
     // Algorithm 1's flags do not apply to a tabular history (they would be ignored).
-    const boxOnly = (["updates", "scale", "paper"] as const).filter((k) => v[k] !== undefined);
+    const boxOnly = (["updates", "scale", "paper", "consistency-fit", "consistency-steps"] as const).filter((k) => v[k] !== undefined);
     if (boxOnly.length > 0) throw new InputError("E_USAGE", `infer: ${boxOnly.map((k) => `--${k}`).join(", ")} ${boxOnly.length === 1 ? "does" : "do"} not apply to a tabular history (see 'lfl infer --help')`);
     const storedGamma = columns.meta.envKwargs?.gamma;
     let spec: TabularSpec;
