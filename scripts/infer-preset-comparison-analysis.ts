@@ -1,6 +1,7 @@
 /**
  * Reads the logs scripts/infer-preset-comparison.sh wrote into OUT_DIR and prints, paired over (history, observer
- * seed): the observer's true-reward return with the fast preset minus with the default (sampled and mean action;
+ * seed): the observer's true-reward return with the candidate preset ("fast": the flags in OUT_DIR/arm-flags.txt,
+ * `--consistency-fit early-stopping` when absent) minus with the default (sampled and mean action;
  * mean, 95% bootstrap CI, one-sided sign-flip p of "fast better"), and both presets' CPU seconds per history.
  *
  *   node --import tsx scripts/infer-preset-comparison-analysis.ts OUT_DIR
@@ -25,6 +26,9 @@ const pairs = readdirSync(dir).flatMap((f) => {
   const def = score(f), fast = score(`obs${m[1]}-fast-${m[2]}.log`);
   return def && fast ? [{ history: m[1]!, observer: m[2]!, def, fast }] : [];
 });
+let armFlags = "--consistency-fit early-stopping";
+try { armFlags = readFileSync(join(dir, "arm-flags.txt"), "utf8").trim(); } catch { /* written by the script since the flags became an argument */ }
+console.log(`candidate ("fast"): lfl infer ${armFlags}`);
 for (const p of pairs) console.log(`history ${p.history} observer ${p.observer}: default ${p.def[0].toFixed(1)} (mean action ${p.def[1].toFixed(1)}), fast ${p.fast[0].toFixed(1)} (${p.fast[1].toFixed(1)})`);
 for (const [k, name] of [[0, "sampled"], [1, "mean action"]] as const) {
   const c = pairedComparison(pairs.map((p) => p.fast[k]), pairs.map((p) => p.def[k]), new Rng(0));

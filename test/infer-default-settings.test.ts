@@ -32,6 +32,14 @@ test("lfl infer: ALGORITHM1_DEFAULTS by default, ALGORITHM1_INFER with --consist
     const paper = config(["--paper", "--consistency-fit", "early-stopping"]);
     assert.equal(paper.policyFit, "paper");
     assert.equal(paper.consistencyShift, "closed-form");
+    // --consistency-steps sets stage (iv)'s step count exactly (--scale does not change it) and nothing else.
+    const fewer = config(["--consistency-steps", "7"]);
+    assert.equal(fewer.consistencySteps, 7);
+    assert.deepEqual(withoutSteps(fewer), withoutSteps(ALGORITHM1_DEFAULTS));
+    assert.equal(config([]).consistencySteps, Math.round(ALGORITHM1_DEFAULTS.consistencySteps * 0.02));
+    const zero = lfl("infer", "--history", history, "--out", join(dir, "x.json"), "--consistency-steps", "0");
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /E_USAGE.*--consistency-steps/);
     const bad = lfl("infer", "--history", history, "--out", join(dir, "x.json"), "--consistency-fit", "sometimes");
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /E_USAGE.*--consistency-fit/);
