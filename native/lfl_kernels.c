@@ -11,7 +11,7 @@
  *
  * The one exception to bit-identity is opt-in: the `f32` set (LFL_KERNELS=native-f32) computes the layer
  * products in float32 with fused multiply-adds (gemm_f32.c) and keeps tanh, dB and Adam in float64 (the same
- * functions as the current set). It is deterministic on its own terms (same bytes for every CPU and thread
+ * functions as the current set, tanh fused with the products as there). It is deterministic on its own terms (same bytes for every CPU and thread
  * count), not equal to the others.
  */
 #include <node_api.h>
@@ -64,14 +64,25 @@ LFL_MULTI static void linear_forward(const double *restrict x, const double *res
   lfl_gemm(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS);
 }
 
-/* dW[o, i] += (sum_b dy[b, o]*x[b, i]);  dB[o] += dy[b, o] row by row;  dx[b, i] = (sum_o dy[b, o]*W[o, i]) + 0.0. */
-LFL_MULTI static void linear_backward(const double *restrict x, const double *restrict w, const double *restrict dy, double *restrict dw,
-                                      double *restrict db, double *restrict dx, int batch, int in, int out) {
-  lfl_gemm(out, in, batch, dy, 1, out, x, in, dw, in, NULL, MODE_ACC);
+/* dB[o] += dy[b, o] for b = 0, 1, ... in order, for the outputs o in [o0, o1): a range of dB's entries, each
+ * summed in the one order, so the pool can split dB by columns without changing a bit. */
+typedef struct { const double *dy; double *db; int batch, out; } db_cols_ctx;
+LFL_MULTI static void db_cols_range(const double *restrict dy, double *restrict db, int batch, int out, int o0, int o1) {
   for (int b = 0; b < batch; b++) {
     const double *restrict dyb = dy + (size_t)b * out;
-    for (int o = 0; o < out; o++) db[o] += dyb[o];
+    for (int o = o0; o < o1; o++) db[o] += dyb[o];
   }
+}
+static void db_cols(const void *ctx, int o0, int o1) {
+  const db_cols_ctx *d = (const db_cols_ctx *)ctx;
+  db_cols_range(d->dy, d->db, d->batch, d->out, o0, o1);
+}
+
+/* dW[o, i] += (sum_b dy[b, o]*x[b, i]);  dB[o] += dy[b, o] row by row;  dx[b, i] = (sum_o dy[b, o]*W[o, i]) + 0.0.
+ * dW's rows are the outputs o, so each thread adds up dB for the rows of dW it just computed. */
+static void linear_backward(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx, int batch, int in, int out) {
+  const db_cols_ctx d = { dy, db, batch, out };
+  lfl_gemm_then(out, in, batch, dy, 1, out, x, in, dw, in, NULL, MODE_ACC, db_cols, &d, (long)batch * out);
   if (dx) lfl_gemm(batch, in, out, dy, out, 1, w, in, dx, in, NULL, MODE_ZERO);
 }
 
@@ -164,6 +175,18 @@ LFL_MULTI static void to_f32(const double *restrict src, float *restrict dst, lo
   for (long i = 0; i < n; i++) dst[i] = (float)src[i];
 }
 
+/* to_f32 split over the pool in runs of 1024 entries (each entry is rounded on its own: the same bytes). */
+typedef struct { const double *src; float *dst; long n; } to_f32_ctx;
+static void to_f32_span(const void *ctx, int r0, int r1) {
+  const to_f32_ctx *t = (const to_f32_ctx *)ctx;
+  const long i0 = (long)r0 * 1024, i1 = (long)r1 * 1024 < t->n ? (long)r1 * 1024 : t->n;
+  if (i0 < i1) to_f32(t->src + i0, t->dst + i0, i1 - i0);
+}
+static void to_f32_pooled(const double *src, float *dst, long n) {
+  const to_f32_ctx t = { src, dst, n };
+  lfl_parallel_rows((int)((n + 1023) / 1024), n, to_f32_span, &t);
+}
+
 /* Forward in float32: y[b, o] = (double)(fma chain over i of (float)x[b, i] * (float)W[o, i]) + bias[o]. Small
  * batches: dot products (4 outputs at a time); larger ones: W transposed and rounded to float32 into the scratch
  * (in*out floats fit in the in*out doubles the forward scratch always has) and x rounded as it is read (measured:
@@ -212,18 +235,43 @@ static long padded(long rows, long cols) { return rows * ((cols + 15) / 16); }
 static void linear_backward_f32(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
                                 double *scratch, int batch, int in, int out) {
   float *xf = (float *)scratch, *dyf = xf + (size_t)batch * in, *wf = dyf + (size_t)batch * out;
-  to_f32(x, xf, (long)batch * in);
-  to_f32(dy, dyf, (long)batch * out);
-  if (padded(in, out) < padded(out, in)) lfl_gemm_f32(in, out, batch, x, xf, 1, in, dyf, out, dw, 1, in, NULL, MODE_ACC);
-  else lfl_gemm_f32(out, in, batch, dy, dyf, 1, out, xf, in, dw, in, 1, NULL, MODE_ACC);
-  for (int b = 0; b < batch; b++) {
-    const double *dyb = dy + (size_t)b * out;
-    for (int o = 0; o < out; o++) db[o] += dyb[o];
+  to_f32_pooled(x, xf, (long)batch * in);
+  to_f32_pooled(dy, dyf, (long)batch * out);
+  const db_cols_ctx d = { dy, db, batch, out };
+  if (padded(in, out) < padded(out, in)) {
+    lfl_gemm_f32(in, out, batch, x, xf, 1, in, dyf, out, dw, 1, in, NULL, MODE_ACC);
+    lfl_parallel_rows(out, (long)batch * out, db_cols, &d);
+  } else {
+    lfl_gemm_f32_then(out, in, batch, dy, dyf, 1, out, xf, in, dw, in, 1, NULL, MODE_ACC, db_cols, &d, (long)batch * out);
   }
   if (dx) {
     to_f32(w, wf, (long)out * in);
     lfl_gemm_f32(batch, in, out, dy, dyf, out, 1, wf, in, dx, in, 1, NULL, MODE_ZERO);
   }
+}
+
+/* Fused layer + tanh in float32 products: linear_forward_f32 then tanh_forward on y, and linear_backward_f32 then
+ * dx *= 1 - x*x, with tanh and its factor applied by each pool thread to the rows it just computed (as the
+ * current set's fused kernels). The same bytes as the two calls one after the other. */
+static void linear_forward_f32_tanh(const double *x, const double *w, const double *bias, double *y, double *scratch, size_t scratch_len, int batch, int in, int out) {
+  if (batch < 8) {
+    linear_forward_f32(x, w, bias, y, scratch, scratch_len, batch, in, out);
+    tanh_forward(y, y, batch * out);
+    return;
+  }
+  float *wtf = (float *)scratch;
+  for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wtf[(long)i * out + o] = (float)w[(long)o * in + i];
+  const tanh_rows_ctx t = { y, out };
+  lfl_gemm_f32_then(batch, out, in, x, NULL, in, 1, wtf, out, y, out, 1, bias, MODE_BIAS, tanh_rows, &t, (long)batch * out * TANH_WORK);
+}
+
+static void linear_backward_f32_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
+                                     double *scratch, int batch, int in, int out) {
+  linear_backward_f32(x, w, dy, dw, db, NULL, scratch, batch, in, out); /* dW and dB; leaves dy in float32 in the scratch */
+  float *dyf = (float *)scratch + (size_t)batch * in, *wf = dyf + (size_t)batch * out;
+  to_f32(w, wf, (long)out * in);
+  const tanh_back_rows_ctx t = { x, dx, in };
+  lfl_gemm_f32_then(batch, in, out, dy, dyf, out, 1, wf, in, dx, in, 1, NULL, MODE_ZERO, tanh_back_rows, &t, (long)batch * in * 4);
 }
 
 typedef void (*forward_fn)(const double *, const double *, const double *, double *, double *, int, int, int);
@@ -233,14 +281,15 @@ typedef void (*adam_fn)(double *, const double *, double *, double *, long, doub
 typedef void (*forward_scratch_fn)(const double *, const double *, const double *, double *, double *, size_t, int, int, int);
 typedef void (*backward_scratch_fn)(const double *, const double *, const double *, double *, double *, double *, double *, int, int, int);
 /* forward_s / backward_s (with the scratch and its length: the float32 set) are used instead of forward / backward when set. */
-/* forward_tanh / backward_tanh: the fused layer + tanh kernels (NULL: the set has none, kernels.ts composes). */
+/* forward_tanh / backward_tanh: the fused layer + tanh kernels (NULL: the set has none, kernels.ts composes);
+ * forward_tanh_s / backward_tanh_s: the same with the scratch (the float32 set). */
 typedef struct {
   forward_fn forward; backward_fn backward; tanh_fn tanh; adam_fn adam; forward_scratch_fn forward_s; backward_scratch_fn backward_s;
-  forward_fn forward_tanh; backward_fn backward_tanh;
+  forward_fn forward_tanh; backward_fn backward_tanh; forward_scratch_fn forward_tanh_s; backward_scratch_fn backward_tanh_s;
 } kernel_set;
-static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward_pooled, adam, NULL, NULL, linear_forward_tanh, linear_backward_tanh };
-static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL, NULL, NULL };
-static const kernel_set F32 = { NULL, NULL, tanh_forward, adam, linear_forward_f32, linear_backward_f32, NULL, NULL };
+static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward_pooled, adam, NULL, NULL, linear_forward_tanh, linear_backward_tanh, NULL, NULL };
+static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL, NULL, NULL, NULL, NULL };
+static const kernel_set F32 = { NULL, NULL, tanh_forward_pooled, adam, linear_forward_f32, linear_backward_f32, NULL, NULL, linear_forward_f32_tanh, linear_backward_f32_tanh };
 
 static const kernel_set *set_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *a) {
   void *data = NULL;
@@ -257,7 +306,8 @@ static napi_value linear_forward_call(napi_env env, napi_callback_info info, int
   int batch = i32(env, a[5]), in = i32(env, a[6]), out = i32(env, a[7]);
   if (!ks || !x || !w || !bias || !y || !scratch || batch < 0 || in < 0 || out < 0 || slen < (size_t)in * out || nx < (size_t)batch * in
       || nw < (size_t)out * in || nb < (size_t)out || ny < (size_t)batch * out) { napi_throw_error(env, NULL, "lfl_kernels.linearForward: bad arguments"); return NULL; }
-  if (fused) ks->forward_tanh(x, w, bias, y, scratch, batch, in, out);
+  if (fused && ks->forward_tanh_s) ks->forward_tanh_s(x, w, bias, y, scratch, slen, batch, in, out);
+  else if (fused) ks->forward_tanh(x, w, bias, y, scratch, batch, in, out);
   else if (ks->forward_s) ks->forward_s(x, w, bias, y, scratch, slen, batch, in, out);
   else ks->forward(x, w, bias, y, scratch, batch, in, out);
   return NULL;
@@ -284,7 +334,8 @@ static napi_value linear_backward_call(napi_env env, napi_callback_info info, in
     size_t slen = 0;
     double *scratch = f64(env, a[6], &slen);
     if (!scratch || 2 * slen < (size_t)batch * (in + out) + (size_t)out * in) { napi_throw_error(env, NULL, "lfl_kernels.linearBackward: scratch too small"); return NULL; }
-    ks->backward_s(x, w, dy, dw, db, dx, scratch, batch, in, out);
+    if (fused) ks->backward_tanh_s(x, w, dy, dw, db, dx, scratch, batch, in, out);
+    else ks->backward_s(x, w, dy, dw, db, dx, scratch, batch, in, out);
     return NULL;
   }
   if (fused) ks->backward_tanh(x, w, dy, dw, db, dx, batch, in, out);
@@ -365,7 +416,7 @@ static napi_value define_set(napi_env env, napi_value target, const kernel_set *
     { "adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_enumerable, (void *)ks },
   };
   napi_define_properties(env, target, sizeof d / sizeof d[0], d);
-  if (ks->forward_tanh && ks->backward_tanh) {
+  if ((ks->forward_tanh && ks->backward_tanh) || (ks->forward_tanh_s && ks->backward_tanh_s)) {
     napi_property_descriptor f[] = {
       { "linearForwardTanh", NULL, js_linear_forward_tanh, NULL, NULL, NULL, napi_enumerable, (void *)ks },
       { "linearBackwardTanh", NULL, js_linear_backward_tanh, NULL, NULL, NULL, napi_enumerable, (void *)ks },

@@ -48,6 +48,9 @@ void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx);
  */
 void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
                   double *c, long ldc, long cs, const double *bias, int mode);
+/* lfl_gemm_f32, then post(post_ctx, r0, r1) on each row range by the thread that computed it (as lfl_gemm_then). */
+void lfl_gemm_f32_then(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
+                       double *c, long ldc, long cs, const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work);
 /* The code path lfl_gemm_f32 runs: "avx512", "avx2" or "generic"; lfl_set_f32_path("avx2"|"generic"|"auto")
  * forces one (for tests; returns 0 if this CPU/build cannot run it). */
 const char *lfl_f32_path(void);

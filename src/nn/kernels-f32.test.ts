@@ -59,7 +59,20 @@ function run(k: KernelBackend, p: Problem): Float64Array[] {
   const theta = w.slice(), m = new Float64Array(w.length), v = new Float64Array(w.length);
   const [stepSize, sqrtBc2] = adamScalars(1e-3, 0.9, 0.999, 1);
   k.adamUpdate(theta, dw, m, v, stepSize, 0.9, 0.999, 1e-8, sqrtBc2);
-  return [y, dw, db, dx, dw2, db2, t, dt, theta, m, v];
+  return [y, dw, db, dx, dw2, db2, t, dt, theta, m, v, ...runFused(k, p, false)];
+}
+
+/** The layer + tanh forward, and the backward through the tanh that made the layer's input: fused when the backend has the kernels and `compose` is false, else the two calls. */
+function runFused(k: KernelBackend, p: Problem, compose: boolean): Float64Array[] {
+  const { x, w, bias, dy, batch, inDim, outDim } = p;
+  const scratch = new Float64Array(linearScratchSize(0, inDim, outDim)), big = new Float64Array(linearScratchSize(batch, inDim, outDim));
+  const y = new Float64Array(batch * outDim);
+  if (k.linearForwardTanh && !compose) k.linearForwardTanh(x, w, bias, y, scratch, batch, inDim, outDim);
+  else { k.linearForward(x, w, bias, y, scratch, batch, inDim, outDim); k.tanhForward(y, y, y.length); }
+  const h = x.map(Math.tanh), dw = p.dw0.slice(), db = new Float64Array(outDim), dx = new Float64Array(batch * inDim);
+  if (k.linearBackwardTanh && !compose) k.linearBackwardTanh(h, w, dy, dw, db, dx, big, batch, inDim, outDim);
+  else { k.linearBackward(h, w, dy, dw, db, dx, big, batch, inDim, outDim); k.tanhBackward(h, dx, dx, dx.length); }
+  return [y, dw, db, dx];
 }
 
 /** Σ_p |a_p·b_p| of every entry of the three products (y, dW, dx) and their inner lengths k. */
@@ -162,6 +175,28 @@ test("native-f32: the same bytes with 1, 2 and 3 threads (threshold 0), on every
     addon.setThreading?.(saved, savedMinWork);
   }
   assert.equal(addon.f32!.path, chosen);
+});
+
+test("native-f32: the fused layer + tanh kernels (tanh split over the pool with the product) give the same bytes as the product then tanh, for 1, 2 and 3 threads", (t) => {
+  const why = missing();
+  if (why) return void t.skip(why);
+  const addon = loadNativeAddon()!;
+  const f32 = loadKernelBackend("native-f32")!;
+  assert.ok(f32.linearForwardTanh && f32.linearBackwardTanh, "native-f32 has the fused kernels");
+  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
+  try {
+    for (const threads of [1, 2, 3]) {
+      addon.setThreading?.(threads, 0);
+      SHAPES.forEach(([batch, inDim, outDim], s) => {
+        const p = problem(batch, inDim, outDim, 500 + s);
+        const fused = runFused(f32, p, false), composed = runFused(f32, p, true);
+        ["tanh(y)", "dW", "dB", "dx through tanh"].forEach((name, i) =>
+          assert.ok(composed[i]!.every((v, j) => Object.is(v, fused[i]![j])), `fused ${name} differs for ${batch}×${inDim}→${outDim} with ${threads} threads`));
+      });
+    }
+  } finally {
+    addon.setThreading?.(saved, savedMinWork);
+  }
 });
 
 test("native-f32 is opt-in: auto never picks it", () => {
