@@ -9,6 +9,7 @@
 import { InputError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import { orthogonalInit } from "./init.ts";
+import { linearBackward, linearForward, linearScratchSize, tanhBackward } from "./kernels.ts";
 import { Linear } from "./linear.ts";
 
 export interface MlpInit {
@@ -42,6 +43,11 @@ export class MLP {
   /** The last views returned by `forward` / `backward` (reused while the batch and buffers are the same: no allocation per call). */
   private outView: Float64Array = new Float64Array(0);
   private inGradView: Float64Array = new Float64Array(0);
+  /** `forwardAtHeads`: the rows of each head read (null: every row reads `oneHead`), gather buffers and kernel scratch. */
+  private headRows: Int32Array[] | null = null;
+  private oneHead = 0;
+  private gatherBuf = new Float64Array(0);
+  private headScratch = new Float64Array(0);
 
   /** Builds the network; with `init` weights are orthogonal (biases 0), without it all parameters are 0. */
   constructor(sizes: readonly number[], init?: MlpInit) {
@@ -87,20 +93,92 @@ export class MLP {
 
   /** y[batch, out] for x[batch, in] (a view valid until the next forward). */
   forward(x: Float64Array, batch: number): Float64Array {
+    const L = this.layers.length;
+    this.forwardLayers(x, batch, L);
+    const out = this.acts[L]!;
+    if (this.outView.buffer !== out.buffer || this.outView.length !== batch * this.outDim) this.outView = out.subarray(0, batch * this.outDim);
+    return this.outView;
+  }
+
+  /** Layers 0..upTo−1 on x (tanh after every hidden layer), caching their activations. */
+  private forwardLayers(x: Float64Array, batch: number, upTo: number): void {
     const inDim = this.inDim;
     if (x.length < batch * inDim) throw new RangeError(`MLP.forward: input has ${x.length} values, need ${batch}×${inDim}`);
     this.ensure(batch);
     this.batch = batch;
     this.acts[0]!.set(x.length === batch * inDim ? x : x.subarray(0, batch * inDim));
     const L = this.layers.length;
-    for (let l = 0; l < L; l++) {
-      const layer = this.layers[l]!;
-      const out = this.acts[l + 1]!;
-      layer.forward(this.acts[l]!, out, batch, l < L - 1); // tanh after every hidden layer
+    for (let l = 0; l < upTo; l++) this.layers[l]!.forward(this.acts[l]!, this.acts[l + 1]!, batch, l < L - 1);
+  }
+
+  /**
+   * out[r] = y[r, head[r]] for x[batch, in]: the output of `forward` read at one head per row, bit for bit, with
+   * the output layer computed only for that head (1/out of its cost; e.g. the shaping heads ψ_k of Algorithm 1,
+   * one per observed update, where each row reads its own update's). A view valid until the next forward.
+   */
+  forwardAtHeads(x: Float64Array, batch: number, head: Int32Array): Float64Array {
+    const L = this.layers.length, out = this.layers[L - 1]!, H = this.outDim, D = out.inDim;
+    if (head.length < batch) throw new RangeError(`MLP.forwardAtHeads: ${head.length} heads for ${batch} rows`);
+    this.forwardLayers(x, batch, L - 1);
+    const h = this.acts[L - 1]!, y = this.acts[L]!;
+    if (this.headScratch.length < linearScratchSize(batch, D, 1)) this.headScratch = new Float64Array(linearScratchSize(batch, D, 1));
+    const k0 = head[0]!;
+    let one = true;
+    for (let r = 0; r < batch; r++) {
+      const k = head[r]!;
+      if (!(Number.isInteger(k) && k >= 0 && k < H)) throw new RangeError(`MLP.forwardAtHeads: head ${k} of row ${r} is not in 0..${H - 1}`);
+      if (k !== k0) one = false;
     }
-    const out = this.acts[L]!;
-    if (this.outView.buffer !== out.buffer || this.outView.length !== batch * this.outDim) this.outView = out.subarray(0, batch * this.outDim);
-    return this.outView;
+    if (one) {
+      this.headRows = null;
+      this.oneHead = k0;
+      linearForward(h, out.weight.subarray(k0 * D, (k0 + 1) * D), out.bias.subarray(k0, k0 + 1), y, this.headScratch, batch, D, 1);
+    } else {
+      // Rows grouped by head (each group in increasing row order, as the full product sums them), gathered.
+      const count = new Int32Array(H);
+      for (let r = 0; r < batch; r++) count[head[r]!]!++;
+      const rows = Array.from(count, (c) => new Int32Array(c));
+      count.fill(0);
+      for (let r = 0; r < batch; r++) { const k = head[r]!; rows[k]![count[k]!++] = r; }
+      this.headRows = rows;
+      if (this.gatherBuf.length < batch * (D + 2)) this.gatherBuf = new Float64Array(batch * (D + 2));
+      const hk = this.gatherBuf, yk = this.gatherBuf.subarray(batch * D);
+      rows.forEach((idx, k) => {
+        if (idx.length === 0) return;
+        idx.forEach((r, p) => hk.set(h.subarray(r * D, (r + 1) * D), p * D));
+        linearForward(hk, out.weight.subarray(k * D, (k + 1) * D), out.bias.subarray(k, k + 1), yk, this.headScratch, idx.length, D, 1);
+        idx.forEach((r, p) => { y[r] = yk[p]!; });
+      });
+    }
+    return y.subarray(0, batch);
+  }
+
+  /**
+   * `backward` after `forwardAtHeads`: dOut[r] = dL/d out[r]. Accumulates dL/dθ into `grads` (the output layer's
+   * only in the rows of the heads read) — the same bits as `backward` with dL/dy zero at every other head.
+   */
+  backwardAtHeads(dOut: Float64Array): void {
+    const batch = this.batch, L = this.layers.length, out = this.layers[L - 1]!, D = out.inDim;
+    if (dOut.length < batch) throw new RangeError(`MLP.backwardAtHeads: ${dOut.length} gradients for ${batch} rows`);
+    const h = this.acts[L - 1]!, dh = this.deltas[L - 1]!;
+    if (this.headScratch.length < linearScratchSize(batch, D, 1)) this.headScratch = new Float64Array(linearScratchSize(batch, D, 1));
+    const rowsOf = this.headRows;
+    if (rowsOf === null) {
+      const k = this.oneHead;
+      linearBackward(h, out.weight.subarray(k * D, (k + 1) * D), dOut, out.weightGrad.subarray(k * D, (k + 1) * D), out.biasGrad.subarray(k, k + 1), dh, this.headScratch, batch, D, 1);
+    } else {
+      const hk = this.gatherBuf, dyk = this.gatherBuf.subarray(batch * D, batch * D + batch);
+      const dhk = new Float64Array(batch * D);
+      rowsOf.forEach((idx, k) => {
+        if (idx.length === 0) return;
+        idx.forEach((r, p) => { hk.set(h.subarray(r * D, (r + 1) * D), p * D); dyk[p] = dOut[r]!; });
+        linearBackward(hk, out.weight.subarray(k * D, (k + 1) * D), dyk, out.weightGrad.subarray(k * D, (k + 1) * D), out.biasGrad.subarray(k, k + 1), dhk, this.headScratch, idx.length, D, 1);
+        idx.forEach((r, p) => dh.set(dhk.subarray(p * D, (p + 1) * D), r * D));
+      });
+    }
+    if (L === 1) return;
+    tanhBackward(h, dh, dh, batch * D); // through the last hidden layer's tanh, as `backward` does
+    this.backwardLayers(L - 2, dh);
   }
 
   /**
@@ -109,9 +187,18 @@ export class MLP {
    */
   backward(dOut: Float64Array, inputGrad = false): Float64Array | undefined {
     const batch = this.batch;
-    const L = this.layers.length;
+    this.backwardLayers(this.layers.length - 1, dOut, inputGrad);
+    if (!inputGrad) return undefined;
+    const d0 = this.deltas[0]!;
+    if (this.inGradView.buffer !== d0.buffer || this.inGradView.length !== batch * this.inDim) this.inGradView = d0.subarray(0, batch * this.inDim);
+    return this.inGradView;
+  }
+
+  /** Layers from..0 of `backward`, given dy = dL/d(output of layer `from`) (before any tanh of it). */
+  private backwardLayers(from: number, dOut: Float64Array, inputGrad = false): void {
+    const batch = this.batch;
     let dy: Float64Array = dOut;
-    for (let l = L - 1; l >= 0; l--) {
+    for (let l = from; l >= 0; l--) {
       const layer = this.layers[l]!;
       const needDx = l > 0 || inputGrad;
       const dx = needDx ? this.deltas[l]! : undefined;
@@ -119,10 +206,6 @@ export class MLP {
       layer.backward(this.acts[l]!, dy, batch, dx, l > 0);
       if (l > 0) dy = this.deltas[l]!;
     }
-    if (!inputGrad) return undefined;
-    const d0 = this.deltas[0]!;
-    if (this.inGradView.buffer !== d0.buffer || this.inGradView.length !== batch * this.inDim) this.inGradView = d0.subarray(0, batch * this.inDim);
-    return this.inGradView;
   }
 
   zeroGrad(): void {

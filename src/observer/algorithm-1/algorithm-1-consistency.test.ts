@@ -41,9 +41,9 @@ test("consistencyResiduals: the residuals and loss of consistencyLoss bit for bi
   const psi = new MLP([D, 6, 2], { rng: new Rng(3) }), state = new MLP([D, 4, 1], { rng: new Rng(4) });
   const pairs = shapingPairs(st.sS, st.sNext, st.head, st.notTerm, 0.95, st.M, D);
   const e1 = new Float64Array(st.M), e2 = new Float64Array(st.M);
-  const l1 = consistencyLoss(r, psi, st.sS, st.aS, pairs, st.head, st.weight, target, st.M, e1, 1.7, { state });
+  const l1 = consistencyLoss(r, psi, st.sS, st.aS, pairs, st.weight, target, st.M, e1, 1.7, { state });
   for (const net of [r.net, psi, state]) net.zeroGrad();
-  const l2 = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.head, st.weight, target, st.M, e2, 1.7, { state });
+  const l2 = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.weight, target, st.M, e2, 1.7, { state });
   assert.equal(l2, l1);
   assert.deepEqual(Array.from(e2), Array.from(e1));
   for (const net of [r.net, psi, state]) assert.ok(net.grads.every((g) => g === 0));
@@ -81,7 +81,7 @@ test("fitConsistencyEarlyStop: keeps the weights of the best held-out score, sto
   assert.equal(losses.length, res.steps);
   // The kept weights are in place: the loss and residuals over all rows recomputed from the networks agree.
   const e = new Float64Array(st.M);
-  const all = consistencyResiduals(r, psi, st.sS, st.aS, shapingPairs(st.sS, st.sNext, st.head, st.notTerm, 0.9, st.M, D), st.head, st.weight, target, st.M, e);
+  const all = consistencyResiduals(r, psi, st.sS, st.aS, shapingPairs(st.sS, st.sNext, st.head, st.notTerm, 0.9, st.M, D), st.weight, target, st.M, e);
   assert.ok(Math.abs(all - res.loss) < 1e-12 * Math.max(1, all));
   for (let i = 0; i < st.M; i++) assert.ok(Math.abs(e[i]! - residual[i]!) < 1e-12, `row ${i}`);
   assert.ok(r.net.grads.every((g) => g === 0) && psi.grads.every((g) => g === 0), "gradients left at 0");
@@ -112,9 +112,9 @@ test("shiftPotentials: each head's bias moves to its least-squares optimum (Σ w
   const pairs = shapingPairs(st.sS, st.sNext, st.head, st.notTerm, 0.9, st.M, D);
   const batch = { n: st.M, head: st.head, weight: st.weight, pairs };
   const e = new Float64Array(st.M);
-  const before = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.head, st.weight, target, st.M, e, 1.3);
+  const before = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.weight, target, st.M, e, 1.3);
   shiftPotentials(psi, [batch], [e], 1.3);
-  const after = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.head, st.weight, target, st.M, e, 1.3);
+  const after = consistencyResiduals(r, psi, st.sS, st.aS, pairs, st.weight, target, st.M, e, 1.3);
   assert.ok(after < before, `${after} < ${before}`);
   for (let k = 0; k < 2; k++) {
     let g = 0;

@@ -122,7 +122,7 @@ export function heldOutConsistencyLoss(
   const nVal = val.map((x) => x.length);
   let s = 0;
   for (const b of gather(st, target, Int32Array.from(val.flatMap((x) => Array.from(x))), (k) => 1 / nVal[k]!, gamma)) {
-    s += consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, new Float64Array(b.n), psiScale, terms);
+    s += consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.weight, b.target, b.n, new Float64Array(b.n), psiScale, terms);
   }
   return s;
 }
@@ -143,7 +143,7 @@ export function fitConsistencyEarlyStop(
     let s = 0, at = 0;
     for (const b of batches) {
       const e = out ? out.subarray(at, at + b.n) : new Float64Array(b.n);
-      s += consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, e, o.psiScale, terms);
+      s += consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.weight, b.target, b.n, e, o.psiScale, terms);
       at += b.n;
     }
     return s;
@@ -185,7 +185,7 @@ export function fitConsistencyEarlyStop(
   if (shift) {
     const all = gather(st, target, Int32Array.from(train.flatMap((x) => Array.from(x))), (k) => 1 / nTrain[k]!, o.gamma);
     const e = all.map((b) => new Float64Array(b.n));
-    all.forEach((b, c) => consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, e[c]!, o.psiScale, terms));
+    all.forEach((b, c) => consistencyResiduals(r, psi, b.obs, b.actions, b.pairs, b.weight, b.target, b.n, e[c]!, o.psiScale, terms));
     shiftPotentials(psi, all, e, o.psiScale);
   }
   let best = scoreOf(valBatches);
@@ -199,7 +199,7 @@ export function fitConsistencyEarlyStop(
     const batches = fullBatch ?? gather(st, target, stepRows(), (k) => 1 / take[k]!, o.gamma);
     const e = shift ? batches.map((b) => new Float64Array(b.n)) : [];
     batches.forEach((b, c) => {
-      loss += consistencyLoss(r, psi, b.obs, b.actions, b.pairs, b.head, b.weight, b.target, b.n, shift ? e[c] : undefined, o.psiScale, terms);
+      loss += consistencyLoss(r, psi, b.obs, b.actions, b.pairs, b.weight, b.target, b.n, shift ? e[c] : undefined, o.psiScale, terms);
     });
     if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where(t)}`);
     adam.step(where(t));

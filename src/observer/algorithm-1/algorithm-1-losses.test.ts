@@ -72,7 +72,7 @@ test("consistencyLoss: gradient w.r.t. r_φ (mean net, log-std) and ψ matches f
   const pairs = shapingPairs(obs, nextObs, head, notTerminal, 0.9, n, D);
   assert.ok(pairs.rows < 2 * n);
   const weight = new Float64Array(n).fill(1 / 4), target = randn(n);
-  const f = (): number => consistencyLoss(r, psi, obs, actions, pairs, head, weight, target, n, undefined, 2.5);
+  const f = (): number => consistencyLoss(r, psi, obs, actions, pairs, weight, target, n, undefined, 2.5);
   for (const net of [r.net, psi]) net.zeroGrad();
   r.dist.logStdGrad.fill(0);
   f();
@@ -82,7 +82,7 @@ test("consistencyLoss: gradient w.r.t. r_φ (mean net, log-std) and ψ matches f
   assert.ok(relError(gPsi, numericGrad(psi.params, f)) < 1e-6);
   // Against a direct evaluation of Eq. 5 with s′ from next_obs and f(terminal s′) = 0.
   const residual = new Float64Array(n);
-  consistencyLoss(r, psi, obs, actions, pairs, head, weight, target, n, residual, 2.5);
+  consistencyLoss(r, psi, obs, actions, pairs, weight, target, n, residual, 2.5);
   const lp = new Float64Array(n);
   r.dist.logProb(r.net.forward(obs, n), actions, n, lp);
   const fs = psi.forward(obs, n).slice(), fn = psi.forward(nextObs, n).slice();

@@ -84,6 +84,8 @@ export interface ShapingPairs {
   rows: number;
   /** nextRow[i]: the row of `inputs` holding s′_i. */
   nextRow: Int32Array;
+  /** The shaping head each row of `inputs` is read at: head[i] for s_i, and for an extra row that of its s_i. */
+  rowHead: Int32Array;
   discount: Float64Array;
 }
 
@@ -104,7 +106,10 @@ export function shapingPairs(obs: Float64Array, nextObs: Float64Array, head: Int
   inputs.set(obs.subarray(0, n * dObs), 0);
   extra.forEach((i, e) => inputs.set(nextObs.subarray(i * dObs, (i + 1) * dObs), (n + e) * dObs));
   const discount = Float64Array.from(notTerminal.subarray(0, n), (nt) => gamma * nt);
-  return { inputs, rows, nextRow, discount };
+  const rowHead = new Int32Array(rows);
+  rowHead.set(head.subarray(0, n));
+  extra.forEach((i, e) => { rowHead[n + e] = head[i]!; });
+  return { inputs, rows, nextRow, rowHead, discount };
 }
 
 /** Options of the reward form in the Eq. 5 loss (stage iv). */
@@ -122,9 +127,8 @@ export interface RewardTerms {
  */
 export function consistencyLoss(
   r: GaussianNet, psi: MLP, obs: Float64Array, actions: Float64Array, pairs: ShapingPairs,
-  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual?: Float64Array, psiScale = 1, terms: RewardTerms = {},
+  weight: Float64Array, target: Float64Array, n: number, residual?: Float64Array, psiScale = 1, terms: RewardTerms = {},
 ): number {
-  const H = psi.outDim;
   const mean = r.net.forward(obs, n);
   const rv = new Float64Array(n);
   r.dist.logProb(mean, actions, n, rv);
@@ -132,25 +136,28 @@ export function consistencyLoss(
     const g = terms.state.forward(obs, n);
     for (let i = 0; i < n; i++) rv[i] += g[i]!;
   }
-  const y = psi.forward(pairs.inputs, pairs.rows);
-  const f = psiScale === 1 ? y : y.map((v) => psiScale * v);
-  const dR = new Float64Array(n), dPsi = new Float64Array(pairs.rows * H);
+  // Rows i and j (s_i and s′_i) are read at head k_i only, so ψ's output layer runs for that head alone
+  // (MLP.forwardAtHeads: the same bits as those entries of the full output, at 1/H of its cost), and
+  // f = psiScale · ψ is formed for those entries.
+  const y = psi.forwardAtHeads(pairs.inputs, pairs.rows, pairs.rowHead);
+  const dR = new Float64Array(n), dPsi = new Float64Array(pairs.rows);
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    const k = head[i]!, j = pairs.nextRow[i]!, g = pairs.discount[i]!;
-    const e = rv[i]! + f[i * H + k]! - g * f[j * H + k]! - target[i]!;
+    const j = pairs.nextRow[i]!, g = pairs.discount[i]!;
+    const fi = psiScale === 1 ? y[i]! : psiScale * y[i]!, fj = psiScale === 1 ? y[j]! : psiScale * y[j]!;
+    const e = rv[i]! + fi - g * fj - target[i]!;
     if (residual) residual[i] = e;
     loss += weight[i]! * e * e;
     dR[i] = 2 * weight[i]! * e;
-    dPsi[i * H + k] += dR[i]!;
-    dPsi[j * H + k] -= g * dR[i]!;
+    dPsi[i] += dR[i]!;
+    dPsi[j] -= g * dR[i]!;
   }
   const dMean = new Float64Array(n * r.dist.dim);
   r.dist.backward(mean, actions, dR, n, dMean);
   if (!terms.freezeMean) r.net.backward(dMean);
   if (terms.state) terms.state.backward(dR);
   if (psiScale !== 1) for (let i = 0; i < dPsi.length; i++) dPsi[i] *= psiScale;
-  psi.backward(dPsi);
+  psi.backwardAtHeads(dPsi);
   return loss;
 }
 
@@ -160,19 +167,18 @@ export function consistencyLoss(
  */
 export function consistencyResiduals(
   r: GaussianNet, psi: MLP, obs: Float64Array, actions: Float64Array, pairs: ShapingPairs,
-  head: Int32Array, weight: Float64Array, target: Float64Array, n: number, residual: Float64Array, psiScale = 1, terms: RewardTerms = {},
+  weight: Float64Array, target: Float64Array, n: number, residual: Float64Array, psiScale = 1, terms: RewardTerms = {},
 ): number {
-  const H = psi.outDim;
   r.dist.logProb(r.net.forward(obs, n), actions, n, residual);
   if (terms.state) {
     const g = terms.state.forward(obs, n);
     for (let i = 0; i < n; i++) residual[i] += g[i]!;
   }
-  const y = psi.forward(pairs.inputs, pairs.rows);
+  const y = psi.forwardAtHeads(pairs.inputs, pairs.rows, pairs.rowHead);
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    const k = head[i]!, j = pairs.nextRow[i]!, g = pairs.discount[i]!;
-    const e = residual[i]! + psiScale * y[i * H + k]! - g * (psiScale * y[j * H + k]!) - target[i]!;
+    const j = pairs.nextRow[i]!, g = pairs.discount[i]!;
+    const e = residual[i]! + psiScale * y[i]! - g * (psiScale * y[j]!) - target[i]!;
     residual[i] = e;
     loss += weight[i]! * e * e;
   }

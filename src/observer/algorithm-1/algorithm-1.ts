@@ -280,11 +280,11 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       if (idx) {
         const h = pickInt(head, idx), b = idx.length, sb = pick(sS, D, idx);
         const p = shapingPairs(sb, pick(sNext, D, idx), h, pick(notTerm, 1, idx), cfg.gamma, b, D);
-        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, h, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale, terms);
+        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale, terms);
       } else {
         loss = 0;
         for (const { from, to, pairs } of chunks) {
-          loss += consistencyLoss(r, psi, sS.subarray(from * D, to * D), aS.subarray(from * A, to * A), pairs, head.subarray(from, to),
+          loss += consistencyLoss(r, psi, sS.subarray(from * D, to * D), aS.subarray(from * A, to * A), pairs,
             weight.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
         }
       }
