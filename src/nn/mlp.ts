@@ -141,8 +141,8 @@ export class MLP {
       count.fill(0);
       for (let r = 0; r < batch; r++) { const k = head[r]!; rows[k]![count[k]!++] = r; }
       this.headRows = rows;
-      if (this.gatherBuf.length < batch * (D + 2)) this.gatherBuf = new Float64Array(batch * (D + 2));
-      const hk = this.gatherBuf, yk = this.gatherBuf.subarray(batch * D);
+      if (this.gatherBuf.length < batch * (2 * D + 1)) this.gatherBuf = new Float64Array(batch * (2 * D + 1)); // h rows, their dL/dh, y or dL/dy
+      const hk = this.gatherBuf, yk = this.gatherBuf.subarray(2 * batch * D);
       rows.forEach((idx, k) => {
         if (idx.length === 0) return;
         idx.forEach((r, p) => hk.set(h.subarray(r * D, (r + 1) * D), p * D));
@@ -167,8 +167,7 @@ export class MLP {
       const k = this.oneHead;
       linearBackward(h, out.weight.subarray(k * D, (k + 1) * D), dOut, out.weightGrad.subarray(k * D, (k + 1) * D), out.biasGrad.subarray(k, k + 1), dh, this.headScratch, batch, D, 1);
     } else {
-      const hk = this.gatherBuf, dyk = this.gatherBuf.subarray(batch * D, batch * D + batch);
-      const dhk = new Float64Array(batch * D);
+      const hk = this.gatherBuf, dhk = this.gatherBuf.subarray(batch * D, 2 * batch * D), dyk = this.gatherBuf.subarray(2 * batch * D);
       rowsOf.forEach((idx, k) => {
         if (idx.length === 0) return;
         idx.forEach((r, p) => { hk.set(h.subarray(r * D, (r + 1) * D), p * D); dyk[p] = dOut[r]!; });
