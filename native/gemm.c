@@ -340,8 +340,7 @@ static void gemm_part(const void *ctx, int r0, int r1) {
 
 void lfl_gemm(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,
               double *c, long ldc, const double *bias, int mode) {
-  const gemm_args g = { n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, NULL, NULL };
-  lfl_parallel_rows(m, (long)m * n * k, gemm_part, &g);
+  lfl_gemm_then(m, n, k, a, ars, aps, b, ldb, c, ldc, bias, mode, NULL, NULL, 0);
 }
 
 void lfl_gemm_then(int m, int n, int k, const double *a, long ars, long aps, const double *b, long ldb,

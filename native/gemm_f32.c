@@ -232,18 +232,16 @@ static void gemm_f32_part(const void *ctx, int r0, int r1) {
   rows_generic(r0, r1, g->n, g->k, g->a, g->af, g->ars, g->aps, g->b, g->ldb, g->c, g->ldc, g->cs, g->bias, g->mode);
 }
 
-/* The product of the thread's rows, then post on them (lfl_gemm_f32_then). */
+/* The product of the thread's rows, then post on them when there is one (lfl_gemm_f32_then). */
 static void gemm_f32_part_then(const void *ctx, int r0, int r1) {
   const gemm_f32_args *g = (const gemm_f32_args *)ctx;
   gemm_f32_part(ctx, r0, r1);
-  g->post(g->post_ctx, r0, r1);
+  if (g->post) g->post(g->post_ctx, r0, r1);
 }
 
 void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
                   double *c, long ldc, long cs, const double *bias, int mode) {
-  if (f32_path < 0) f32_path = best_path();
-  const gemm_f32_args g = { n, k, a, af, ars, aps, b, ldb, c, ldc, cs, bias, mode, f32_path, NULL, NULL };
-  lfl_parallel_rows(m, (long)m * n * k, gemm_f32_part, &g);
+  lfl_gemm_f32_then(m, n, k, a, af, ars, aps, b, ldb, c, ldc, cs, bias, mode, NULL, NULL, 0);
 }
 
 void lfl_gemm_f32_then(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,

@@ -35,8 +35,8 @@ static int i32(napi_env env, napi_value v) {
  * y[b, o] = (sum_i x[b, i]*W[o, i]) + bias[o]; wt is scratch of inDim*outDim. Small batches (acting) use dot
  * products, 4 outputs at a time; larger ones transpose W once and run the blocked kernel. Same operations.
  */
-LFL_MULTI static void linear_forward(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
-                                     double *restrict wt, int batch, int in, int out) {
+LFL_MULTI static void linear_forward_then(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
+                                          double *restrict wt, int batch, int in, int out, lfl_rows_fn post, const void *post_ctx, long post_work) {
   if (batch < 8) {
     for (int b = 0; b < batch; b++) {
       const double *restrict xb = x + (size_t)b * in;
@@ -58,10 +58,14 @@ LFL_MULTI static void linear_forward(const double *restrict x, const double *res
         yb[o] = s + bias[o];
       }
     }
+    if (post) post(post_ctx, 0, batch);
     return;
   }
   for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[(long)i * out + o] = w[(long)o * in + i];
-  lfl_gemm(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS);
+  lfl_gemm_then(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS, post, post_ctx, post_work);
+}
+static void linear_forward(const double *x, const double *w, const double *bias, double *y, double *wt, int batch, int in, int out) {
+  linear_forward_then(x, w, bias, y, wt, batch, in, out, NULL, NULL, 0);
 }
 
 /* dB[o] += dy[b, o] for b = 0, 1, ... in order, for the outputs o in [o0, o1): a range of dB's entries, each
@@ -139,14 +143,8 @@ static void tanh_back_rows(const void *ctx, int r0, int r1) {
 
 /* y = tanh(x·Wᵀ + b): linear_forward then tanh_forward on y, bit for bit. */
 static void linear_forward_tanh(const double *x, const double *w, const double *bias, double *y, double *wt, int batch, int in, int out) {
-  if (batch < 8) {
-    linear_forward(x, w, bias, y, wt, batch, in, out);
-    tanh_forward(y, y, batch * out);
-    return;
-  }
-  for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[(long)i * out + o] = w[(long)o * in + i];
   const tanh_rows_ctx t = { y, out };
-  lfl_gemm_then(batch, out, in, x, in, 1, wt, out, y, out, bias, MODE_BIAS, tanh_rows, &t, (long)batch * out * TANH_WORK);
+  linear_forward_then(x, w, bias, y, wt, batch, in, out, tanh_rows, &t, (long)batch * out * TANH_WORK);
 }
 
 /* linear_backward, then dx = dx * (1 - x*x) where x (this layer's input) is the previous layer's tanh output:
@@ -191,8 +189,8 @@ static void to_f32_pooled(const double *src, float *dst, long n) {
  * batches: dot products (4 outputs at a time); larger ones: W transposed and rounded to float32 into the scratch
  * (in*out floats fit in the in*out doubles the forward scratch always has) and x rounded as it is read (measured:
  * rounding all of x first costs more, memory-bound, than it saves). Same chain either way. */
-LFL_MULTI static void linear_forward_f32(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
-                                         double *restrict scratch, size_t scratch_len, int batch, int in, int out) {
+LFL_MULTI static void linear_forward_f32_then(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
+                                              double *restrict scratch, int batch, int in, int out, lfl_rows_fn post, const void *post_ctx, long post_work) {
   if (batch < 8) {
     for (int b = 0; b < batch; b++) {
       const double *restrict xb = x + (size_t)b * in;
@@ -215,12 +213,16 @@ LFL_MULTI static void linear_forward_f32(const double *restrict x, const double 
         yb[o] = (double)s + bias[o];
       }
     }
+    if (post) post(post_ctx, 0, batch);
     return;
   }
   float *restrict wtf = (float *)scratch;
   for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wtf[(long)i * out + o] = (float)w[(long)o * in + i];
+  lfl_gemm_f32_then(batch, out, in, x, NULL, in, 1, wtf, out, y, out, 1, bias, MODE_BIAS, post, post_ctx, post_work);
+}
+static void linear_forward_f32(const double *x, const double *w, const double *bias, double *y, double *scratch, size_t scratch_len, int batch, int in, int out) {
   (void)scratch_len;
-  lfl_gemm_f32(batch, out, in, x, NULL, in, 1, wtf, out, y, out, 1, bias, MODE_BIAS);
+  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, NULL, NULL, 0);
 }
 
 /* Columns of a product padded to whole 16-float vectors, times its rows: the work the AVX-512 blocks do. */
@@ -254,15 +256,9 @@ static void linear_backward_f32(const double *x, const double *w, const double *
  * dx *= 1 - x*x, with tanh and its factor applied by each pool thread to the rows it just computed (as the
  * current set's fused kernels). The same bytes as the two calls one after the other. */
 static void linear_forward_f32_tanh(const double *x, const double *w, const double *bias, double *y, double *scratch, size_t scratch_len, int batch, int in, int out) {
-  if (batch < 8) {
-    linear_forward_f32(x, w, bias, y, scratch, scratch_len, batch, in, out);
-    tanh_forward(y, y, batch * out);
-    return;
-  }
-  float *wtf = (float *)scratch;
-  for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wtf[(long)i * out + o] = (float)w[(long)o * in + i];
+  (void)scratch_len;
   const tanh_rows_ctx t = { y, out };
-  lfl_gemm_f32_then(batch, out, in, x, NULL, in, 1, wtf, out, y, out, 1, bias, MODE_BIAS, tanh_rows, &t, (long)batch * out * TANH_WORK);
+  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, tanh_rows, &t, (long)batch * out * TANH_WORK);
 }
 
 static void linear_backward_f32_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
