@@ -120,7 +120,7 @@ function runAll(k: KernelBackend, batch: number, inDim: number, outDim: number, 
   return [y, dw, db, dx, dwNoDx, dbNoDx, tanh, inPlace, dtanh, dtanhInPlace, theta, m, v, yTanh, dwT, dbT, dxT];
 }
 
-const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33]] as const;
+const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33], [2048, 128, 1], [5, 13, 1]] as const; // one output column: the heads of MLP.forwardAtHeads
 const NAMES = [
   "y", "dW", "db", "dx", "dW (no dx)", "db (no dx)", "tanh", "tanh in place", "tanh backward", "tanh backward in place", "Adam θ", "Adam m", "Adam v",
   "fused tanh(y)", "fused dW", "fused db", "fused dx through tanh",

@@ -43,9 +43,8 @@ export class MLP {
   /** The last views returned by `forward` / `backward` (reused while the batch and buffers are the same: no allocation per call). */
   private outView: Float64Array = new Float64Array(0);
   private inGradView: Float64Array = new Float64Array(0);
-  /** `forwardAtHeads`: the rows of each head read (null: every row reads `oneHead`), gather buffers and kernel scratch. */
-  private headRows: Int32Array[] | null = null;
-  private oneHead = 0;
+  /** `forwardAtHeads`: the rows of each head read, gather buffers and the one-column products' scratch. */
+  private headRows: Int32Array[] = [];
   private gatherBuf = new Float64Array(0);
   private headScratch = new Float64Array(0);
 
@@ -119,38 +118,36 @@ export class MLP {
   forwardAtHeads(x: Float64Array, batch: number, head: Int32Array): Float64Array {
     const L = this.layers.length, out = this.layers[L - 1]!, H = this.outDim, D = out.inDim;
     if (head.length < batch) throw new RangeError(`MLP.forwardAtHeads: ${head.length} heads for ${batch} rows`);
-    this.forwardLayers(x, batch, L - 1);
-    const h = this.acts[L - 1]!, y = this.acts[L]!;
-    if (this.headScratch.length < linearScratchSize(batch, D, 1)) this.headScratch = new Float64Array(linearScratchSize(batch, D, 1));
-    const k0 = head[0]!;
-    let one = true;
+    // Rows grouped by head, each group in increasing row order (as the full product sums them).
+    const count = new Int32Array(H);
     for (let r = 0; r < batch; r++) {
       const k = head[r]!;
       if (!(Number.isInteger(k) && k >= 0 && k < H)) throw new RangeError(`MLP.forwardAtHeads: head ${k} of row ${r} is not in 0..${H - 1}`);
-      if (k !== k0) one = false;
+      count[k]!++;
     }
-    if (one) {
-      this.headRows = null;
-      this.oneHead = k0;
-      linearForward(h, out.weight.subarray(k0 * D, (k0 + 1) * D), out.bias.subarray(k0, k0 + 1), y, this.headScratch, batch, D, 1);
-    } else {
-      // Rows grouped by head (each group in increasing row order, as the full product sums them), gathered.
-      const count = new Int32Array(H);
-      for (let r = 0; r < batch; r++) count[head[r]!]!++;
-      const rows = Array.from(count, (c) => new Int32Array(c));
-      count.fill(0);
-      for (let r = 0; r < batch; r++) { const k = head[r]!; rows[k]![count[k]!++] = r; }
-      this.headRows = rows;
-      if (this.gatherBuf.length < batch * (2 * D + 1)) this.gatherBuf = new Float64Array(batch * (2 * D + 1)); // h rows, their dL/dh, y or dL/dy
-      const hk = this.gatherBuf, yk = this.gatherBuf.subarray(2 * batch * D);
-      rows.forEach((idx, k) => {
-        if (idx.length === 0) return;
-        idx.forEach((r, p) => hk.set(h.subarray(r * D, (r + 1) * D), p * D));
-        linearForward(hk, out.weight.subarray(k * D, (k + 1) * D), out.bias.subarray(k, k + 1), yk, this.headScratch, idx.length, D, 1);
-        idx.forEach((r, p) => { y[r] = yk[p]!; });
-      });
-    }
+    const rows = Array.from(count, (c) => new Int32Array(c));
+    count.fill(0);
+    for (let r = 0; r < batch; r++) { const k = head[r]!; rows[k]![count[k]!++] = r; }
+    this.headRows = rows;
+    this.forwardLayers(x, batch, L - 1);
+    const h = this.acts[L - 1]!, y = this.acts[L]!;
+    this.ensureHeadBuffers(batch, D);
+    const hk = this.gatherBuf, yk = this.gatherBuf.subarray(2 * batch * D);
+    rows.forEach((idx, k) => {
+      const w = out.weight.subarray(k * D, (k + 1) * D), b = out.bias.subarray(k, k + 1);
+      if (idx.length === batch) return linearForward(h, w, b, y, this.headScratch, batch, D, 1); // one head: no gather
+      if (idx.length === 0) return;
+      idx.forEach((r, p) => hk.set(h.subarray(r * D, (r + 1) * D), p * D));
+      linearForward(hk, w, b, yk, this.headScratch, idx.length, D, 1);
+      idx.forEach((r, p) => { y[r] = yk[p]!; });
+    });
     return y.subarray(0, batch);
+  }
+
+  /** Gather buffers of `forwardAtHeads` (h rows, their dL/dh, then y or dL/dy) and the one-column products' scratch. */
+  private ensureHeadBuffers(batch: number, D: number): void {
+    if (this.gatherBuf.length < batch * (2 * D + 1)) this.gatherBuf = new Float64Array(batch * (2 * D + 1));
+    if (this.headScratch.length < linearScratchSize(batch, D, 1)) this.headScratch = new Float64Array(linearScratchSize(batch, D, 1));
   }
 
   /**
@@ -161,20 +158,16 @@ export class MLP {
     const batch = this.batch, L = this.layers.length, out = this.layers[L - 1]!, D = out.inDim;
     if (dOut.length < batch) throw new RangeError(`MLP.backwardAtHeads: ${dOut.length} gradients for ${batch} rows`);
     const h = this.acts[L - 1]!, dh = this.deltas[L - 1]!;
-    if (this.headScratch.length < linearScratchSize(batch, D, 1)) this.headScratch = new Float64Array(linearScratchSize(batch, D, 1));
-    const rowsOf = this.headRows;
-    if (rowsOf === null) {
-      const k = this.oneHead;
-      linearBackward(h, out.weight.subarray(k * D, (k + 1) * D), dOut, out.weightGrad.subarray(k * D, (k + 1) * D), out.biasGrad.subarray(k, k + 1), dh, this.headScratch, batch, D, 1);
-    } else {
-      const hk = this.gatherBuf, dhk = this.gatherBuf.subarray(batch * D, 2 * batch * D), dyk = this.gatherBuf.subarray(2 * batch * D);
-      rowsOf.forEach((idx, k) => {
-        if (idx.length === 0) return;
-        idx.forEach((r, p) => { hk.set(h.subarray(r * D, (r + 1) * D), p * D); dyk[p] = dOut[r]!; });
-        linearBackward(hk, out.weight.subarray(k * D, (k + 1) * D), dyk, out.weightGrad.subarray(k * D, (k + 1) * D), out.biasGrad.subarray(k, k + 1), dhk, this.headScratch, idx.length, D, 1);
-        idx.forEach((r, p) => dh.set(dhk.subarray(p * D, (p + 1) * D), r * D));
-      });
-    }
+    this.ensureHeadBuffers(batch, D);
+    const hk = this.gatherBuf, dhk = this.gatherBuf.subarray(batch * D, 2 * batch * D), dyk = this.gatherBuf.subarray(2 * batch * D);
+    this.headRows.forEach((idx, k) => {
+      const w = out.weight.subarray(k * D, (k + 1) * D), dw = out.weightGrad.subarray(k * D, (k + 1) * D), db = out.biasGrad.subarray(k, k + 1);
+      if (idx.length === batch) return linearBackward(h, w, dOut, dw, db, dh, this.headScratch, batch, D, 1); // one head: no gather
+      if (idx.length === 0) return;
+      idx.forEach((r, p) => { hk.set(h.subarray(r * D, (r + 1) * D), p * D); dyk[p] = dOut[r]!; });
+      linearBackward(hk, w, dyk, dw, db, dhk, this.headScratch, idx.length, D, 1);
+      idx.forEach((r, p) => dh.set(dhk.subarray(p * D, (p + 1) * D), r * D));
+    });
     if (L === 1) return;
     tanhBackward(h, dh, dh, batch * D); // through the last hidden layer's tanh, as `backward` does
     this.backwardLayers(L - 2, dh);
