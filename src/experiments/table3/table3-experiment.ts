@@ -74,6 +74,14 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
     scale = { ...scale, algorithm1: { ...ALGORITHM1_PAPER, ...scale.algorithm1, ...pick(ALGORITHM1_PAPER, ["policyFit", "kl", "rewardInit", "rewardForm", "normaliseReward"]) } };
     suffix.push("paper-alg1");
   }
+  const methods = req.options.methods as string[] | undefined;
+  if (methods !== undefined) {
+    const unknown = methods.filter((id) => !TABLE3_METHODS.some((m) => m.id === id));
+    if (unknown.length > 0) throw new InputError("E_UNKNOWN_ID", `table3: no method ${unknown.map((id) => `'${id}'`).join(", ")} (methods: ${TABLE3_METHODS.map((m) => m.id).join(", ")})`);
+    const own = methods.filter((id) => id !== OBSERVER_ID);
+    scale = { ...scale, methods: [OBSERVER_ID, ...own] };
+    suffix.push(`methods-${own.join("_") || "observer"}`);
+  }
   if (req.envs) {
     for (const id of req.envs) if (!scale.envs.some((e) => e.id === id)) throw new InputError("E_UNKNOWN_ID", `table3: env '${id}' is not in scale '${scale.name}' (${scale.envs.map((e) => e.id).join(", ")})`);
     scale = { ...scale, envs: scale.envs.filter((e) => req.envs!.includes(e.id)) };
@@ -102,6 +110,7 @@ export const table3Experiment: Experiment<Table3Result> = {
   envIds: (scale) => TABLE3_SCALES[scale as Table3ScaleName].envs.map((e) => e.id),
   options: [
     { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
+    { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells (the observer's always; default: the scale's); own output files -methods-<ids>" },
     { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper"], defaultText: "ours", description: "ours, or paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1; the learner cells are shared)" },
   ],
   plan(req) {

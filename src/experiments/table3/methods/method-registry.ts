@@ -7,6 +7,8 @@ import { bcRewardStandardised } from "./bc-reward-standardised.ts";
 import { constant } from "./constant.ts";
 import { continued } from "./continued.ts";
 import { drex } from "./drex.ts";
+import { extrapolatedH1 } from "./extrapolated-h1.ts";
+import { extrapolatedH2 } from "./extrapolated-h2.ts";
 import { logel } from "./logel.ts";
 import type { Table3Method } from "./method.ts";
 import { observer } from "./observer.ts";
@@ -28,6 +30,8 @@ export const TABLE3_METHODS: readonly Table3Method[] = [
   airl,
   airlAll,
   logel,
+  extrapolatedH1,
+  extrapolatedH2,
 ];
 
 /** The method the others are compared with. */
