@@ -13,7 +13,7 @@ import { resolvePpoConfig } from "../../learners/ppo.ts";
 import { ALGORITHM1_PAPER, resolveAlgorithm1Config } from "../../observer/algorithm-1/algorithm-1.ts";
 import { codeHash } from "../engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
-import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
+import { KNOWN_TABLE3_METHODS, OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
 import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-learner-cell.ts";
@@ -76,10 +76,11 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
   }
   const methods = req.options.methods as string[] | undefined;
   if (methods !== undefined) {
-    const unknown = methods.filter((id) => !TABLE3_METHODS.some((m) => m.id === id));
-    if (unknown.length > 0) throw new InputError("E_UNKNOWN_ID", `table3: no method ${unknown.map((id) => `'${id}'`).join(", ")} (methods: ${TABLE3_METHODS.map((m) => m.id).join(", ")})`);
+    const unknown = methods.filter((id) => !KNOWN_TABLE3_METHODS.some((m) => m.id === id));
+    if (unknown.length > 0) throw new InputError("E_UNKNOWN_ID", `table3: no method ${unknown.map((id) => `'${id}'`).join(", ")} (methods: ${KNOWN_TABLE3_METHODS.map((m) => m.id).join(", ")})`);
+    // The observer and the derived methods (no cell of their own: the clone, the learner continued) always.
     const own = methods.filter((id) => id !== OBSERVER_ID);
-    scale = { ...scale, methods: [OBSERVER_ID, ...own] };
+    scale = { ...scale, methods: [OBSERVER_ID, ...TABLE3_METHODS.filter((m) => m.kind === "derived").map((m) => m.id), ...own] };
     suffix.push(`methods-${own.join("_") || "observer"}`);
   }
   if (req.envs) {
@@ -92,10 +93,10 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
 /** The registered methods a scale runs (all of them unless the scale lists some), in column order. */
 function methodsOf(scale: Table3Scale): readonly Table3Method[] {
   if (scale.methods === undefined) return TABLE3_METHODS;
-  const unknown = scale.methods.filter((id) => !TABLE3_METHODS.some((m) => m.id === id));
+  const unknown = scale.methods.filter((id) => !KNOWN_TABLE3_METHODS.some((m) => m.id === id));
   if (unknown.length > 0) throw new RangeError(`table3: scale '${scale.name}' lists unknown methods ${unknown.join(", ")}`);
   if (!scale.methods.includes(OBSERVER_ID)) throw new RangeError(`table3: scale '${scale.name}' must run the observer`);
-  return TABLE3_METHODS.filter((m) => scale.methods!.includes(m.id));
+  return KNOWN_TABLE3_METHODS.filter((m) => scale.methods!.includes(m.id));
 }
 
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
@@ -110,7 +111,7 @@ export const table3Experiment: Experiment<Table3Result> = {
   envIds: (scale) => TABLE3_SCALES[scale as Table3ScaleName].envs.map((e) => e.id),
   options: [
     { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
-    { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells (the observer's always; default: the scale's); own output files -methods-<ids>" },
+    { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells, the table's or the candidates' (the observer's always, and the derived BC and learner-continued columns; default: the scale's); own output files -methods-<ids>" },
     { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper"], defaultText: "ours", description: "ours, or paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1; the learner cells are shared)" },
   ],
   plan(req) {

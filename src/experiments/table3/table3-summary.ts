@@ -6,7 +6,7 @@
  */
 import { normalisedScore, pooledNormalisedScore } from "../../evaluation/normalised-score.ts";
 import { pairedComparison, seedStats } from "../../evaluation/seed-stats.ts";
-import { OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
+import { KNOWN_TABLE3_METHODS, OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
 import { bootstrapStream, summariseBaselineRewardQuality, summariseRewardQuality } from "./table3-statistics.ts";
 import { TABLE3_PAPER, type Algorithm1StageResult, type CurvePoint, type LearnerStageResult, type MethodStageResult, type PairedDiff, type Table3EnvResult, type Table3Run } from "./table3.ts";
@@ -81,6 +81,6 @@ export function summariseEnv(id: string, window: number[], runs: Table3Run[], me
 /** The baselines with a reward-quality row in any run, in registry order, labelled from the registry. */
 function baselineLabels(runs: readonly Table3Run[], methodList: readonly Table3Method[]): Map<string, string> {
   const present = new Set(runs.flatMap((r) => Object.keys(r.rewardQualityBaselines ?? {})));
-  const known = [...methodList, ...TABLE3_METHODS.filter((m) => !methodList.includes(m))];
+  const known = [...methodList, ...KNOWN_TABLE3_METHODS.filter((m) => !methodList.includes(m))];
   return new Map([...known.filter((m) => present.has(m.id)).map((m) => [m.id, m.label] as const), ...[...present].filter((id) => !known.some((m) => m.id === id)).map((id) => [id, id] as const)]);
 }
