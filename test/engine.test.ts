@@ -140,6 +140,21 @@ test("the real Table 3 cells' keys cover the code of their own stage (Algorithm 
   assert.notEqual(keyOf("observer"), keyOf("constant"));
 });
 
+test("table3 --methods: only the named methods' cells (a candidate too), the observer always, the same keys as the full plan, its own stem; an unknown id is one E_UNKNOWN_ID line", () => {
+  const t3 = EXPERIMENTS.table3!;
+  const full = t3.plan({ scale: "quick", options: {} });
+  const some = t3.plan({ scale: "quick", options: { methods: ["extrapolated-h1", "constant"] } });
+  const methodStages = (p: typeof full) => p.cells.map((c) => c.stage).filter((s) => !["learner", "algorithm-1", "reward-quality"].includes(s) && !s.startsWith("reward-quality-"));
+  assert.deepEqual([...new Set(methodStages(some))].sort(), ["constant", "extrapolated-h1", "observer"]);
+  assert.equal(methodStages(some).length, 3 * some.seeds.length);
+  assert.ok(!methodStages(full).includes("extrapolated-h1"), "a candidate is not in the default table");
+  assert.equal(some.stem, "table3-quick-methods-extrapolated-h1_constant");
+  for (const stage of ["learner", "algorithm-1", "observer", "constant"]) {
+    assert.equal(some.cells.find((c) => c.stage === stage)!.key, full.cells.find((c) => c.stage === stage)!.key, `${stage}: shared with the full table`);
+  }
+  assert.throws(() => t3.plan({ scale: "quick", seeds: [0], options: { methods: ["no-such-method"] } }), (e: Error & { code?: string }) => e.code === "E_UNKNOWN_ID" && /no method 'no-such-method'/.test(e.message) && !e.message.includes("\n"));
+});
+
 test("streams: every (experiment, env, seed, stage) its own — the observer of seed s never shares the learner stream of seed s + 1", () => {
   const seen = new Map<number, string>();
   for (const env of ["Hopper-v5", "Ant-v5"]) for (let s = 0; s < 50; s++) for (const stage of ["learner", "algorithm-1", "observer", "constant"]) {
