@@ -41,7 +41,7 @@ const RQ_METHODS = ["observer", "true-reward"] as const;
 
 interface Table3Settings {
   scale: Table3Scale;
-  algorithm1: "ours" | "paper";
+  algorithm1: "ours" | "paper" | "warm";
   requestedSeeds: number;
 }
 
@@ -59,7 +59,7 @@ export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = sc
 }
 
 /** The scale a request resolves to: its envs subset, an adapted window, the paper's Algorithm 1. */
-function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Scale; alg1: "ours" | "paper"; suffix: string[] } {
+function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Scale; alg1: "ours" | "paper" | "warm"; suffix: string[] } {
   let scale = TABLE3_SCALES[req.scale as Table3ScaleName];
   const suffix: string[] = [];
   const window = req.options.window as string | undefined;
@@ -69,10 +69,14 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
     scale = withWindow(scale, req.envs[0]!, w);
     suffix.push(`${req.envs[0]!}-w${w[0]}-${w[w.length - 1]}`);
   }
-  const alg1 = (req.options.algorithm1 as "ours" | "paper" | undefined) ?? "ours";
+  const alg1 = (req.options.algorithm1 as "ours" | "paper" | "warm" | undefined) ?? "ours";
   if (alg1 === "paper") {
     scale = { ...scale, algorithm1: { ...ALGORITHM1_PAPER, ...scale.algorithm1, ...pick(ALGORITHM1_PAPER, ["policyFit", "kl", "rewardInit", "rewardForm", "normaliseReward"]) } };
     suffix.push("paper-alg1");
+  }
+  if (alg1 === "warm") {
+    scale = { ...scale, algorithm1: { ...scale.algorithm1, policyInit: "previous" } };
+    suffix.push("warm-alg1");
   }
   const methods = req.options.methods as string[] | undefined;
   if (methods !== undefined) {
@@ -112,7 +116,7 @@ export const table3Experiment: Experiment<Table3Result> = {
   options: [
     { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
     { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells, the table's or the candidates' (the observer's always, and the derived BC and learner-continued columns; default: the scale's); own output files -methods-<ids>" },
-    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper"], defaultText: "ours", description: "ours, or paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1; the learner cells are shared)" },
+    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper", "warm"], defaultText: "ours", description: "ours; paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1); warm: ours with each clone started from the previous update's (policyInit previous; -warm-alg1). The learner cells are shared" },
   ],
   plan(req) {
     const { scale, alg1, suffix } = resolveScale(req);

@@ -280,8 +280,8 @@ export interface Table3Result {
   evaluation: string;
   /** The methods in column order (from the registry). */
   methods: Array<{ id: string; label: string; description: string }>;
-  /** "paper" when run with the paper's §6.3 Algorithm 1 settings. */
-  algorithm1: "ours" | "paper";
+  /** "paper" when run with the paper's §6.3 Algorithm 1 settings; "warm": ours with warm-started clones (`policyInit: "previous"`). */
+  algorithm1: "ours" | "paper" | "warm";
   /** Per env with at least one finished seed. */
   envs: Table3EnvResult[];
   /** Per requested env: how many seeds were requested and which are in the tables. */

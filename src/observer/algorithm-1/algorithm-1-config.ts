@@ -26,6 +26,12 @@ export interface Algorithm1Config {
    * `policySteps`), ln σ finally set from the held-out residuals. λ is unused there (σ is not a free parameter).
    */
   policyFit: "early-stopping" | "paper";
+  /**
+   * Stage (i)'s starting weights: "fresh" (default, the paper: each π̂θk its own random network) or "previous"
+   * (π̂θk starts from π̂θk−1's fitted weights, π̂θ1 fresh: the window's earlier updates as a prior for each clone,
+   * still early-stopped on Dk's own held-out pairs). Ours; measured in docs/algorithm-1.md.
+   */
+  policyInit?: "fresh" | "previous";
   holdout: number;
   validateEvery: number;
   patience: number;
@@ -146,6 +152,7 @@ export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Alg
     if (!allowed.includes(c[k])) bad(`${k} must be ${allowed.map((x) => JSON.stringify(x)).join(" or ")}, got ${JSON.stringify(c[k])}`);
   };
   oneOf("policyFit", ["early-stopping", "paper"]);
+  if (c.policyInit !== undefined) oneOf("policyInit", ["fresh", "previous"]);
   oneOf("kl", ["exact", "regressed"]);
   oneOf("rewardInit", ["clone", "ml-last", "ml-all"]);
   oneOf("rewardForm", ["log-density", "log-density+state"]);

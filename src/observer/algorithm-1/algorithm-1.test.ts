@@ -263,6 +263,17 @@ test("minibatch mode (the authors' 100-pair batches) runs every stage, is determ
   for (const s of ["policies", "kl", "reward-init", "consistency"] as const) assert.ok(Number.isFinite(a.diagnostics.finalLoss[s]), s);
 });
 
+test("policyInit previous: each clone starts from the previous update's fit; deterministic, \"fresh\" is the default bit for bit, and it changes the last clone", () => {
+  const columns = lqrHistory(LEARNER.slice(0, 3), 128, 16, 9);
+  const cfg = { ...SMALL, policySteps: 40, patience: 20, validateEvery: 5, klSteps: 5, rewardInitSteps: 5, consistencySteps: 5 };
+  const fresh = recoverReward(columns, cfg, 4), explicit = recoverReward(columns, { ...cfg, policyInit: "fresh" }, 4);
+  assert.deepEqual(explicit.bcPolicy, fresh.bcPolicy);
+  const warm = recoverReward(columns, { ...cfg, policyInit: "previous" }, 4);
+  assert.deepEqual(recoverReward(columns, { ...cfg, policyInit: "previous" }, 4).bcPolicy, warm.bcPolicy);
+  assert.notDeepEqual(warm.bcPolicy.policy, fresh.bcPolicy.policy);
+  assert.throws(() => recoverReward(columns, { policyInit: "last" as "fresh" }, 0), /policyInit must be "fresh" or "previous"/);
+});
+
 test("bad configs and histories are refused naming the field", () => {
   const columns = lqrHistory(LEARNER.slice(0, 2), 32, 16, 10);
   assert.throws(() => recoverReward(columns, { gamma: 1 }, 0), /gamma/);

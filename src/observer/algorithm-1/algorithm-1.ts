@@ -145,7 +145,7 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const stacked = stackImprovements(data);
   const { M, head, weight, sS, sNext, aS, notTerm } = stacked;
 
-  // ── Stage (i): policies π̂θk, one independent network per update (Alg. 1 lines 1–3) ──
+  // ── Stage (i): policies π̂θk, one network per update (Alg. 1 lines 1–3), fresh or from π̂θk−1 (`policyInit`) ──
   t0 = performance.now();
   c0 = process.cpuUsage();
   const policies: GaussianNet[] = [];
@@ -154,6 +154,7 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const polTotal = K * cfg.policySteps;
   for (let k = 0; k < K; k++) {
     const g = gaussianNet(D, A, cfg.policyHidden, rng.split());
+    if (cfg.policyInit === "previous" && k > 0) g.net.load(policies[k - 1]!.net.snapshot());
     const fitRng = rng.split();
     const where = (t: number): string => `algorithm 1 stage (i) policies: update ${data.updates[k]} step ${t}`;
     const onStep = (t: number, l: number): void => on("policies", polTotal)(k * cfg.policySteps + t, l);
