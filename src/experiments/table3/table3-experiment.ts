@@ -15,7 +15,7 @@ import { codeHash } from "../engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
 import { KNOWN_TABLE3_METHODS, OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
-import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
+import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type Algorithm1Variant, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-learner-cell.ts";
 import { methodFile } from "./table3-method-cell.ts";
 import { summariseEnv, table3Run } from "./table3-summary.ts";
@@ -41,7 +41,7 @@ const RQ_METHODS = ["observer", "true-reward"] as const;
 
 interface Table3Settings {
   scale: Table3Scale;
-  algorithm1: "ours" | "paper" | "warm";
+  algorithm1: Algorithm1Variant;
   requestedSeeds: number;
 }
 
@@ -59,7 +59,7 @@ export function table3Budgets(scale: Table3Scale, envs: Table3Scale["envs"] = sc
 }
 
 /** The scale a request resolves to: its envs subset, an adapted window, the paper's Algorithm 1. */
-function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Scale; alg1: "ours" | "paper" | "warm"; suffix: string[] } {
+function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Scale; alg1: Algorithm1Variant; suffix: string[] } {
   let scale = TABLE3_SCALES[req.scale as Table3ScaleName];
   const suffix: string[] = [];
   const window = req.options.window as string | undefined;
@@ -69,7 +69,7 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
     scale = withWindow(scale, req.envs[0]!, w);
     suffix.push(`${req.envs[0]!}-w${w[0]}-${w[w.length - 1]}`);
   }
-  const alg1 = (req.options.algorithm1 as "ours" | "paper" | "warm" | undefined) ?? "ours";
+  const alg1 = (req.options.algorithm1 as Algorithm1Variant | undefined) ?? "ours";
   if (alg1 === "paper") {
     scale = { ...scale, algorithm1: { ...ALGORITHM1_PAPER, ...scale.algorithm1, ...pick(ALGORITHM1_PAPER, ["policyFit", "kl", "rewardInit", "rewardForm", "normaliseReward"]) } };
     suffix.push("paper-alg1");

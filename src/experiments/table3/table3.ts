@@ -273,6 +273,9 @@ export interface Table3Budgets {
   algorithm1: Algorithm1Config;
 }
 
+/** Algorithm 1's settings in a Table 3 run: ours (the defaults), the paper's §6.3 ones, or ours with warm-started clones (`policyInit: "previous"`). */
+export type Algorithm1Variant = "ours" | "paper" | "warm";
+
 export interface Table3Result {
   name: "table3";
   scale: Table3Scale;
@@ -280,8 +283,7 @@ export interface Table3Result {
   evaluation: string;
   /** The methods in column order (from the registry). */
   methods: Array<{ id: string; label: string; description: string }>;
-  /** "paper" when run with the paper's §6.3 Algorithm 1 settings; "warm": ours with warm-started clones (`policyInit: "previous"`). */
-  algorithm1: "ours" | "paper" | "warm";
+  algorithm1: Algorithm1Variant;
   /** Per env with at least one finished seed. */
   envs: Table3EnvResult[];
   /** Per requested env: how many seeds were requested and which are in the tables. */

@@ -43,9 +43,3 @@ export const KNOWN_TABLE3_METHODS: readonly Table3Method[] = [...TABLE3_METHODS,
 
 /** The method the others are compared with. */
 export const OBSERVER_ID = observer.id;
-
-export function table3Method(id: string): Table3Method {
-  const m = KNOWN_TABLE3_METHODS.find((x) => x.id === id);
-  if (!m) throw new RangeError(`table3: no method '${id}' (methods: ${KNOWN_TABLE3_METHODS.map((x) => x.id).join(", ")})`);
-  return m;
-}
