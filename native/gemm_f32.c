@@ -16,6 +16,11 @@
  * of 1-2 vectors, the last masked), and a generic one (scalar __builtin_fmaf, blocks of 4 rows x 8 columns) for
  * other CPUs and compilers. The output may be written transposed (column stride cs), which lets dW = dyᵀ·x
  * run with the wider of its two dimensions along the vectors (fma(a, b, c) = fma(b, a, c): same bytes).
+ *
+ * Narrow products (at most LFL_DOT_F32_MAX_N outputs: a policy's mean, one shaping head) run lfl_dot_f32 instead:
+ * along the rows there is only one useful lane per output, so each entry is summed in 16 interleaved chains over p
+ * (one vector of x's row against one of w's) and the lanes are added by a fixed tree. Measured on the 2048 x 128
+ * -> 1 head of Algorithm 1's shaping net: 222 -> 55 us per call (scripts/kernel-layer-rates.ts shapes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +196,128 @@ AVX512 static void rows_avx512(int r0, int r1, int n, int k, const double *a, co
 }
 #endif
 
+/* ---- narrow products (lfl_dot_f32): each entry in 16 interleaved float32 chains, then a fixed tree ----
+ * Lane l (0..15) of entry (r, j) is acc_l = fma(x[r, p], w[j, p], acc_l) over p = l, l + 16, l + 32, ... in
+ * increasing order from 0.0f (p past k: fma(0, 0, acc_l)); the entry is s2_0 + s2_1, where s8_l = acc_l +
+ * acc_{l+8}, s4_l = s8_l + s8_{l+4}, s2_l = s4_l + s4_{l+2} (l < 8, 4, 2). The AVX-512 path holds the 16 lanes in
+ * one vector, the AVX2 path in two (lanes 0-7 and 8-15), the generic one in 16 scalars: the same operations. */
+
+INLINE float tree16(const float *acc) {
+  float s8[8], s4[4], s2[2];
+  for (int l = 0; l < 8; l++) s8[l] = acc[l] + acc[l + 8];
+  for (int l = 0; l < 4; l++) s4[l] = s8[l] + s8[l + 4];
+  for (int l = 0; l < 2; l++) s2[l] = s4[l] + s4[l + 2];
+  return s2[0] + s2[1];
+}
+
+INLINE void finish1(float s, double *restrict c, const double *restrict bias, int j, int mode) {
+  if (mode == MODE_BIAS) *c = (double)s + bias[j];
+  else if (mode == MODE_ZERO) *c = (double)s + 0.0;
+  else *c += (double)s;
+}
+
+static void dot_rows_generic(int r0, int r1, int n, int k, const double *x, long ldx, const float *w, long ldw, double *c, long ldc, const double *bias, int mode) {
+  for (int r = r0; r < r1; r++) {
+    const double *xr = x + (long)r * ldx;
+    for (int j = 0; j < n; j++) {
+      const float *wj = w + (long)j * ldw;
+      float acc[16];
+      for (int l = 0; l < 16; l++) acc[l] = 0.0f;
+      for (int p0 = 0; p0 < k; p0 += 16)
+        for (int l = 0; l < 16; l++) {
+          const int p = p0 + l;
+          acc[l] = __builtin_fmaf(p < k ? (float)xr[p] : 0.0f, p < k ? wj[p] : 0.0f, acc[l]);
+        }
+      finish1(tree16(acc), c + (long)r * ldc + j, bias, j, mode);
+    }
+  }
+}
+
+#ifdef LFL_X86_DISPATCH
+/* s8 (lanes l + l+8, in lo) -> the tree's last three levels, as tree16. */
+AVX2 INLINE float tree8_256(__m256 s8) {
+  const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+/* R rows (R = 1 or 4) x n outputs (n <= 8) of the narrow product: 16 lanes as two 8-float vectors. */
+AVX2 INLINE void dot_block256(const int R, int n, int k, const double *restrict x, long ldx, const float *restrict w, long ldw,
+                              double *restrict c, long ldc, const double *restrict bias, int mode) {
+  __m256 lo[4][8], hi[4][8];
+  for (int i = 0; i < R; i++) for (int j = 0; j < n; j++) { lo[i][j] = _mm256_setzero_ps(); hi[i][j] = _mm256_setzero_ps(); }
+  for (int p0 = 0; p0 < k; p0 += 16) {
+    const int left = k - p0;
+    __m256 xl[4], xh[4];
+    for (int i = 0; i < R; i++) {
+      const double *xp = x + (long)i * ldx + p0;
+      __m128 q[4];
+      for (int u = 0; u < 4; u++) {
+        const int have = left - 4 * u; /* entries of this 4-double quarter that exist */
+        __m256d d;
+        if (have >= 4) d = _mm256_loadu_pd(xp + 4 * u);
+        else if (have <= 0) d = _mm256_setzero_pd();
+        else d = _mm256_maskload_pd(xp + 4 * u, _mm256_cmpgt_epi64(_mm256_set1_epi64x(have), _mm256_setr_epi64x(0, 1, 2, 3)));
+        q[u] = _mm256_cvtpd_ps(d);
+      }
+      xl[i] = _mm256_set_m128(q[1], q[0]);
+      xh[i] = _mm256_set_m128(q[3], q[2]);
+    }
+    for (int j = 0; j < n; j++) {
+      const float *wp = w + (long)j * ldw + p0;
+      __m256 wl, wh;
+      if (left >= 16) { wl = _mm256_loadu_ps(wp); wh = _mm256_loadu_ps(wp + 8); }
+      else {
+        wl = _mm256_maskload_ps(wp, _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+        wh = _mm256_maskload_ps(wp + 8, _mm256_cmpgt_epi32(_mm256_set1_epi32(left - 8), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+      }
+      for (int i = 0; i < R; i++) { lo[i][j] = _mm256_fmadd_ps(xl[i], wl, lo[i][j]); hi[i][j] = _mm256_fmadd_ps(xh[i], wh, hi[i][j]); }
+    }
+  }
+  for (int i = 0; i < R; i++)
+    for (int j = 0; j < n; j++) finish1(tree8_256(_mm256_add_ps(lo[i][j], hi[i][j])), c + (long)i * ldc + j, bias, j, mode);
+}
+
+AVX2 static void dot_rows_avx2(int r0, int r1, int n, int k, const double *x, long ldx, const float *w, long ldw, double *c, long ldc, const double *bias, int mode) {
+  int r = r0;
+  if (n <= 2) for (; r + 4 <= r1; r += 4) dot_block256(4, n, k, x + (long)r * ldx, ldx, w, ldw, c + (long)r * ldc, ldc, bias, mode);
+  for (; r < r1; r++) dot_block256(1, n, k, x + (long)r * ldx, ldx, w, ldw, c + (long)r * ldc, ldc, bias, mode);
+}
+
+/* The same with the 16 lanes in one 16-float vector. */
+AVX512 INLINE void dot_block512(const int R, int n, int k, const double *restrict x, long ldx, const float *restrict w, long ldw,
+                                double *restrict c, long ldc, const double *restrict bias, int mode) {
+  __m512 acc[4][8];
+  for (int i = 0; i < R; i++) for (int j = 0; j < n; j++) acc[i][j] = _mm512_setzero_ps();
+  for (int p0 = 0; p0 < k; p0 += 16) {
+    const int left = k - p0;
+    const __mmask16 m16 = (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+    __m512 xv[4];
+    for (int i = 0; i < R; i++) {
+      const double *xp = x + (long)i * ldx + p0;
+      const __m256 a = _mm512_cvtpd_ps(_mm512_maskz_loadu_pd((__mmask8)(m16 & 0xFF), xp));
+      const __m256 b = _mm512_cvtpd_ps(_mm512_maskz_loadu_pd((__mmask8)(m16 >> 8), xp + 8));
+      xv[i] = _mm512_insertf32x8(_mm512_castps256_ps512(a), b, 1);
+    }
+    for (int j = 0; j < n; j++) {
+      const __m512 wv = _mm512_maskz_loadu_ps(m16, w + (long)j * ldw + p0);
+      for (int i = 0; i < R; i++) acc[i][j] = _mm512_fmadd_ps(xv[i], wv, acc[i][j]);
+    }
+  }
+  for (int i = 0; i < R; i++)
+    for (int j = 0; j < n; j++) {
+      const __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(acc[i][j]), _mm512_extractf32x8_ps(acc[i][j], 1));
+      finish1(tree8_256(s8), c + (long)i * ldc + j, bias, j, mode);
+    }
+}
+
+AVX512 static void dot_rows_avx512(int r0, int r1, int n, int k, const double *x, long ldx, const float *w, long ldw, double *c, long ldc, const double *bias, int mode) {
+  int r = r0;
+  if (n <= 2) for (; r + 4 <= r1; r += 4) dot_block512(4, n, k, x + (long)r * ldx, ldx, w, ldw, c + (long)r * ldc, ldc, bias, mode);
+  for (; r < r1; r++) dot_block512(1, n, k, x + (long)r * ldx, ldx, w, ldw, c + (long)r * ldc, ldc, bias, mode);
+}
+#endif
+
 /* ---- dispatch ---- */
 
 enum { PATH_GENERIC, PATH_AVX2, PATH_AVX512 };
@@ -237,6 +364,29 @@ static void gemm_f32_part_then(const void *ctx, int r0, int r1) {
   const gemm_f32_args *g = (const gemm_f32_args *)ctx;
   gemm_f32_part(ctx, r0, r1);
   if (g->post) g->post(g->post_ctx, r0, r1);
+}
+
+typedef struct {
+  int n, k; const double *x; long ldx; const float *w; long ldw; double *c; long ldc; const double *bias; int mode; int path;
+  lfl_rows_fn post; const void *post_ctx;
+} dot_f32_args;
+
+static void dot_f32_part(const void *ctx, int r0, int r1) {
+  const dot_f32_args *g = (const dot_f32_args *)ctx;
+#ifdef LFL_X86_DISPATCH
+  if (g->path == PATH_AVX512) dot_rows_avx512(r0, r1, g->n, g->k, g->x, g->ldx, g->w, g->ldw, g->c, g->ldc, g->bias, g->mode);
+  else if (g->path == PATH_AVX2) dot_rows_avx2(r0, r1, g->n, g->k, g->x, g->ldx, g->w, g->ldw, g->c, g->ldc, g->bias, g->mode);
+  else
+#endif
+  dot_rows_generic(r0, r1, g->n, g->k, g->x, g->ldx, g->w, g->ldw, g->c, g->ldc, g->bias, g->mode);
+  if (g->post) g->post(g->post_ctx, r0, r1);
+}
+
+void lfl_dot_f32_then(int m, int n, int k, const double *x, long ldx, const float *w, long ldw, double *c, long ldc,
+                      const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work) {
+  if (f32_path < 0) f32_path = best_path();
+  const dot_f32_args g = { n, k, x, ldx, w, ldw, c, ldc, bias, mode, f32_path, post, post_ctx };
+  lfl_parallel_rows(m, (long)m * n * k + post_work, dot_f32_part, &g);
 }
 
 void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,

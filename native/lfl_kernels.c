@@ -10,8 +10,8 @@
  * previous kernels (legacy.c) are exported as `scalar` (LFL_KERNELS=native-scalar) to measure against.
  *
  * The one exception to bit-identity is opt-in: the `f32` set (LFL_KERNELS=native-f32) computes the layer
- * products in float32 with fused multiply-adds (gemm_f32.c) and keeps tanh, dB and Adam in float64 (the same
- * functions as the current set, tanh fused with the products as there). It is deterministic on its own terms (same bytes for every CPU and thread
+ * products in float32 with fused multiply-adds (gemm_f32.c) and tanh in float32 (tanh_forward_f32, fused with the
+ * products as in the current set), and keeps tanh's backward, dB and Adam in float64 (the current set's functions). It is deterministic on its own terms (same bytes for every CPU and thread
  * count), not equal to the others.
  */
 #include <node_api.h>
@@ -167,7 +167,63 @@ static void tanh_forward_pooled(const double *x, double *y, int n) {
   lfl_parallel_rows((n + 63) / 64, (long)n * TANH_WORK, tanh_span, &t);
 }
 
-/* ---- LFL_KERNELS=native-f32: the layer products in float32 (gemm_f32.c), everything else as above ---- */
+/* ---- LFL_KERNELS=native-f32: the layer products and tanh in float32, everything else as above ---- */
+
+/*
+ * tanh in float32 arithmetic: y = (double) sign(v) (m / (m + 2)), m = e^{2a} - 1, v = (float) x, a = min(|v|, 10)
+ * (where float32 tanh is exactly 1), so tanh is odd. e^{2a} = 2^k 2^f with z = 2a/ln 2, k = z rounded to the nearest integer
+ * (by adding and subtracting 1.5*2^23), f = z - k in [-1/2, 1/2]; 2^f - 1 = f q(f), q the Taylor polynomial of
+ * (2^f - 1)/f through f^6 (truncation below 2e-8 relative); m = 2^k (f q) + (2^k - 1), exact in its last step for
+ * k = 0, so tanh keeps its relative accuracy near 0 (measured within 3e-7 of Math.tanh, relative, in
+ * kernels-f32.test.ts; float32's own rounding of y is 6e-8). Every step is one correctly rounded float32
+ * operation or an explicit fused multiply-add (as in gemm_f32.c), with the rounding mode's round-to-nearest for k,
+ * so the bytes are the same for every CPU, vector width and thread count. NaN stays NaN.
+ */
+LFL_MULTI static void tanh_forward_f32(const double *x, double *y, int n) { /* in place allowed: no restrict */
+  const float TWO_OVER_LN2 = 2.88539008f, ROUND = 12582912.0f; /* 1.5 * 2^23 */
+  for (int i = 0; i < n; i++) {
+    const float v = (float)x[i];
+    const float a0 = v < 0.0f ? -v : v;
+    const float a = a0 > 10.0f ? 10.0f : a0; /* NaN passes through */
+    const float z = a * TWO_OVER_LN2;
+    const float t = z + ROUND; /* k in t's low mantissa bits, as 2^22 + k */
+    const float k = t - ROUND;
+    const float f = z - k;
+    float q = 1.52527338e-5f; /* ln2^7/7!, then ln2^n/n! down to n = 1 */
+    q = __builtin_fmaf(q, f, 1.54035304e-4f);
+    q = __builtin_fmaf(q, f, 1.33335581e-3f);
+    q = __builtin_fmaf(q, f, 9.61812911e-3f);
+    q = __builtin_fmaf(q, f, 5.55041087e-2f);
+    q = __builtin_fmaf(q, f, 2.40226507e-1f);
+    q = __builtin_fmaf(q, f, 6.93147181e-1f);
+    int32_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits - 0x4B400000 + 127) << 23; /* 2^k: k + 127 in the exponent field (0 <= k <= 29) */
+    float s;
+    memcpy(&s, &bits, sizeof s);
+    const float m = __builtin_fmaf(s, f * q, s - 1.0f);
+    const float th = m / (m + 2.0f);
+    y[i] = (double)(v < 0.0f ? -th : th);
+  }
+}
+
+/* tanh_forward_f32 costs about as much as 12 float32 multiply-adds per entry (0.5 ns on this machine's cores). */
+#define TANH_F32_WORK 12L
+
+static void tanh_rows_f32(const void *ctx, int r0, int r1) {
+  const tanh_rows_ctx *t = (const tanh_rows_ctx *)ctx;
+  double *yr = t->y + (size_t)r0 * t->cols;
+  tanh_forward_f32(yr, yr, (r1 - r0) * t->cols);
+}
+static void tanh_span_f32(const void *ctx, int r0, int r1) {
+  const tanh_span_ctx *t = (const tanh_span_ctx *)ctx;
+  const int i0 = r0 * 64, i1 = r1 * 64 < t->n ? r1 * 64 : t->n;
+  if (i0 < i1) tanh_forward_f32(t->x + i0, t->y + i0, i1 - i0);
+}
+static void tanh_forward_pooled_f32(const double *x, double *y, int n) {
+  const tanh_span_ctx t = { x, y, n };
+  lfl_parallel_rows((n + 63) / 64, (long)n * TANH_F32_WORK, tanh_span_f32, &t);
+}
 
 LFL_MULTI static void to_f32(const double *restrict src, float *restrict dst, long n) {
   for (long i = 0; i < n; i++) dst[i] = (float)src[i];
@@ -191,6 +247,12 @@ static void to_f32_pooled(const double *src, float *dst, long n) {
  * rounding all of x first costs more, memory-bound, than it saves). Same chain either way. */
 LFL_MULTI static void linear_forward_f32_then(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
                                               double *restrict scratch, int batch, int in, int out, lfl_rows_fn post, const void *post_ctx, long post_work) {
+  if (out <= LFL_DOT_F32_MAX_N) { /* narrow (a policy's mean, a shaping head): the lanes-and-tree product, any batch */
+    float *restrict wf = (float *)scratch;
+    for (long i = 0; i < (long)out * in; i++) wf[i] = (float)w[i];
+    lfl_dot_f32_then(batch, out, in, x, in, wf, in, y, out, bias, MODE_BIAS, post, post_ctx, post_work);
+    return;
+  }
   if (batch < 8) {
     for (int b = 0; b < batch; b++) {
       const double *restrict xb = x + (size_t)b * in;
@@ -258,7 +320,7 @@ static void linear_backward_f32(const double *x, const double *w, const double *
 static void linear_forward_f32_tanh(const double *x, const double *w, const double *bias, double *y, double *scratch, size_t scratch_len, int batch, int in, int out) {
   (void)scratch_len;
   const tanh_rows_ctx t = { y, out };
-  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, tanh_rows, &t, (long)batch * out * TANH_WORK);
+  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, tanh_rows_f32, &t, (long)batch * out * TANH_F32_WORK);
 }
 
 static void linear_backward_f32_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
@@ -285,7 +347,7 @@ typedef struct {
 } kernel_set;
 static const kernel_set CURRENT = { linear_forward, linear_backward, tanh_forward_pooled, adam, NULL, NULL, linear_forward_tanh, linear_backward_tanh, NULL, NULL };
 static const kernel_set LEGACY = { lfl_legacy_linear_forward, lfl_legacy_linear_backward, lfl_legacy_tanh, lfl_legacy_adam, NULL, NULL, NULL, NULL, NULL, NULL };
-static const kernel_set F32 = { NULL, NULL, tanh_forward_pooled, adam, linear_forward_f32, linear_backward_f32, NULL, NULL, linear_forward_f32_tanh, linear_backward_f32_tanh };
+static const kernel_set F32 = { NULL, NULL, tanh_forward_pooled_f32, adam, linear_forward_f32, linear_backward_f32, NULL, NULL, linear_forward_f32_tanh, linear_backward_f32_tanh };
 
 static const kernel_set *set_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *a) {
   void *data = NULL;

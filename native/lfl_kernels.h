@@ -51,6 +51,16 @@ void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ar
 /* lfl_gemm_f32, then post(post_ctx, r0, r1) on each row range by the thread that computed it (as lfl_gemm_then). */
 void lfl_gemm_f32_then(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
                        double *c, long ldc, long cs, const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work);
+/*
+ * The narrow float32 product of native-f32 (n <= LFL_DOT_F32_MAX_N outputs, e.g. a policy's mean or one shaping
+ * head): C[r, j] = (double)acc + bias[j] | + 0.0 | C + (double)acc, per mode, where acc sums x[r, p]*w[j, p]
+ * (x float64, rounded to float32 when read; w float32, row j of length >= k at w + j*ldw) in 16 interleaved fused
+ * multiply-add chains (lane l: p = l, l + 16, ...) added by a fixed tree (gemm_f32.c). A different summation order
+ * from lfl_gemm_f32's single chain, the same bytes on every CPU, vector width and thread count.
+ */
+#define LFL_DOT_F32_MAX_N 8
+void lfl_dot_f32_then(int m, int n, int k, const double *x, long ldx, const float *w, long ldw, double *c, long ldc,
+                      const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work);
 /* The code path lfl_gemm_f32 runs: "avx512", "avx2" or "generic"; lfl_set_f32_path("avx2"|"generic"|"auto")
  * forces one (for tests; returns 0 if this CPU/build cannot run it). */
 const char *lfl_f32_path(void);

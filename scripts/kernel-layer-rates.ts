@@ -1,6 +1,6 @@
 /**
  * Wall µs and GMAC/s per call of the layer kernels on the 2048-row shapes Algorithm 1 runs (policies and reward
- * 17→64→64→6, ψ 17→128→10 or →43 heads), under this process's LFL_KERNELS and LFL_NATIVE_THREADS: forward,
+ * 17→64→64→6, ψ 17→128→10 or →43 heads, or →1: one head of forwardAtHeads), under this process's LFL_KERNELS and LFL_NATIVE_THREADS: forward,
  * backward (dW, dB, dx), tanh on the output, the backward without dx (an MLP's first layer), and the fused layer +
  * tanh forward and backward (composed by backends without them). docs/performance.md quotes it.
  *
@@ -8,7 +8,7 @@
  */
 import { KERNEL_BACKEND, linearBackward, linearBackwardTanh, linearForward, linearForwardTanh, linearScratchSize, tanhForward } from "../src/nn/kernels.ts";
 
-const SHAPES: ReadonlyArray<[number, number, number]> = [[2048, 17, 128], [2048, 128, 43], [2048, 128, 10], [2048, 17, 64], [2048, 64, 64], [2048, 64, 6]];
+const SHAPES: ReadonlyArray<[number, number, number]> = [[2048, 17, 128], [2048, 128, 43], [2048, 128, 10], [2048, 128, 1], [2048, 17, 64], [2048, 64, 64], [2048, 64, 6]];
 const CALLS = 200;
 
 const timed = (f: () => void): number => {

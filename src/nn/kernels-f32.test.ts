@@ -95,7 +95,7 @@ function absSums(p: Problem): { y: Float64Array; dw: Float64Array; dx: Float64Ar
   return { y, dw, dx };
 }
 
-const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33], [13, 100, 131], [8, 128, 10]] as const;
+const SHAPES = [[1, 17, 64], [3, 17, 64], [64, 64, 64], [7, 3, 5], [64, 64, 6], [64, 6, 64], [9, 13, 11], [300, 64, 64], [2048, 64, 64], [2049, 67, 33], [13, 100, 131], [8, 128, 10], [300, 128, 1], [2, 37, 1]] as const;
 
 test("native-f32: every product entry within (k + 2)·2⁻²⁴·Σ|a·b| of the TypeScript float64 kernels (measured ≤ 1e-6·Σ|a·b|) on every shape; dB bit-identical", (t) => {
   const why = missing();
@@ -126,22 +126,45 @@ test("native-f32: every product entry within (k + 2)·2⁻²⁴·Σ|a·b| of the
   assert.ok(differs > 0, "no entry differs from float64: the products are not float32");
 });
 
-test("native-f32: tanh, tanh backward and Adam are the float64 kernels (bit-identical given the same inputs)", (t) => {
+/** The stated bound of native-f32's float32 tanh, relative to Math.tanh of x rounded to float32: y's rounding (2⁻²⁴) and the formula's few roundings more (native/lfl_kernels.c: tanh_forward_f32). */
+const TANH_REL = 4e-7;
+
+test("native-f32: tanh in float32 is within 4e-7 (relative) of Math.tanh of x rounded to float32, exactly ±1 from |x| ≥ 10, odd, NaN stays NaN; tanh backward and Adam are the float64 kernels (bit-identical)", (t) => {
   const why = missing();
   if (why) return void t.skip(why);
   const f32 = loadKernelBackend("native-f32")!;
   const rng = new Rng(9);
-  const n = 1037;
-  const x = Float64Array.from({ length: n }, () => rng.uniformIn(-25, 25));
-  const dy = rand(n, rng);
+  const grid = Array.from({ length: 40001 }, (_, i) => (i - 20000) * 6e-4); // −12 … 12, 0 included
+  const special = [1e-30, -1e-30, 1e-8, -3e-6, 0.2999, 0.3001, 9.99, 10, -10, 25, -25, Infinity, -Infinity, 5e-324];
+  const x = Float64Array.from([...grid, ...special, ...Array.from({ length: 1037 }, () => rng.uniformIn(-25, 25))]);
+  const n = x.length;
+  const y = new Float64Array(n);
+  f32.tanhForward(x, y, n);
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const want = Math.tanh(Math.fround(x[i]!)); // x rounded to float32 first, as the kernel reads it
+    if (Math.abs(x[i]!) >= 10) assert.equal(y[i], Math.sign(x[i]!), `tanh(${x[i]}) = ${y[i]}`);
+    if (want === 0) { assert.equal(Math.abs(y[i]!), 0, `tanh(${x[i]})`); continue; }
+    const rel = Math.abs(y[i]! - want) / Math.abs(want);
+    assert.ok(rel <= TANH_REL, `tanh(${x[i]}) = ${y[i]}, Math.tanh ${want}: relative error ${rel}`);
+    worst = Math.max(worst, rel);
+  }
+  const neg = new Float64Array(n);
+  f32.tanhForward(x.map((v) => -v), neg, n);
+  assert.ok(neg.every((v, i) => v === -y[i]!), "float32 tanh is odd");
+  const nan = new Float64Array(1);
+  f32.tanhForward(Float64Array.of(NaN), nan, 1);
+  assert.ok(Number.isNaN(nan[0]), "NaN stays NaN");
+  t.diagnostic(`largest relative error of the float32 tanh: ${worst.toExponential(2)}`);
+  const m = 1037;
+  const xb = Float64Array.from({ length: m }, () => rng.uniformIn(-3, 3)).map(Math.tanh), dy = rand(m, rng);
   const outs = [TS_KERNELS, f32].map((k) => {
-    const y = new Float64Array(n), dx = new Float64Array(n);
-    k.tanhForward(x, y, n);
-    k.tanhBackward(y, dy, dx, n);
-    const theta = rand(n, new Rng(4)), m = rand(n, new Rng(5)), v = Float64Array.from(rand(n, new Rng(6)), Math.abs);
+    const dx = new Float64Array(m);
+    k.tanhBackward(xb, dy, dx, m);
+    const theta = rand(m, new Rng(4)), mo = rand(m, new Rng(5)), v = Float64Array.from(rand(m, new Rng(6)), Math.abs);
     const [stepSize, sqrtBc2] = adamScalars(1e-3, 0.9, 0.999, 3);
-    k.adamUpdate(theta, dy, m, v, stepSize, 0.9, 0.999, 1e-5, sqrtBc2);
-    return [y, dx, theta, m, v];
+    k.adamUpdate(theta, dy, mo, v, stepSize, 0.9, 0.999, 1e-5, sqrtBc2);
+    return [dx, theta, mo, v];
   });
   outs[0]!.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, outs[1]![i]![j])), `output ${i} differs`));
 });
@@ -157,7 +180,7 @@ test("native-f32: the same bytes with 1, 2 and 3 threads (threshold 0), on every
   assert.ok(paths.includes(chosen), `the chosen path ${chosen} is one this CPU runs (${paths.join(", ")})`);
   const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
   try {
-    for (const [batch, inDim, outDim] of [[203, 37, 29], [2049, 67, 33], [64, 17, 64], [5, 17, 6]] as const) {
+    for (const [batch, inDim, outDim] of [[203, 37, 29], [2049, 67, 33], [64, 17, 64], [5, 17, 6], [2051, 128, 1], [203, 37, 2]] as const) {
       const p = problem(batch, inDim, outDim, 7);
       addon.setThreading?.(1, 0);
       const ref = run(f32, p);

@@ -6,8 +6,9 @@
  *   native         the N-API addon (native/lfl_kernels.c): AVX-512 / AVX2 / SSE2 code chosen at run time from
  *                  the CPU, rows of large products split over a small thread pool;
  *   native-scalar  the addon's previous kernels (one 4×8 block, no threads), kept to measure against;
- *   native-f32     opt-in, never chosen by auto: the addon's layer products in float32 (fused multiply-adds,
- *                  16-float AVX-512 / 8-float AVX2 vectors), tanh, dB and Adam in float64; storage stays Float64Array;
+ *   native-f32     opt-in, never chosen by auto: the addon's layer products and tanh in float32 (fused
+ *                  multiply-adds, 16-float AVX-512 / 8-float AVX2 vectors; products with ≤ 8 outputs summed in
+ *                  16 interleaved chains), tanh's backward, dB and Adam in float64; storage stays Float64Array;
  *   auto (default) native when built, else wasm when WebAssembly SIMD works, else ts.
  * Every float64 backend (FLOAT64_KERNEL_BACKENDS) computes each output entry with the same IEEE-754 operations in
  * the same order (one sum over the inner index from 0.0, no fused multiply-add, tanh through our own

@@ -4,7 +4,8 @@
  * faster. The addon carries three kernel sets: its current ones ("native": SIMD code chosen at run time from the
  * CPU's features, a thread pool for large products), the previous ones ("native-scalar", kept to measure
  * against) and the opt-in float32 products ("native-f32", native/gemm_f32.c: NOT bit-identical to the others;
- * tanh, dB and Adam are the current set's float64 ones). kernels.ts chooses between backends (LFL_KERNELS).
+ * its tanh is float32 too; tanh's backward, dB and Adam are the current set's float64 ones). kernels.ts chooses
+ * between backends (LFL_KERNELS).
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
