@@ -15,7 +15,7 @@ import { codeHash } from "../engine/content-key.ts";
 import { planCell, type Experiment, type PlannedCell } from "../engine/experiment.ts";
 import { KNOWN_TABLE3_METHODS, OBSERVER_ID, TABLE3_METHODS } from "./methods/method-registry.ts";
 import type { Table3Method } from "./methods/method.ts";
-import { TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type Algorithm1Variant, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
+import { RECENT_HALF_LIFE, TABLE3, TABLE3_SCALES, parseWindow, withWindow, type Algorithm1StageResult, type Algorithm1Variant, type LearnerStageResult, type MethodStageResult, type Table3Budgets, type Table3Result, type Table3Scale, type Table3ScaleName } from "./table3.ts";
 import type { Table3CellPayload } from "./table3-learner-cell.ts";
 import { methodFile } from "./table3-method-cell.ts";
 import { summariseEnv, table3Run } from "./table3-summary.ts";
@@ -78,6 +78,10 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
     scale = { ...scale, algorithm1: { ...scale.algorithm1, policyInit: "previous" } };
     suffix.push("warm-alg1");
   }
+  if (alg1 === "recent") {
+    scale = { ...scale, algorithm1: { ...scale.algorithm1, improvementHalfLife: RECENT_HALF_LIFE } };
+    suffix.push("recent-alg1");
+  }
   const methods = req.options.methods as string[] | undefined;
   if (methods !== undefined) {
     const unknown = methods.filter((id) => !KNOWN_TABLE3_METHODS.some((m) => m.id === id));
@@ -116,7 +120,7 @@ export const table3Experiment: Experiment<Table3Result> = {
   options: [
     { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
     { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells, the table's or the candidates' (the observer's always, and the derived BC and learner-continued columns; default: the scale's); own output files -methods-<ids>" },
-    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper", "warm"], defaultText: "ours", description: "ours; paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1); warm: ours with each clone started from the previous update's (policyInit previous; -warm-alg1). The learner cells are shared" },
+    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper", "warm", "recent"], defaultText: "ours", description: "ours; paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1); warm: ours with each clone started from the previous update's (policyInit previous; -warm-alg1); recent: ours with Eq. 5 weighting the improvements by recency, half-life 2 improvements (improvementHalfLife; -recent-alg1). The learner cells are shared" },
   ],
   plan(req) {
     const { scale, alg1, suffix } = resolveScale(req);

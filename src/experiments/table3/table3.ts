@@ -273,8 +273,15 @@ export interface Table3Budgets {
   algorithm1: Algorithm1Config;
 }
 
-/** Algorithm 1's settings in a Table 3 run: ours (the defaults), the paper's §6.3 ones, or ours with warm-started clones (`policyInit: "previous"`). */
-export type Algorithm1Variant = "ours" | "paper" | "warm";
+/**
+ * Algorithm 1's settings in a Table 3 run: ours (the defaults), the paper's §6.3 ones, ours with warm-started clones
+ * (`policyInit: "previous"`), or ours with Eq. 5 weighting the improvements by recency (`improvementHalfLife`
+ * RECENT_HALF_LIFE).
+ */
+export type Algorithm1Variant = "ours" | "paper" | "warm" | "recent";
+
+/** The half-life, in improvements, of `--algorithm1 recent` (fixed before any run: docs/table3.md). */
+export const RECENT_HALF_LIFE = 2;
 
 export interface Table3Result {
   name: "table3";

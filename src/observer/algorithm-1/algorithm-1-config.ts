@@ -84,6 +84,24 @@ export interface Algorithm1Config {
    * (algorithm-1-consistency.ts `shiftPotentials`); absent = Adam moves it like every other parameter.
    */
   consistencyShift?: "closed-form";
+  /**
+   * Stage (iv) weights the improvements by recency (OPTIONAL, absent from the defaults): improvement k of the
+   * K − 1 (0 = the first) gets 2^{−(K − 2 − k)/h} times its uniform weight, h = `improvementHalfLife` improvements,
+   * rescaled so the weights still sum to K − 1 (the loss keeps its size). Absent = every improvement weighs the
+   * same (the paper). Full-batch and minibatch fits; not with `consistencyFit: "early-stopping"`. Ours, for issue
+   * 14: Eq. 5 fits one μ_φ to every improvement, so the reward's maximum lands mid-window (docs/table3.md).
+   */
+  improvementHalfLife?: number;
+}
+
+/**
+ * The stage (iv) multiplier of each of `n` improvements (`improvementHalfLife` h): 2^{−(n − 1 − k)/h}, rescaled to
+ * mean 1; all ones when h is undefined.
+ */
+export function improvementWeights(n: number, h: number | undefined): Float64Array {
+  const w = Float64Array.from({ length: n }, (_, k) => (h === undefined ? 1 : 2 ** (-(n - 1 - k) / h)));
+  const mean = w.reduce((a, b) => a + b, 0) / n;
+  return w.map((x) => x / mean);
 }
 
 /** Stage (iv) early-stopping settings when `consistencyFit` is "early-stopping" and a field is absent. */
@@ -162,6 +180,10 @@ export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Alg
   if (c.consistencyShift !== undefined) {
     oneOf("consistencyShift", ["closed-form"]);
     if (c.consistencyFit !== "early-stopping") bad(`consistencyShift needs consistencyFit "early-stopping", got ${JSON.stringify(c.consistencyFit ?? "fixed")}`);
+  }
+  if (c.improvementHalfLife !== undefined) {
+    if (!(c.improvementHalfLife > 0 && Number.isFinite(c.improvementHalfLife))) bad(`improvementHalfLife must be a positive number, got ${c.improvementHalfLife}`);
+    if (c.consistencyFit === "early-stopping") bad(`improvementHalfLife needs consistencyFit "fixed" (the full-batch or minibatch fit), got "early-stopping"`);
   }
   for (const k of ["consistencyBatch", "consistencyEvery", "consistencyPatience"] as const) {
     const x = c[k];

@@ -12,6 +12,7 @@ import { NumericalError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import type { HistoryColumns } from "../../data/history-columns.ts";
 import { ALGORITHM1_PAPER, loadRewardModel, recoverReward, type Algorithm1Config } from "./algorithm-1.ts";
+import { improvementWeights } from "./algorithm-1-config.ts";
 import { pearson } from "../../core/correlation.ts";
 
 // ── The LQR learner: s′ = A s + B a + w, r(s,a) = −sᵀs − R a², π_k(a|s) = N(−K_k s, σ_k²), exact soft PI ──
@@ -272,6 +273,24 @@ test("policyInit previous: each clone starts from the previous update's fit; det
   assert.deepEqual(recoverReward(columns, { ...cfg, policyInit: "previous" }, 4).bcPolicy, warm.bcPolicy);
   assert.notDeepEqual(warm.bcPolicy.policy, fresh.bcPolicy.policy);
   assert.throws(() => recoverReward(columns, { policyInit: "last" as "fresh" }, 0), /policyInit must be "fresh" or "previous"/);
+});
+
+test("improvementHalfLife: recency weights of Eq. 5 (mean 1, the last improvement heaviest, halved every h back); deterministic, absent is the default bit for bit, and it changes the reward", () => {
+  assert.deepEqual(Array.from(improvementWeights(3, undefined)), [1, 1, 1]);
+  const w = improvementWeights(3, 1); // 1/4, 1/2, 1 rescaled to mean 1
+  assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - 3) < 1e-12);
+  assert.ok(Math.abs(w[2]! / w[1]! - 2) < 1e-12 && Math.abs(w[1]! / w[0]! - 2) < 1e-12);
+  assert.ok(Math.abs(improvementWeights(5, 2)[2]! / improvementWeights(5, 2)[4]! - 0.5) < 1e-12, "two improvements back weighs half");
+  const columns = lqrHistory(LEARNER.slice(0, 4), 128, 16, 9);
+  const cfg = { ...SMALL, policySteps: 20, klSteps: 5, rewardInitSteps: 5, consistencySteps: 10 };
+  const plain = recoverReward(columns, cfg, 4), recent = recoverReward(columns, { ...cfg, improvementHalfLife: 1 }, 4);
+  assert.equal(model(recoverReward(columns, { ...cfg, improvementHalfLife: 1 }, 4).reward), model(recent.reward));
+  assert.deepEqual(recent.bcPolicy, plain.bcPolicy, "the clones (stage i) do not depend on it");
+  assert.notEqual(model(recent.reward), model(plain.reward));
+  const mini = { ...cfg, batchSize: 20 };
+  assert.notEqual(model(recoverReward(columns, { ...mini, improvementHalfLife: 1 }, 4).reward), model(recoverReward(columns, mini, 4).reward));
+  assert.throws(() => recoverReward(columns, { improvementHalfLife: 0 }, 0), /improvementHalfLife must be a positive number/);
+  assert.throws(() => recoverReward(columns, { improvementHalfLife: 2, consistencyFit: "early-stopping" }, 0), /improvementHalfLife needs consistencyFit "fixed"/);
 });
 
 test("bad configs and histories are refused naming the field", () => {

@@ -49,7 +49,7 @@ import {
 import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
 export { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
-import { CONSISTENCY_EARLY_STOP_DEFAULTS, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+import { CONSISTENCY_EARLY_STOP_DEFAULTS, improvementWeights, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
 import { fitConsistencyEarlyStop, heldOutConsistencyLoss } from "./algorithm-1-consistency.ts";
 export { loadRewardModel } from "../../rewards/reward-json.ts"; // validating reader: sizes bounded before allocation, errors name the file
 
@@ -252,6 +252,9 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const residual = new Float64Array(M);
   let consistencyStop: Algorithm1Diagnostics["consistencyStop"];
   const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
+  // Eq. 5's weights, times each improvement's recency factor when `improvementHalfLife` is set (all ones otherwise).
+  const recency = improvementWeights(K - 1, cfg.improvementHalfLife);
+  const weight4 = cfg.improvementHalfLife === undefined ? weight : weight.map((w, i) => w * recency[head[i]!]!);
   const batchRng = rng.split();
   const splitRng = Rng.fromState(batchRng.getState()); // the early-stopping split's stream, for heldOutConsistencyLoss
   {
@@ -281,12 +284,13 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       if (idx) {
         const h = pickInt(head, idx), b = idx.length, sb = pick(sS, D, idx);
         const p = shapingPairs(sb, pick(sNext, D, idx), h, pick(notTerm, 1, idx), cfg.gamma, b, D);
-        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, batchWeights(idx, head, data.sizes, cfg.batchSize), pick(target, 1, idx), b, undefined, psiScale, terms);
+        const wb = batchWeights(idx, head, data.sizes, cfg.batchSize).map((w, i) => w * recency[h[i]!]!);
+        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, wb, pick(target, 1, idx), b, undefined, psiScale, terms);
       } else {
         loss = 0;
         for (const { from, to, pairs } of chunks) {
           loss += consistencyLoss(r, psi, sS.subarray(from * D, to * D), aS.subarray(from * A, to * A), pairs,
-            weight.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
+            weight4.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
         }
       }
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
