@@ -127,11 +127,14 @@ LFL_MULTI static void adam(double *restrict theta, const double *restrict g, dou
  * 2048x64->64 product's 8.4M multiply-adds 408 us, one thread). */
 #define TANH_WORK 32L
 
-typedef struct { double *y; int cols; } tanh_rows_ctx;
+typedef void (*tanh_fn)(const double *, double *, int);
+
+/* tanh (t->f: the float64 tanh_forward or the f32 set's tanh_forward_f32) in place on rows [r0, r1) of y. */
+typedef struct { double *y; int cols; tanh_fn f; } tanh_rows_ctx;
 static void tanh_rows(const void *ctx, int r0, int r1) {
   const tanh_rows_ctx *t = (const tanh_rows_ctx *)ctx;
   double *yr = t->y + (size_t)r0 * t->cols;
-  tanh_forward(yr, yr, (r1 - r0) * t->cols);
+  t->f(yr, yr, (r1 - r0) * t->cols);
 }
 
 typedef struct { const double *x; double *dx; int cols; } tanh_back_rows_ctx;
@@ -143,7 +146,7 @@ static void tanh_back_rows(const void *ctx, int r0, int r1) {
 
 /* y = tanh(x·Wᵀ + b): linear_forward then tanh_forward on y, bit for bit. */
 static void linear_forward_tanh(const double *x, const double *w, const double *bias, double *y, double *wt, int batch, int in, int out) {
-  const tanh_rows_ctx t = { y, out };
+  const tanh_rows_ctx t = { y, out, tanh_forward };
   linear_forward_then(x, w, bias, y, wt, batch, in, out, tanh_rows, &t, (long)batch * out * TANH_WORK);
 }
 
@@ -155,17 +158,18 @@ static void linear_backward_tanh(const double *x, const double *w, const double 
   lfl_gemm_then(batch, in, out, dy, out, 1, w, in, dx, in, NULL, MODE_ZERO, tanh_back_rows, &t, (long)batch * in * 4);
 }
 
-/* tanh on n entries, split over the pool in runs of 64 entries when n is large. */
-typedef struct { const double *x; double *y; int n; } tanh_span_ctx;
+/* tanh (t->f) on n entries, split over the pool in runs of 64 entries when n is large (work per entry t->work). */
+typedef struct { const double *x; double *y; int n; tanh_fn f; } tanh_span_ctx;
 static void tanh_span(const void *ctx, int r0, int r1) {
   const tanh_span_ctx *t = (const tanh_span_ctx *)ctx;
   const int i0 = r0 * 64, i1 = r1 * 64 < t->n ? r1 * 64 : t->n;
-  if (i0 < i1) tanh_forward(t->x + i0, t->y + i0, i1 - i0);
+  if (i0 < i1) t->f(t->x + i0, t->y + i0, i1 - i0);
 }
-static void tanh_forward_pooled(const double *x, double *y, int n) {
-  const tanh_span_ctx t = { x, y, n };
-  lfl_parallel_rows((n + 63) / 64, (long)n * TANH_WORK, tanh_span, &t);
+static void tanh_pooled(tanh_fn f, long work, const double *x, double *y, int n) {
+  const tanh_span_ctx t = { x, y, n, f };
+  lfl_parallel_rows((n + 63) / 64, (long)n * work, tanh_span, &t);
 }
+static void tanh_forward_pooled(const double *x, double *y, int n) { tanh_pooled(tanh_forward, TANH_WORK, x, y, n); }
 
 /* ---- LFL_KERNELS=native-f32: the layer products and tanh in float32, everything else as above ---- */
 
@@ -207,23 +211,9 @@ LFL_MULTI static void tanh_forward_f32(const double *x, double *y, int n) { /* i
   }
 }
 
-/* tanh_forward_f32 costs about as much as 12 float32 multiply-adds per entry (0.5 ns on this machine's cores). */
+/* tanh_forward_f32 costs about as much as 12 float32 multiply-adds per entry (a third of the float64 tanh's work). */
 #define TANH_F32_WORK 12L
-
-static void tanh_rows_f32(const void *ctx, int r0, int r1) {
-  const tanh_rows_ctx *t = (const tanh_rows_ctx *)ctx;
-  double *yr = t->y + (size_t)r0 * t->cols;
-  tanh_forward_f32(yr, yr, (r1 - r0) * t->cols);
-}
-static void tanh_span_f32(const void *ctx, int r0, int r1) {
-  const tanh_span_ctx *t = (const tanh_span_ctx *)ctx;
-  const int i0 = r0 * 64, i1 = r1 * 64 < t->n ? r1 * 64 : t->n;
-  if (i0 < i1) tanh_forward_f32(t->x + i0, t->y + i0, i1 - i0);
-}
-static void tanh_forward_pooled_f32(const double *x, double *y, int n) {
-  const tanh_span_ctx t = { x, y, n };
-  lfl_parallel_rows((n + 63) / 64, (long)n * TANH_F32_WORK, tanh_span_f32, &t);
-}
+static void tanh_forward_pooled_f32(const double *x, double *y, int n) { tanh_pooled(tanh_forward_f32, TANH_F32_WORK, x, y, n); }
 
 LFL_MULTI static void to_f32(const double *restrict src, float *restrict dst, long n) {
   for (long i = 0; i < n; i++) dst[i] = (float)src[i];
@@ -319,8 +309,8 @@ static void linear_backward_f32(const double *x, const double *w, const double *
  * current set's fused kernels). The same bytes as the two calls one after the other. */
 static void linear_forward_f32_tanh(const double *x, const double *w, const double *bias, double *y, double *scratch, size_t scratch_len, int batch, int in, int out) {
   (void)scratch_len;
-  const tanh_rows_ctx t = { y, out };
-  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, tanh_rows_f32, &t, (long)batch * out * TANH_F32_WORK);
+  const tanh_rows_ctx t = { y, out, tanh_forward_f32 };
+  linear_forward_f32_then(x, w, bias, y, scratch, batch, in, out, tanh_rows, &t, (long)batch * out * TANH_F32_WORK);
 }
 
 static void linear_backward_f32_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
@@ -334,7 +324,6 @@ static void linear_backward_f32_tanh(const double *x, const double *w, const dou
 
 typedef void (*forward_fn)(const double *, const double *, const double *, double *, double *, int, int, int);
 typedef void (*backward_fn)(const double *, const double *, const double *, double *, double *, double *, int, int, int);
-typedef void (*tanh_fn)(const double *, double *, int);
 typedef void (*adam_fn)(double *, const double *, double *, double *, long, double, double, double, double, double);
 typedef void (*forward_scratch_fn)(const double *, const double *, const double *, double *, double *, size_t, int, int, int);
 typedef void (*backward_scratch_fn)(const double *, const double *, const double *, double *, double *, double *, double *, int, int, int);
