@@ -366,6 +366,11 @@ static void gemm_f32_part_then(const void *ctx, int r0, int r1) {
   if (g->post) g->post(g->post_ctx, r0, r1);
 }
 
+/* What finishing one output entry costs (widening to float64, the bias or accumulation, the store; for a narrow
+ * product the lanes' tree), in multiply-adds: added to k when choosing whether to split a product over the pool,
+ * so thin products (k = 6: the gradient through a policy's mean) count what they really cost. */
+#define F32_ENTRY_WORK 16L
+
 typedef struct {
   int n, k; const double *x; long ldx; const float *w; long ldw; double *c; long ldc; const double *bias; int mode; int path;
   lfl_rows_fn post; const void *post_ctx;
@@ -386,7 +391,7 @@ void lfl_dot_f32_then(int m, int n, int k, const double *x, long ldx, const floa
                       const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work) {
   if (f32_path < 0) f32_path = best_path();
   const dot_f32_args g = { n, k, x, ldx, w, ldw, c, ldc, bias, mode, f32_path, post, post_ctx };
-  lfl_parallel_rows(m, (long)m * n * k + post_work, dot_f32_part, &g);
+  lfl_parallel_rows(m, (long)m * n * (k + F32_ENTRY_WORK) + post_work, dot_f32_part, &g);
 }
 
 void lfl_gemm_f32(int m, int n, int k, const double *a, const float *af, long ars, long aps, const float *b, long ldb,
@@ -398,5 +403,5 @@ void lfl_gemm_f32_then(int m, int n, int k, const double *a, const float *af, lo
                        double *c, long ldc, long cs, const double *bias, int mode, lfl_rows_fn post, const void *post_ctx, long post_work) {
   if (f32_path < 0) f32_path = best_path();
   const gemm_f32_args g = { n, k, a, af, ars, aps, b, ldb, c, ldc, cs, bias, mode, f32_path, post, post_ctx };
-  lfl_parallel_rows(m, (long)m * n * k + post_work, gemm_f32_part_then, &g);
+  lfl_parallel_rows(m, (long)m * n * (k + F32_ENTRY_WORK) + post_work, gemm_f32_part_then, &g);
 }
