@@ -88,7 +88,8 @@ export interface Algorithm1Config {
    * Stage (iv) weights the improvements by recency (OPTIONAL, absent from the defaults): improvement k of the
    * K − 1 (0 = the first) gets 2^{−(K − 2 − k)/h} times its uniform weight, h = `improvementHalfLife` improvements,
    * rescaled so the weights still sum to K − 1 (the loss keeps its size). Absent = every improvement weighs the
-   * same (the paper). Full-batch and minibatch fits; not with `consistencyFit: "early-stopping"`. Ours, for issue
+   * same (the paper). Full-batch and minibatch fits; not with `consistencyFit: "early-stopping"`; the held-out Eq. 5
+   * score (`heldOutConsistencyLoss`) stays uniform, so it compares across settings. Ours, for issue
    * 14: Eq. 5 fits one μ_φ to every improvement, so the reward's maximum lands mid-window (docs/table3.md).
    */
   improvementHalfLife?: number;

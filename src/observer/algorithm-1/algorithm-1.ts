@@ -252,9 +252,10 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
   const residual = new Float64Array(M);
   let consistencyStop: Algorithm1Diagnostics["consistencyStop"];
   const psiScale = cfg.scaleTargets ? meanStd(target)[1] : 1;
-  // Eq. 5's weights, times each improvement's recency factor when `improvementHalfLife` is set (all ones otherwise).
+  // Eq. 5's row weights w (rows' heads h), times each improvement's recency factor when `improvementHalfLife` is set.
   const recency = improvementWeights(K - 1, cfg.improvementHalfLife);
-  const weight4 = cfg.improvementHalfLife === undefined ? weight : weight.map((w, i) => w * recency[head[i]!]!);
+  const withRecency = (w: Float64Array, h: Int32Array): Float64Array => (cfg.improvementHalfLife === undefined ? w : w.map((x, i) => x * recency[h[i]!]!));
+  const eq5Weight = withRecency(weight, head);
   const batchRng = rng.split();
   const splitRng = Rng.fromState(batchRng.getState()); // the early-stopping split's stream, for heldOutConsistencyLoss
   {
@@ -284,13 +285,12 @@ export function recoverReward(columns: HistoryColumns, config: Partial<Algorithm
       if (idx) {
         const h = pickInt(head, idx), b = idx.length, sb = pick(sS, D, idx);
         const p = shapingPairs(sb, pick(sNext, D, idx), h, pick(notTerm, 1, idx), cfg.gamma, b, D);
-        const wb = batchWeights(idx, head, data.sizes, cfg.batchSize).map((w, i) => w * recency[h[i]!]!);
-        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, wb, pick(target, 1, idx), b, undefined, psiScale, terms);
+        loss = consistencyLoss(r, psi, sb, pick(aS, A, idx), p, withRecency(batchWeights(idx, head, data.sizes, cfg.batchSize), h), pick(target, 1, idx), b, undefined, psiScale, terms);
       } else {
         loss = 0;
         for (const { from, to, pairs } of chunks) {
           loss += consistencyLoss(r, psi, sS.subarray(from * D, to * D), aS.subarray(from * A, to * A), pairs,
-            weight4.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
+            eq5Weight.subarray(from, to), target.subarray(from, to), to - from, residual.subarray(from, to), psiScale, terms);
         }
       }
       if (!Number.isFinite(loss)) throw new NumericalError(`non-finite loss ${loss} at ${where}`);
