@@ -281,28 +281,59 @@ static void linear_forward_f32(const double *x, const double *w, const double *b
 /* Columns of a product padded to whole 16-float vectors, times its rows: the work the AVX-512 blocks do. */
 static long padded(long rows, long cols) { return rows * ((cols + 15) / 16); }
 
+/* Whether dW runs as rows i (dy along the vectors, rounded first; x broadcast) rather than rows o (x rounded first;
+ * dy broadcast): round the smaller of x and dy unless that more than doubles the padded vector work, else the
+ * orientation that pads less. Measured (scripts/kernel-layer-rates.ts, 2 threads, the backward without dx):
+ * 2048 x 128 -> 10 287 -> 107 us, 128 -> 43 449 -> 303 us, 17 -> 128 388 -> 210 us against padding alone. */
+static int dw_rows_in(int in, int out) {
+  const long pi = padded(in, out), po = padded(out, in);
+  if (out < in && pi <= 2 * po) return 1;
+  if (in < out && po <= 2 * pi) return 0;
+  return pi < po;
+}
+
 /* Backward in float32: dW[o, i] += (double)(chain over b of (float)dy[b, o] * (float)x[b, i]); dx[b, i] =
  * (double)(chain over o of (float)dy[b, o] * (float)W[o, i]) + 0.0; dB in float64 exactly as the float64 kernels.
- * x, dy and W are rounded to float32 into the scratch (batch*(in + out) + out*in floats, within its
- * (in+out)*batch + in*out doubles). dW runs with the wider of out and in along the vectors: rows o and columns i,
- * or, when that pads less (e.g. in = 17, out = 64), rows i and columns o written transposed — the same fused
- * multiply-adds in the same order (fma is symmetric in its two factors), so the same bytes either way. */
+ * dW runs as rows o and columns i, or rows i and columns o written transposed (dw_rows_in) — the same fused
+ * multiply-adds in the same order (fma is symmetric in its two factors), so the same bytes either way. Only dW's
+ * vector operand (x for rows o, dy for rows i) is rounded to float32 into the scratch first; the broadcast factors are rounded as they are read (the
+ * same float32 values, so the same bytes): rounding x (2048 x 128 doubles for the shaping net's heads) cost more
+ * than the product it fed. Returns dy in float32 when it was rounded (for dx), else NULL. */
+static const float *linear_backward_f32_dw(const double *x, const double *dy, double *dw, double *db, double *scratch, int batch, int in, int out) {
+  float *f = (float *)scratch;
+  const db_cols_ctx d = { dy, db, batch, out };
+  if (dw_rows_in(in, out)) {
+    to_f32_pooled(dy, f, (long)batch * out);
+    lfl_gemm_f32(in, out, batch, x, NULL, 1, in, f, out, dw, 1, in, NULL, MODE_ACC);
+    lfl_parallel_rows(out, (long)batch * out, db_cols, &d);
+    return f;
+  }
+  to_f32_pooled(x, f, (long)batch * in);
+  lfl_gemm_f32_then(out, in, batch, dy, NULL, 1, out, f, in, dw, in, 1, NULL, MODE_ACC, db_cols, &d, (long)batch * out);
+  return NULL;
+}
+
+/* dy in float32 for dx's product: the one dW rounded, or, for at most 16 outputs, rounded now after x's copy (the
+ * few factors per row cost more rounded as they are read); else NULL (rounded as read). */
+static const float *dy_f32_for_dx(const double *dy, const float *dyf, double *scratch, int batch, int in, int out) {
+  if (dyf || out > 16) return dyf;
+  float *f = (float *)scratch + (size_t)batch * in;
+  to_f32(dy, f, (long)batch * out);
+  return f;
+}
+
+/* W rounded to float32 after the backward's rounded operand in the scratch (batch*(in + out) + out*in floats fit in
+ * its (in+out)*batch + in*out doubles). */
+static float *weights_f32(const double *w, double *scratch, int batch, int in, int out) {
+  float *wf = (float *)scratch + (size_t)batch * (in + out);
+  to_f32(w, wf, (long)out * in);
+  return wf;
+}
+
 static void linear_backward_f32(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
                                 double *scratch, int batch, int in, int out) {
-  float *xf = (float *)scratch, *dyf = xf + (size_t)batch * in, *wf = dyf + (size_t)batch * out;
-  to_f32_pooled(x, xf, (long)batch * in);
-  to_f32_pooled(dy, dyf, (long)batch * out);
-  const db_cols_ctx d = { dy, db, batch, out };
-  if (padded(in, out) < padded(out, in)) {
-    lfl_gemm_f32(in, out, batch, x, xf, 1, in, dyf, out, dw, 1, in, NULL, MODE_ACC);
-    lfl_parallel_rows(out, (long)batch * out, db_cols, &d);
-  } else {
-    lfl_gemm_f32_then(out, in, batch, dy, dyf, 1, out, xf, in, dw, in, 1, NULL, MODE_ACC, db_cols, &d, (long)batch * out);
-  }
-  if (dx) {
-    to_f32(w, wf, (long)out * in);
-    lfl_gemm_f32(batch, in, out, dy, dyf, out, 1, wf, in, dx, in, 1, NULL, MODE_ZERO);
-  }
+  const float *dyf = linear_backward_f32_dw(x, dy, dw, db, scratch, batch, in, out);
+  if (dx) lfl_gemm_f32(batch, in, out, dy, dy_f32_for_dx(dy, dyf, scratch, batch, in, out), out, 1, weights_f32(w, scratch, batch, in, out), in, dx, in, 1, NULL, MODE_ZERO);
 }
 
 /* Fused layer + tanh in float32 products: linear_forward_f32 then tanh_forward on y, and linear_backward_f32 then
@@ -316,11 +347,9 @@ static void linear_forward_f32_tanh(const double *x, const double *w, const doub
 
 static void linear_backward_f32_tanh(const double *x, const double *w, const double *dy, double *dw, double *db, double *dx,
                                      double *scratch, int batch, int in, int out) {
-  linear_backward_f32(x, w, dy, dw, db, NULL, scratch, batch, in, out); /* dW and dB; leaves dy in float32 in the scratch */
-  float *dyf = (float *)scratch + (size_t)batch * in, *wf = dyf + (size_t)batch * out;
-  to_f32(w, wf, (long)out * in);
+  const float *dyf = linear_backward_f32_dw(x, dy, dw, db, scratch, batch, in, out);
   const tanh_back_rows_ctx t = { x, dx, in };
-  lfl_gemm_f32_then(batch, in, out, dy, dyf, out, 1, wf, in, dx, in, 1, NULL, MODE_ZERO, tanh_back_rows, &t, (long)batch * in * 4);
+  lfl_gemm_f32_then(batch, in, out, dy, dy_f32_for_dx(dy, dyf, scratch, batch, in, out), out, 1, weights_f32(w, scratch, batch, in, out), in, dx, in, 1, NULL, MODE_ZERO, tanh_back_rows, &t, (long)batch * in * 4);
 }
 
 typedef void (*forward_fn)(const double *, const double *, const double *, double *, double *, int, int, int);
