@@ -115,7 +115,7 @@ export const command: Command = {
     // Flags under the true dynamics when --mdp is given, else under P̂.
     const flags = observerFlags(planMdp ?? res.model, res, alpha);
     const dynamics = planMdp ? "true (--mdp)" : "estimated P̂";
-    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}) };
+    const assumptions = { learnerModel: lm.chosen, rewardForm: lm.rewardForm, heldOutLogLikelihood: lm.logLikelihood, ...(lm.formCheck ? { formCheck: { ...lm.formCheck, dynamics } } : {}), ...(lm.selection ? { heldOutUpdates: lm.selection.heldOutUpdates, rule: lm.selection.rule, scores: lm.selection.scores } : {}), ...(lm.ensemble ? { ensembleWorstAdvantage: lm.ensemble } : {}), ...(lm.tdGate ? { tdGate: lm.tdGate } : {}) };
     const info = {
       history: v.history, learner: history.meta.learner, envId: history.meta.envId, alpha, gamma: spec.gamma,
       observer: { ...TABULAR_LFL_DEFAULTS, ...config }, dynamics: res.dynamics === "known" ? dynamics : "estimated P̂", assumptions,
@@ -137,6 +137,7 @@ export const command: Command = {
       ], lm.selection.scores));
       console.log(`rule: ${lm.selection.rule}.`);
     }
+    if (lm.tdGate) console.log(`TD gate: the TD model's in-sample log-likelihood is ${formatNumber(lm.tdGate.advantage, 4)} nats per action above SPI's and SVI's (gate ${TABULAR_LFL_DEFAULTS.tdGateMargin}), the last batch shows ${formatNumber(100 * lm.tdGate.coverage, 3)}% of the pairs (gate ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}%) → ${lm.tdGate.used ? "planned on the TD model's reward" : "not used"}.`);
     if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },

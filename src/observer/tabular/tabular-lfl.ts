@@ -45,6 +45,7 @@ import { fitSimulatedLearner } from "./simulated-learner-fit.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
 import { spiSimulator } from "./spi-simulation.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
+import { tdGate, type TdGateReport } from "./td-gate.ts";
 import { estimatePolicy, estimateStart, estimateTransitionModel, tabularBatches, visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 
 export interface TabularLflConfig {
@@ -134,10 +135,18 @@ export interface TabularLflConfig {
   spiFit: "theorem2" | "likelihood";
   /** The reward form's rule (modelSelection "margin"): the state form is kept unless the state–action form predicts the held-out actions better by more than formSe standard errors. */
   formSe: number;
+  /**
+   * The TD gate (td-gate.ts; with `learnerModel: "auto"`): plan on the TD model's reward when its in-sample
+   * log-likelihood per action beats SPI's and SVI's by more than `tdGateMargin` nats and the last batch shows more
+   * than `tdGateCoverage` of the pairs (docs/observer-tabular.md §12). false: never.
+   */
+  tdGate: boolean;
+  tdGateMargin: number;
+  tdGateCoverage: number;
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: false, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
 
 /** Which learner model and reward form gave the reward, and the evidence for the choice. */
 export interface LearnerModelReport {
@@ -159,6 +168,8 @@ export interface LearnerModelReport {
   ensemble?: Record<string, number>;
   /** The state-form check (SPI model, state form chosen): the state plan's loss under r̄φ and whether r̄φ replaced it. */
   formCheck?: FormCheck;
+  /** The TD gate's evidence (config.tdGate): TD's likelihood advantage, the last batch's coverage, whether TD was used. */
+  tdGate?: TdGateReport;
 }
 
 /** What the observer knows about the MDP besides the data: sizes and discount. */
@@ -277,6 +288,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
+  if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -312,6 +324,15 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     if (check.switched) {
       fittedReward = paperReward;
       learnerModel = { ...learnerModel, chosen: "spi", rewardForm: "state-action" };
+    }
+  }
+  // The TD gate (td-gate.ts): a TD-like history with broad coverage gets the TD model's reward.
+  if (c.tdGate && c.learnerModel === "auto") {
+    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits });
+    learnerModel = { ...learnerModel, tdGate: gate.report };
+    if (gate.report.used) {
+      fittedReward = gate.reward;
+      learnerModel = { ...learnerModel, chosen: gate.name, kind: "td", rewardForm: "state-action", eta: gate.eta };
     }
   }
   // The form check above compares plans at the paper's temperature; the observer's plan is at α / planningScale.

@@ -1,0 +1,44 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../core/rng.ts";
+import { garnet } from "../../envs/tabular/garnet.ts";
+import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
+import { softReturn, softValueIteration } from "../../solvers/soft-policy.ts";
+import { inferTabularReward, observerPolicy } from "./tabular-lfl.ts";
+
+// A Garnet Q-learning history (tuning seed 102): the TD model predicts its actions better than SPI and SVI,
+// and its last batch covers a fifth of the pairs.
+const mdp = garnet({ seed: 102 });
+const run = TABULAR_LEARNERS["q-learning"].train(mdp, {}, new Rng(102));
+
+test("TD gate: its evidence is reported, and it switches to the TD model's reward exactly when both thresholds pass", () => {
+  const off = inferTabularReward(run.history, mdp, {});
+  assert.equal(off.learnerModel.tdGate, undefined, "off by default");
+  const open = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 0 });
+  const g = open.learnerModel.tdGate!;
+  assert.ok(Number.isFinite(g.advantage) && g.coverage > 0 && g.coverage <= 1);
+  assert.ok(["spi", "svi", "td(η=0.1)", "td(η=0.2)", "td(η=0.5)"].every((k) => Number.isFinite(g.logLikelihood[k])));
+  assert.equal(g.used, g.advantage > 0, "margin 0 and coverage 0: used iff TD fits better");
+  if (g.used) {
+    assert.equal(open.learnerModel.kind, "td");
+    // The same reward as asking for the TD model directly.
+    const td = inferTabularReward(run.history, mdp, { learnerModel: "td" });
+    assert.deepEqual(open.reward, td.reward);
+  }
+  const shut = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 1 });
+  assert.equal(shut.learnerModel.tdGate!.used, false);
+  assert.deepEqual(shut.reward, off.reward, "a closed gate leaves the default observer's reward");
+});
+
+test("TD gate on a Q-learning Garnet history: the TD reward's plan is at least the default's (true J)", () => {
+  const J = (r: Float64Array): number => softReturn(mdp, observerPolicy(mdp, r, 0.3), 0.3);
+  const def = inferTabularReward(run.history, mdp, {});
+  const gated = inferTabularReward(run.history, mdp, { tdGate: true });
+  assert.equal(gated.learnerModel.tdGate!.used, true, `advantage ${gated.learnerModel.tdGate!.advantage}, coverage ${gated.learnerModel.tdGate!.coverage}`);
+  const optimal = softReturn(mdp, softValueIteration(mdp, 0.3).pi, 0.3);
+  assert.ok(J(gated.reward) >= J(def.reward), `TD ${J(gated.reward)} vs default ${J(def.reward)} (J* ${optimal})`);
+});
+
+test("TD gate: bad thresholds are one clear error", () => {
+  assert.throws(() => inferTabularReward(run.history, mdp, { tdGate: true, tdGateCoverage: 2 }), /tdGateCoverage/);
+});
