@@ -59,7 +59,8 @@ export interface TabularBenchmarkRun {
   recoveredReturn: number;
   flags: string[];
   offSupportMass: number;
-  winFraction: number;
+  /** Fraction of bootstrap replicates in which the plan beats π̂_K; null without a bootstrap (the TD model's reward has none). */
+  winFraction: number | null;
   /** The assumptions chosen from the data. */
   learnerModel: string;
   rewardForm: string;
@@ -107,7 +108,7 @@ export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularL
     learnerLast: J[J.length - 1]!, learnerBest: Math.max(...J),
     optimal, uniform,
     recoveredReturn: f.recoveredReturn,
-    flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: f.winFraction,
+    flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: Number.isNaN(f.winFraction) ? null : f.winFraction,
     learnerModel: res.learnerModel.chosen, rewardForm: res.learnerModel.rewardForm, heldOut: res.learnerModel.logLikelihood,
     formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched } : null,
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length, improvements: res.diagnostics.length, trulyWorse,
