@@ -12,8 +12,8 @@ const mdp = garnet({ seed: 102 });
 const run = TABULAR_LEARNERS["q-learning"].train(mdp, {}, new Rng(102));
 
 test("TD gate: its evidence is reported, and it switches to the TD model's reward exactly when both thresholds pass", () => {
-  const off = inferTabularReward(run.history, mdp, {});
-  assert.equal(off.learnerModel.tdGate, undefined, "off by default");
+  const off = inferTabularReward(run.history, mdp, { tdGate: false });
+  assert.equal(off.learnerModel.tdGate, undefined, "no evidence when the gate is off");
   const open = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 0 });
   const g = open.learnerModel.tdGate!;
   assert.ok(Number.isFinite(g.advantage) && g.coverage > 0 && g.coverage <= 1);
@@ -30,10 +30,10 @@ test("TD gate: its evidence is reported, and it switches to the TD model's rewar
   assert.deepEqual(shut.reward, off.reward, "a closed gate leaves the default observer's reward");
 });
 
-test("TD gate on a Q-learning Garnet history: the TD reward's plan is at least the default's (true J)", () => {
+test("TD gate (on by default) on a Q-learning Garnet history: the TD reward's plan is at least the gate-off observer's (true J)", () => {
   const J = (r: Float64Array): number => softReturn(mdp, observerPolicy(mdp, r, 0.3), 0.3);
-  const def = inferTabularReward(run.history, mdp, {});
-  const gated = inferTabularReward(run.history, mdp, { tdGate: true });
+  const def = inferTabularReward(run.history, mdp, { tdGate: false });
+  const gated = inferTabularReward(run.history, mdp, {});
   assert.equal(gated.learnerModel.tdGate!.used, true, `advantage ${gated.learnerModel.tdGate!.advantage}, coverage ${gated.learnerModel.tdGate!.coverage}`);
   const optimal = softReturn(mdp, softValueIteration(mdp, 0.3).pi, 0.3);
   assert.ok(J(gated.reward) >= J(def.reward), `TD ${J(gated.reward)} vs default ${J(def.reward)} (J* ${optimal})`);
