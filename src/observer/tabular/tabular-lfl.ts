@@ -136,7 +136,7 @@ export interface TabularLflConfig {
   /** The reward form's rule (modelSelection "margin"): the state form is kept unless the state–action form predicts the held-out actions better by more than formSe standard errors. */
   formSe: number;
   /**
-   * The TD gate (td-gate.ts; with `learnerModel: "auto"`): plan on the TD model's reward when its in-sample
+   * The TD gate (td-gate.ts; with `learnerModel: "auto"` and a reward form that allows r(s, a)): plan on the TD model's reward when its in-sample
    * log-likelihood per action beats SPI's and SVI's by more than `tdGateMargin` nats and the last batch shows more
    * than `tdGateCoverage` of the pairs (docs/observer-tabular.md §12: chosen on tuning seeds 100–129, adopted by its
    * pre-registered rule on evaluation seeds 0–9 and 0–29). false: never.
@@ -328,7 +328,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     }
   }
   // The TD gate (td-gate.ts): a TD-like history with broad coverage gets the TD model's reward.
-  if (c.tdGate && c.learnerModel === "auto") {
+  if (c.tdGate && c.learnerModel === "auto" && c.rewardForm !== "state") {
     const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits });
     learnerModel = { ...learnerModel, tdGate: gate.report };
     if (gate.report.used) {

@@ -39,6 +39,11 @@ test("TD gate (on by default) on a Q-learning Garnet history: the TD reward's pl
   assert.ok(J(gated.reward) >= J(def.reward), `TD ${J(gated.reward)} vs default ${J(def.reward)} (J* ${optimal})`);
 });
 
+test("TD gate: never with an explicit state-only reward form or learner model (the user's assumption stands)", () => {
+  assert.equal(inferTabularReward(run.history, mdp, { rewardForm: "state", tdGateMargin: 0, tdGateCoverage: 0 }).learnerModel.tdGate, undefined);
+  assert.equal(inferTabularReward(run.history, mdp, { learnerModel: "svi", tdGateMargin: 0, tdGateCoverage: 0 }).learnerModel.kind, "svi");
+});
+
 test("TD gate: bad thresholds are one clear error", () => {
   assert.throws(() => inferTabularReward(run.history, mdp, { tdGate: true, tdGateCoverage: 2 }), /tdGateCoverage/);
 });
