@@ -137,7 +137,7 @@ export const command: Command = {
       ], lm.selection.scores));
       console.log(`rule: ${lm.selection.rule}.`);
     }
-    if (lm.tdGate) console.log(`TD gate: the TD model's in-sample log-likelihood is ${formatNumber(lm.tdGate.advantage, 4)} nats per action above SPI's and SVI's (gate ${TABULAR_LFL_DEFAULTS.tdGateMargin}), the last batch shows ${formatNumber(100 * lm.tdGate.coverage, 3)}% of the pairs (gate ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}%) → ${lm.tdGate.used ? "planned on the TD model's reward" : "not used"}.`);
+    if (lm.tdGate) console.log(`TD gate: the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${lm.tdGate.advantage >= 0 ? "+" : ""}${formatNumber(lm.tdGate.advantage, 4)} nats per action (gate > ${TABULAR_LFL_DEFAULTS.tdGateMargin}); the last batch shows ${(100 * lm.tdGate.coverage).toFixed(1)}% of the pairs (gate > ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}%) → ${lm.tdGate.used ? "planned on the TD model's reward" : "not used"}.`);
     if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
