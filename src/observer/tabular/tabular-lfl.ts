@@ -40,7 +40,7 @@ import { bootstrapRewards, type RewardBootstrap } from "./reward-bootstrap.ts";
 import { robustAssumption } from "./assumption-ensemble.ts";
 import { checkStateForm, type FormCheck } from "./form-check.ts";
 import { ASSUMPTION_CANDIDATES, crossValidateAssumptions, type AssumptionSelection } from "./assumption-selection.ts";
-import { candidateName, selectLearnerModel, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
+import { candidateName, selectLearnerModel, type LearnerModelCandidate, type LearnerModelKind, type RewardForm } from "./learner-model-selection.ts";
 import { fitSimulatedLearner } from "./simulated-learner-fit.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
 import { spiSimulator } from "./spi-simulation.ts";
@@ -142,8 +142,8 @@ export function recoverFromPolicies(model: TabularMdp, policies: readonly Float6
  * cross-validation over updates (assumption-selection.ts). With exact policies, expected counts and the true model
  * it gives the noise-free ceiling of the selected-model observer.
  */
-export function recoverWithLearnerModel(model: TabularMdp, batches: readonly TabularBatch[], counts: readonly Float64Array[], policies: readonly Float64Array[], spiReward: Float64Array, config: TabularLflConfig): { reward: Float64Array; learnerModel: LearnerModelReport } {
-  let kind: LearnerModelKind, form: RewardForm, selection: AssumptionSelection | undefined;
+export function recoverWithLearnerModel(model: TabularMdp, batches: readonly TabularBatch[], counts: readonly Float64Array[], policies: readonly Float64Array[], spiReward: Float64Array, config: TabularLflConfig): { reward: Float64Array; learnerModel: LearnerModelReport; modelFits?: LearnerModelCandidate[] | undefined } {
+  let kind: LearnerModelKind, form: RewardForm, selection: AssumptionSelection | undefined, modelFits: LearnerModelCandidate[] | undefined;
   if (config.learnerModel === "td") {
     kind = "td";
     form = config.rewardForm === "auto" ? "state-action" : config.rewardForm;
@@ -151,8 +151,12 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
     let modelSetting = config.learnerModel;
     if (modelSetting === "auto" && config.modelSelection === "margin") {
       // The first pass's rule for the MODEL (state–action maximum-likelihood fits on all data; SPI unless SVI gains > margin).
-      const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: ["spi", "svi"], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: "state-action", stateIterations: config.stateIterations });
-      modelSetting = sel.chosen.kind as "spi" | "svi";
+      // With the TD gate on, the TD candidates are fitted here too, so the gate reuses these SPI and SVI fits.
+      const withTd = config.tdGate && config.rewardForm !== "state";
+      const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: withTd ? ["spi", "svi", "td"] : ["spi", "svi"], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: "state-action", stateIterations: config.stateIterations });
+      const ll = (k: LearnerModelKind): number => sel.candidates.find((c) => c.kind === k)!.logLikelihood;
+      modelSetting = ll("svi") > ll("spi") + config.selectionMargin ? "svi" : "spi";
+      if (withTd) modelFits = sel.candidates;
     }
     const candidates = ASSUMPTION_CANDIDATES.filter((a) => (modelSetting === "auto" || a.model === modelSetting) && (config.rewardForm === "auto" || a.form === config.rewardForm));
     if (config.learnerModel === "auto" && config.modelSelection === "margin" && config.rewardForm === "auto") {
@@ -177,12 +181,12 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
     const theta0 = new Float64Array(model.nS * model.nA + 1);
     theta0.set(spiReward);
     const fit = fitSimulatedLearner(spiSimulator(model, policies.length - 1, config.alphaModel), counts, config.alphaModel, model.nS, model.nA, theta0, config.mlIterations);
-    return { reward: fit.theta.slice(0, model.nS * model.nA), learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) } };
+    return { reward: fit.theta.slice(0, model.nS * model.nA), learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) }, modelFits };
   }
-  if (kind === "spi" && form === "state-action") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) } };
+  if (kind === "spi" && form === "state-action") return { reward: spiReward, learnerModel: { chosen: "spi", kind: "spi", rewardForm: form, logLikelihood, ...(selection ? { selection } : {}) }, modelFits };
   const sel = selectLearnerModel({ model, batches, counts, policies, spiReward, alphaModel: config.alphaModel }, { models: kind === "td" ? ["td"] : [kind], margin: config.selectionMargin, tdSteps: config.tdSteps, iterations: config.mlIterations, spiIterations: config.spiScoreIterations, priorVisits: config.priorVisits, rewardForm: form, stateIterations: config.stateIterations });
   if (kind === "td") for (const c of sel.candidates) logLikelihood[candidateName(c)] = c.logLikelihood;
-  return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, rewardForm: form, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood, ...(selection ? { selection } : {}) } };
+  return { reward: sel.chosen.reward, learnerModel: { chosen: candidateName(sel.chosen), kind: sel.chosen.kind, rewardForm: form, ...(sel.chosen.eta !== undefined ? { eta: sel.chosen.eta } : {}), logLikelihood, ...(selection ? { selection } : {}) }, modelFits };
 }
 
 export function inferTabularReward(history: LearningHistory, spec: TabularSpec, config: Partial<TabularLflConfig> = {}): TabularLflResult {
@@ -232,7 +236,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   }
   // The TD gate (td-gate.ts): a TD-like history with broad coverage gets the TD model's reward.
   if (c.tdGate && c.learnerModel === "auto" && c.rewardForm !== "state") {
-    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits });
+    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits }, cvChoice.modelFits);
     learnerModel = { ...learnerModel, tdGate: gate.report };
     if (gate.report.used) {
       fittedReward = gate.reward;

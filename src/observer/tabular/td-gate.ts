@@ -13,7 +13,7 @@
  *
  * Usage: `const g = tdGate(input, { margin: 0.005, coverage: 0.15, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0 });`
  */
-import { candidateName, selectLearnerModel, type LearnerModelInput } from "./learner-model-selection.ts";
+import { candidateName, selectLearnerModel, type LearnerModelCandidate, type LearnerModelInput } from "./learner-model-selection.ts";
 
 export interface TdGateOptions {
   margin: number;
@@ -42,20 +42,21 @@ export interface TdGateResult {
   eta: number;
 }
 
-export function tdGate(input: LearnerModelInput, options: TdGateOptions): TdGateResult {
+/** `fits`: the spi, svi and td candidates when the caller already fitted them (tabular-lfl.ts's model rule does). */
+export function tdGate(input: LearnerModelInput, options: TdGateOptions, fits?: readonly LearnerModelCandidate[]): TdGateResult {
   const { nS, nA } = input.model;
-  const sel = selectLearnerModel(input, {
+  const candidates = fits ?? selectLearnerModel(input, {
     models: ["spi", "svi", "td"], margin: Infinity, tdSteps: options.tdSteps, iterations: options.mlIterations,
     spiIterations: options.spiScoreIterations, priorVisits: options.priorVisits, rewardForm: "state-action", stateIterations: 0,
-  });
-  const td = sel.candidates.filter((c) => c.kind === "td").reduce((a, b) => (b.logLikelihood > a.logLikelihood ? b : a));
-  const other = Math.max(...sel.candidates.filter((c) => c.kind !== "td").map((c) => c.logLikelihood));
+  }).candidates;
+  const td = candidates.filter((c) => c.kind === "td").reduce((a, b) => (b.logLikelihood > a.logLikelihood ? b : a));
+  const other = Math.max(...candidates.filter((c) => c.kind !== "td").map((c) => c.logLikelihood));
   const last = input.counts[input.counts.length - 1]!;
   let shown = 0;
   for (let i = 0; i < nS * nA; i++) if (last[i]! > 0) shown++;
   const advantage = td.logLikelihood - other, coverage = shown / (nS * nA);
   return {
-    report: { advantage, coverage, used: advantage > options.margin && coverage > options.coverage, logLikelihood: Object.fromEntries(sel.candidates.map((c) => [candidateName(c), c.logLikelihood])) },
+    report: { advantage, coverage, used: advantage > options.margin && coverage > options.coverage, logLikelihood: Object.fromEntries(candidates.map((c) => [candidateName(c), c.logLikelihood])) },
     reward: td.reward, name: candidateName(td), eta: td.eta!,
   };
 }
