@@ -296,9 +296,10 @@ static int dw_rows_in(int in, int out) {
  * (double)(chain over o of (float)dy[b, o] * (float)W[o, i]) + 0.0; dB in float64 exactly as the float64 kernels.
  * dW runs as rows o and columns i, or rows i and columns o written transposed (dw_rows_in) — the same fused
  * multiply-adds in the same order (fma is symmetric in its two factors), so the same bytes either way. Only dW's
- * vector operand (x for rows o, dy for rows i) is rounded to float32 into the scratch first; the broadcast factors are rounded as they are read (the
- * same float32 values, so the same bytes): rounding x (2048 x 128 doubles for the shaping net's heads) cost more
- * than the product it fed. Returns dy in float32 when it was rounded (for dx), else NULL. */
+ * vector operand (x for rows o, dy for rows i) is rounded to float32 into the scratch first; the broadcast factors
+ * are rounded as they are read (the same float32 values, so the same bytes): rounding x (2048 x 128 doubles for the
+ * shaping net's heads) cost more than the product it fed. Returns dy in float32 when it was rounded (for dx), else
+ * NULL. */
 static const float *linear_backward_f32_dw(const double *x, const double *dy, double *dw, double *db, double *scratch, int batch, int in, int out) {
   float *f = (float *)scratch;
   const db_cols_ctx d = { dy, db, batch, out };
