@@ -19,12 +19,10 @@ test("TD gate: its evidence is reported, and it switches to the TD model's rewar
   assert.ok(Number.isFinite(g.advantage) && g.coverage > 0 && g.coverage <= 1);
   assert.ok(["spi", "svi", "td(η=0.1)", "td(η=0.2)", "td(η=0.5)"].every((k) => Number.isFinite(g.logLikelihood[k])));
   assert.equal(g.used, g.advantage > 0, "margin 0 and coverage 0: used iff TD fits better");
-  if (g.used) {
-    assert.equal(open.learnerModel.kind, "td");
-    // The same reward as asking for the TD model directly.
-    const td = inferTabularReward(run.history, mdp, { learnerModel: "td" });
-    assert.deepEqual(open.reward, td.reward);
-  }
+  assert.ok(g.used, "this history's TD fit is the better one, so an open gate switches");
+  assert.equal(open.learnerModel.kind, "td");
+  // The same reward as asking for the TD model directly.
+  assert.deepEqual(open.reward, inferTabularReward(run.history, mdp, { learnerModel: "td" }).reward);
   const shut = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 1 });
   assert.equal(shut.learnerModel.tdGate!.used, false);
   assert.deepEqual(shut.reward, off.reward, "a closed gate leaves the default observer's reward");
