@@ -3,7 +3,9 @@
  * could tell when to use it? Per benchmark run: the true J of the default observer and of the observer forced to
  * `learnerModel: "td"`, the in-sample log-likelihood per action of the spi / svi / td models (learner-model-
  * selection.ts, all data), the td plan's loss under the default observer's planning reward (normalised by that
- * reward's optimal − uniform), and the last batch's policy entropy and pair coverage. `--analyse` pools JSONL files
+ * reward's optimal − uniform), the last batch's policy entropy and pair coverage, and the forward-chaining held-out
+ * log-likelihood of the spi / svi / td models (assumption-selection.ts; TD_CV=0 skips it). "default" is the observer
+ * without the TD gate; `gated` records the default with §12's gate. `--analyse` pools JSONL files
  * and prints the gap closed per family × learner and the gates measured (docs/observer-tabular.md §12).
  *
  *   node --import tsx scripts/tabular-td-gate.ts 100-129 garnet,chain > a.jsonl       # and trap-grid,grid5x5 > b.jsonl
@@ -14,12 +16,29 @@ import { Rng } from "../src/core/rng.ts";
 import { TabularMdp } from "../src/envs/tabular/tabular-mdp.ts";
 import { benchmarkMdp, TABULAR_BENCHMARK, type TabularFamily } from "../src/experiments/tabular-benchmark.ts";
 import { TABULAR_LEARNERS } from "../src/learners/tabular-learners.ts";
+import { crossValidateAssumptions, type Assumption, type AssumptionInput } from "../src/observer/tabular/assumption-selection.ts";
 import { selectLearnerModel } from "../src/observer/tabular/learner-model-selection.ts";
 import { inferTabularReward, observerPolicy, recoverFromPolicies, TABULAR_LFL_DEFAULTS } from "../src/observer/tabular/tabular-lfl.ts";
 import { estimatePolicy, estimateStart, tabularBatches, visitCounts } from "../src/observer/tabular/tabular-policy-estimation.ts";
 import { softReturn, softValueIteration, uniformPolicy } from "../src/solvers/soft-policy.ts";
 
-interface Row { family: string; learner: string; seed: number; last: number; opt: number; uni: number; def: number; td: number; ll: Record<string, number>; tdUnderDef: number; entropy: number; pairFrac: number }
+interface Row { family: string; learner: string; seed: number; last: number; opt: number; uni: number; def: number; gated?: number; td: number; ll: Record<string, number>; tdUnderDef: number; entropy: number; pairFrac: number; cv?: HeldOut | null }
+
+/** Forward-chaining held-out log-likelihood (assumption-selection.ts): per candidate, and the best TD's paired advantage over the better of SPI / SVI with its SE. */
+interface HeldOut { scores: Record<string, number>; advantage: number; se: number; actions: number }
+
+function heldOut(input: AssumptionInput, tdSteps: readonly number[], iterations: number, folds: number): HeldOut {
+  const candidates: Assumption[] = [{ model: "spi", form: "state-action" }, { model: "svi", form: "state-action" }, ...tdSteps.map((eta) => ({ model: "td" as const, form: "state-action" as const, eta }))];
+  const sel = crossValidateAssumptions(input, { iterations, folds, candidates });
+  const scores = Object.fromEntries(sel.scores.map((x) => [x.name, x.heldOut]));
+  const td = sel.scores.filter((x) => x.model === "td").reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
+  const other = sel.scores.filter((x) => x.model !== "td").reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
+  // diffToBest is paired against the overall best: when TD is best, the other's −diffToBest is TD's paired advantage.
+  const best = sel.scores.reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
+  const advantage = td.heldOut - other.heldOut;
+  const se = best === td ? other.diffSe : td.diffSe;
+  return { scores, advantage, se, actions: sel.heldOutActions };
+}
 
 function measure(family: TabularFamily, learner: keyof typeof TABULAR_LEARNERS, seed: number): Row {
   const alpha = TABULAR_BENCHMARK.alpha, c = TABULAR_LFL_DEFAULTS;
@@ -33,7 +52,9 @@ function measure(family: TabularFamily, learner: keyof typeof TABULAR_LEARNERS, 
   const spiReward = recoverFromPolicies(model0, policies, c.alphaModel).reward;
   const sel = selectLearnerModel({ model: model0, batches, counts, policies, spiReward, alphaModel: c.alphaModel }, { models: ["spi", "svi", "td"], margin: Infinity, tdSteps: c.tdSteps, iterations: c.mlIterations, spiIterations: c.spiScoreIterations, priorVisits: c.priorVisits, rewardForm: "state-action", stateIterations: c.stateIterations });
   const J = (m: TabularMdp, pi: Float64Array): number => softReturn(m, pi, alpha);
-  const rd = inferTabularReward(run.history, mdp, {}), rt = inferTabularReward(run.history, mdp, { learnerModel: "td" });
+  const cv = process.env["TD_CV"] === "0" ? null : heldOut({ model: model0, batches, counts, policies, alphaModel: c.alphaModel }, c.tdSteps, c.cvIterations, c.cvFolds);
+  // "def": the observer without the TD gate (the gates below decide between it and the TD model); "gated": the default (§12's gate).
+  const rd = inferTabularReward(run.history, mdp, { tdGate: false }), rg = inferTabularReward(run.history, mdp, {}), rt = inferTabularReward(run.history, mdp, { learnerModel: "td" });
   const pd = observerPolicy(mdp, rd.reward, alpha), pt = observerPolicy(mdp, rt.reward, alpha), U = uniformPolicy(nS, nA);
   const md = mdp.withReward(rd.reward);
   const tdUnderDef = (J(md, pd) - J(md, pt)) / (J(md, softValueIteration(md, alpha).pi) - J(md, U));
@@ -46,8 +67,8 @@ function measure(family: TabularFamily, learner: keyof typeof TABULAR_LEARNERS, 
     H += ns * h; N += ns;
   }
   return {
-    family, learner, seed, last: J(mdp, run.policies[run.policies.length - 1]!), opt: J(mdp, softValueIteration(mdp, alpha).pi), uni: J(mdp, U), def: J(mdp, pd), td: J(mdp, pt),
-    ll: Object.fromEntries(sel.candidates.map((x) => [x.kind === "td" ? `td${x.eta}` : x.kind, x.logLikelihood])), tdUnderDef, entropy: H / N / Math.log(nA), pairFrac: pairs / (nS * nA),
+    family, learner, seed, last: J(mdp, run.policies[run.policies.length - 1]!), opt: J(mdp, softValueIteration(mdp, alpha).pi), uni: J(mdp, U), def: J(mdp, pd), gated: J(mdp, observerPolicy(mdp, rg.reward, alpha)), td: J(mdp, pt),
+    ll: Object.fromEntries(sel.candidates.map((x) => [x.kind === "td" ? `td${x.eta}` : x.kind, x.logLikelihood])), tdUnderDef, entropy: H / N / Math.log(nA), pairFrac: pairs / (nS * nA), cv,
   };
 }
 
@@ -67,8 +88,8 @@ function analyse(rows: Row[]): void {
     const a = rs.map(adv).sort((x, y) => x - y);
     console.log(`  ${f.padEnd(9)} ${l.padEnd(22)} ${rs.length}  ${f3(mean(rs.map((r) => units(r, r.def))))} → ${f3(mean(rs.map((r) => units(r, r.td))))}${closed}  better ${rs.filter((r) => units(r, r.td) > units(r, r.def) + 0.02).length} worse ${rs.filter((r) => units(r, r.td) < units(r, r.def) - 0.02).length}  adv ${a[a.length >> 1]!.toFixed(4)}`);
   }
-  const summary = (label: string, useTd: (r: Row) => boolean): void => {
-    const play = (r: Row): number => (useTd(r) ? r.td : r.def);
+  const summary = (label: string, useTd: (r: Row) => boolean, played?: (r: Row) => number): void => {
+    const play = played ?? ((r: Row): number => (useTd(r) ? r.td : r.def));
     const imp = rows.filter((r) => gap(r) > 0.01), q = imp.filter((r) => r.learner === "q-learning");
     const perFamily = TABULAR_BENCHMARK.families.map((f) => f3(mean(q.filter((r) => r.family === f).map((r) => units(r, play(r)) / gap(r))))).join(" / ");
     console.log(`  ${label.padEnd(44)} ≥ last ${imp.filter((r) => play(r) >= r.last).length}/${imp.length}  catastrophes ${rows.filter((r) => units(r, play(r)) < -0.1).length}  Q gap closed ${f3(mean(q.map((r) => units(r, play(r)) / gap(r))))} (${perFamily})  td on ${rows.filter(useTd).length}`);
@@ -80,6 +101,20 @@ function analyse(rows: Row[]): void {
   for (const t of [0.05, 0.2, 0.5]) summary(`advantage > 0.005 and td plan's loss under r̂ < ${t}`, (r) => adv(r) > 0.005 && r.tdUnderDef < t);
   for (const h of [0.3, 0.4, 0.5]) summary(`advantage > 0.005 and last batch's entropy > ${h}`, (r) => adv(r) > 0.005 && r.entropy > h);
   for (const p of [0.12, 0.15, 0.2]) summary(`advantage > 0.005 and pairs shown > ${p}`, (r) => adv(r) > 0.005 && r.pairFrac > p);
+  const scored = rows.filter((r) => r.cv);
+  if (scored.length === 0) return;
+  console.log(`held-out (forward-chaining) gates, ${scored.length} runs scored: TD's held-out log-likelihood per action − the better of SPI / SVI, in standard errors of the paired difference`);
+  const cvAdv = (r: Row): number => r.cv!.advantage, cvZ = (r: Row): number => r.cv!.advantage / Math.max(1e-12, r.cv!.se);
+  for (const z of [0, 1, 2, 3]) summary(`held-out advantage > ${z} SE`, (r) => r.cv != null && cvZ(r) > z && cvAdv(r) > 0);
+  for (const z of [0, 1, 2]) summary(`held-out > ${z} SE and pairs shown > 0.15`, (r) => r.cv != null && cvZ(r) > z && cvAdv(r) > 0 && r.pairFrac > 0.15);
+  summary("the current gate and held-out > 0", (r) => adv(r) > 0.005 && r.pairFrac > 0.15 && r.cv != null && cvAdv(r) > 0);
+  if (scored.every((r) => r.gated !== undefined)) summary("§12's gate (the recorded default)", (r) => r.gated !== r.def, (r) => r.gated!);
+  summary("the current gate and held-out > 1 SE", (r) => adv(r) > 0.005 && r.pairFrac > 0.15 && r.cv != null && cvZ(r) > 1);
+  console.log("held-out advantage (median [min, max]) per family × learner:");
+  for (const f of TABULAR_BENCHMARK.families) for (const l of TABULAR_BENCHMARK.learners) {
+    const a = scored.filter((r) => r.family === f && r.learner === l).map(cvZ).sort((x, y) => x - y);
+    if (a.length > 0) console.log(`  ${f.padEnd(9)} ${l.padEnd(22)} z median ${a[a.length >> 1]!.toFixed(2)} [${a[0]!.toFixed(2)}, ${a[a.length - 1]!.toFixed(2)}], > 1 on ${a.filter((z) => z > 1).length}/${a.length}`);
+  }
 }
 
 if (process.argv[2] === "--analyse") analyse(process.argv.slice(3).flatMap((f) => readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row)));

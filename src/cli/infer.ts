@@ -15,6 +15,7 @@ import { loadMdpJson } from "../envs/tabular/mdp-json.ts";
 import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { observerFlags } from "../observer/tabular/observer-flags.ts";
 import { inferTabularReward, TABULAR_LFL_DEFAULTS, type TabularSpec } from "../observer/tabular/tabular-lfl.ts";
+import type { TdGateReport } from "../observer/tabular/td-gate.ts";
 import { formatNumber, markdownTable } from "../reports/markdown-table.ts";
 import { writeTabularRewardFile } from "../rewards/tabular-reward-file.ts";
 import type { Command } from "./command.ts";
@@ -137,7 +138,7 @@ export const command: Command = {
       ], lm.selection.scores));
       console.log(`rule: ${lm.selection.rule}.`);
     }
-    if (lm.tdGate) console.log(`TD gate: the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${lm.tdGate.advantage >= 0 ? "+" : ""}${formatNumber(lm.tdGate.advantage, 4)} nats per action (gate > ${TABULAR_LFL_DEFAULTS.tdGateMargin}); the last batch shows ${(100 * lm.tdGate.coverage).toFixed(1)}% of the pairs (gate > ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}%) → ${lm.tdGate.used ? "planned on the TD model's reward" : "not used"}.`);
+    if (lm.tdGate) console.log(tdGateLine(lm.tdGate));
     if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
@@ -157,3 +158,15 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** One line: the TD gate's evidence under its rule, and what it decided. */
+function tdGateLine(g: TdGateReport): string {
+  const d = TABULAR_LFL_DEFAULTS, signed = (x: number): string => `${x >= 0 ? "+" : ""}${formatNumber(x, 4)}`;
+  const coverage = `the last batch shows ${(100 * g.coverage).toFixed(1)}% of the pairs (gate > ${100 * d.tdGateCoverage}%)`;
+  const evidence = g.rule === "in-sample"
+    ? `the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${signed(g.advantage)} nats per action (gate > ${d.tdGateMargin}); ${coverage}`
+    : g.heldOut === undefined
+      ? `${coverage}, so the held-out comparison was not run`
+      : `${coverage}; the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's ${signed(g.heldOut.advantage)} ± ${formatNumber(g.heldOut.se, 4)} (SE) nats per action (gate > ${d.tdGateZ} SE)`;
+  return `TD gate: ${evidence} → ${g.used ? "planned on the TD model's reward" : "not used"}.`;
+}

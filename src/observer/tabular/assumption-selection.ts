@@ -15,12 +15,15 @@
  * it is within one standard error of the best (the one-standard-error rule, Breiman et al. 1984): the standard
  * error is that of the mean paired per-action difference over all held-out actions. Simplicity order:
  * spi/state, svi/state, spi/state-action, svi/state-action (a state-only reward has nA times fewer parameters;
- * among models, the paper's SPI first).
+ * among models, the paper's SPI first). A "td" candidate (online Q-learning replayed on the stream with step η,
+ * q-learning-inversion.ts; it starts from svi's least-squares inversion) may be passed in `candidates`: the TD gate
+ * (td-gate.ts) scores it this way.
  *
  * Usage: `const cv = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: 0.7 }, { iterations: 40, folds: 3 });`
  */
 import { InputError } from "../../core/errors.ts";
 import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
+import { qLearningSimulator } from "./q-learning-inversion.ts";
 import { fitSimulatedLearner, type SimulatedLearner } from "./simulated-learner-fit.ts";
 import { spiSimulator } from "./spi-simulation.ts";
 import { stateOnlyLearner } from "./state-only-learner.ts";
@@ -32,11 +35,13 @@ import { visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 import { effectiveSteps, fitTdReward } from "./td-inversion.ts";
 import type { RewardForm } from "./learner-model-selection.ts";
 
-export type AssumedModel = "spi" | "svi";
+export type AssumedModel = "spi" | "svi" | "td";
 
 export interface Assumption {
   model: AssumedModel;
   form: RewardForm;
+  /** The constant step η of a "td" model (online Q-learning replayed on the stream, q-learning-inversion.ts). */
+  eta?: number;
 }
 
 /** The candidates in simplicity order (the one-standard-error rule keeps the first within 1 SE of the best). */
@@ -45,7 +50,7 @@ export const ASSUMPTION_CANDIDATES: readonly Assumption[] = [
 ];
 
 export function assumptionName(a: Assumption): string {
-  return `${a.model}/${a.form}`;
+  return `${a.model === "td" ? `td(η=${a.eta})` : a.model}/${a.form}`;
 }
 
 export interface AssumptionScore extends Assumption {
@@ -94,6 +99,11 @@ export function heldOutUpdates(K: number, folds: number): number[] {
   return [...hs].sort((a, b) => a - b);
 }
 
+function tdStep(a: Assumption): number {
+  if (a.eta === undefined) throw new InputError("E_INVALID_CONFIG", `assumption ${a.model}/${a.form} needs its TD step eta`);
+  return a.eta;
+}
+
 /** The simulated learner of an assumption over updates 0..K, and its least-squares start from π̂_0..π̂_known (known ≤ K; 0: a zero start, for callers that warm-start themselves). */
 export function assumptionLearner(a: Assumption, input: AssumptionInput, K: number, known = K): { learner: SimulatedLearner; theta0: Float64Array } {
   const { model, batches, policies, alphaModel } = input;
@@ -109,7 +119,8 @@ export function assumptionLearner(a: Assumption, input: AssumptionInput, K: numb
     const visited = batches.slice(0, known).map((b) => effectiveSteps(visitCounts(b, nS, nA), 1));
     sa = known > 0 ? fitTdReward(model, policies.slice(0, known + 1), visited, alphaModel, { backup: "soft" }).reward : new Float64Array(m);
     q0 = -alphaModel * Math.log(nA);
-    learner = sviSimulator(batches, K, nS, nA, gamma, alphaModel);
+    // "td" starts where "svi" does (its least-squares inversion with η_k = 1 on the visited pairs).
+    learner = a.model === "svi" ? sviSimulator(batches, K, nS, nA, gamma, alphaModel) : qLearningSimulator(batches, K, tdStep(a), nS, nA, gamma);
   }
   if (a.form === "state-action") {
     const theta0 = new Float64Array(m + 1);

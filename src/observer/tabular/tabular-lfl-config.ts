@@ -99,9 +99,12 @@ export interface TabularLflConfig {
    * pre-registered rule on evaluation seeds 0–9 and 0–29). false: never.
    */
   tdGate: boolean;
+  /** "in-sample" (§12: the likelihood advantage on all data > tdGateMargin nats) or "held-out" (§13: the forward-chaining held-out advantage > tdGateZ standard errors; cvFolds, cvIterations). */
+  tdGateRule: "in-sample" | "held-out";
+  tdGateZ: number;
   tdGateMargin: number;
   tdGateCoverage: number;
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };

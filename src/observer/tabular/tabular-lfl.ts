@@ -197,6 +197,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
+  if (!["in-sample", "held-out"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample or held-out and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -236,7 +237,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   }
   // The TD gate (td-gate.ts): a TD-like history with broad coverage gets the TD model's reward.
   if (c.tdGate && c.learnerModel === "auto" && c.rewardForm !== "state") {
-    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits }, cvChoice.modelFits);
+    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { rule: c.tdGateRule, z: c.tdGateZ, margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits, cvIterations: c.cvIterations, cvFolds: c.cvFolds }, cvChoice.modelFits);
     learnerModel = { ...learnerModel, tdGate: gate.report };
     if (gate.report.used) {
       fittedReward = gate.reward;
