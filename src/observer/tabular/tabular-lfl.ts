@@ -248,8 +248,8 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const reward = planning(fittedReward).map((r) => r * c.planningScale);
   const model = model0.withReward(fittedReward);
   // Uncertainty: bootstrap over the observed pairs, refitting the chosen assumptions.
-  const boot = c.bootstrap > 0 && learnerModel.kind !== "td"
-    ? bootstrapRewards(batches, spec, { model: learnerModel.kind, form: learnerModel.rewardForm }, fittedReward, { alphaModel: c.alphaModel, lambda: c.lambda, replicates: c.bootstrap, iterations: c.bootstrapIterations, seed: c.bootstrapSeed })
+  const boot = c.bootstrap > 0 && (learnerModel.kind !== "td" || c.bootstrapTd)
+    ? bootstrapRewards(batches, spec, { model: learnerModel.kind, form: learnerModel.rewardForm, ...(learnerModel.eta !== undefined ? { eta: learnerModel.eta } : {}) }, fittedReward, { alphaModel: c.alphaModel, lambda: c.lambda, replicates: c.bootstrap, iterations: c.bootstrapIterations, seed: c.bootstrapSeed })
     : undefined;
   // 4. Diagnostics.
   const J = policies.map((pi) => softReturn(model, pi, c.alphaModel));

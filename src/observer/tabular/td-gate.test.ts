@@ -45,3 +45,25 @@ test("TD gate: never with an explicit state-only reward form or learner model (t
 test("TD gate: bad thresholds are one clear error", () => {
   assert.throws(() => inferTabularReward(run.history, mdp, { tdGate: true, tdGateCoverage: 2 }), /tdGateCoverage/);
 });
+
+test("TD gate, held-out rule: the forward-chaining advantage is reported and decides; it is not computed when coverage fails", () => {
+  const open = inferTabularReward(run.history, mdp, { tdGateRule: "held-out", tdGateZ: 1, tdGateCoverage: 0 });
+  const g = open.learnerModel.tdGate!;
+  assert.equal(g.rule, "held-out");
+  const h = g.heldOut!;
+  assert.ok(Number.isFinite(h.advantage) && h.se > 0, `advantage ${h.advantage} ± ${h.se}`);
+  assert.ok(["spi/state-action", "svi/state-action", "td(η=0.1)/state-action", "td(η=0.2)/state-action", "td(η=0.5)/state-action"].every((k) => Number.isFinite(h.scores[k])));
+  assert.equal(g.used, h.advantage > h.se, "used iff the held-out advantage exceeds one standard error");
+  assert.ok(g.used, "a Q-learning history: TD predicts the next update's actions better");
+  assert.deepEqual(open.reward, inferTabularReward(run.history, mdp, { learnerModel: "td" }).reward, "the TD reward fitted on all the data");
+  const shut = inferTabularReward(run.history, mdp, { tdGateRule: "held-out", tdGateCoverage: 1 }).learnerModel.tdGate!;
+  assert.equal(shut.used, false);
+  assert.equal(shut.heldOut, undefined, "no held-out fits when the coverage test fails");
+});
+
+test("TD gate, held-out rule: a soft-policy-iteration history keeps its SPI reward (TD predicts its next updates worse)", () => {
+  const spiRun = TABULAR_LEARNERS["soft-policy-iteration"].train(mdp, {}, new Rng(102));
+  const g = inferTabularReward(spiRun.history, mdp, { tdGateRule: "held-out", tdGateCoverage: 0 }).learnerModel.tdGate!;
+  assert.ok(g.heldOut!.advantage < 0 && !g.used, `held-out advantage ${g.heldOut!.advantage}`);
+  assert.throws(() => inferTabularReward(spiRun.history, mdp, { tdGateRule: "sometimes" as "held-out" }), /tdGateRule/);
+});
