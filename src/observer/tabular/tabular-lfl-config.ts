@@ -49,7 +49,11 @@ export interface TabularLflConfig {
   supportPenalty: number;
   /** Bootstrap replicates over the observed pairs (uncertainty of the reward, flags); 0 = none. */
   bootstrap: number;
-  /** Also bootstrap a reward planned on the TD model (its replicates refit the TD learner; docs/observer-tabular.md §13), so UNCERTAIN and NON-IMPROVING can fire on TD runs. */
+  /**
+   * Also bootstrap a reward planned on the TD model (its replicates refit the TD learner), so UNCERTAIN and the
+   * bootstrap's NON-IMPROVING test can fire on TD runs. On since docs/observer-tabular.md §13 (pre-registered; evaluation
+   * seeds 0–29: unflagged catastrophes 13 → 12, flagged 38 → 39 of 480; the observer's policy is unchanged).
+   */
   bootstrapTd: boolean;
   /** L-BFGS iterations of each bootstrap refit (warm-started at the fit). */
   bootstrapIterations: number;
@@ -109,4 +113,4 @@ export interface TabularLflConfig {
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: false, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };

@@ -4,7 +4,8 @@ import { Rng } from "../../core/rng.ts";
 import { garnet } from "../../envs/tabular/garnet.ts";
 import { TABULAR_LEARNERS } from "../../learners/tabular-learners.ts";
 import { softReturn, softValueIteration } from "../../solvers/soft-policy.ts";
-import { inferTabularReward, observerPolicy } from "./tabular-lfl.ts";
+import { observerFlags } from "./observer-flags.ts";
+import { inferTabularReward, observerPolicy, TABULAR_LFL_DEFAULTS } from "./tabular-lfl.ts";
 
 // A Garnet Q-learning history (tuning seed 102): the TD model predicts its actions better than SPI and SVI,
 // and its last batch covers a fifth of the pairs.
@@ -66,4 +67,13 @@ test("TD gate, held-out rule: a soft-policy-iteration history keeps its SPI rewa
   const g = inferTabularReward(spiRun.history, mdp, { tdGateRule: "held-out", tdGateCoverage: 0 }).learnerModel.tdGate!;
   assert.ok(g.heldOut!.advantage < 0 && !g.used, `held-out advantage ${g.heldOut!.advantage}`);
   assert.throws(() => inferTabularReward(spiRun.history, mdp, { tdGateRule: "sometimes" as "held-out" }), /tdGateRule/);
+});
+
+test("a reward planned on the TD model is bootstrapped too (bootstrapTd, on by default), so the UNCERTAIN flag can fire", () => {
+  const gated = inferTabularReward(run.history, mdp, {});
+  assert.equal(gated.learnerModel.kind, "td");
+  assert.equal(gated.bootstrap!.rewards.length, TABULAR_LFL_DEFAULTS.bootstrap);
+  assert.ok(gated.bootstrap!.rewards.every((r) => r.every(Number.isFinite)));
+  assert.ok(Number.isFinite(observerFlags(mdp, gated, 0.3).winFraction));
+  assert.equal(inferTabularReward(run.history, mdp, { bootstrapTd: false }).bootstrap, undefined);
 });
