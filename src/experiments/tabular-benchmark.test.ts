@@ -17,6 +17,10 @@ test("benchmark records: every score, J* above every policy's J, the chosen assu
     assert.ok(r.optimal >= r.observer - 1e-9 && r.optimal >= r.learnerBest - 1e-9 && r.learnerBest >= r.learnerLast);
     assert.ok(["spi", "svi"].includes(r.learnerModel) && ["state", "state-action"].includes(r.rewardForm));
     assert.equal(Object.keys(r.heldOut).length, 4);
+    // The TD gate ran (default rule) and its evidence is in the record; SPI histories keep their SPI / SVI reward.
+    assert.ok(r.tdGate !== null && r.tdGate.rule === "in-sample" && r.tdGate.coverage > 0 && r.tdGate.coverage <= 1 && Number.isFinite(r.tdGate.advantage));
+    assert.equal(r.tdGate.used, false);
+    assert.equal(r.tdGate.heldOutAdvantage, null);
   }
 });
 

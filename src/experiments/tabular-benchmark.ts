@@ -17,6 +17,7 @@ import type { TabularMdp } from "../envs/tabular/tabular-mdp.ts";
 import { trapGrid } from "../envs/tabular/trap-grid.ts";
 import { TABULAR_LEARNERS, type TabularLearnerId } from "../learners/tabular-learners.ts";
 import { observerFlags, OBSERVER_FLAG_DEFAULTS, type ObserverFlagOptions } from "../observer/tabular/observer-flags.ts";
+import type { TdGateReport } from "../observer/tabular/td-gate.ts";
 import { inferTabularReward, observerPolicy, TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "../observer/tabular/tabular-lfl.ts";
 import { softReturn, softValueIteration, uniformPolicy } from "../solvers/soft-policy.ts";
 
@@ -59,13 +60,15 @@ export interface TabularBenchmarkRun {
   recoveredReturn: number;
   flags: string[];
   offSupportMass: number;
-  /** Fraction of bootstrap replicates in which the plan beats π̂_K; null without a bootstrap (the TD model's reward has none). */
+  /** Fraction of bootstrap replicates in which the plan beats π̂_K; null without a bootstrap (with `bootstrapTd: false`, a TD-planned reward has none). */
   winFraction: number | null;
   /** The assumptions chosen from the data. */
   learnerModel: string;
   rewardForm: string;
   /** Held-out log-likelihood per action by candidate. */
   heldOut: Record<string, number>;
+  /** The TD gate's evidence (td-gate.ts) when it ran: its rule, TD's in-sample advantage (nats per action), the last batch's coverage, the held-out advantage and SE when computed, and whether TD was used. */
+  tdGate: { rule: string; advantage: number; coverage: number; heldOutAdvantage: number | null; heldOutSe: number | null; used: boolean } | null;
   /** The state-form check (form-check.ts) when it ran: the state plan's loss under r̄φ, and whether r̄φ replaced it. */
   formCheck: { disagreement: number; switched: boolean } | null;
   /** Updates flagged non-improving, of all improvements, and how many truly got worse (true J). */
@@ -86,6 +89,10 @@ export interface TabularBenchmarkConfig {
   observer?: Partial<TabularLflConfig>;
   flags?: Partial<ObserverFlagOptions>;
   onRun?: (run: TabularBenchmarkRun) => void;
+}
+
+function gateOf(g: TdGateReport | undefined): TabularBenchmarkRun["tdGate"] {
+  return g === undefined ? null : { rule: g.rule, advantage: g.advantage, coverage: g.coverage, heldOutAdvantage: g.heldOut?.advantage ?? null, heldOutSe: g.heldOut?.se ?? null, used: g.used };
 }
 
 export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularLearnerId, seed: number, observer: TabularLflConfig, flagOptions: ObserverFlagOptions = OBSERVER_FLAG_DEFAULTS): TabularBenchmarkRun {
@@ -110,6 +117,7 @@ export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularL
     recoveredReturn: f.recoveredReturn,
     flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: Number.isNaN(f.winFraction) ? null : f.winFraction,
     learnerModel: res.learnerModel.chosen, rewardForm: res.learnerModel.rewardForm, heldOut: res.learnerModel.logLikelihood,
+    tdGate: gateOf(res.learnerModel.tdGate),
     formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched } : null,
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length, improvements: res.diagnostics.length, trulyWorse,
     nonImprovingTrulyWorse: tp, worseByMoreThan1Pct: big, worseByMoreThan1PctFlagged: bigFlagged,
