@@ -9,7 +9,7 @@
  *   node --import tsx scripts/tabular-recent-support.ts 100-129 garnet,chain > a.jsonl    # and trap-grid,grid5x5 > b.jsonl
  *   node --import tsx scripts/tabular-recent-support.ts --analyse a.jsonl b.jsonl
  */
-import { readFileSync } from "node:fs";
+import { tuningMain } from "./tabular-tuning-main.ts";
 import { Rng } from "../src/core/rng.ts";
 import { benchmarkMdp, TABULAR_BENCHMARK, type TabularFamily } from "../src/experiments/tabular-benchmark.ts";
 import { TABULAR_LEARNERS } from "../src/learners/tabular-learners.ts";
@@ -54,10 +54,4 @@ function analyse(rows: Row[]): void {
   console.log("unflagged catastrophes: " + missed.map((r) => `${r.family}/${r.learner}/${r.seed} ${r.loss.toFixed(2)} [${r.recent.map((x) => x.toFixed(2)).join(" ")}; ${r.abandoned.toFixed(2)}]`).join("\n  "));
 }
 
-if (process.argv[2] === "--analyse") analyse(process.argv.slice(3).flatMap((f) => readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row)));
-else {
-  const [a, b] = process.argv[2]!.split("-").map(Number);
-  if (!(a! >= 100)) throw new Error("tuning seeds ≥ 100 only");
-  const families = (process.argv[3]?.split(",") ?? TABULAR_BENCHMARK.families) as TabularFamily[];
-  for (const f of families) for (const l of TABULAR_BENCHMARK.learners) for (let s = a!; s <= (b ?? a)!; s++) console.log(JSON.stringify(measure(f, l, s)));
-}
+tuningMain(measure, analyse);
