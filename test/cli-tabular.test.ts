@@ -121,3 +121,20 @@ test("issue 15 CLI: learn needs --learner; infer's default is the library's {} a
   const other = lfl("observe", "--mdp", MDP, "--reward", reward, "--alpha", "0.3");
   assert.match(other.stdout, /not the learner's α = 0\.5/);
 });
+
+test("issue 15 CLI: --td-gate chooses the TD gate's rule (held-out prints its evidence) or turns it off; a bad value is one E_USAGE line", () => {
+  const h = join(dir, "hq.npz");
+  const learn = lfl("learn", "--mdp", MDP, "--learner", "q-learning", "--improvements", "5", "--pairs", "300", "--out", h, "--seed", "3");
+  assert.equal(learn.code, 0, learn.stderr);
+  const held = lfl("infer", "--history", h, "--mdp", MDP, "--out", join(dir, "rq.json"), "--td-gate", "held-out");
+  assert.equal(held.code, 0, held.stderr);
+  assert.match(held.stdout, /TD gate: the last batch shows \d+\.\d% of the pairs \(gate > 15%\)(, so the held-out comparison was not run|; the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's [+−-]\d)/);
+  const file = JSON.parse(readFileSync(join(dir, "rq.json"), "utf8")) as { info: { assumptions: { tdGate: { rule: string } } } };
+  assert.equal(file.info.assumptions.tdGate.rule, "held-out");
+  const off = lfl("infer", "--history", h, "--mdp", MDP, "--out", join(dir, "ro.json"), "--td-gate", "off");
+  assert.equal(off.code, 0, off.stderr);
+  assert.doesNotMatch(off.stdout, /TD gate:/);
+  const bad = lfl("infer", "--history", h, "--mdp", MDP, "--out", join(dir, "rb.json"), "--td-gate", "sometimes");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /E_USAGE.*--td-gate must be one of in-sample, held-out, off/);
+});

@@ -34,6 +34,9 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --reward-form F     auto | state-action | state (default ${TABULAR_LFL_DEFAULTS.rewardForm}: chosen from the data by the held-out likelihood
                       of the next update's actions; state = r(s) only, the paper's §4.3 assumption)
   --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen with the reward form; docs/observer-tabular.md)
+  --td-gate G         in-sample | held-out | off (default ${TABULAR_LFL_DEFAULTS.tdGateRule}): with --learner-model auto, plan on the TD model's
+                      reward for a TD-like history whose last batch shows > ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}% of the pairs; held-out compares the
+                      models on the next update's actions (docs/observer-tabular.md §12–§13)
   --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
                       (the file holds ${TABULAR_LFL_DEFAULTS.planningScale}·(r̂ − β/√(n+1)): planning on it at α is planning on r̂ at
                       α/${TABULAR_LFL_DEFAULTS.planningScale}, docs/observer-tabular.md §10.1)
@@ -59,7 +62,7 @@ export const command: Command = {
       history: { type: "string" }, out: { type: "string" }, mdp: { type: "string" },
       gamma: { type: "string" }, "alpha-model": { type: "string" }, lambda: { type: "string" },
       updates: { type: "string" }, scale: { type: "string" }, paper: { type: "boolean" }, "consistency-fit": { type: "string" }, "consistency-steps": { type: "string" },
-      "reward-form": { type: "string" }, "learner-model": { type: "string" }, pessimism: { type: "string" }, alpha: { type: "string" },
+      "reward-form": { type: "string" }, "learner-model": { type: "string" }, "td-gate": { type: "string" }, pessimism: { type: "string" }, alpha: { type: "string" },
     });
     if (v.history === undefined) throw new InputError("E_USAGE", "infer: --history FILE is required");
     if (v.out === undefined) throw new InputError("E_USAGE", "infer: --out FILE is required");
@@ -104,7 +107,9 @@ export const command: Command = {
     if (storedAlpha === undefined && v.alpha === undefined) console.log("note: the history records no learner α; planning at α = 0.3 (give --alpha to change)");
     const rewardForm = oneOf("reward-form", v["reward-form"], ["auto", "state-action", "state"] as const, TABULAR_LFL_DEFAULTS.rewardForm);
     const learnerModel = oneOf("learner-model", v["learner-model"], ["spi", "svi", "td", "auto"] as const, TABULAR_LFL_DEFAULTS.learnerModel);
+    const tdGate = oneOf("td-gate", v["td-gate"], ["in-sample", "held-out", "off"] as const, TABULAR_LFL_DEFAULTS.tdGate ? TABULAR_LFL_DEFAULTS.tdGateRule : "off");
     const config = {
+      ...(tdGate === "off" ? { tdGate: false } : { tdGate: true, tdGateRule: tdGate }),
       alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel, ALPHA_MIN, ALPHA_MAX), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda, 0, 1e6),
       rewardForm, learnerModel, pessimism: numberFlag("pessimism", v.pessimism, TABULAR_LFL_DEFAULTS.pessimism, 0, 1e6),
       // --seed: the seed of the bootstrap that judges the planned policy (the fit itself draws nothing).
