@@ -20,6 +20,8 @@ import { estimatePolicy, estimateStart, estimateTransitionModel, visitCounts, ty
 export interface BootstrapOptions {
   alphaModel: number;
   lambda: number;
+  /** λ per state rather than per observed action (estimatePolicy's `perState`). */
+  perState?: boolean;
   replicates: number;
   iterations: number;
   seed: number;
@@ -58,7 +60,7 @@ export function bootstrapRewards(batches: readonly TabularBatch[], spec: { nS: n
     const bs = batches.map((b) => resample(b, rng));
     const counts = bs.map((b) => visitCounts(b, nS, nA));
     const { P, visits } = estimateTransitionModel(bs, nS, nA);
-    const pis = counts.map((n) => estimatePolicy(n, nS, nA, options.lambda));
+    const pis = counts.map((n) => estimatePolicy(n, nS, nA, options.lambda, options.perState ?? false));
     const model = new TabularMdp({ nS, nA, P, r: new Float64Array(m), start: estimateStart(bs, nS), gamma });
     let reward: Float64Array;
     if (chosen.model === "spi" && chosen.form === "state-action") {

@@ -11,6 +11,12 @@ export interface TabularLflConfig {
   /** λ: entropy bonus of the per-update policy maximum likelihood (docs/learners-tabular.md for the measured choice). */
   lambda: number;
   /**
+   * > 0: the observer's π̂_k (and the bootstrap's) use a per-STATE entropy bonus of this strength instead of λ per
+   * observed action (tabular-policy-estimation.ts), so π̂_k sharpens as a state's visits grow; the paper's SPI
+   * observer (`paperReward`) keeps λ. 0 = off (the paper's per-action λ).
+   */
+  lambdaPerState: number;
+  /**
    * A non-improving flag needs J(π̂_{k+1}) < J(π̂_k) − tolerance·(max_j J(π̂_j) − min_j J(π̂_j)) under the recovered
    * reward: a drop larger than this fraction of the spread over the whole history (smaller drops are sampling noise).
    */
@@ -113,4 +119,4 @@ export interface TabularLflConfig {
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, lambdaPerState: 0, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };

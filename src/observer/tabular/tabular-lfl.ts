@@ -209,7 +209,9 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const known = c.dynamics === "known" && spec instanceof TabularMdp;
   const P = known ? spec.P : Phat;
   const start = estimateStart(batches, nS);
-  const policies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
+  if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
+  const paperPolicies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
+  const policies = c.lambdaPerState > 0 ? counts.map((n) => estimatePolicy(n, nS, nA, c.lambdaPerState, true)) : paperPolicies;
   const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: known ? "known-dynamics-model" : "estimated-model" });
   // 2–3. Targets and the consistent reward.
   const { reward: paperReward, shapings, targets, residuals } = recoverFromPolicies(model0, policies, c.alphaModel);
@@ -249,7 +251,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const model = model0.withReward(fittedReward);
   // Uncertainty: bootstrap over the observed pairs, refitting the chosen assumptions.
   const boot = c.bootstrap > 0 && (learnerModel.kind !== "td" || c.bootstrapTd)
-    ? bootstrapRewards(batches, spec, { model: learnerModel.kind, form: learnerModel.rewardForm, ...(learnerModel.eta !== undefined ? { eta: learnerModel.eta } : {}) }, fittedReward, { alphaModel: c.alphaModel, lambda: c.lambda, replicates: c.bootstrap, iterations: c.bootstrapIterations, seed: c.bootstrapSeed })
+    ? bootstrapRewards(batches, spec, { model: learnerModel.kind, form: learnerModel.rewardForm, ...(learnerModel.eta !== undefined ? { eta: learnerModel.eta } : {}) }, fittedReward, { alphaModel: c.alphaModel, lambda: c.lambdaPerState > 0 ? c.lambdaPerState : c.lambda, perState: c.lambdaPerState > 0, replicates: c.bootstrap, iterations: c.bootstrapIterations, seed: c.bootstrapSeed })
     : undefined;
   // 4. Diagnostics.
   const J = policies.map((pi) => softReturn(model, pi, c.alphaModel));
@@ -274,7 +276,8 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     };
   });
   // The paper's observer always recovers under P̂ (§6.3); under known dynamics that is a second Theorem-2 fit.
-  const paperObserverReward = known ? recoverFromPolicies(new TabularMdp({ nS, nA, P: Phat, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" }), policies, c.alphaModel).reward : paperReward;
+  const paperObserverReward = known ? recoverFromPolicies(new TabularMdp({ nS, nA, P: Phat, r: new Float64Array(nS * nA), start, gamma, name: "estimated-model" }), paperPolicies, c.alphaModel).reward
+    : policies === paperPolicies ? paperReward : recoverFromPolicies(model0, paperPolicies, c.alphaModel).reward;
   return { reward, fittedReward, paperReward: paperObserverReward, dynamics: known ? "known" : "estimated", learnerModel, shapings, targets, policies, model, visits, diagnostics, ...(boot ? { bootstrap: boot } : {}) };
 }
 

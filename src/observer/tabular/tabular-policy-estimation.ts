@@ -90,8 +90,12 @@ export function estimateStart(batches: readonly TabularBatch[], nS: number): Flo
   return start;
 }
 
-/** π̂ maximising Σ_a n(s,a) ln π(a|s) + λ N(s) H(π(·|s)) in every state (λ > 0), row-major nS×nA. */
-export function estimatePolicy(counts: Float64Array, nS: number, nA: number, lambda: number): Float64Array {
+/**
+ * π̂ maximising Σ_a n(s,a) ln π(a|s) + λ N(s) H(π(·|s)) in every state (λ > 0), row-major nS×nA. With `perState`
+ * the bonus is λ H(π(·|s)) — a fixed strength per state instead of per observed action, so that it fades as a state's
+ * visits grow (a consistent estimator; ours, not the paper's).
+ */
+export function estimatePolicy(counts: Float64Array, nS: number, nA: number, lambda: number, perState = false): Float64Array {
   if (!(lambda > 0)) throw new InputError("E_INVALID_CONFIG", `entropy bonus lambda must be > 0 (it keeps π̂ from being deterministic), got ${lambda}`);
   const pi = new Float64Array(nS * nA);
   const logPi = new Float64Array(nA);
@@ -100,7 +104,7 @@ export function estimatePolicy(counts: Float64Array, nS: number, nA: number, lam
     let N = 0;
     for (let a = 0; a < nA; a++) N += counts[o + a]!;
     if (N === 0) { pi.fill(1 / nA, o, o + nA); continue; }
-    const w = lambda * N;
+    const w = perState ? lambda : lambda * N;
     // At the optimum μ = N + λN(H − 1) with 0 ≤ H ≤ ln nA; Σ_a π_a(μ) decreases in μ.
     let lo = N - w - 1, hi = N + w * Math.log(nA) + 1;
     for (let it = 0; it < 100 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); it++) {
