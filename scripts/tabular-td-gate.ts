@@ -16,7 +16,7 @@ import { Rng } from "../src/core/rng.ts";
 import { TabularMdp } from "../src/envs/tabular/tabular-mdp.ts";
 import { benchmarkMdp, TABULAR_BENCHMARK, type TabularFamily } from "../src/experiments/tabular-benchmark.ts";
 import { TABULAR_LEARNERS } from "../src/learners/tabular-learners.ts";
-import { crossValidateAssumptions, type Assumption, type AssumptionInput } from "../src/observer/tabular/assumption-selection.ts";
+import { heldOutTdAdvantage } from "../src/observer/tabular/td-gate.ts";
 import { selectLearnerModel } from "../src/observer/tabular/learner-model-selection.ts";
 import { inferTabularReward, observerPolicy, recoverFromPolicies, TABULAR_LFL_DEFAULTS } from "../src/observer/tabular/tabular-lfl.ts";
 import { estimatePolicy, estimateStart, tabularBatches, visitCounts } from "../src/observer/tabular/tabular-policy-estimation.ts";
@@ -24,21 +24,8 @@ import { softReturn, softValueIteration, uniformPolicy } from "../src/solvers/so
 
 interface Row { family: string; learner: string; seed: number; last: number; opt: number; uni: number; def: number; gated?: number; td: number; ll: Record<string, number>; tdUnderDef: number; entropy: number; pairFrac: number; cv?: HeldOut | null }
 
-/** Forward-chaining held-out log-likelihood (assumption-selection.ts): per candidate, and the best TD's paired advantage over the better of SPI / SVI with its SE. */
-interface HeldOut { scores: Record<string, number>; advantage: number; se: number; actions: number }
-
-function heldOut(input: AssumptionInput, tdSteps: readonly number[], iterations: number, folds: number): HeldOut {
-  const candidates: Assumption[] = [{ model: "spi", form: "state-action" }, { model: "svi", form: "state-action" }, ...tdSteps.map((eta) => ({ model: "td" as const, form: "state-action" as const, eta }))];
-  const sel = crossValidateAssumptions(input, { iterations, folds, candidates });
-  const scores = Object.fromEntries(sel.scores.map((x) => [x.name, x.heldOut]));
-  const td = sel.scores.filter((x) => x.model === "td").reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
-  const other = sel.scores.filter((x) => x.model !== "td").reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
-  // diffToBest is paired against the overall best: when TD is best, the other's −diffToBest is TD's paired advantage.
-  const best = sel.scores.reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
-  const advantage = td.heldOut - other.heldOut;
-  const se = best === td ? other.diffSe : td.diffSe;
-  return { scores, advantage, se, actions: sel.heldOutActions };
-}
+/** Forward-chaining held-out log-likelihood (td-gate.ts's held-out rule): per candidate, and the best TD's paired advantage over the better of SPI / SVI with its SE. */
+type HeldOut = ReturnType<typeof heldOutTdAdvantage>;
 
 function measure(family: TabularFamily, learner: keyof typeof TABULAR_LEARNERS, seed: number): Row {
   const alpha = TABULAR_BENCHMARK.alpha, c = TABULAR_LFL_DEFAULTS;
@@ -52,7 +39,7 @@ function measure(family: TabularFamily, learner: keyof typeof TABULAR_LEARNERS, 
   const spiReward = recoverFromPolicies(model0, policies, c.alphaModel).reward;
   const sel = selectLearnerModel({ model: model0, batches, counts, policies, spiReward, alphaModel: c.alphaModel }, { models: ["spi", "svi", "td"], margin: Infinity, tdSteps: c.tdSteps, iterations: c.mlIterations, spiIterations: c.spiScoreIterations, priorVisits: c.priorVisits, rewardForm: "state-action", stateIterations: c.stateIterations });
   const J = (m: TabularMdp, pi: Float64Array): number => softReturn(m, pi, alpha);
-  const cv = process.env["TD_CV"] === "0" ? null : heldOut({ model: model0, batches, counts, policies, alphaModel: c.alphaModel }, c.tdSteps, c.cvIterations, c.cvFolds);
+  const cv = process.env["TD_CV"] === "0" ? null : heldOutTdAdvantage({ model: model0, batches, counts, policies, spiReward, alphaModel: c.alphaModel }, c);
   // "def": the observer without the TD gate (the gates below decide between it and the TD model); "gated": the default (§12's gate).
   const rd = inferTabularReward(run.history, mdp, { tdGate: false }), rg = inferTabularReward(run.history, mdp, {}), rt = inferTabularReward(run.history, mdp, { learnerModel: "td" });
   const pd = observerPolicy(mdp, rd.reward, alpha), pt = observerPolicy(mdp, rt.reward, alpha), U = uniformPolicy(nS, nA);

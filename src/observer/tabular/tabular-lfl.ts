@@ -198,6 +198,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!["in-sample", "held-out"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample or held-out and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
+  if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -209,7 +210,6 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   const known = c.dynamics === "known" && spec instanceof TabularMdp;
   const P = known ? spec.P : Phat;
   const start = estimateStart(batches, nS);
-  if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
   const paperPolicies = counts.map((n) => estimatePolicy(n, nS, nA, c.lambda));
   const policies = c.lambdaPerState > 0 ? counts.map((n) => estimatePolicy(n, nS, nA, c.lambdaPerState, true)) : paperPolicies;
   const model0 = new TabularMdp({ nS, nA, P, r: new Float64Array(nS * nA), start, gamma, name: known ? "known-dynamics-model" : "estimated-model" });
