@@ -65,3 +65,17 @@ test("states or actions outside the MDP are rejected naming the update, array an
   assert.throws(() => tabularBatches(history([0, 25, 0], [0, 1]), 25, 4), /observations row 1 = 25/);
   assert.throws(() => tabularBatches(history([0, 1.5, 0], [0, 1]), 25, 4), /observations row 1 = 1.5/);
 });
+
+test("per-state entropy bonus: the same solution as the per-action one with λ/N(s), so its bias fades with visits while the per-action λ's does not", () => {
+  const counts = (scale: number): Float64Array => Float64Array.from([6, 3, 1, 0].map((c) => c * scale));
+  const freq = [0.6, 0.3, 0.1, 0];
+  const dist = (pi: Float64Array): number => Math.max(...freq.map((f, a) => Math.abs(pi[a]! - f)));
+  // κ H per state equals (κ / N) N H: the per-action estimator at λ = κ / N.
+  const kappa = 3, n = counts(1);
+  const perState = estimatePolicy(n, 1, 4, kappa, true), same = estimatePolicy(n, 1, 4, kappa / 10);
+  perState.forEach((p, a) => assert.ok(Math.abs(p - same[a]!) < 1e-12, `action ${a}: ${p} vs ${same[a]}`));
+  const gaps = [1, 10, 100].map((s) => dist(estimatePolicy(counts(s), 1, 4, kappa, true)));
+  assert.ok(gaps[0]! > gaps[1]! && gaps[1]! > gaps[2]! && gaps[2]! < 0.01, `per-state gaps ${gaps}`);
+  const fixed = [1, 100].map((s) => dist(estimatePolicy(counts(s), 1, 4, 0.3)));
+  assert.ok(Math.abs(fixed[0]! - fixed[1]!) < 1e-9 && fixed[0]! > 0.05, `per-action gaps ${fixed}`);
+});
