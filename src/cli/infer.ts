@@ -34,9 +34,9 @@ const USAGE = `lfl infer --history h.npz --out reward.json [options]
   --reward-form F     auto | state-action | state (default ${TABULAR_LFL_DEFAULTS.rewardForm}: chosen from the data by the held-out likelihood
                       of the next update's actions; state = r(s) only, the paper's §4.3 assumption)
   --learner-model M   spi | svi | td | auto (default ${TABULAR_LFL_DEFAULTS.learnerModel}: chosen with the reward form; docs/observer-tabular.md)
-  --td-gate G         in-sample | held-out | off (default ${TABULAR_LFL_DEFAULTS.tdGateRule}): with --learner-model auto, plan on the TD model's
+  --td-gate G         in-sample | held-out | both | off (default ${TABULAR_LFL_DEFAULTS.tdGateRule}): with --learner-model auto, plan on the TD model's
                       reward for a TD-like history whose last batch shows > ${100 * TABULAR_LFL_DEFAULTS.tdGateCoverage}% of the pairs; held-out compares the
-                      models on the next update's actions (docs/observer-tabular.md §12–§13)
+                      models on the next update's actions, both asks for both tests (docs/observer-tabular.md §12–§14)
   --pessimism X       β of the planning penalty −β/√(n(s,a)+1) written into the reward (default ${TABULAR_LFL_DEFAULTS.pessimism}; 0 = none)
                       (the file holds ${TABULAR_LFL_DEFAULTS.planningScale}·(r̂ − β/√(n+1)): planning on it at α is planning on r̂ at
                       α/${TABULAR_LFL_DEFAULTS.planningScale}, docs/observer-tabular.md §10.1)
@@ -107,7 +107,7 @@ export const command: Command = {
     if (storedAlpha === undefined && v.alpha === undefined) console.log("note: the history records no learner α; planning at α = 0.3 (give --alpha to change)");
     const rewardForm = oneOf("reward-form", v["reward-form"], ["auto", "state-action", "state"] as const, TABULAR_LFL_DEFAULTS.rewardForm);
     const learnerModel = oneOf("learner-model", v["learner-model"], ["spi", "svi", "td", "auto"] as const, TABULAR_LFL_DEFAULTS.learnerModel);
-    const tdGate = oneOf("td-gate", v["td-gate"], ["in-sample", "held-out", "off"] as const, TABULAR_LFL_DEFAULTS.tdGate ? TABULAR_LFL_DEFAULTS.tdGateRule : "off");
+    const tdGate = oneOf("td-gate", v["td-gate"], ["in-sample", "held-out", "both", "off"] as const, TABULAR_LFL_DEFAULTS.tdGate ? TABULAR_LFL_DEFAULTS.tdGateRule : "off");
     const config = {
       ...(tdGate === "off" ? { tdGate: false } : { tdGate: true, tdGateRule: tdGate }),
       alphaModel: numberFlag("alpha-model", v["alpha-model"], TABULAR_LFL_DEFAULTS.alphaModel, ALPHA_MIN, ALPHA_MAX), lambda: numberFlag("lambda", v.lambda, TABULAR_LFL_DEFAULTS.lambda, 0, 1e6),
@@ -168,10 +168,10 @@ export const command: Command = {
 function tdGateLine(g: TdGateReport): string {
   const d = TABULAR_LFL_DEFAULTS, signed = (x: number): string => `${x >= 0 ? "+" : ""}${formatNumber(x, 4)}`;
   const coverage = `the last batch shows ${(100 * g.coverage).toFixed(1)}% of the pairs (gate > ${100 * d.tdGateCoverage}%)`;
-  const evidence = g.rule === "in-sample"
-    ? `the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${signed(g.advantage)} nats per action (gate > ${d.tdGateMargin}); ${coverage}`
-    : g.heldOut === undefined
-      ? `${coverage}, so the held-out comparison was not run`
-      : `${coverage}; the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's ${signed(g.heldOut.advantage)} ± ${formatNumber(g.heldOut.se, 4)} (SE) nats per action (gate > ${d.tdGateZ} SE)`;
+  const inSample = `the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${signed(g.advantage)} nats per action (gate > ${d.tdGateMargin})`;
+  const heldOut = g.heldOut === undefined
+    ? "the held-out comparison was not run (an earlier test failed)"
+    : `the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's ${signed(g.heldOut.advantage)} ± ${formatNumber(g.heldOut.se, 4)} (SE) nats per action (gate > ${d.tdGateZ} SE)`;
+  const evidence = g.rule === "in-sample" ? `${inSample}; ${coverage}` : g.rule === "held-out" ? `${coverage}; ${heldOut}` : `${coverage}; ${inSample}; ${heldOut}`;
   return `TD gate: ${evidence} → ${g.used ? "planned on the TD model's reward" : "not used"}.`;
 }

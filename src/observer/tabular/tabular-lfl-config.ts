@@ -111,8 +111,8 @@ export interface TabularLflConfig {
    * pre-registered rule on evaluation seeds 0–9 and 0–29). false: never.
    */
   tdGate: boolean;
-  /** "in-sample" (§12: the likelihood advantage on all data > tdGateMargin nats) or "held-out" (§13: the forward-chaining held-out advantage > tdGateZ standard errors; cvFolds, cvIterations). */
-  tdGateRule: "in-sample" | "held-out";
+  /** "in-sample" (§12: the likelihood advantage on all data > tdGateMargin nats) or "held-out" (§13: the forward-chaining held-out advantage > tdGateZ standard errors; cvFolds, cvIterations) or "both" (§14: both tests). */
+  tdGateRule: "in-sample" | "held-out" | "both";
   tdGateZ: number;
   tdGateMargin: number;
   tdGateCoverage: number;

@@ -197,7 +197,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
-  if (!["in-sample", "held-out"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample or held-out and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
+  if (!["in-sample", "held-out", "both"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample, held-out or both and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
   if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;

@@ -62,6 +62,19 @@ test("TD gate, held-out rule: the forward-chaining advantage is reported and dec
   assert.equal(shut.heldOut, undefined, "no held-out fits when the coverage test fails");
 });
 
+test("TD gate, rule both (§14): TD only when the in-sample AND the held-out test pass; the held-out fits run only after the in-sample test", () => {
+  const both = inferTabularReward(run.history, mdp, { tdGateRule: "both", tdGateCoverage: 0 }).learnerModel.tdGate!;
+  const held = inferTabularReward(run.history, mdp, { tdGateRule: "held-out", tdGateCoverage: 0 }).learnerModel.tdGate!;
+  assert.equal(both.rule, "both");
+  assert.deepEqual(both.heldOut, held.heldOut, "the same held-out evidence as the held-out rule");
+  assert.equal(both.used, both.advantage > TABULAR_LFL_DEFAULTS.tdGateMargin && held.used);
+  assert.ok(both.used, "a Q-learning history passes both");
+  // A margin no fit can pass: the in-sample test fails, so the held-out comparison is not run.
+  const strict = inferTabularReward(run.history, mdp, { tdGateRule: "both", tdGateCoverage: 0, tdGateMargin: 10 }).learnerModel.tdGate!;
+  assert.equal(strict.used, false);
+  assert.equal(strict.heldOut, undefined);
+});
+
 test("TD gate, held-out rule: a soft-policy-iteration history keeps its SPI reward (TD predicts its next updates worse)", () => {
   const spiRun = TABULAR_LEARNERS["soft-policy-iteration"].train(mdp, {}, new Rng(102));
   const g = inferTabularReward(spiRun.history, mdp, { tdGateRule: "held-out", tdGateCoverage: 0 }).learnerModel.tdGate!;

@@ -11,7 +11,9 @@
  *                            (in-sample log-likelihood per observed action of D_1..D_K, margin 0.005 nats);
  *   rule "held-out" (§13):   the same difference of the FORWARD-CHAINING held-out log-likelihoods (each model fitted
  *                            on D_0..D_{h−1}, scored on D_h's actions; assumption-selection.ts) is above `z` standard
- *                            errors of its paired per-action difference.
+ *                            errors of its paired per-action difference;
+ *   rule "both" (§14):       the in-sample AND the held-out test (TD must out-fit the others on all the data and
+ *                            predict the next update better out of sample).
  *
  * The coverage test comes first, so the held-out fits run only when it passes. Either way the TD reward planned on is
  * the best-η TD model fitted on all the data.
@@ -21,13 +23,13 @@
 import { crossValidateAssumptions, type Assumption } from "./assumption-selection.ts";
 import { candidateName, selectLearnerModel, type LearnerModelCandidate, type LearnerModelInput } from "./learner-model-selection.ts";
 
-export type TdGateRule = "in-sample" | "held-out";
+export type TdGateRule = "in-sample" | "held-out" | "both";
 
 export interface TdGateOptions {
   rule: TdGateRule;
-  /** In-sample rule: nats per action. */
+  /** In-sample rule (and "both"): nats per action. */
   margin: number;
-  /** Held-out rule: standard errors of the paired difference. */
+  /** Held-out rule (and "both"): standard errors of the paired difference. */
   z: number;
   coverage: number;
   tdSteps: readonly number[];
@@ -87,8 +89,8 @@ export function tdGate(input: LearnerModelInput, options: TdGateOptions, fits?: 
   const advantage = td.logLikelihood - other, coverage = shown / (nS * nA);
   const logLikelihood = Object.fromEntries(candidates.map((c) => [candidateName(c), c.logLikelihood]));
   let used = coverage > options.coverage, heldOut: TdGateReport["heldOut"];
-  if (used && options.rule === "in-sample") used = advantage > options.margin;
-  else if (used) {
+  if (used && options.rule !== "held-out") used = advantage > options.margin;
+  if (used && options.rule !== "in-sample") {
     heldOut = heldOutTdAdvantage(input, options);
     used = heldOut.advantage > 0 && heldOut.advantage > options.z * heldOut.se;
   }
