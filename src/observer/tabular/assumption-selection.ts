@@ -88,16 +88,14 @@ export interface AssumptionOptions {
   iterations: number;
   /** Held-out updates (at most). */
   folds: number;
-  /** The fewest improvements a fold's training prefix holds (1: the first held-out update is D_2; §14). */
-  minImprovements?: number;
   candidates?: readonly Assumption[];
 }
 
-/** Held-out updates: up to `folds` values spread over the second half of (m+1)..K, always including K, where each fold's training prefix D_0..D_{h−1} holds at least m = `minImprovements` improvements. */
-export function heldOutUpdates(K: number, folds: number, minImprovements = 1): number[] {
-  if (K < minImprovements + 1) return [];
+/** Held-out updates: up to `folds` values spread over the second half of 2..K, always including K. */
+export function heldOutUpdates(K: number, folds: number): number[] {
+  if (K < 2) return [];
   const hs = new Set<number>();
-  for (let i = 1; i <= folds; i++) hs.add(Math.max(minImprovements + 1, Math.round(K / 2 + (K / 2) * (i / folds))));
+  for (let i = 1; i <= folds; i++) hs.add(Math.max(2, Math.round(K / 2 + (K / 2) * (i / folds))));
   return [...hs].sort((a, b) => a - b);
 }
 
@@ -157,7 +155,7 @@ export function crossValidateAssumptions(input: AssumptionInput, options: Assump
   const { counts, alphaModel } = input;
   const { nS, nA } = input.model, m = nS * nA;
   const K = counts.length - 1;
-  const hs = heldOutUpdates(K, options.folds, options.minImprovements);
+  const hs = heldOutUpdates(K, options.folds);
   if (hs.length === 0 || candidates.length === 1) {
     const only = candidates[0]!;
     return { chosen: only, scores: [], heldOutUpdates: hs, heldOutActions: 0, rule: hs.length === 0 ? "fewer than 3 updates: nothing to hold out, first candidate kept" : "single candidate" };

@@ -33,8 +33,6 @@ export interface TabularLflConfig {
   selectionMargin: number;
   /** Held-out updates of the cross-validated choice of assumptions, and L-BFGS iterations per fold fit. */
   cvFolds: number;
-  /** The fewest improvements in a cross-validation fold's training prefix (1: hold out D_2 onwards; docs/observer-tabular.md §14). */
-  cvMinImprovements: number;
   cvIterations: number;
   /** Step sizes η tried by the "td" model. */
   tdSteps: readonly number[];
@@ -121,4 +119,4 @@ export interface TabularLflConfig {
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, lambdaPerState: 0, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvMinImprovements: 1, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, lambdaPerState: 0, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };

@@ -162,7 +162,7 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
     if (config.learnerModel === "auto" && config.modelSelection === "margin" && config.rewardForm === "auto") {
       // The reward form is read off the model that predicts the held-out actions best (the least misspecified):
       // the simpler of its two forms unless the other is better by more than one standard error.
-      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, minImprovements: config.cvMinImprovements, candidates: ASSUMPTION_CANDIDATES });
+      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates: ASSUMPTION_CANDIDATES });
       const sc = selection.scores;
       if (sc.length > 0) {
         const top = sc.reduce((a, b) => (b.heldOut > a.heldOut ? b : a));
@@ -172,7 +172,7 @@ export function recoverWithLearnerModel(model: TabularMdp, batches: readonly Tab
       kind = modelSetting as "spi" | "svi";
       selection = { ...selection, chosen: { model: kind, form }, rule: `reward form: the simpler form of the best-predicting model unless its other form is better by > ${config.formSe} SE; learner model: SPI unless SVI's likelihood is better by the margin` };
     } else if (candidates.length > 1) {
-      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, minImprovements: config.cvMinImprovements, candidates });
+      selection = crossValidateAssumptions({ model, batches, counts, policies, alphaModel: config.alphaModel }, { iterations: config.cvIterations, folds: config.cvFolds, candidates });
       ({ model: kind, form } = selection.chosen);
     } else ({ model: kind, form } = candidates[0]!);
   }
@@ -195,7 +195,6 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
-  if (!(Number.isInteger(c.cvMinImprovements) && c.cvMinImprovements >= 1)) throw new InputError("E_INVALID_CONFIG", `cvMinImprovements must be an integer ≥ 1, got ${c.cvMinImprovements}`);
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!["in-sample", "held-out", "both"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample, held-out or both and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
