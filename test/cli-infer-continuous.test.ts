@@ -35,6 +35,19 @@ test("lfl infer on a Box history: Algorithm 1, reward file, diagnostics; bad --u
   assert.match(bad.stderr, /update 7 has no transitions/);
 });
 
+test("lfl infer observes the last 11 updates of a longer Box history by default, says so, and --updates overrides it", () => {
+  const history = join(dir, "long.npz");
+  writeHistoryColumns(history, syntheticBoxHistory(13, 32, 3, 1, 7, 50));
+  const r = lfl("infer", "--history", history, "--out", join(dir, "w.json"), "--scale", "0.005");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /observing the last 11 of the history's 13 updates \(2…12\), the paper's window/);
+  assert.match(r.stdout, /from 11 updates \(2…12\)/);
+  const all = lfl("infer", "--history", history, "--out", join(dir, "a.json"), "--scale", "0.005", "--updates", "0-12");
+  assert.equal(all.code, 0, all.stderr);
+  assert.doesNotMatch(all.stdout, /observing the last/);
+  assert.match(all.stdout, /from 13 updates \(0…12\)/);
+});
+
 test("lfl infer on a Box history with an observation of 1e308: E_NUMERICAL naming the field, exit 1, the previous reward file intact", () => {
   const history = join(dir, "huge.npz"), out = join(dir, "previous.json");
   const columns = syntheticBoxHistory(3, 64, 3, 1, 1, 50);

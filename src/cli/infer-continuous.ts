@@ -17,7 +17,7 @@ import { InputError, NumericalError } from "../core/errors.ts";
 import { stringifyFinite } from "../core/finite-json.ts";
 import type { OptionSpec } from "../core/option-spec.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
-import { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
+import { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, INFER_WINDOW, recoverReward, updatesWithTransitions, type Algorithm1Config } from "../observer/algorithm-1/algorithm-1.ts";
 import { markdownTable } from "../reports/markdown-table.ts";
 import { convertOption, helpText, refuseFlags } from "./options.ts";
 
@@ -25,7 +25,7 @@ const SEED_MAX = 2 ** 31 - 1;
 
 /** The options of the Box branch (besides --history, --out, --json, which infer.ts declares for both branches). */
 export const INFER_CONTINUOUS_OPTIONS: readonly OptionSpec[] = [
-  { name: "updates", kind: "int-list", arg: "LIST", max: 1_000_000_000, defaultText: "all updates with transitions", description: "update indices to use, e.g. 0-10 or 0,2,4" },
+  { name: "updates", kind: "int-list", arg: "LIST", max: 1_000_000_000, defaultText: `the last ${INFER_WINDOW} updates with transitions (all when fewer; docs/performance.md)`, description: "update indices to use, e.g. 0-10 or 0,2,4" },
   { name: "gamma", kind: "number", arg: "X", min: 0, max: 1, defaultText: String(ALGORITHM1_DEFAULTS.gamma), description: "discount, in [0, 1)" },
   { name: "alpha-model", kind: "number", arg: "X", min: 0, max: 1e6, defaultText: String(ALGORITHM1_DEFAULTS.alphaModel), description: "α of the soft-improvement learner model (> 0)" },
   { name: "lambda", kind: "number", arg: "X", min: 0, max: 1e6, defaultText: String(ALGORITHM1_DEFAULTS.lambda), description: "entropy bonus of the policy regressions" },
@@ -81,9 +81,13 @@ export function runContinuousInfer(v: InferContinuousFlags, columns: HistoryColu
   // Every output is checked before Algorithm 1 runs (an output equal to the history is refused).
   checkOutputPaths([v.out, v.json], [v.history]);
   const steps = (x: number): number => Math.max(1, Math.round(x * scale));
+  // The default window: the last INFER_WINDOW updates (a better observer than all of a long history's, measured).
+  const observed = updatesWithTransitions(columns);
+  const updates = (o.updates as number[] | undefined) ?? (observed.length > INFER_WINDOW ? observed.slice(-INFER_WINDOW) : null);
+  if (o.updates === undefined && updates !== null) console.log(`observing the last ${INFER_WINDOW} of the history's ${observed.length} updates (${updates[0]}…${updates[updates.length - 1]}), the paper's window; --updates chooses others`);
   const config: Partial<Algorithm1Config> = {
     ...base,
-    updates: (o.updates as number[] | undefined) ?? null,
+    updates,
     gamma, alphaModel,
     lambda: (o.lambda as number | undefined) ?? base.lambda,
     policySteps: steps(base.policySteps), klSteps: steps(base.klSteps),

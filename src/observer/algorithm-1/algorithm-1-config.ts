@@ -155,6 +155,15 @@ export const ALGORITHM1_INFER: Algorithm1Config = {
   ...ALGORITHM1_DEFAULTS, patience: 50, consistencyFit: "early-stopping", ...CONSISTENCY_EARLY_STOP_DEFAULTS, consistencyBatch: 128, consistencyShift: "closed-form",
 };
 
+/**
+ * How many of a long history's updates `lfl infer` observes by default: the last 11 (the paper's K for Reacher and
+ * HalfCheetah, §6.3). On 44-update HalfCheetah-v5 histories the window's observer scored higher than the one from all
+ * 44 updates, sampled and with the mean action, on tuning and on evaluation histories, at a quarter of the CPU time
+ * (docs/performance.md "The paper's window as `lfl infer`'s default?"): the early updates pull μ_φ towards the
+ * learner's early, worse policies. The library's `updates: null` still means every update.
+ */
+export const INFER_WINDOW = 11;
+
 export function resolveAlgorithm1Config(partial: Partial<Algorithm1Config>): Algorithm1Config {
   const c: Algorithm1Config = { ...ALGORITHM1_DEFAULTS, ...partial };
   const bad = (msg: string): never => {

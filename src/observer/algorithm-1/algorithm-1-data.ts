@@ -17,6 +17,11 @@ export interface Dataset {
   sizes: number[];
 }
 
+/** The update indices that hold transitions, increasing. */
+export function updatesWithTransitions(c: HistoryColumns): number[] {
+  return [...new Set(c.update)].sort((a, b) => a - b);
+}
+
 export function splitByUpdate(c: HistoryColumns, cfg: { updates: number[] | null; clipObs: number }): { data: Dataset; norm: FixedObsNorm } {
   const D = c.meta.observationSpace.dim, A = c.meta.actionSpace.dim;
   if (c.meta.observationSpace.kind !== "box" || c.meta.actionSpace.kind !== "box") {
@@ -29,7 +34,7 @@ export function splitByUpdate(c: HistoryColumns, cfg: { updates: number[] | null
     if (!rows) rowsOf.set(u, (rows = []));
     rows.push(i);
   }
-  const updates = cfg.updates ?? [...rowsOf.keys()].sort((a, b) => a - b);
+  const updates = cfg.updates ?? updatesWithTransitions(c);
   updates.forEach((u, i) => {
     if (!rowsOf.has(u)) throw new InputError("E_INVALID_HISTORY", `algorithm 1: update ${u} has no transitions in the history`);
     if (i > 0 && !(u > updates[i - 1]!)) throw new InputError("E_INVALID_CONFIG", `algorithm 1: updates must increase, got ${updates[i - 1]} then ${u}`);

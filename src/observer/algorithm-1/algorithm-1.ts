@@ -48,7 +48,8 @@ import {
 } from "./algorithm-1-losses.ts";
 import { GaussianLogDensityReward } from "../../rewards/neural-reward.ts";
 
-export { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+export { ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, INFER_WINDOW, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
+export { updatesWithTransitions } from "./algorithm-1-data.ts";
 import { CONSISTENCY_EARLY_STOP_DEFAULTS, improvementWeights, resolveAlgorithm1Config, type Algorithm1Config } from "./algorithm-1-config.ts";
 import { fitConsistencyEarlyStop, heldOutConsistencyLoss } from "./algorithm-1-consistency.ts";
 export { loadRewardModel } from "../../rewards/reward-json.ts"; // validating reader: sizes bounded before allocation, errors name the file
