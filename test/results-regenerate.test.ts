@@ -110,3 +110,18 @@ test("results/table3-paper.json reassembles from the committed cells by its reco
   assert.deepEqual(again.envs.map((e) => e.id), ["Reacher-v5", "Hopper-v5", "HalfCheetah-v5", "Ant-v5"]);
   for (const e of again.envs) assert.equal(e.runs.length, 3, e.id);
 });
+
+/**
+ * results/table3-paper-HalfCheetah-seeds-0_1_2_3_4.json: HalfCheetah at the paper's scale with two more seeds (3, 4;
+ * docs/table3.md "More seeds at the paper's scale") reassembles the same way from the committed cells, complete.
+ */
+test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4.json reassembles from the committed cells by its recorded command", async () => {
+  const file = "table3-paper-HalfCheetah-seeds-0_1_2_3_4.json";
+  const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as Table3Result & { command: string; seeds: number[]; missing: string[] };
+  assert.equal(committed.command, "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells");
+  const again = await reassembled(file);
+  assert.deepEqual(again.seeds, [0, 1, 2, 3, 4]);
+  assert.deepEqual(numbers(again), numbers(committed));
+  assert.deepEqual(committed.missing, []);
+  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), [["HalfCheetah-v5", 5]]);
+});
