@@ -128,7 +128,7 @@ test("issue 15 CLI: --td-gate chooses the TD gate's rule (held-out prints its ev
   assert.equal(learn.code, 0, learn.stderr);
   const held = lfl("infer", "--history", h, "--mdp", MDP, "--out", join(dir, "rq.json"), "--td-gate", "held-out");
   assert.equal(held.code, 0, held.stderr);
-  assert.match(held.stdout, /TD gate: the last batch shows \d+\.\d% of the pairs \(gate > 15%\); (the held-out comparison was not run| the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's [+−-]\d)/);
+  assert.match(held.stdout, /TD gate: the last batch shows \d+\.\d% of the pairs \(gate > 15%\); (the held-out comparison was not run|the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's [+−-]\d)/);
   const file = JSON.parse(readFileSync(join(dir, "rq.json"), "utf8")) as { info: { assumptions: { tdGate: { rule: string } } } };
   assert.equal(file.info.assumptions.tdGate.rule, "held-out");
   const off = lfl("infer", "--history", h, "--mdp", MDP, "--out", join(dir, "ro.json"), "--td-gate", "off");
