@@ -112,16 +112,16 @@ test("results/table3-paper.json reassembles from the committed cells by its reco
 });
 
 /**
- * results/table3-paper-HalfCheetah-seeds-0_1_2_3_4.json: HalfCheetah at the paper's scale with two more seeds (3, 4;
+ * results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6.json: HalfCheetah at the paper's scale with four more seeds (3–6;
  * docs/table3.md "More seeds at the paper's scale") reassembles the same way from the committed cells, complete.
  */
-test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4.json reassembles from the committed cells by its recorded command", async () => {
-  const file = "table3-paper-HalfCheetah-seeds-0_1_2_3_4.json";
+test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6.json reassembles from the committed cells by its recorded command", async () => {
+  const file = "table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6.json";
   const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as Table3Result & { command: string; seeds: number[]; missing: string[] };
-  assert.equal(committed.command, "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells");
+  assert.equal(committed.command, "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-6 --finished-only --reuse-stale --commit-cells results/cells");
   const again = await reassembled(file);
-  assert.deepEqual(again.seeds, [0, 1, 2, 3, 4]);
+  assert.deepEqual(again.seeds, [0, 1, 2, 3, 4, 5, 6]);
   assert.deepEqual(numbers(again), numbers(committed));
   assert.deepEqual(committed.missing, []);
-  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), [["HalfCheetah-v5", 5]]);
+  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), [["HalfCheetah-v5", 7]]);
 });
