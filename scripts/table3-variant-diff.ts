@@ -5,7 +5,10 @@
  * V:B compares the variant's method V with the base's method B (e.g. observer:bc-reward-standardised, the variant's
  * observer against the base's control); `learner-last` names the learner's last observed policy.
  *
- *   node --import tsx scripts/table3-variant-diff.ts BASE.json VARIANT.json [METHOD | V:B ...]   (default: observer)
+ *   node --import tsx scripts/table3-variant-diff.ts BASE.json VARIANT.json [METHOD | V:B ...] [--seeds A-B]   (default: observer)
+ *
+ * The same file twice compares two methods of one run (e.g. observer:bc-reward-standardised); --seeds keeps only the
+ * seeds in A–B (e.g. the seeds added after a first look).
  */
 import { readFileSync } from "node:fs";
 import { Rng } from "../src/core/rng.ts";
@@ -13,7 +16,10 @@ import { pairedComparison } from "../src/evaluation/seed-stats.ts";
 
 interface Run { seed: number; learnerLast: number; scores: Record<string, number>; meanAction: Record<string, number> }
 interface Doc { command: string; envs: Array<{ id: string; runs: Run[] }> }
-const [baseFile, variantFile, ...ids] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const at = args.indexOf("--seeds");
+const [lo, hi] = at >= 0 ? (args.splice(at, 2)[1] ?? "").split("-").map(Number) : [-Infinity, Infinity];
+const [baseFile, variantFile, ...ids] = args;
 if (!baseFile || !variantFile) throw new Error("usage: node --import tsx scripts/table3-variant-diff.ts BASE.json VARIANT.json [METHOD ...]");
 const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as Doc;
 const base = read(baseFile), variant = read(variantFile), methods = ids.length > 0 ? ids : ["observer"];
@@ -23,7 +29,7 @@ console.log(`base: ${base.command}\nvariant: ${variant.command}`);
 for (const env of variant.envs) {
   const b = base.envs.find((e) => e.id === env.id);
   if (!b) continue;
-  const pairs = env.runs.flatMap((v) => { const r = b.runs.find((x) => x.seed === v.seed); return r ? [[r, v] as const] : []; });
+  const pairs = env.runs.filter((v) => v.seed >= lo! && v.seed <= (hi ?? lo)!).flatMap((v) => { const r = b.runs.find((x) => x.seed === v.seed); return r ? [[r, v] as const] : []; });
   console.log(`${env.id} (${pairs.length} seeds: ${pairs.map(([r]) => r.seed).join(", ")})`);
   for (const spec of methods) {
     const [id, baseId = id] = spec.split(":") as [string, string?];

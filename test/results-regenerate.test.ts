@@ -68,6 +68,21 @@ async function reassembled(file: string): Promise<Table3Result & { seeds: number
 }
 
 /**
+ * A paper-scale Table 3 file: its recorded command, reassembled from the committed cells, gives the same numbers,
+ * with these seeds, nothing missing, and these (env, runs) rows. Returns the reassembled document.
+ */
+async function assertPaperScaleFile(file: string, command: string, seeds: number[], rows: [string, number][]): Promise<Table3Result> {
+  const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as Table3Result & { command: string; missing: string[] };
+  assert.equal(committed.command, command);
+  const again = await reassembled(file);
+  assert.deepEqual(again.seeds, seeds);
+  assert.deepEqual(numbers(again), numbers(committed));
+  assert.deepEqual(committed.missing, []);
+  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), rows);
+  return again;
+}
+
+/**
  * results/table3.json (full scale, 4 envs × seeds 0–9) is assembled from the cells committed in results/cells by the
  * command it records (no cell is recomputed: hours of compute); re-running that command in a fresh store must give
  * the same numbers, and the README's Table 3 claims must hold statistically on those evaluation seeds: the observer
@@ -98,17 +113,10 @@ test("results/table3.json reassembles from the committed cells by its recorded c
  * three seeds each.
  */
 test("results/table3-paper.json reassembles from the committed cells by its recorded command", async () => {
-  const committed = JSON.parse(readFileSync(join(RESULTS, "table3-paper.json"), "utf8")) as Table3Result & { command: string; seeds: number[] };
-  assert.equal(committed.command, "lfl reproduce table3 --scale paper --finished-only --reuse-stale --commit-cells results/cells");
-  assert.equal(committed.scale.ppo.numEnvs, 32);
-  const again = await reassembled("table3-paper.json");
-  assert.deepEqual(again.seeds, [0, 1, 2]);
-  assert.deepEqual(numbers(again), numbers(committed));
-  assert.ok(again.envs.length >= 1);
   // Complete since 7c566be: nothing missing, all four envs with all three seeds (the README's paper-scale numbers).
-  assert.deepEqual((committed as { missing?: string[] }).missing, []);
-  assert.deepEqual(again.envs.map((e) => e.id), ["Reacher-v5", "Hopper-v5", "HalfCheetah-v5", "Ant-v5"]);
-  for (const e of again.envs) assert.equal(e.runs.length, 3, e.id);
+  const again = await assertPaperScaleFile("table3-paper.json", "lfl reproduce table3 --scale paper --finished-only --reuse-stale --commit-cells results/cells",
+    [0, 1, 2], [["Reacher-v5", 3], ["Hopper-v5", 3], ["HalfCheetah-v5", 3], ["Ant-v5", 3]]);
+  assert.equal(again.scale.ppo.numEnvs, 32);
 });
 
 /**
@@ -119,14 +127,9 @@ test("results/table3-paper.json reassembles from the committed cells by its reco
  * difference above 0, one-sided sign-flip p < 0.05), and above the learner's last policy with sampled actions only.
  */
 test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
-  const file = "table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json";
-  const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as Table3Result & { command: string; seeds: number[]; missing: string[] };
-  assert.equal(committed.command, "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells");
-  const again = await reassembled(file);
-  assert.deepEqual(again.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.deepEqual(numbers(again), numbers(committed));
-  assert.deepEqual(committed.missing, []);
-  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), [["HalfCheetah-v5", 10]]);
+  const again = await assertPaperScaleFile("table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json",
+    "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["HalfCheetah-v5", 10]]);
   const env = again.envs[0]!;
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
     for (const control of ["bc-reward-standardised", "bc-reward"]) {
@@ -140,12 +143,6 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
 
 /** results/table3-paper-Ant-seeds-0_1_2_3.json: Ant at the paper's scale with seed 3 added (stated before it ran). */
 test("results/table3-paper-Ant-seeds-0_1_2_3.json reassembles from the committed cells by its recorded command", async () => {
-  const file = "table3-paper-Ant-seeds-0_1_2_3.json";
-  const committed = JSON.parse(readFileSync(join(RESULTS, file), "utf8")) as Table3Result & { command: string; seeds: number[]; missing: string[] };
-  assert.equal(committed.command, "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-3 --finished-only --reuse-stale --commit-cells results/cells");
-  const again = await reassembled(file);
-  assert.deepEqual(again.seeds, [0, 1, 2, 3]);
-  assert.deepEqual(numbers(again), numbers(committed));
-  assert.deepEqual(committed.missing, []);
-  assert.deepEqual(again.envs.map((e) => [e.id, e.runs.length]), [["Ant-v5", 4]]);
+  await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3.json",
+    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-3 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3], [["Ant-v5", 4]]);
 });
