@@ -141,8 +141,8 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
   assert.ok(env.comparisonsMeanAction["learnerLast"]!.ci95[1] < 0, "observer < learner last (mean action)");
 });
 
-/** results/table3-paper-Ant-seeds-0_1_2_3.json: Ant at the paper's scale with seed 3 added (stated before it ran). */
-test("results/table3-paper-Ant-seeds-0_1_2_3.json reassembles from the committed cells by its recorded command", async () => {
-  await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3.json",
-    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-3 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3], [["Ant-v5", 4]]);
+/** results/table3-paper-Ant-seeds-0_1_2_3_4.json: Ant at the paper's scale with seeds 3 and 4 added (stated before they ran). */
+test("results/table3-paper-Ant-seeds-0_1_2_3_4.json reassembles from the committed cells by its recorded command", async () => {
+  await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4.json",
+    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4], [["Ant-v5", 5]]);
 });
