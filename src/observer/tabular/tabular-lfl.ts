@@ -45,7 +45,7 @@ import { fitSimulatedLearner } from "./simulated-learner-fit.ts";
 import { invertSoftImprovement } from "./soft-policy-inversion.ts";
 import { spiSimulator } from "./spi-simulation.ts";
 import { fitConsistentReward } from "./tabular-consistent-reward.ts";
-import { tdGate, type TdGateReport } from "./td-gate.ts";
+import { heldOutPasses, heldOutTdAdvantage, tdGate, type TdGateReport } from "./td-gate.ts";
 import { TABULAR_LFL_DEFAULTS, type TabularLflConfig } from "./tabular-lfl-config.ts";
 import { estimatePolicy, estimateStart, estimateTransitionModel, tabularBatches, visitCounts, type TabularBatch } from "./tabular-policy-estimation.ts";
 
@@ -199,6 +199,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!["in-sample", "held-out", "both"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample, held-out or both and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
   if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
+  if (!(c.tdPlanningScale >= 0)) throw new InputError("E_INVALID_CONFIG", `tdPlanningScale must be ≥ 0 (0 = none), got ${c.tdPlanningScale}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -239,15 +240,23 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   }
   // The TD gate (td-gate.ts): a TD-like history with broad coverage gets the TD model's reward.
   if (c.tdGate && c.learnerModel === "auto" && c.rewardForm !== "state") {
-    const gate = tdGate({ model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel }, { rule: c.tdGateRule, z: c.tdGateZ, margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits, cvIterations: c.cvIterations, cvFolds: c.cvFolds }, cvChoice.modelFits);
-    learnerModel = { ...learnerModel, tdGate: gate.report };
+    const input = { model: model0, batches, counts, policies, spiReward: paperReward, alphaModel: c.alphaModel };
+    const gate = tdGate(input, { rule: c.tdGateRule, z: c.tdGateZ, margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits, cvIterations: c.cvIterations, cvFolds: c.cvFolds }, cvChoice.modelFits);
+    let report = gate.report;
+    if (report.used && c.tdPlanningScale > 0) {
+      // §15: plan a TD reward hotter only when the held-out test also says the learner is TD-like.
+      const heldOut = report.heldOut ?? heldOutTdAdvantage(input, c);
+      report = { ...report, heldOut, planningScale: heldOutPasses(heldOut, c.tdGateZ) ? c.tdPlanningScale : c.planningScale };
+    }
+    learnerModel = { ...learnerModel, tdGate: report };
     if (gate.report.used) {
       fittedReward = gate.reward;
       learnerModel = { ...learnerModel, chosen: gate.name, kind: "td", rewardForm: "state-action", eta: gate.eta };
     }
   }
   // The form check above compares plans at the paper's temperature; the observer's plan is at α / planningScale.
-  const reward = planning(fittedReward).map((r) => r * c.planningScale);
+  const scale = learnerModel.tdGate?.planningScale ?? c.planningScale;
+  const reward = planning(fittedReward).map((r) => r * scale);
   const model = model0.withReward(fittedReward);
   // Uncertainty: bootstrap over the observed pairs, refitting the chosen assumptions.
   const boot = c.bootstrap > 0 && (learnerModel.kind !== "td" || c.bootstrapTd)

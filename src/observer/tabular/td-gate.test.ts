@@ -90,3 +90,19 @@ test("a reward planned on the TD model is bootstrapped too (bootstrapTd, on by d
   assert.ok(Number.isFinite(observerFlags(mdp, gated, 0.3).winFraction));
   assert.equal(inferTabularReward(run.history, mdp, { bootstrapTd: false }).bootstrap, undefined);
 });
+
+test("tdPlanningScale (§15): a TD reward whose held-out test passes is planned at α / tdPlanningScale, else at α / planningScale", () => {
+  const c = TABULAR_LFL_DEFAULTS, none = inferTabularReward(run.history, mdp, { tdPlanningScale: 0, bootstrap: 0 });
+  assert.equal(none.learnerModel.tdGate!.planningScale, undefined, "0 = none: no scale reported, no held-out fits");
+  assert.equal(none.learnerModel.tdGate!.heldOut, undefined);
+  const hot = inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, bootstrap: 0 }), g = hot.learnerModel.tdGate!;
+  assert.ok(g.used && g.heldOut!.advantage > c.tdGateZ * g.heldOut!.se, "a Q-learning history: TD-like out of sample too");
+  assert.equal(g.planningScale, 0.5);
+  // The planning reward is linear in the scale: the same fitted reward, × 0.5 instead of × 0.8.
+  hot.reward.forEach((r, i) => assert.ok(Math.abs(r - (none.reward[i]! / c.planningScale) * 0.5) < 1e-12, `entry ${i}`));
+  // A held-out bar no fit can pass keeps the ordinary scale (the gate itself, in-sample, stays open).
+  const strict = inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, tdGateZ: 1e9, bootstrap: 0 });
+  assert.equal(strict.learnerModel.tdGate!.planningScale, c.planningScale);
+  assert.deepEqual(strict.reward, none.reward);
+  assert.throws(() => inferTabularReward(run.history, mdp, { tdPlanningScale: -1 }), (e: Error & { code?: string }) => e.code === "E_INVALID_CONFIG" && /tdPlanningScale/.test(e.message));
+});

@@ -50,8 +50,10 @@ export interface TdGateReport {
   used: boolean;
   /** In-sample log-likelihood per action by model ("spi", "svi", "td(η=…)"). */
   logLikelihood: Record<string, number>;
-  /** Held-out rule, when the coverage test passed: TD's held-out advantage per action, its standard error, and every model's held-out log-likelihood per action. */
+  /** Held-out rule, when the coverage test passed (or `tdPlanningScale` asked for it): TD's held-out advantage per action, its standard error, and every model's held-out log-likelihood per action. */
   heldOut?: { advantage: number; se: number; scores: Record<string, number> };
+  /** The planning scale the TD reward was planned with, when `tdPlanningScale` > 0 (tabular-lfl.ts). */
+  planningScale?: number;
 }
 
 export interface TdGateResult {
@@ -74,6 +76,11 @@ export function heldOutTdAdvantage(input: LearnerModelInput, options: Pick<TdGat
   return { advantage: td.heldOut - other.heldOut, se, scores: Object.fromEntries(sel.scores.map((x) => [x.name, x.heldOut])) };
 }
 
+/** The held-out test: TD predicts the next update's actions better than SPI and SVI by more than z standard errors. */
+export function heldOutPasses(h: { advantage: number; se: number }, z: number): boolean {
+  return h.advantage > 0 && h.advantage > z * h.se;
+}
+
 /** `fits`: the spi, svi and td candidates when the caller already fitted them (tabular-lfl.ts's model rule does). */
 export function tdGate(input: LearnerModelInput, options: TdGateOptions, fits?: readonly LearnerModelCandidate[]): TdGateResult {
   const { nS, nA } = input.model;
@@ -92,7 +99,7 @@ export function tdGate(input: LearnerModelInput, options: TdGateOptions, fits?: 
   if (used && options.rule !== "held-out") used = advantage > options.margin;
   if (used && options.rule !== "in-sample") {
     heldOut = heldOutTdAdvantage(input, options);
-    used = heldOut.advantage > 0 && heldOut.advantage > options.z * heldOut.se;
+    used = heldOutPasses(heldOut, options.z);
   }
   return { report: { rule: options.rule, advantage, coverage, used, logLikelihood, ...(heldOut ? { heldOut } : {}) }, reward: td.reward, name: candidateName(td), eta: td.eta! };
 }
