@@ -18,7 +18,7 @@ import { estimatePolicy, estimateStart, tabularBatches, visitCounts } from "../s
 import { softReturn, softValueIteration, uniformPolicy } from "../src/solvers/soft-policy.ts";
 
 const SCALES = [0.3, 0.4, 0.5, 0.65, 0.8, 1, 1.25] as const;
-interface Row { family: string; learner: string; seed: number; td: boolean; gap: number; delta: Record<string, number>; z?: number }
+interface Row { family: string; learner: string; seed: number; td: boolean; gap: number; delta: Record<string, number>; z?: number; coverage?: number }
 
 function measure(family: TabularFamily, learner: TabularLearnerId, seed: number): Row {
   const alpha = TABULAR_BENCHMARK.alpha;
@@ -41,7 +41,7 @@ function measure(family: TabularFamily, learner: TabularLearnerId, seed: number)
     const h = heldOutTdAdvantage({ model, batches, counts, policies, spiReward: recoverFromPolicies(model, policies, c.alphaModel).reward, alphaModel: c.alphaModel }, c);
     z = h.advantage / h.se;
   }
-  return { family, learner, seed, td, gap: (opt - last) / (opt - uni), delta, ...(z !== undefined ? { z } : {}) };
+  return { family, learner, seed, td, gap: (opt - last) / (opt - uni), delta, ...(z !== undefined ? { z, coverage: def.learnerModel.tdGate!.coverage } : {}) };
 }
 
 function analyse(rows: Row[]): void {
