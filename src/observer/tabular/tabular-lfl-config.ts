@@ -97,6 +97,12 @@ export interface TabularLflConfig {
    */
   tdPlanningScale: number;
   /**
+   * With `tdPlanningScale`: plan hotter only when the last batch also shows at most this fraction of the state–action
+   * pairs (1 = no limit). §15: on tuning seeds the Q-learning histories whose held-out TD test passes show 15–65% of
+   * the pairs (all but two ≤ 50%), the random-improvement ones that pass it 47–97%.
+   */
+  tdPlanningCoverage: number;
+  /**
    * The dynamics the observer's reward is recovered under: "known" (default) — the MDP's own P when `spec` is the
    * TabularMdp (Theorem 2's setting, §4.2: "knowing … the whole model (the dynamics P …)"; `lfl infer --mdp`, Table 2
    * and the benchmark), else P̂; "estimated" — always P̂ from the observed transitions (a pair never observed gets a
@@ -127,4 +133,4 @@ export interface TabularLflConfig {
 }
 
 /** The ONE set of defaults: `inferTabularReward(h, spec, {})`, `lfl infer`, Table 2 and the tabular benchmark all start here. */
-export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, lambdaPerState: 0, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, tdPlanningScale: 0, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };
+export const TABULAR_LFL_DEFAULTS: TabularLflConfig = { alphaModel: 0.7, lambda: 0.3, lambdaPerState: 0, nonImprovingTolerance: 0.05, learnerModel: "auto", modelSelection: "margin", selectionMargin: 0.075, cvFolds: 3, cvIterations: 40, tdSteps: [0.1, 0.2, 0.5], mlIterations: 150, spiScoreIterations: 50, priorVisits: 0, rewardForm: "auto", stateIterations: 50, pessimism: 0.5, supportVisits: 0, supportPenalty: 0, bootstrap: 4, bootstrapTd: true, bootstrapIterations: 20, bootstrapSeed: 0, robust: false, formCheck: 0.5, planningScale: 0.8, tdPlanningScale: 0, tdPlanningCoverage: 1, dynamics: "known", spiFit: "theorem2", formSe: 1, tdGate: true, tdGateRule: "in-sample", tdGateZ: 1, tdGateMargin: 0.005, tdGateCoverage: 0.15 };

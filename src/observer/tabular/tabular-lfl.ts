@@ -199,7 +199,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!["in-sample", "held-out", "both"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample, held-out or both and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
   if (!(c.lambdaPerState >= 0)) throw new InputError("E_INVALID_CONFIG", `lambdaPerState must be ≥ 0 (0 = off), got ${c.lambdaPerState}`);
-  if (!(c.tdPlanningScale >= 0)) throw new InputError("E_INVALID_CONFIG", `tdPlanningScale must be ≥ 0 (0 = none), got ${c.tdPlanningScale}`);
+  if (!(c.tdPlanningScale >= 0 && c.tdPlanningCoverage >= 0 && c.tdPlanningCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdPlanningScale must be ≥ 0 (0 = none) and tdPlanningCoverage in [0, 1], got ${c.tdPlanningScale}, ${c.tdPlanningCoverage}`);
   if (!(c.planningScale > 0)) throw new InputError("E_INVALID_CONFIG", `planningScale must be > 0, got ${c.planningScale}`);
   const { nS, nA, gamma } = spec;
   // 1. Data → counts, model, policies.
@@ -244,9 +244,10 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     const gate = tdGate(input, { rule: c.tdGateRule, z: c.tdGateZ, margin: c.tdGateMargin, coverage: c.tdGateCoverage, tdSteps: c.tdSteps, mlIterations: c.mlIterations, spiScoreIterations: c.spiScoreIterations, priorVisits: c.priorVisits, cvIterations: c.cvIterations, cvFolds: c.cvFolds }, cvChoice.modelFits);
     let report = gate.report;
     if (report.used && c.tdPlanningScale > 0) {
-      // §15: plan a TD reward hotter only when the held-out test also says the learner is TD-like.
+      // §15: plan a TD reward hotter only when the held-out test also says the learner is TD-like (and, with
+      // tdPlanningCoverage < 1, its last batch is not a broad sweep of the pairs).
       const heldOut = report.heldOut ?? heldOutTdAdvantage(input, c);
-      report = { ...report, heldOut, planningScale: heldOutPasses(heldOut, c.tdGateZ) ? c.tdPlanningScale : c.planningScale };
+      report = { ...report, heldOut, planningScale: heldOutPasses(heldOut, c.tdGateZ) && report.coverage <= c.tdPlanningCoverage ? c.tdPlanningScale : c.planningScale };
     }
     learnerModel = { ...learnerModel, tdGate: report };
     if (gate.report.used) {

@@ -91,7 +91,7 @@ test("a reward planned on the TD model is bootstrapped too (bootstrapTd, on by d
   assert.equal(inferTabularReward(run.history, mdp, { bootstrapTd: false }).bootstrap, undefined);
 });
 
-test("tdPlanningScale (§15): a TD reward whose held-out test passes is planned at α / tdPlanningScale, else at α / planningScale", () => {
+test("tdPlanningScale and tdPlanningCoverage (§15): a TD reward whose held-out test passes is planned at α / tdPlanningScale, else at α / planningScale", () => {
   const c = TABULAR_LFL_DEFAULTS, none = inferTabularReward(run.history, mdp, { tdPlanningScale: 0, bootstrap: 0 });
   assert.equal(none.learnerModel.tdGate!.planningScale, undefined, "0 = none: no scale reported, no held-out fits");
   assert.equal(none.learnerModel.tdGate!.heldOut, undefined);
@@ -104,5 +104,10 @@ test("tdPlanningScale (§15): a TD reward whose held-out test passes is planned 
   const strict = inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, tdGateZ: 1e9, bootstrap: 0 });
   assert.equal(strict.learnerModel.tdGate!.planningScale, c.planningScale);
   assert.deepEqual(strict.reward, none.reward);
+  // tdPlanningCoverage: a last batch showing more of the pairs than the limit keeps the ordinary scale too.
+  const cov = g.coverage;
+  assert.equal(inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, tdPlanningCoverage: cov, bootstrap: 0 }).learnerModel.tdGate!.planningScale, 0.5);
+  assert.equal(inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, tdPlanningCoverage: cov / 2, bootstrap: 0 }).learnerModel.tdGate!.planningScale, c.planningScale);
+  assert.throws(() => inferTabularReward(run.history, mdp, { tdPlanningScale: 0.5, tdPlanningCoverage: 2 }), /tdPlanningCoverage/);
   assert.throws(() => inferTabularReward(run.history, mdp, { tdPlanningScale: -1 }), (e: Error & { code?: string }) => e.code === "E_INVALID_CONFIG" && /tdPlanningScale/.test(e.message));
 });
