@@ -146,3 +146,21 @@ test("results/table3-paper-Ant-seeds-0_1_2_3_4.json reassembles from the committ
   await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4.json",
     "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4], [["Ant-v5", 5]]);
 });
+
+/**
+ * results/table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json: Reacher at the paper's scale with seeds 3–9 added
+ * (stated before they ran), complete, and the README's claim about it: paired over the 10 seeds, PPO on the
+ * standardised ln π̂K (no reward recovery) is ABOVE the observer, with sampled and with mean actions (95% CI of
+ * observer − control below 0).
+ */
+test("results/table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
+  const again = await assertPaperScaleFile("table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json",
+    "lfl reproduce table3 --scale paper --env Reacher-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Reacher-v5", 10]]);
+  const env = again.envs[0]!;
+  for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
+    const c = cmp["bc-reward-standardised"]!;
+    assert.ok(c.ci95[1] < 0, `${name}: observer − std. ln π̂K ${c.meanDiff} [${c.ci95.join(", ")}]`);
+  }
+});
+
