@@ -171,7 +171,9 @@ function tdGateLine(g: TdGateReport): string {
   const inSample = `the TD model's in-sample log-likelihood minus the better of SPI's and SVI's ${signed(g.advantage)} nats per action (gate > ${d.tdGateMargin})`;
   const heldOut = g.heldOut === undefined
     ? "the held-out comparison was not run (an earlier test failed)"
-    : `the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's ${signed(g.heldOut.advantage)} ± ${formatNumber(g.heldOut.se, 4)} (SE) nats per action (gate > ${d.tdGateZ} SE)`;
-  const evidence = g.rule === "in-sample" ? `${inSample}; ${coverage}` : g.rule === "held-out" ? `${coverage}; ${heldOut}` : `${coverage}; ${inSample}; ${heldOut}`;
-  return `TD gate: ${evidence} → ${g.used ? "planned on the TD model's reward" : "not used"}.`;
+    : `the TD model's held-out log-likelihood of the next update's actions minus the better of SPI's and SVI's ${signed(g.heldOut.advantage)} ± ${formatNumber(g.heldOut.se, 4)} (SE) nats per action (${g.rule === "in-sample" ? "hotter plan" : "gate"} > ${d.tdGateZ} SE)`;
+  const evidence = g.rule === "in-sample" ? `${inSample}; ${coverage}${g.heldOut ? `; ${heldOut}` : ""}` : g.rule === "held-out" ? `${coverage}; ${heldOut}` : `${coverage}; ${inSample}; ${heldOut}`;
+  // §15: a TD-like history (held-out test passed, last batch ≤ tdPlanningCoverage of the pairs) is planned hotter.
+  const scale = g.planningScale === undefined ? "" : ` at α / ${g.planningScale} (${g.planningScale === d.planningScale ? "the ordinary plan" : `hotter: the held-out test passed and the last batch shows ≤ ${100 * d.tdPlanningCoverage}% of the pairs`})`;
+  return `TD gate: ${evidence} → ${g.used ? `planned on the TD model's reward${scale}` : "not used"}.`;
 }

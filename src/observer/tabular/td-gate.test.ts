@@ -15,7 +15,8 @@ const run = TABULAR_LEARNERS["q-learning"].train(mdp, {}, new Rng(102));
 test("TD gate: its evidence is reported, and it switches to the TD model's reward exactly when both thresholds pass", () => {
   const off = inferTabularReward(run.history, mdp, { tdGate: false });
   assert.equal(off.learnerModel.tdGate, undefined, "no evidence when the gate is off");
-  const open = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 0 });
+  // tdPlanningScale 0: the gate's own switch, planned at the ordinary scale (§15's hotter plan is tested below).
+  const open = inferTabularReward(run.history, mdp, { tdGate: true, tdGateMargin: 0, tdGateCoverage: 0, tdPlanningScale: 0 });
   const g = open.learnerModel.tdGate!;
   assert.ok(Number.isFinite(g.advantage) && g.coverage > 0 && g.coverage <= 1);
   assert.ok(["spi", "svi", "td(η=0.1)", "td(η=0.2)", "td(η=0.5)"].every((k) => Number.isFinite(g.logLikelihood[k])));
@@ -48,7 +49,7 @@ test("TD gate: bad thresholds are one clear error", () => {
 });
 
 test("TD gate, held-out rule: the forward-chaining advantage is reported and decides; it is not computed when coverage fails", () => {
-  const open = inferTabularReward(run.history, mdp, { tdGateRule: "held-out", tdGateZ: 1, tdGateCoverage: 0 });
+  const open = inferTabularReward(run.history, mdp, { tdGateRule: "held-out", tdGateZ: 1, tdGateCoverage: 0, tdPlanningScale: 0 });
   const g = open.learnerModel.tdGate!;
   assert.equal(g.rule, "held-out");
   const h = g.heldOut!;
