@@ -21,7 +21,9 @@
  *   6. Planning reward: the lower confidence bound r̂(s,a) − β/√(n(s,a) + 1) (n = the pair's observed actions), so
  *      that actions the learner (almost) never took cannot lure the planner into a loop (`fittedReward` is r̂);
  *      optional planning within the data's support (`supportVisits`) and an ensemble guard (`robust`), both off;
- *      finally × `planningScale` (0.8: the observer, planning at α, plans on r̂ at 1.25 α; docs §10.1).
+ *      finally × `planningScale` (0.8: the observer, planning at α, plans on r̂ at 1.25 α; docs §10.1), or × 0.5
+ *      (`tdPlanningScale`, plan at 2 α) for a TD-gated reward whose held-out test passes and whose last batch shows
+ *      ≤ 50% of the pairs (`tdPlanningCoverage`; docs §15).
  *   7. Uncertainty (`bootstrap` replicates, reward-bootstrap.ts): the chosen assumptions refitted on resampled
  *      pairs; an update is flagged non-improving only if it drops by more than the tolerance AND drops in every
  *      replicate; observer-flags.ts flags a planned policy that leaves the data's support or is not better than
