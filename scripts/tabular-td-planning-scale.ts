@@ -5,7 +5,7 @@
  * same reward is planned at α / s for each scale s. Bootstrap off (it feeds the flags only, not the plan).
  *
  *   node --import tsx scripts/tabular-td-planning-scale.ts 100-129 > td-scale.jsonl
- *   node --import tsx scripts/tabular-td-planning-scale.ts --analyse td-scale.jsonl
+ *   node --import tsx scripts/tabular-td-planning-scale.ts --analyse td-scale.jsonl   (the tables of §15)
  */
 import { tuningMain } from "./tabular-tuning-main.ts";
 import { Rng } from "../src/core/rng.ts";
@@ -46,15 +46,31 @@ function measure(family: TabularFamily, learner: TabularLearnerId, seed: number)
 
 function analyse(rows: Row[]): void {
   const tdRuns = rows.filter((r) => r.td), counted = tdRuns.filter((r) => r.gap > 0.01);
+  const atLeast = (d: (r: Row) => number): number => counted.filter((r) => d(r) >= 0).length;
+  const cats = (d: (r: Row) => number, rs = tdRuns): number => rs.filter((r) => d(r) < -0.1).length;
   console.log(`${rows.length} runs, ${tdRuns.length} with the TD gate open (${counted.length} where the learner's last is > 1% below J*)`);
-  console.log("scale  ≥ last (of counted)  catastrophes (< −0.1)  mean Δ  per family × learner mean Δ");
+  console.log("scale  ≥ last (of counted)  catastrophes (< −0.1; random-improvement)  mean Δ per family × learner");
+  const random = tdRuns.filter((r) => r.learner === "random-improvement");
   for (const s of SCALES) {
     const d = (r: Row): number => r.delta[String(s)]!;
     const cells = [...new Set(tdRuns.map((r) => `${r.family}/${r.learner.slice(0, 6)}`))].map((k) => {
       const rs = tdRuns.filter((r) => `${r.family}/${r.learner.slice(0, 6)}` === k);
       return `${k} ${(rs.reduce((a, r) => a + d(r), 0) / rs.length).toFixed(4)} (${rs.length})`;
     });
-    console.log(`${String(s).padEnd(6)} ${String(counted.filter((r) => d(r) >= 0).length).padStart(3)}/${counted.length}               ${String(tdRuns.filter((r) => d(r) < -0.1).length).padStart(3)}                 ${(tdRuns.reduce((a, r) => a + d(r), 0) / tdRuns.length).toFixed(4)}  ${cells.join("; ")}`);
+    console.log(`${String(s).padEnd(6)} ${atLeast(d)}/${counted.length}  ${cats(d)}; ${cats(d, random)}  ${cells.join("; ")}`);
+  }
+  if (tdRuns.some((r) => r.z === undefined)) return;
+  // The held-out test (z > 1) and the last batch's coverage, by learner, over the gated runs.
+  for (const l of [...new Set(tdRuns.map((r) => r.learner))]) {
+    const rs = tdRuns.filter((r) => r.learner === l), pass = rs.filter((r) => r.z! > 1), cov = pass.map((r) => r.coverage!).sort((a, b) => a - b);
+    console.log(`${l}: held-out test passes on ${pass.length}/${rs.length}` + (cov.length ? `; their coverage ${cov[0]!.toFixed(2)}–${cov[cov.length - 1]!.toFixed(2)}, ≤ 0.5 on ${cov.filter((c) => c <= 0.5).length}` : ""));
+  }
+  // Rules: scale s when z > zt and coverage ≤ c, else the default 0.8.
+  const rule = (s: number, zt: number, c: number) => (r: Row): number => r.delta[String(r.z! > zt && r.coverage! <= c ? s : 0.8)]!;
+  console.log("rule (s when z > zt and coverage ≤ c, else 0.8): ≥ last, catastrophes");
+  for (const [sc, zt, c] of [[0.4, 1, 1], [0.5, 0.5, 1], [0.5, 1, 1], [0.5, 2, 1], [0.65, 1, 1], [0.5, 1, 0.4], [0.5, 1, 0.45], [0.5, 1, 0.5], [0.5, 1, 0.55], [0.5, 1, 0.6], [0.5, 1, 0.7]] as const) {
+    const d = rule(sc, zt, c);
+    console.log(`  s ${sc}, z > ${zt}, coverage ≤ ${c}: ${atLeast(d)}/${counted.length}, ${cats(d)}`);
   }
 }
 
