@@ -3,17 +3,23 @@
  * the default observer and for an observer config given as JSON, per family × learner, so a candidate change is
  * judged on seeds ≥ 100 before the evaluation seeds are run.
  *
- * Usage: npx tsx scripts/tabular-tune.ts '{"dynamics":"known"}' [seeds, e.g. 100-129] [families, e.g. trap-grid,garnet]
+ * Usage: npx tsx scripts/tabular-tune.ts '{"dynamics":"known"}' [seeds, e.g. 100-129] [families, e.g. trap-grid,garnet] [--runs f.jsonl]
+ * (`--runs` also writes every run's record, one JSON line each, for a per-run comparison of two configs.)
  */
+import { writeFileSync } from "node:fs";
 import { runTabularBenchmark, summariseTabularBenchmark, gapUnits, TABULAR_BENCHMARK, type TabularFamily } from "../src/experiments/tabular-benchmark.ts";
 
-const observer = JSON.parse(process.argv[2] ?? "{}");
+const runsAt = process.argv.indexOf("--runs");
+const runsFile = runsAt > 0 ? process.argv[runsAt + 1] : undefined;
+const args = runsAt > 0 ? process.argv.slice(0, runsAt) : process.argv;
+const observer = JSON.parse(args[2] ?? "{}");
 const range = (t: string): number[] => t.split(",").flatMap((p) => { const [a, b] = p.split("-").map(Number); return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i); });
-const seeds = process.argv[3] ? range(process.argv[3]) : TABULAR_BENCHMARK.tuningSeeds;
+const seeds = args[3] ? range(args[3]) : TABULAR_BENCHMARK.tuningSeeds;
 if (seeds.some((s) => s < 100)) throw new Error("tuning uses seeds ≥ 100 only");
-const families = (process.argv[4]?.split(",") ?? TABULAR_BENCHMARK.families) as TabularFamily[];
+const families = (args[4]?.split(",") ?? TABULAR_BENCHMARK.families) as TabularFamily[];
 let n = 0;
 const runs = runTabularBenchmark({ seeds, families, observer, onRun: () => { if (++n % 20 === 0) process.stderr.write(`${n} runs\n`); } });
+if (runsFile !== undefined) writeFileSync(runsFile, runs.map((r) => JSON.stringify(r)).join("\n") + "\n");
 for (const f of families) for (const l of TABULAR_BENCHMARK.learners) {
   const rs = runs.filter((r) => r.family === f && r.learner === l);
   const d = rs.map((r) => gapUnits(r).observerMinusLearner);
