@@ -141,10 +141,22 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
   assert.ok(env.comparisonsMeanAction["learnerLast"]!.ci95[1] < 0, "observer < learner last (mean action)");
 });
 
-/** results/table3-paper-Ant-seeds-0_1_2_3_4.json: Ant at the paper's scale with seeds 3 and 4 added (stated before they ran). */
-test("results/table3-paper-Ant-seeds-0_1_2_3_4.json reassembles from the committed cells by its recorded command", async () => {
-  await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4.json",
-    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4], [["Ant-v5", 5]]);
+/**
+ * results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json: Ant at the paper's scale with seeds 3–7 added (each stated
+ * before it ran), and the README's claims about it, paired over the 8 seeds with sampled actions: the observer is
+ * above the learner continued and above PPO on the true reward from the same clone (95% CI above 0, p < 0.05), and
+ * tied with PPO on the standardised ln π̂K (the CI holds 0).
+ */
+test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json reassembles from the committed cells by its recorded command", async () => {
+  const again = await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json",
+    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-7 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4, 5, 6, 7], [["Ant-v5", 8]]);
+  const cmp = again.envs[0]!.comparisons;
+  for (const control of ["continued", "true-reward"]) {
+    const c = cmp[control]!;
+    assert.ok(c.ci95[0] > 0 && c.pValue < 0.05, `observer − ${control} ${c.meanDiff} [${c.ci95.join(", ")}], p ${c.pValue}`);
+  }
+  const std = cmp["bc-reward-standardised"]!;
+  assert.ok(std.ci95[0] < 0 && std.ci95[1] > 0, `observer − std. ln π̂K ${std.meanDiff} [${std.ci95.join(", ")}]: a tie`);
 });
 
 /**
