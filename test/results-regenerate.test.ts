@@ -82,6 +82,12 @@ async function assertPaperScaleFile(file: string, command: string, seeds: number
   return again;
 }
 
+/** observer − control, paired over seeds: 95% CI above 0 and one-sided sign-flip p < 0.05. */
+function assertObserverAbove(cmp: Table3Result["envs"][number]["comparisons"], control: string, actions: string): void {
+  const c = cmp[control]!;
+  assert.ok(c.ci95[0] > 0 && c.pValue < 0.05, `${actions}: observer − ${control} ${c.meanDiff} [${c.ci95.join(", ")}], p ${c.pValue}`);
+}
+
 /**
  * results/table3.json (full scale, 4 envs × seeds 0–9) is assembled from the cells committed in results/cells by the
  * command it records (no cell is recomputed: hours of compute); re-running that command in a fresh store must give
@@ -132,10 +138,7 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["HalfCheetah-v5", 10]]);
   const env = again.envs[0]!;
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
-    for (const control of ["bc-reward-standardised", "bc-reward"]) {
-      const c = cmp[control]!;
-      assert.ok(c.ci95[0] > 0 && c.pValue < 0.05, `${name}: observer − ${control} ${c.meanDiff} [${c.ci95.join(", ")}], p ${c.pValue}`);
-    }
+    for (const control of ["bc-reward-standardised", "bc-reward"]) assertObserverAbove(cmp, control, name);
   }
   assert.ok(env.comparisons["learnerLast"]!.ci95[0] > 0, "observer > learner last (sampled)");
   assert.ok(env.comparisonsMeanAction["learnerLast"]!.ci95[1] < 0, "observer < learner last (mean action)");
@@ -151,10 +154,7 @@ test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json reassembles from the c
   const again = await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json",
     "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-7 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4, 5, 6, 7], [["Ant-v5", 8]]);
   const cmp = again.envs[0]!.comparisons;
-  for (const control of ["continued", "true-reward"]) {
-    const c = cmp[control]!;
-    assert.ok(c.ci95[0] > 0 && c.pValue < 0.05, `observer − ${control} ${c.meanDiff} [${c.ci95.join(", ")}], p ${c.pValue}`);
-  }
+  for (const control of ["continued", "true-reward"]) assertObserverAbove(cmp, control, "sampled");
   const std = cmp["bc-reward-standardised"]!;
   assert.ok(std.ci95[0] < 0 && std.ci95[1] > 0, `observer − std. ln π̂K ${std.meanDiff} [${std.ci95.join(", ")}]: a tie`);
 });
