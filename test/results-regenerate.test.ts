@@ -145,14 +145,15 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
 });
 
 /**
- * results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json: Ant at the paper's scale with seeds 3–7 added (each stated
- * before it ran), and the README's claims about it, paired over the 8 seeds with sampled actions: the observer is
- * above the learner continued and above PPO on the true reward from the same clone (95% CI above 0, p < 0.05), and
- * tied with PPO on the standardised ln π̂K (the CI holds 0).
+ * results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json: Ant at the paper's scale with seeds 3–9 added (each stated
+ * before it ran), complete, and the README's claims about it, paired over the 10 seeds with sampled actions: the
+ * observer is above the learner continued and above PPO on the true reward from the same clone (95% CI above 0,
+ * p < 0.05), and tied with PPO on the standardised ln π̂K (the CI holds 0).
  */
-test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4_5_6_7.json",
-    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-7 --finished-only --reuse-stale --commit-cells results/cells", [0, 1, 2, 3, 4, 5, 6, 7], [["Ant-v5", 8]]);
+test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
+  const again = await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json",
+    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Ant-v5", 10]]);
   const cmp = again.envs[0]!.comparisons;
   for (const control of ["continued", "true-reward"]) assertObserverAbove(cmp, control, "sampled");
   const std = cmp["bc-reward-standardised"]!;
