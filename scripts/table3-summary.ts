@@ -1,7 +1,8 @@
 /**
  * One markdown row per (scale, env) of Table 3 results files, read straight from each file's stored statistics (no
  * new bootstrap): the seeds, the normalised observer beside the paper's, and the observer minus the controls the
- * README quotes — paired over seeds, 95% CI; bold where the CI excludes 0 and the one-sided sign-flip p is below 0.05. The README's Table 3 summary is this output.
+ * README quotes — paired over seeds, 95% CI; bold where the CI excludes 0 and the one-sided sign-flip p is below 0.05.
+ * The README's Table 3 summary is this output.
  *
  *   node --import tsx scripts/table3-summary.ts results/table3.json results/table3-paper-Reacher-seeds-….json …
  */
@@ -18,7 +19,7 @@ interface Env {
   comparisonsMeanAction: Record<string, Diff>;
   rewardQuality: { pearson: Stat };
 }
-interface Doc { scale: { name?: string }; command: string; envs: Env[] }
+interface Doc { command: string; envs: Env[] }
 
 /** Digits chosen by the magnitude of the interval, so that −1.5 [−2.4, −0.7] and +264 [79, 472] both read well. */
 function num(x: number, size: number): string {
