@@ -13,10 +13,16 @@
  * benchmark (docs/observer-tabular.md §9): every SPI/state observer that ended > 10% below its learner had d ≥ 0.34
  * (true dynamics), the paper's grid's SPI/state runs d ≤ 0.20; switching for d > 0.2–0.3 gave the same result.
  *
+ * A second condition (`shiftRatio` > 0; docs/observer-tabular.md §17): switch only if the r̄φ plan's discounted state
+ * occupancy is at most `shiftRatio` times as far (total variation) from the learner's last estimated policy π̂_K's
+ * as the state plan's is. On trap grids the wrong switches are r̄φ plans that leave where the learner goes
+ * (they loiter near the start: Theorem 2's α ln π̂ pays −α ln |A| per step in a state whose π̂ is estimated uniform).
+ *
  * Usage: `const c = checkStateForm(model, paperPlanningReward, statePlanningReward, 0.25); if (c.switched) …`
  */
 import type { TabularMdp } from "../../envs/tabular/tabular-mdp.ts";
 import { softReturn, uniformPolicy } from "../../solvers/soft-policy.ts";
+import { discountedOccupancy } from "./observer-flags.ts";
 import { planOnReward } from "./plan-on-reward.ts";
 
 /** The entropy weight the observer plans with (paper §6.1: α = 0.3). */
@@ -26,8 +32,10 @@ export interface FormCheck {
   /** d above: the state-only plan's normalised loss under the state–action reward. */
   disagreement: number;
   threshold: number;
-  /** True when d > threshold: the state–action reward is used instead of the state-only one. */
+  /** True when d > threshold (and the shift condition holds, when set): the state–action reward is used instead of the state-only one. */
   switched: boolean;
+  /** With a shift condition: the total-variation distances of the r̄φ plan's and the state plan's state occupancy from π̂_K's. */
+  shift?: { paper: number; state: number; ratio: number };
 }
 
 /** d for planning rewards r_sa (state–action) and r_s (state-only, expanded to nS·nA) under `model`'s dynamics. */
@@ -38,7 +46,28 @@ export function stateFormDisagreement(model: TabularMdp, rSA: Float64Array, rSta
   return (best - softReturn(m, piS, alpha)) / Math.max(1e-9, best - softReturn(m, uniformPolicy(model.nS, model.nA), alpha));
 }
 
-export function checkStateForm(model: TabularMdp, rSA: Float64Array, rState: Float64Array, threshold: number, alpha = FORM_CHECK_ALPHA): FormCheck {
+/** Total-variation distance between the discounted state occupancies of two policies under `model` (0 = same, 1 = disjoint). */
+export function occupancyShift(model: TabularMdp, pi: Float64Array, piRef: Float64Array): number {
+  const { nS, nA } = model;
+  const d = discountedOccupancy(model, pi), dRef = discountedOccupancy(model, piRef);
+  let tv = 0;
+  for (let s = 0; s < nS; s++) {
+    let diff = 0;
+    for (let a = 0; a < nA; a++) diff += d[s * nA + a]! - dRef[s * nA + a]!;
+    tv += Math.abs(diff);
+  }
+  return tv / 2;
+}
+
+/**
+ * The check; with `shift` (the learner's last estimated policy π̂_K, the ratio, and the factor the observer scales its
+ * planning reward by) the switch also needs TV(r̄φ plan, π̂_K) ≤ ratio · TV(state plan, π̂_K), both plans made as the
+ * observer makes them (scaled reward, α).
+ */
+export function checkStateForm(model: TabularMdp, rSA: Float64Array, rState: Float64Array, threshold: number, alpha = FORM_CHECK_ALPHA, shift?: { piK: Float64Array; ratio: number; planningScale: number }): FormCheck {
   const disagreement = stateFormDisagreement(model, rSA, rState, alpha);
-  return { disagreement, threshold, switched: disagreement > threshold };
+  if (shift === undefined || shift.ratio <= 0 || !(disagreement > threshold)) return { disagreement, threshold, switched: disagreement > threshold };
+  const plan = (r: Float64Array): Float64Array => planOnReward(model, r.map((x) => x * shift.planningScale), alpha).pi;
+  const paper = occupancyShift(model, plan(rSA), shift.piK), state = occupancyShift(model, plan(rState), shift.piK);
+  return { disagreement, threshold, switched: paper <= shift.ratio * state, shift: { paper, state, ratio: shift.ratio } };
 }

@@ -197,6 +197,7 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
   if (!["state", "state-action", "auto"].includes(c.rewardForm)) throw new InputError("E_INVALID_CONFIG", `rewardForm must be state, state-action or auto, got ${String(c.rewardForm)}`);
   if (!["spi", "svi", "td", "auto"].includes(c.learnerModel)) throw new InputError("E_INVALID_CONFIG", `learnerModel must be spi, svi, td or auto, got ${String(c.learnerModel)}`);
   if (!(c.formCheck >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheck must be ≥ 0 (0 = off), got ${c.formCheck}`);
+  if (!(c.formCheckShift >= 0)) throw new InputError("E_INVALID_CONFIG", `formCheckShift must be ≥ 0 (0 = no condition), got ${c.formCheckShift}`);
   if (!(c.formSe >= 0)) throw new InputError("E_INVALID_CONFIG", `formSe must be ≥ 0, got ${c.formSe}`);
   if (!(c.tdGateMargin >= 0 && c.tdGateCoverage >= 0 && c.tdGateCoverage <= 1)) throw new InputError("E_INVALID_CONFIG", `tdGateMargin must be ≥ 0 and tdGateCoverage in [0, 1], got ${c.tdGateMargin}, ${c.tdGateCoverage}`);
   if (!["in-sample", "held-out", "both"].includes(c.tdGateRule) || !(c.tdGateZ >= 0)) throw new InputError("E_INVALID_CONFIG", `tdGateRule must be in-sample, held-out or both and tdGateZ ≥ 0, got ${String(c.tdGateRule)}, ${c.tdGateZ}`);
@@ -233,7 +234,8 @@ export function inferTabularReward(history: LearningHistory, spec: TabularSpec, 
     // Under the dynamics the observer will play under: the MDP's own when `spec` is the MDP (the benchmark, Table 2:
     // the paper's observer plans under the true dynamics, §6.1), else P̂.
     const checkModel = spec instanceof TabularMdp ? spec : model0;
-    const check = checkStateForm(checkModel, planning(paperReward), planning(fittedReward), c.formCheck);
+    const shift = c.formCheckShift > 0 ? { piK: policies[policies.length - 1]!, ratio: c.formCheckShift, planningScale: c.planningScale } : undefined;
+    const check = checkStateForm(checkModel, planning(paperReward), planning(fittedReward), c.formCheck, undefined, shift);
     learnerModel = { ...learnerModel, formCheck: check };
     if (check.switched) {
       fittedReward = paperReward;
