@@ -183,15 +183,15 @@ test("results/table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles fr
 });
 
 /**
- * results/table3-paper-Hopper-seeds-0_1_2_3_4.json: Hopper at the paper's scale with seeds 3–4 added (stated before
- * they ran), complete, and the README's claims about it, paired over the 5 seeds (sign-flip p ≥ 1/32): PPO on the
- * standardised ln π̂K (no reward recovery) is ABOVE the observer with sampled and with mean actions (95% CI of
- * observer − control below 0), and the observer is above the learner's last observed policy both ways.
+ * results/table3-paper-Hopper-seeds-0_1_2_3_4_5_6_7_8_9.json: Hopper at the paper's scale with seeds 3–9 added (each
+ * stated before it ran), complete, and the README's claims about it, paired over the 10 seeds: PPO on the standardised
+ * ln π̂K (no reward recovery) is ABOVE the observer with sampled and with mean actions (95% CI of observer − control
+ * below 0), and the observer is above the learner's last observed policy both ways (CI above 0, p < 0.05).
  */
-test("results/table3-paper-Hopper-seeds-0_1_2_3_4.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-Hopper-seeds-0_1_2_3_4.json",
-    "lfl reproduce table3 --scale paper --env Hopper-v5 --seeds 0-4 --finished-only --reuse-stale --commit-cells results/cells",
-    [0, 1, 2, 3, 4], [["Hopper-v5", 5]]);
+test("results/table3-paper-Hopper-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
+  const again = await assertPaperScaleFile("table3-paper-Hopper-seeds-0_1_2_3_4_5_6_7_8_9.json",
+    "lfl reproduce table3 --scale paper --env Hopper-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Hopper-v5", 10]]);
   const env = again.envs[0]!;
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
     assertObserverBelow(cmp, "bc-reward-standardised", name);
