@@ -144,7 +144,7 @@ export const command: Command = {
       console.log(`rule: ${lm.selection.rule}.`);
     }
     if (lm.tdGate) console.log(tdGateLine(lm.tdGate));
-    if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
+    if (lm.formCheck) console.log(`state-form check (${planMdp ? "true dynamics" : "estimated dynamics"}): the state-only plan loses ${formatNumber(lm.formCheck.disagreement, 3)} of (optimal − uniform) under the paper's state–action r̄φ (threshold ${lm.formCheck.threshold})${lm.formCheck.shift ? `; the r̄φ plan's state occupancy is ${formatNumber(lm.formCheck.shift.paper, 3)} from π̂_K's (total variation), the state plan's ${formatNumber(lm.formCheck.shift.state, 3)} (switch only within ${lm.formCheck.shift.ratio}×)` : ""}${lm.formCheck.switched ? " → planned on r̄φ instead" : " → state-only reward kept"}.`);
     console.log(markdownTable([
       { header: "improvement", value: (d) => `${d.from}→${d.to}` },
       { header: "residual RMS", value: (d) => d.residualRms, digits: 3 },
