@@ -70,7 +70,8 @@ export interface TabularBenchmarkRun {
   /** The TD gate's evidence (td-gate.ts) when it ran: its rule, TD's in-sample advantage (nats per action), the last batch's coverage, the held-out advantage and SE when computed, and whether TD was used. */
   tdGate: { rule: string; advantage: number; coverage: number; heldOutAdvantage: number | null; heldOutSe: number | null; used: boolean } | null;
   /** The state-form check (form-check.ts) when it ran: the state plan's loss under r̄φ, and whether r̄φ replaced it. */
-  formCheck: { disagreement: number; switched: boolean } | null;
+  /** The state-form check (form-check.ts), with the two plans' occupancy shift from π̂_K when its second condition ran. */
+  formCheck: { disagreement: number; switched: boolean; shift?: { paper: number; state: number } } | null;
   /** Updates flagged non-improving, of all improvements, and how many truly got worse (true J). */
   nonImproving: number;
   improvements: number;
@@ -118,7 +119,7 @@ export function runTabularBenchmarkCase(family: TabularFamily, learner: TabularL
     flags: [...f.flags], offSupportMass: f.offSupportMass, winFraction: Number.isNaN(f.winFraction) ? null : f.winFraction,
     learnerModel: res.learnerModel.chosen, rewardForm: res.learnerModel.rewardForm, heldOut: res.learnerModel.logLikelihood,
     tdGate: gateOf(res.learnerModel.tdGate),
-    formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched } : null,
+    formCheck: res.learnerModel.formCheck ? { disagreement: res.learnerModel.formCheck.disagreement, switched: res.learnerModel.formCheck.switched, ...(res.learnerModel.formCheck.shift ? { shift: { paper: res.learnerModel.formCheck.shift.paper, state: res.learnerModel.formCheck.shift.state } } : {}) } : null,
     nonImproving: res.diagnostics.filter((d) => d.nonImproving).length, improvements: res.diagnostics.length, trulyWorse,
     nonImprovingTrulyWorse: tp, worseByMoreThan1Pct: big, worseByMoreThan1PctFlagged: bigFlagged,
   };
