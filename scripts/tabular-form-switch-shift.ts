@@ -1,7 +1,7 @@
 /**
  * Tuning-seed measurement behind docs/observer-tabular.md §17: where the plans go when the state-form check (§9)
  * switches a state-only SPI reward to the paper's r̄φ. For every benchmark run (bootstrap off): the true J of the
- * default observer and of the learner's last policy (units of J* − J(U)), and two features of a plan — `contra`, the
+ * observer as it was before §17 (`formCheckShift: 0`) and of the learner's last policy (units of J* − J(U)), and two features of a plan — `contra`, the
  * plan's discounted occupancy on pairs the learner's last batch took < 5% of the time in states it visited ≥ 10
  * times, and `tv`, the total-variation distance between the plan's state occupancy and π̂_K's (form-check.ts
  * `occupancyShift`); where the check ran, the same for the r̄φ plan and the state plan.
@@ -71,7 +71,7 @@ if (process.argv[2] === "--analyse") {
   for (let seed = a!; seed <= (b ?? a!); seed++) for (const family of TABULAR_BENCHMARK.families) for (const learner of TABULAR_BENCHMARK.learners) {
     const { mdp } = benchmarkMdp(family, seed);
     const run = TABULAR_LEARNERS[learner].train(mdp, {}, new Rng(seed));
-    const def = inferTabularReward(run.history, mdp, { bootstrap: 0 });
+    const def = inferTabularReward(run.history, mdp, { bootstrap: 0, formCheckShift: 0 }); // the check without §17's condition
     const Jstar = softReturn(mdp, softValueIteration(mdp, alpha).pi, alpha), Ju = softReturn(mdp, uniformPolicy(mdp.nS, mdp.nA), alpha);
     const units = (pi: Float64Array): number => (softReturn(mdp, pi, alpha) - Ju) / (Jstar - Ju);
     const batches = tabularBatches(run.history, mdp.nS, mdp.nA);
