@@ -69,8 +69,7 @@ export interface TabularBenchmarkRun {
   heldOut: Record<string, number>;
   /** The TD gate's evidence (td-gate.ts) when it ran: its rule, TD's in-sample advantage (nats per action), the last batch's coverage, the held-out advantage and SE when computed, and whether TD was used. */
   tdGate: { rule: string; advantage: number; coverage: number; heldOutAdvantage: number | null; heldOutSe: number | null; used: boolean } | null;
-  /** The state-form check (form-check.ts) when it ran: the state plan's loss under r̄φ, and whether r̄φ replaced it. */
-  /** The state-form check (form-check.ts), with the two plans' occupancy shift from π̂_K when its second condition ran. */
+  /** The state-form check (form-check.ts) when it ran: the state plan's loss under r̄φ, whether r̄φ replaced it, and the two plans' occupancy shift from π̂_K when its second condition ran. */
   formCheck: { disagreement: number; switched: boolean; shift?: { paper: number; state: number } } | null;
   /** Updates flagged non-improving, of all improvements, and how many truly got worse (true J). */
   nonImproving: number;

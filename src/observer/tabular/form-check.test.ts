@@ -27,7 +27,7 @@ test("a state-only reward that misreads an action-dependent reward: the state pl
   assert.equal(checkStateForm(mdp, rSA, rState, d + 1e-6).switched, false);
 });
 
-test("occupancyShift: 0 for the same policy, 1 − (1 − γ) for a policy that leaves the start at once vs one that stays", () => {
+test("occupancyShift: 0 for the same policy, γ between a policy that leaves the start at once and one that stays", () => {
   const stay = new Float64Array([1, 0, 1, 0]), leave = new Float64Array([0, 1, 1, 0]);
   assert.equal(occupancyShift(mdp, stay, stay), 0);
   // stay: all mass on state 0; leave: (1 − γ) on state 0 at t = 0, γ on state 1 afterwards → TV = γ.

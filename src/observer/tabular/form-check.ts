@@ -13,8 +13,8 @@
  * benchmark (docs/observer-tabular.md §9): every SPI/state observer that ended > 10% below its learner had d ≥ 0.34
  * (true dynamics), the paper's grid's SPI/state runs d ≤ 0.20; switching for d > 0.2–0.3 gave the same result.
  *
- * A second condition (`shiftRatio` > 0; docs/observer-tabular.md §17): switch only if the r̄φ plan's discounted state
- * occupancy is at most `shiftRatio` times as far (total variation) from the learner's last estimated policy π̂_K's
+ * A second condition (`formCheckShift` = m > 0; docs/observer-tabular.md §17): switch only if the r̄φ plan's discounted state
+ * occupancy is at most m times as far (total variation) from the learner's last estimated policy π̂_K's
  * as the state plan's is. On trap grids the wrong switches are r̄φ plans that leave where the learner goes
  * (they loiter near the start: Theorem 2's α ln π̂ pays −α ln |A| per step in a state whose π̂ is estimated uniform).
  *
