@@ -22,7 +22,14 @@ import { inferTabularReward, observerPolicy } from "../src/observer/tabular/tabu
 import { softReturn, softValueIteration, uniformPolicy } from "../src/solvers/soft-policy.ts";
 
 interface Features { contra: number; tv: number }
-interface Row { family: string; learner: string; seed: number; last: number; obs: number; plan: Features; switched?: boolean; state?: number; sa?: number; fState?: Features; fSA?: Features }
+interface Row { family: string; learner: string; seed: number; last: number; obs: number; plan: Features; switched?: boolean; state?: number; sa?: number; fState?: Features; fSA?: Features; where?: Record<"last" | "sa" | "state", { corner: number; goal: number }> }
+
+/** Trap grids: discounted occupancy of the start cell with its two neighbours, and of the goal (the last cell). */
+function where(mdp: TabularMdp, pi: Float64Array, cols: number): { corner: number; goal: number } {
+  const occ = discountedOccupancy(mdp, pi);
+  const mass = (s: number): number => { let m = 0; for (let a = 0; a < mdp.nA; a++) m += occ[s * mdp.nA + a]!; return m; };
+  return { corner: mass(0) + mass(1) + mass(cols), goal: mass(mdp.nS - 1) };
+}
 
 /** Occupancy of `pi` on pairs the last batch shows in < eps of a state's visits, over states with ≥ m visits. */
 function contra(mdp: TabularMdp, pi: Float64Array, nK: Float64Array, m = 10, eps = 0.05): number {
@@ -55,6 +62,10 @@ function analyse(rows: Row[], defaults: Map<string, TabularBenchmarkRun>): void 
     return `≥ last ${imp.filter((r) => pick(r) >= r.last).length}/${imp.length}, catastrophes ${cats.length} (${cats.map(key).join(", ")})`;
   };
   console.log(`${checked.length} runs with the check; default (switch iff d > 0.5): ${score((r) => (r.switched ? r.sa! : r.state!))}`);
+  for (const r of checked.filter((x) => x.switched && x.where !== undefined)) {
+    const w = r.where!;
+    console.log(`switched ${key(r)}: start-corner / goal occupancy — learner's last ${w.last.corner.toFixed(2)} / ${w.last.goal.toFixed(3)}, r̄φ plan ${w.sa.corner.toFixed(2)} / ${w.sa.goal.toFixed(3)}, state plan ${w.state.corner.toFixed(2)} / ${w.state.goal.toFixed(3)}`);
+  }
   for (const m of [1.25, 1.5, 2, 3, 4, 6]) for (const off of [0, 0.05, 0.1, 0.2]) {
     console.log(`switch iff d > 0.5 and tv(r̄φ plan) ≤ ${m}·tv(state plan) + ${off}: ${score((r) => (r.switched && r.fSA!.tv <= m * r.fState!.tv + off ? r.sa! : r.state!))}`);
   }
@@ -69,7 +80,7 @@ if (process.argv[2] === "--analyse") {
   if (!(a! >= 100)) throw new Error("tuning seeds (≥ 100) only");
   const alpha = TABULAR_BENCHMARK.alpha;
   for (let seed = a!; seed <= (b ?? a!); seed++) for (const family of TABULAR_BENCHMARK.families) for (const learner of TABULAR_BENCHMARK.learners) {
-    const { mdp } = benchmarkMdp(family, seed);
+    const { mdp, layout } = benchmarkMdp(family, seed);
     const run = TABULAR_LEARNERS[learner].train(mdp, {}, new Rng(seed));
     const def = inferTabularReward(run.history, mdp, { bootstrap: 0, formCheckShift: 0 }); // the check without §17's condition
     const Jstar = softReturn(mdp, softValueIteration(mdp, alpha).pi, alpha), Ju = softReturn(mdp, uniformPolicy(mdp.nS, mdp.nA), alpha);
@@ -84,6 +95,7 @@ if (process.argv[2] === "--analyse") {
       const forced = (form: "state" | "state-action"): Float64Array => observerPolicy(mdp, inferTabularReward(run.history, mdp, { bootstrap: 0, learnerModel: "spi", rewardForm: form }).reward, alpha);
       const pS = forced("state"), pSA = forced("state-action");
       Object.assign(row, { switched: def.learnerModel.formCheck.switched, state: units(pS), sa: units(pSA), fState: features(pS), fSA: features(pSA) });
+      if (family === "trap-grid" && layout) row.where = { last: where(mdp, run.policies[run.policies.length - 1]!, layout.cols), sa: where(mdp, pSA, layout.cols), state: where(mdp, pS, layout.cols) };
     }
     console.log(JSON.stringify(row));
   }
