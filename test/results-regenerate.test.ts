@@ -83,6 +83,14 @@ async function assertPaperScaleFile(file: string, command: string, seeds: number
 }
 
 /** observer − control, paired over seeds: 95% CI above 0 and one-sided sign-flip p < 0.05. */
+/** A per-env paper-scale file over seeds 0–9 (results/table3-paper-<Env>-seeds-0_…_9.json): reassembled and complete; its env's result. */
+async function assertPaperEnvFile(id: string): Promise<Table3Result["envs"][number]> {
+  const seeds = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const again = await assertPaperScaleFile(`table3-paper-${id.replace(/-v\d+$/, "")}-seeds-${seeds.join("_")}.json`,
+    `lfl reproduce table3 --scale paper --env ${id} --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells`, seeds, [[id, seeds.length]]);
+  return again.envs[0]!;
+}
+
 function assertObserverAbove(cmp: Table3Result["envs"][number]["comparisons"], control: string, actions: string): void {
   const c = cmp[control]!;
   assert.ok(c.ci95[0] > 0 && c.pValue < 0.05, `${actions}: observer − ${control} ${c.meanDiff} [${c.ci95.join(", ")}], p ${c.pValue}`);
@@ -139,10 +147,7 @@ test("results/table3-paper.json reassembles from the committed cells by its reco
  * difference above 0, one-sided sign-flip p < 0.05), and above the learner's last policy with sampled actions only.
  */
 test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json",
-    "lfl reproduce table3 --scale paper --env HalfCheetah-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["HalfCheetah-v5", 10]]);
-  const env = again.envs[0]!;
+  const env = await assertPaperEnvFile("HalfCheetah-v5");
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
     for (const control of ["bc-reward-standardised", "bc-reward"]) assertObserverAbove(cmp, control, name);
   }
@@ -157,10 +162,7 @@ test("results/table3-paper-HalfCheetah-seeds-0_1_2_3_4_5_6_7_8_9.json reassemble
  * p < 0.05), and tied with PPO on the standardised ln π̂K (the CI holds 0).
  */
 test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json",
-    "lfl reproduce table3 --scale paper --env Ant-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Ant-v5", 10]]);
-  const cmp = again.envs[0]!.comparisons;
+  const cmp = (await assertPaperEnvFile("Ant-v5")).comparisons;
   for (const control of ["continued", "true-reward"]) assertObserverAbove(cmp, control, "sampled");
   const std = cmp["bc-reward-standardised"]!;
   assert.ok(std.ci95[0] < 0 && std.ci95[1] > 0, `observer − std. ln π̂K ${std.meanDiff} [${std.ci95.join(", ")}]: a tie`);
@@ -173,10 +175,7 @@ test("results/table3-paper-Ant-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from t
  * observer − control below 0).
  */
 test("results/table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json",
-    "lfl reproduce table3 --scale paper --env Reacher-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Reacher-v5", 10]]);
-  const env = again.envs[0]!;
+  const env = await assertPaperEnvFile("Reacher-v5");
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
     assertObserverBelow(cmp, "bc-reward-standardised", name);
   }
@@ -189,10 +188,7 @@ test("results/table3-paper-Reacher-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles fr
  * below 0), and the observer is above the learner's last observed policy both ways (CI above 0, p < 0.05).
  */
 test("results/table3-paper-Hopper-seeds-0_1_2_3_4_5_6_7_8_9.json reassembles from the committed cells by its recorded command", async () => {
-  const again = await assertPaperScaleFile("table3-paper-Hopper-seeds-0_1_2_3_4_5_6_7_8_9.json",
-    "lfl reproduce table3 --scale paper --env Hopper-v5 --seeds 0-9 --finished-only --reuse-stale --commit-cells results/cells",
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [["Hopper-v5", 10]]);
-  const env = again.envs[0]!;
+  const env = await assertPaperEnvFile("Hopper-v5");
   for (const [name, cmp] of [["sampled", env.comparisons], ["mean action", env.comparisonsMeanAction]] as const) {
     assertObserverBelow(cmp, "bc-reward-standardised", name);
     assertObserverAbove(cmp, "learnerLast", name);
