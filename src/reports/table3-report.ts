@@ -185,6 +185,7 @@ export function table3Notes(doc: Table3Result & { missing: string[]; cells: Arra
     ...(doc.algorithm1 === "paper" ? ["Algorithm 1: the paper's §6.3 settings (`--algorithm1 paper`: maximum-likelihood clones, regressed KL nets, reward initialised by maximum likelihood on the last update, unnormalised reward), not our defaults (docs/algorithm-1.md)."] : []),
     ...(doc.algorithm1 === "warm" ? ["Algorithm 1: ours with each clone of stage (i) started from the previous update's (`--algorithm1 warm`, `policyInit: \"previous\"`; docs/algorithm-1.md)."] : []),
     ...(doc.algorithm1 === "recent" ? [`Algorithm 1: ours with Eq. 5 weighting improvement k of the window by 2^(−(K − 2 − k)/${doc.budgets.algorithm1.improvementHalfLife}) (\`--algorithm1 recent\`, \`improvementHalfLife\`; docs/algorithm-1.md).`] : []),
+    ...(doc.algorithm1 === "state" ? ["Algorithm 1: ours with μ_φ frozen at the last update's clone and a state term g_φ(s) fitted in Eq. 5 (`--algorithm1 state`, `rewardForm: \"log-density+state\"`; docs/algorithm-1.md)."] : []),
     ...doc.envs.map((e) => `${e.id}: observer ≥ 1.0 (mean normalised): ${e.normalised.observer == null ? "undefined (no seed's learner improved)" : e.normalised.observer.mean >= 1 ? "yes" : "NO"}.`),
   ];
 }

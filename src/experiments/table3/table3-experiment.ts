@@ -82,6 +82,10 @@ function resolveScale(req: Parameters<Experiment["plan"]>[0]): { scale: Table3Sc
     scale = { ...scale, algorithm1: { ...scale.algorithm1, improvementHalfLife: RECENT_HALF_LIFE } };
     suffix.push("recent-alg1");
   }
+  if (alg1 === "state") {
+    scale = { ...scale, algorithm1: { ...scale.algorithm1, rewardForm: "log-density+state" } };
+    suffix.push("state-alg1");
+  }
   const methods = req.options.methods as string[] | undefined;
   if (methods !== undefined) {
     const unknown = methods.filter((id) => !KNOWN_TABLE3_METHODS.some((m) => m.id === id));
@@ -120,7 +124,7 @@ export const table3Experiment: Experiment<Table3Result> = {
   options: [
     { name: "window", kind: "string", arg: "W", description: "other observed updates for the one --env given: 'from-to/step' or a list (e.g. 100-200/25); own output files -w<from>-<to>" },
     { name: "methods", kind: "list", arg: "IDS", description: "compute only these methods' cells, the table's or the candidates' (the observer's always, and the derived BC and learner-continued columns; default: the scale's); own output files -methods-<ids>" },
-    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper", "warm", "recent"], defaultText: "ours", description: "ours; paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1); warm: ours with each clone started from the previous update's (policyInit previous; -warm-alg1); recent: ours with Eq. 5 weighting the improvements by recency, half-life 2 improvements (improvementHalfLife; -recent-alg1). The learner cells are shared" },
+    { name: "algorithm1", kind: "enum", arg: "A", choices: ["ours", "paper", "warm", "recent", "state"], defaultText: "ours", description: "ours; paper: Algorithm 1 with the paper's §6.3 settings (own output files -paper-alg1); warm: ours with each clone started from the previous update's (policyInit previous; -warm-alg1); recent: ours with Eq. 5 weighting the improvements by recency, half-life 2 improvements (improvementHalfLife; -recent-alg1); state: ours with μ_φ frozen at the last clone and a state term g_φ(s) in the reward (rewardForm log-density+state; -state-alg1). The learner cells are shared" },
   ],
   plan(req) {
     const { scale, alg1, suffix } = resolveScale(req);

@@ -275,10 +275,10 @@ export interface Table3Budgets {
 
 /**
  * Algorithm 1's settings in a Table 3 run: ours (the defaults), the paper's §6.3 ones, ours with warm-started clones
- * (`policyInit: "previous"`), or ours with Eq. 5 weighting the improvements by recency (`improvementHalfLife`
- * RECENT_HALF_LIFE).
+ * (`policyInit: "previous"`), ours with Eq. 5 weighting the improvements by recency (`improvementHalfLife`
+ * RECENT_HALF_LIFE), or ours with μ_φ frozen at the clone and a state term g_φ(s) (`rewardForm: "log-density+state"`).
  */
-export type Algorithm1Variant = "ours" | "paper" | "warm" | "recent";
+export type Algorithm1Variant = "ours" | "paper" | "warm" | "recent" | "state";
 
 /** The half-life, in improvements, of `--algorithm1 recent` (fixed before any run: docs/table3.md). */
 export const RECENT_HALF_LIFE = 2;
