@@ -134,7 +134,7 @@ test("--finished-only assembles the finished cells without computing and lists t
   assert.match(cli.stderr, /E_FILE: reproduce table3: no cell is finished/);
 });
 
-test("--window and --algorithm1 paper: own files, the setting recorded, the learner cells shared; bad values exit 2", () => {
+test("--window and --algorithm1 paper/warm/recent/state: own files or settings, the learner cells shared; bad values exit 2", () => {
   const dir = join(tmp, "variants");
   const cli = (...args: string[]) => lfl("reproduce", "table3", "--quick", "--store", storeDir, "--out-dir", dir, ...args);
   const w = cli("--env", "Pendulum-v1", "--window", "1-3", "--seeds", "0");
@@ -153,6 +153,14 @@ test("--window and --algorithm1 paper: own files, the setting recorded, the lear
   const keys = (p: typeof ours, stage: string) => p.cells.filter((c) => c.stage === stage).map((c) => c.key);
   assert.deepEqual(keys(paper, "learner"), keys(ours, "learner"));
   assert.notDeepEqual(keys(paper, "algorithm-1"), keys(ours, "algorithm-1"));
+  // The other variants: each one Algorithm 1 setting on top of ours, its own Algorithm 1 cells, the same learners.
+  for (const [variant, setting] of [["warm", { policyInit: "previous" }], ["recent", { improvementHalfLife: 2 }], ["state", { rewardForm: "log-density+state" }]] as const) {
+    const v = plan({ algorithm1: variant });
+    const alg1 = (p: typeof ours) => (p.settings as { scale: { algorithm1: object } }).scale.algorithm1;
+    assert.deepEqual(alg1(v), { ...alg1(ours), ...setting }, variant);
+    assert.deepEqual(keys(v, "learner"), keys(ours, "learner"), variant);
+    assert.notDeepEqual(keys(v, "algorithm-1"), keys(ours, "algorithm-1"), variant);
+  }
   for (const [args, message] of [
     [["--algorithm1", "authors"], /--algorithm1 must be one of ours, paper/],
     [["--window", "1-3"], /give exactly one --env/],
