@@ -212,6 +212,20 @@ static int spin_until(int (*cond)(unsigned long), unsigned long arg, int back_of
   }
 }
 
+/* Adaptive fall-back: split a product only while splitting is measured to pay. On a VM whose second vCPU comes
+ * and goes (docs/performance.md, "The fourth host again") a 2-thread run is sometimes 1.3x slower than a 1-thread
+ * run and sometimes 1.2x faster, minutes apart. So the caller times both ways in turn on the products it could
+ * split: 32 products split, then 32 computed alone, and compares nanoseconds per multiply-add; it then uses the
+ * faster way for 200 ms and measures again. Only which thread computes which rows changes, never a bit.
+ * LFL_NATIVE_ADAPT=0 (or setThreading's third argument 0) turns it off (always split); the state is touched only
+ * under pool_busy. */
+static int adapt = 1;
+static int split_wins = 1;          /* the way in use between measurements */
+static int measuring;               /* 0 = using split_wins; 1 = timing split products; 2 = timing products alone */
+static int measured;                /* products timed in the current way */
+static double spent_ns[2], spent_work[2]; /* [split, alone] */
+static long long use_until;         /* ns: use split_wins until then, then measure again */
+
 static int generation_moved(unsigned long seen) { return atomic_load_explicit(&generation, memory_order_acquire) != seen; }
 static int job_done(unsigned long unused) { (void)unused; return atomic_load_explicit(&pending, memory_order_acquire) == 0; }
 
@@ -265,6 +279,8 @@ static void init_threads(void) {
   if (mw) min_work = strtol(mw, NULL, 10);
   const char *sp = getenv("LFL_NATIVE_SPIN_US");
   if (sp) spin_ns = strtol(sp, NULL, 10) * 1000L;
+  const char *ad = getenv("LFL_NATIVE_ADAPT");
+  if (ad) adapt = strtol(ad, NULL, 10) != 0;
 }
 
 /* Starts workers up to `want` - 1 (under pool_busy). Returns how many threads can run (>= 1). */
@@ -285,10 +301,19 @@ static int ensure_workers(int want) {
   return started + 1 < want ? started + 1 : want;
 }
 
-void lfl_set_threading(int t, long minWork) {
+void lfl_set_threading(int t, long minWork, int adaptive) {
   init_threads();
   threads = t < 1 ? 1 : t > MAX_THREADS ? MAX_THREADS : t;
   if (minWork >= 0) min_work = minWork;
+  if (adaptive >= 0) adapt = adaptive != 0;
+  split_wins = 1;
+  measuring = 0;
+  use_until = 0;
+}
+
+int lfl_adaptive(void) {
+  init_threads();
+  return adapt;
 }
 
 long lfl_min_work(void) {
@@ -306,6 +331,11 @@ void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx) {
   if (threads > 1 && m >= 8 && work >= min_work && pthread_mutex_trylock(&pool_busy) == 0) {
     int parts = ensure_workers(threads);
     if ((m + 3) / 4 < parts) parts = (m + 3) / 4;
+    const long long t0 = adapt ? now_ns() : 0;
+    if (adapt) {
+      if (!measuring && t0 >= use_until) { measuring = 1; measured = 0; spent_ns[0] = spent_ns[1] = spent_work[0] = spent_work[1] = 0; }
+      if (measuring ? measuring == 2 : !split_wins) parts = 1;
+    }
     if (parts > 1) {
       pthread_mutex_lock(&mu);
       job = (job_t){ m, parts, fn, ctx };
@@ -319,10 +349,25 @@ void lfl_parallel_rows(int m, long work, lfl_rows_fn fn, const void *ctx) {
         while (atomic_load_explicit(&pending, memory_order_acquire) > 0) pthread_cond_wait(&done_cv, &mu);
         pthread_mutex_unlock(&mu);
       }
-      pthread_mutex_unlock(&pool_busy);
-      return;
+    } else {
+      fn(ctx, 0, m);
+    }
+    if (adapt && measuring) {
+      const long long t1 = now_ns();
+      spent_ns[measuring - 1] += (double)(t1 - t0);
+      spent_work[measuring - 1] += (double)work;
+      if (++measured == 32) {
+        measured = 0;
+        if (measuring == 1) measuring = 2;
+        else {
+          split_wins = spent_ns[0] / spent_work[0] < spent_ns[1] / spent_work[1];
+          measuring = 0;
+          use_until = t1 + 200000000LL;
+        }
+      }
     }
     pthread_mutex_unlock(&pool_busy);
+    return;
   }
   fn(ctx, 0, m);
 }

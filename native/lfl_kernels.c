@@ -461,14 +461,16 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* setThreading(threads, minWork): threads 1..8; minWork < 0 keeps the threshold. */
+/* setThreading(threads, minWork, adaptive?): threads 1..8; minWork < 0 keeps the threshold; adaptive 0/1 turns the
+ * pool's fall-back to computing alone off/on (absent or < 0: kept). */
 static napi_value js_set_threading(napi_env env, napi_callback_info info) {
-  size_t argc = 2; napi_value a[2];
+  size_t argc = 3; napi_value a[3];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  int64_t t = 1, mw = -1;
+  int64_t t = 1, mw = -1, ad = -1;
   napi_get_value_int64(env, a[0], &t);
   if (argc > 1) napi_get_value_int64(env, a[1], &mw);
-  lfl_set_threading((int)t, (long)mw);
+  if (argc > 2) napi_get_value_int64(env, a[2], &ad);
+  lfl_set_threading((int)t, (long)mw, (int)ad);
   return NULL;
 }
 
@@ -476,6 +478,13 @@ static napi_value js_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value r;
   CHECK(napi_create_int32(env, lfl_threads(), &r));
+  return r;
+}
+
+static napi_value js_adaptive(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_get_boolean(env, lfl_adaptive() != 0, &r));
   return r;
 }
 
@@ -545,6 +554,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "tanhBackward", NULL, js_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL },
     { "threads", NULL, NULL, js_threads, NULL, NULL, napi_enumerable, NULL },
     { "minWork", NULL, NULL, js_min_work, NULL, NULL, napi_enumerable, NULL },
+    { "adaptive", NULL, NULL, js_adaptive, NULL, NULL, napi_enumerable, NULL },
     { "setThreading", NULL, js_set_threading, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);

@@ -67,7 +67,8 @@ const char *lfl_f32_path(void);
 int lfl_set_f32_path(const char *name);
 
 /* Threads used by lfl_gemm (1 = none) and the minimum m*n*k to use them; minWork < 0 keeps the current one. */
-void lfl_set_threading(int threads, long minWork);
+void lfl_set_threading(int threads, long minWork, int adaptive); /* adaptive < 0 keeps the setting */
+int lfl_adaptive(void);
 int lfl_threads(void);
 long lfl_min_work(void);
 /* "avx512", "avx2" or "sse2": the clone the CPU runs ("baseline" without run-time dispatch). */

@@ -178,16 +178,16 @@ test("native-f32: the same bytes with 1, 2 and 3 threads (threshold 0), on every
   addon.f32!.setPath("auto");
   const chosen = addon.f32!.path;
   assert.ok(paths.includes(chosen), `the chosen path ${chosen} is one this CPU runs (${paths.join(", ")})`);
-  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
+  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1, savedAdaptive = addon.adaptive === false ? 0 : 1;
   try {
     for (const [batch, inDim, outDim] of [[203, 37, 29], [2049, 67, 33], [64, 17, 64], [5, 17, 6], [2051, 128, 1], [203, 37, 2]] as const) {
       const p = problem(batch, inDim, outDim, 7);
-      addon.setThreading?.(1, 0);
+      addon.setThreading?.(1, 0, 0);
       const ref = run(f32, p);
       for (const path of paths) {
         assert.ok(addon.f32!.setPath(path));
         for (const threads of [1, 2, 3, 1]) {
-          addon.setThreading?.(threads, 0);
+          addon.setThreading?.(threads, 0, 0);
           const got = run(f32, p);
           ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `output ${i} of ${batch}×${inDim}→${outDim} differs on ${path} with ${threads} threads`));
         }
@@ -195,7 +195,7 @@ test("native-f32: the same bytes with 1, 2 and 3 threads (threshold 0), on every
     }
   } finally {
     addon.f32!.setPath("auto");
-    addon.setThreading?.(saved, savedMinWork);
+    addon.setThreading?.(saved, savedMinWork, savedAdaptive);
   }
   assert.equal(addon.f32!.path, chosen);
 });
@@ -206,10 +206,10 @@ test("native-f32: the fused layer + tanh kernels (tanh split over the pool with 
   const addon = loadNativeAddon()!;
   const f32 = loadKernelBackend("native-f32")!;
   assert.ok(f32.linearForwardTanh && f32.linearBackwardTanh, "native-f32 has the fused kernels");
-  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
+  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1, savedAdaptive = addon.adaptive === false ? 0 : 1;
   try {
     for (const threads of [1, 2, 3]) {
-      addon.setThreading?.(threads, 0);
+      addon.setThreading?.(threads, 0, 0);
       SHAPES.forEach(([batch, inDim, outDim], s) => {
         const p = problem(batch, inDim, outDim, 500 + s);
         const fused = runFused(f32, p, false), composed = runFused(f32, p, true);
@@ -218,7 +218,7 @@ test("native-f32: the fused layer + tanh kernels (tanh split over the pool with 
       });
     }
   } finally {
-    addon.setThreading?.(saved, savedMinWork);
+    addon.setThreading?.(saved, savedMinWork, savedAdaptive);
   }
 });
 

@@ -149,7 +149,7 @@ for (const name of FLOAT64_KERNEL_BACKENDS) {
   });
 }
 
-test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0), and it reports its instruction set", (t) => {
+test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0; 2 threads with the fall-back to one thread), and it reports its instruction set", (t) => {
   const addon = loadNativeAddon();
   if (!addon?.setThreading) {
     t.skip(existsSync(NATIVE_KERNELS_PATH) ? "addon without a thread pool" : "addon not built");
@@ -157,20 +157,28 @@ test("native addon: threads never change a bit (1, 2 and 3 threads, threshold 0)
   }
   const k = loadKernelBackend("native")!;
   assert.match(addon.isa ?? "", /^(avx512|avx2|sse2|baseline)$/);
-  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1;
+  const saved = addon.threads ?? 1, savedMinWork = addon.minWork ?? -1, savedAdaptive = addon.adaptive === false ? 0 : 1;
   try {
     assert.ok(k.linearForwardTanh && k.linearBackwardTanh, "the current native set has the fused layer + tanh kernels");
     for (const [batch, inDim, outDim] of [[203, 37, 29], [1029, 17, 64]] as const) {
       const ref = runAll(TS_KERNELS, batch, inDim, outDim, 5);
       for (const threads of [1, 2, 3]) {
-        addon.setThreading(threads, 0);
+        addon.setThreading(threads, 0, 0);
         const got = runAll(k, batch, inDim, outDim, 5);
         ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with ${threads} threads (${batch}×${inDim}→${outDim})`));
       }
+      // With the fall-back on, the pool times 32 products split, then 32 alone, then uses the faster way: runs of
+      // well over 64 products cross every phase, and every product stays the same bytes.
+      addon.setThreading(2, 0, 1);
+      for (let rep = 0; rep < 12; rep++) {
+        const got = runAll(k, batch, inDim, outDim, 5);
+        ref.forEach((r, i) => assert.ok(r.every((v, j) => Object.is(v, got[i]![j])), `${NAMES[i]} differs with the fall-back on, repetition ${rep}`));
+      }
     }
   } finally {
-    addon.setThreading(saved, savedMinWork);
+    addon.setThreading(saved, savedMinWork, savedAdaptive);
     assert.equal(addon.minWork, savedMinWork);
+    assert.equal(addon.adaptive, savedAdaptive === 1, "the fall-back setting is restored");
   }
 });
 

@@ -45,8 +45,13 @@ export interface NativeAddon extends NativeKernelSet {
   threads?: number;
   /** The minimum multiply-adds (m·n·k) of a product that uses the pool. */
   minWork?: number;
-  /** Sets the number of threads (1 … 8) and the minimum multiply-adds per product to use them; for benchmarks. */
-  setThreading?(threads: number, minWork: number): void;
+  /** Whether the pool falls back to computing alone while splitting does not pay (LFL_NATIVE_ADAPT; default true). */
+  adaptive?: boolean;
+  /**
+   * Sets the number of threads (1 … 8), the minimum multiply-adds per product to use them and (optional) the
+   * fall-back above; for benchmarks and tests. minWork < 0 keeps the threshold.
+   */
+  setThreading?(threads: number, minWork: number, adaptive?: 0 | 1): void;
 }
 
 /** The addon's path (it may not exist). */
