@@ -16,6 +16,7 @@ import { Rng } from "../core/rng.ts";
 import type { HistoryColumns } from "../data/history-columns.ts";
 import { readHistoryColumns } from "../data/history-file.ts";
 import { KERNEL_BACKEND } from "../nn/kernels.ts";
+import { loadNativeAddon } from "../nn/native-kernels.ts";
 import {
   ALGORITHM1_DEFAULTS, ALGORITHM1_INFER, ALGORITHM1_PAPER, ALGORITHM1_STAGES, recoverReward, type Algorithm1Config, type Algorithm1Stage,
 } from "../observer/algorithm-1/algorithm-1.ts";
@@ -209,7 +210,7 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
     return compareInferBackends([...childArgv, "--settings", settings.join(",")], backends, rounds, v.json, loadAverage());
   }
   const columns = v.history === undefined ? syntheticBoxHistory(K, pairs, 17, 6, seed) : readBoxHistory(v.history);
-  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}, load average ${loadAverage()}\n`);
+  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}${nativePool()}, load average ${loadAverage()}\n`);
   const runs: InferSettingRun[] = [];
   for (const s of settings) {
     process.stderr.write(`  ${s} …\n`);
@@ -219,4 +220,11 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(result, null, 2)}\n`);
   if (!isBenchChild()) printInferRun(result, cpus()[0]?.model ?? "cpu");
   return 0;
+}
+
+/** The native thread pool's setting, for the header of a native run (timings depend on it, results do not). */
+function nativePool(): string {
+  const addon = KERNEL_BACKEND.startsWith("native") ? loadNativeAddon() : null;
+  if (addon?.threads === undefined) return "";
+  return ` (${addon.threads} thread(s)${addon.threads > 1 ? (addon.adaptive === false ? ", always split" : ", split only while it pays") : ""})`;
 }
