@@ -81,6 +81,8 @@ export interface InferBenchRun {
   seed: number;
   scale: number;
   kernels: string;
+  /** The native thread pool's setting (threads, and whether it splits only while splitting pays), native kernels only. */
+  pool?: string;
   loadAverage: string;
   node: string;
   runs: InferSettingRun[];
@@ -210,21 +212,21 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
     return compareInferBackends([...childArgv, "--settings", settings.join(",")], backends, rounds, v.json, loadAverage());
   }
   const columns = v.history === undefined ? syntheticBoxHistory(K, pairs, 17, 6, seed) : readBoxHistory(v.history);
-  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}${nativePool()}, load average ${loadAverage()}\n`);
+  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}${nativePool() ? ` (${nativePool()})` : ""}, load average ${loadAverage()}\n`);
   const runs: InferSettingRun[] = [];
   for (const s of settings) {
     process.stderr.write(`  ${s} …\n`);
     runs.push(runInferSetting(columns, s, scale, seed));
   }
-  const result: InferBenchRun = { ...(v.history === undefined ? { K, pairs } : { history: v.history, K: columns.updates.length, pairs: columns.n / columns.updates.length }), seed, scale, kernels: KERNEL_BACKEND, loadAverage: loadAverage(), node: process.version, runs };
+  const result: InferBenchRun = { ...(v.history === undefined ? { K, pairs } : { history: v.history, K: columns.updates.length, pairs: columns.n / columns.updates.length }), seed, scale, kernels: KERNEL_BACKEND, ...(nativePool() ? { pool: nativePool() } : {}), loadAverage: loadAverage(), node: process.version, runs };
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(result, null, 2)}\n`);
   if (!isBenchChild()) printInferRun(result, cpus()[0]?.model ?? "cpu");
   return 0;
 }
 
-/** The native thread pool's setting, for the header of a native run (timings depend on it, results do not). */
+/** The native thread pool's setting, e.g. "2 thread(s), split only while it pays"; "" without native kernels (timings depend on it, results do not). */
 function nativePool(): string {
   const addon = KERNEL_BACKEND.startsWith("native") ? loadNativeAddon() : null;
   if (addon?.threads === undefined) return "";
-  return ` (${addon.threads} thread(s)${addon.threads > 1 ? (addon.adaptive === false ? ", always split" : ", split only while it pays") : ""})`;
+  return `${addon.threads} thread(s)${addon.threads > 1 ? (addon.adaptive === false ? ", always split" : ", split only while it pays") : ""}`;
 }
