@@ -212,13 +212,14 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
     return compareInferBackends([...childArgv, "--settings", settings.join(",")], backends, rounds, v.json, loadAverage());
   }
   const columns = v.history === undefined ? syntheticBoxHistory(K, pairs, 17, 6, seed) : readBoxHistory(v.history);
-  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}${nativePool() ? ` (${nativePool()})` : ""}, load average ${loadAverage()}\n`);
+  const pool = nativePool();
+  process.stderr.write(`bench infer: ${v.history ?? `K = ${K} × ${pairs} pairs`}, settings ${settings.join(", ")}, scale ${scale}, kernels ${KERNEL_BACKEND}${pool ? ` (${pool})` : ""}, load average ${loadAverage()}\n`);
   const runs: InferSettingRun[] = [];
   for (const s of settings) {
     process.stderr.write(`  ${s} …\n`);
     runs.push(runInferSetting(columns, s, scale, seed));
   }
-  const result: InferBenchRun = { ...(v.history === undefined ? { K, pairs } : { history: v.history, K: columns.updates.length, pairs: columns.n / columns.updates.length }), seed, scale, kernels: KERNEL_BACKEND, ...(nativePool() ? { pool: nativePool() } : {}), loadAverage: loadAverage(), node: process.version, runs };
+  const result: InferBenchRun = { ...(v.history === undefined ? { K, pairs } : { history: v.history, K: columns.updates.length, pairs: columns.n / columns.updates.length }), seed, scale, kernels: KERNEL_BACKEND, ...(pool ? { pool } : {}), loadAverage: loadAverage(), node: process.version, runs };
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(result, null, 2)}\n`);
   if (!isBenchChild()) printInferRun(result, cpus()[0]?.model ?? "cpu");
   return 0;
