@@ -213,8 +213,8 @@ static int spin_until(int (*cond)(unsigned long), unsigned long arg, int back_of
 }
 
 /* Adaptive fall-back: split a product only while splitting is measured to pay. On a VM whose second vCPU comes
- * and goes (docs/performance.md, "The fourth host again") a 2-thread run is sometimes 1.3x slower than a 1-thread
- * run and sometimes 1.2x faster, minutes apart. So the caller times both ways in turn on the products it could
+ * and goes (docs/performance.md, "The fourth host again") a 2-thread run was up to 1.7x slower than a 1-thread
+ * run in some runs and up to 1.4x faster in others, minutes apart. So the caller times both ways in turn on the products it could
  * split: 32 products split, then 32 computed alone, and compares nanoseconds per multiply-add; it then uses the
  * faster way for 200 ms and measures again. Only which thread computes which rows changes, never a bit.
  * LFL_NATIVE_ADAPT=0 (or setThreading's third argument 0) turns it off (always split); the state is touched only
